@@ -1,0 +1,46 @@
+# One task runner. `make demo` and `make test` work on a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_PORT ?= 54329
+PG_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/eduplan_test
+
+.PHONY: install demo test test-sqlite test-postgres system-deps postgres check bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/eduplan demo
+
+# Debian packages the tests need: PostgreSQL, Chromium, a CJK font.
+system-deps:
+	bash scripts/system-deps.sh
+
+postgres: system-deps
+	bash scripts/postgres.sh start $(PG_PORT)
+
+test: install postgres
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2 --dist loadgroup -m db
+
+test-sqlite: install
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not browser"
+
+check: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python -m eduplan.bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

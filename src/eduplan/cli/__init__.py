@@ -1,0 +1,46 @@
+"""The `eduplan` command line: each command parses, calls the library, renders.
+
+Every area registers its own subcommands in its own module (cli/<area>.py) so that areas grow apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from eduplan.errors import EduplanError
+
+AREAS = ("foundation", "indicators", "text", "monitoring", "standards", "forecast")
+
+Handler = Callable[[argparse.Namespace], int | None]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="eduplan", description="eduplan：教育事业发展规划监测系统")
+    parser.add_argument("-v", "--verbose", action="store_true", help="打印调试日志（英文）")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for area in AREAS:
+        importlib.import_module(f"eduplan.cli.{area}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handler: Handler = args.handler
+    try:
+        return handler(args) or 0
+    except EduplanError as exc:
+        logging.getLogger("eduplan").info("error: %s", exc.english)
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

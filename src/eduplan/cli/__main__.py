@@ -1,0 +1,5 @@
+import sys
+
+from eduplan.cli import main
+
+sys.exit(main())

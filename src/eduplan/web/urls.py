@@ -1,0 +1,17 @@
+"""Each area app brings its own urls.py; the schools app owns the site root."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("indicators/", include("eduplan.web.indicators.urls")),
+    path("plans/", include("eduplan.web.plans.urls")),
+    path("standards/", include("eduplan.web.standards.urls")),
+    path("forecast/", include("eduplan.web.forecast.urls")),
+    path("documents/", include("eduplan.web.documents.urls")),
+    path("", include("eduplan.web.schools.urls")),
+]
