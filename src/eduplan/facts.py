@@ -91,7 +91,9 @@ def _amount(name: str, label: str, hi: float, **kw: object) -> Column:
     return Column(name, label, "float", min=0, max=hi, **kw)  # type: ignore[arg-type]
 
 
-YEAR = Column("year", "学年", "int", required=True, min=1990, max=2100, help="学年起始年份，如 2024 表示 2024-2025 学年")
+YEAR = Column(
+    "year", "学年", "int", required=True, min=1990, max=2100, help="学年起始年份，如 2024 表示 2024-2025 学年"
+)
 SCHOOL = Column("school", "学校标识码", "str", required=True, help="10 位学校标识码")
 
 ORG_UNITS = Table(
@@ -179,7 +181,12 @@ STAGE_YEAR = Table(
         _count("transfers_out", "转出学生数", 20_000),
         _count("disabled", "残疾学生数", 5_000),
         _count("migrant", "进城务工人员随迁子女数", 20_000),
-        _count("migrant_purchased", "政府购买学位的随迁子女数", 20_000, help="在民办学校就读、由政府购买学位的随迁子女"),
+        _count(
+            "migrant_purchased",
+            "政府购买学位的随迁子女数",
+            20_000,
+            help="在民办学校就读、由政府购买学位的随迁子女",
+        ),
         _count("boarders", "寄宿生数", 20_000),
     ),
 )
@@ -192,7 +199,15 @@ GRADE_YEAR = Table(
         SCHOOL,
         YEAR,
         Column("stage", "学段", "str", required=True, choices=STAGES),
-        Column("grade", "年级", "int", required=True, min=1, max=9, help="学段内年级序号：幼儿园 1=小班 2=中班 3=大班"),
+        Column(
+            "grade",
+            "年级",
+            "int",
+            required=True,
+            min=1,
+            max=9,
+            help="学段内年级序号：幼儿园 1=小班 2=中班 3=大班",
+        ),
         _count("enrollment", "在校生数", 10_000),
         _count("enrollment_female", "其中女生", 10_000),
         _count("classes", "班数", 200),

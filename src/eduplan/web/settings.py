@@ -23,7 +23,10 @@ def _env_bool(name: str, default: bool) -> bool:
         return True
     if raw.lower() in ("0", "false", "no", "off"):
         return False
-    raise ConfigError(f"环境变量 {name} 的值 {raw!r} 无法识别，应为 true 或 false", english=f"{name}={raw!r}: expected true/false")
+    raise ConfigError(
+        f"环境变量 {name} 的值 {raw!r} 无法识别，应为 true 或 false",
+        english=f"{name}={raw!r}: expected true/false",
+    )
 
 
 def _secret_key() -> str:
@@ -42,7 +45,9 @@ def _database() -> dict[str, object]:
     try:
         config = dj_database_url.parse(url, conn_max_age=60)
     except Exception as exc:
-        raise ConfigError(f"DATABASE_URL 无法解析：{url!r}（{exc}）", english=f"bad DATABASE_URL {url!r}: {exc}") from exc
+        raise ConfigError(
+            f"DATABASE_URL 无法解析：{url!r}（{exc}）", english=f"bad DATABASE_URL {url!r}: {exc}"
+        ) from exc
     if config["ENGINE"].endswith("sqlite3"):
         Path(str(config["NAME"])).parent.mkdir(parents=True, exist_ok=True)
         config["OPTIONS"] = {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"}
@@ -52,7 +57,9 @@ def _database() -> dict[str, object]:
 
 DEBUG = _env_bool("EDUPLAN_DEBUG", False)
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = [h for h in os.environ.get("EDUPLAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("EDUPLAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,63 @@
+"""Split what a multi-stage school owns between its stages, by weighted pupils (教督〔2012〕3号)."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import polars as pl
+import yaml
+
+from eduplan.facts import SCHOOL_YEAR, Facts
+
+KEYS = ("school", "year", "stage")
+RESOURCE_COLUMNS = tuple(
+    c.name for c in SCHOOL_YEAR.columns if c.kind in ("int", "float") and c.name != "year"
+)
+# Per-school attributes that must not be split: an age, a per-pupil amount.
+NOT_SPLIT = ("principal_age", "public_funds_per_pupil")
+
+
+@cache
+def stage_weights() -> tuple[dict[str, float], float]:
+    data = yaml.safe_load(resources.files(__package__).joinpath("stage_weights.yaml").read_text("utf-8"))
+    return {k: float(v) for k, v in data["weights"].items()}, float(data["default_weight"])
+
+
+def stage_pupils(facts: Facts) -> pl.DataFrame:
+    """Pupils per (school, year, stage): the sum of its grades; null when every grade is missing."""
+    return (
+        facts.grade_year.group_by(KEYS)
+        .agg(
+            pl.col("enrollment").sum().alias("pupils"), pl.col("enrollment").is_not_null().any().alias("_any")
+        )
+        .with_columns(pl.when(pl.col("_any")).then(pl.col("pupils")).alias("pupils"))
+        .drop("_any")
+    )
+
+
+def stage_shares(facts: Facts) -> pl.DataFrame:
+    """(school, year, stage, pupils, share): the stage's weighted share of the school's resources."""
+    weights, default = stage_weights()
+    pupils = stage_pupils(facts).with_columns(
+        (
+            pl.col("pupils")
+            * pl.col("stage").replace_strict(weights, default=default, return_dtype=pl.Float64)
+        ).alias("_weighted")
+    )
+    total = pl.col("_weighted").sum().over("school", "year")
+    n_stages = pl.len().over("school", "year")
+    share = pl.when(n_stages == 1).then(pl.lit(1.0)).otherwise(pl.col("_weighted") / total)
+    return pupils.with_columns(share.alias("share")).drop("_weighted")
+
+
+def split_resources(facts: Facts) -> pl.DataFrame:
+    """School resources per (school, year, stage), each multiplied by the stage's share; plus pupils and share."""
+    shares = stage_shares(facts)
+    joined = shares.join(facts.school_year, on=["school", "year"], how="left")
+    split = [
+        (pl.col(c) * pl.col("share")).alias(c)
+        for c in RESOURCE_COLUMNS
+        if c not in NOT_SPLIT and c in joined.columns
+    ]
+    return joined.with_columns(split)
