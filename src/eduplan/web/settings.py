@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import platformdirs
@@ -40,10 +41,10 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-def _database() -> dict[str, object]:
+def _database() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'eduplan.sqlite3'}"
     try:
-        config = dj_database_url.parse(url, conn_max_age=60)
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     except Exception as exc:
         raise ConfigError(
             f"DATABASE_URL 无法解析：{url!r}（{exc}）", english=f"bad DATABASE_URL {url!r}: {exc}"
