@@ -11,7 +11,7 @@ case $action in
     if run "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then exit 0; fi
     if [ ! -s "$data/PG_VERSION" ]; then
       rm -rf "$data"; mkdir -p "$data"; [ "$(id -u)" = 0 ] && chown postgres "$data"
-      run "$bindir/initdb" -q -D "$data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+      run "$bindir/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
     fi
     run "$bindir/pg_ctl" -D "$data" -l "$data/log" -w -o "-p $port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
     echo "PostgreSQL on 127.0.0.1:$port" ;;

@@ -1,10 +1,138 @@
-"""Subcommands of this area (filled in by the area's work)."""
+"""`eduplan indicators`, `eduplan explain`, `eduplan quality`: indicator values, their explanation, data findings."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
+import sys
 from typing import Any
+
+import polars as pl
+
+from eduplan.facts import LEVELS, Facts
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add this area's subcommands to `sub`."""
+    p = sub.add_parser("indicators", help="计算并打印指标值（全部单位或指定单位）")
+    p.add_argument("--unit", help="区划代码或学校标识码；缺省为全部单位")
+    p.add_argument("--year", type=int, help="学年（起始年份）；缺省为全部年份")
+    p.add_argument("--code", action="append", help="只算这些指标（可重复）；缺省为目录中全部指标")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="输出格式")
+    p.set_defaults(handler=_indicators)
+
+    p = sub.add_parser("explain", help="解释一个指标值：公式、分子、分母、每项输入及其来源行")
+    p.add_argument("indicator", help="指标代码或名称（如 preschool_ger 或 学前三年毛入园率）")
+    p.add_argument("--unit", required=True, help="区划代码或学校标识码")
+    p.add_argument("--year", type=int, required=True, help="学年")
+    p.set_defaults(handler=_explain)
+
+    p = sub.add_parser("quality", help="数据质量检查：校验规则、逐年异常值、完整性")
+    p.add_argument("--unit", help="只查该单位的数据")
+    p.add_argument("--year", type=int, help="只列该学年的发现")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="输出格式")
+    p.set_defaults(handler=_quality)
+
+
+def _facts(unit: str | None) -> Facts:
+    from eduplan.web import setup
+
+    setup()
+    from eduplan.web.schools.store import load_facts
+
+    return load_facts(unit)  # every year: lagged terms (巩固率) need the years before the one asked for
+
+
+def values(facts: Facts, unit: str | None, year: int | None, codes: list[str] | None = None) -> pl.DataFrame:
+    """Indicator rows for `unit` (all units when None) and `year`, in catalogue order, with the Chinese name."""
+    from eduplan.indicators.catalogue import load_catalogue
+    from eduplan.indicators.engine import compute
+
+    catalogue = load_catalogue()
+    out = compute(facts, [catalogue.match(c) or c for c in codes] if codes else None)
+    if unit is not None:
+        out = out.filter(pl.col("unit") == unit)
+    if year is not None:
+        out = out.filter(pl.col("year") == year)
+    names = pl.DataFrame({"code": list(catalogue.indicators), "name": [i.name for i in catalogue]})
+    units = pl.DataFrame({"code": list(catalogue.indicators), "measure": [i.unit for i in catalogue]})
+    return out.join(names, on="code", how="left").join(units, on="code", how="left")
+
+
+def _clean(value: Any) -> Any:
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def _print(frame: pl.DataFrame, fmt: str, columns: list[str], labels: dict[str, str]) -> None:
+    if fmt == "json":
+        rows = [{k: _clean(v) for k, v in row.items()} for row in frame.select(columns).iter_rows(named=True)]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    elif fmt == "csv":
+        sys.stdout.write(frame.select(columns).rename(labels).write_csv())
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*(labels[c] for c in columns))
+        for row in frame.select(columns).iter_rows():
+            table.add_row(*("—" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
+        Console(width=None if sys.stdout.isatty() else 200).print(table)
+
+
+VALUE_COLUMNS = ["code", "name", "unit", "level", "year", "value", "measure", "numerator", "denominator", "reason"]
+VALUE_LABELS = {
+    "code": "指标代码",
+    "name": "指标",
+    "unit": "单位代码",
+    "level": "层级",
+    "year": "学年",
+    "value": "数值",
+    "measure": "计量单位",
+    "numerator": "分子",
+    "denominator": "分母",
+    "reason": "缺失原因",
+}
+
+
+def _indicators(args: argparse.Namespace) -> int:
+    frame = values(_facts(args.unit), args.unit, args.year, args.code)
+    columns = VALUE_COLUMNS
+    if args.format == "table":
+        frame = frame.with_columns(pl.col("level").replace(LEVELS))
+        columns = [c for c in VALUE_COLUMNS if c not in ("code", "numerator", "denominator")]
+    _print(frame, args.format, columns, VALUE_LABELS)
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from eduplan.indicators.catalogue import load_catalogue
+    from eduplan.indicators.explain import explain
+
+    code = load_catalogue().match(args.indicator) or args.indicator
+    print(explain(_facts(args.unit), code, args.unit, args.year).text())
+    return 0
+
+
+QUALITY_COLUMNS = ["severity", "kind", "rule", "unit", "year", "field", "value", "message"]
+QUALITY_LABELS = {
+    "severity": "严重程度",
+    "kind": "类别",
+    "rule": "规则",
+    "unit": "单位代码",
+    "year": "学年",
+    "field": "字段",
+    "value": "值",
+    "message": "说明",
+}
+
+
+def _quality(args: argparse.Namespace) -> int:
+    from eduplan.indicators.quality import check
+
+    findings = check(_facts(args.unit))
+    if args.year is not None:
+        findings = findings.filter(pl.col("year") == args.year)
+    _print(findings, args.format, QUALITY_COLUMNS, QUALITY_LABELS)
+    return 0

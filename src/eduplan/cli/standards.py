@@ -1,10 +1,136 @@
-"""Subcommands of this area (filled in by the area's work)."""
+"""`eduplan evaluate balanced|basic|preschool|cv`: the national evaluations of a county, and the CV of a table."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
 from typing import Any
+
+from eduplan.errors import ConfigError
+from eduplan.facts import STAGE_NAMES
+from eduplan.standards.result import STATUS_NAMES, Evaluation
+
+VERDICTS = {"pass": "达标", "fail": "未达标"}
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    """Add this area's subcommands to `sub`."""
+    """Add `evaluate` and its subcommands."""
+    evaluate = sub.add_parser("evaluate", help="督导评估：优质均衡、基本均衡、普及普惠，差异系数")
+    kinds = evaluate.add_subparsers(dest="evaluation", metavar="EVALUATION", required=True)
+    for kind, text in (
+        ("balanced", "县域义务教育优质均衡发展（教督〔2017〕6号）"),
+        ("basic", "县域义务教育基本均衡发展（教督〔2012〕3号）"),
+        ("preschool", "县域学前教育普及普惠（2020 年办法）"),
+    ):
+        p = kinds.add_parser(kind, help=text)
+        p.add_argument("--unit", required=True, help="县级区划代码，如 990101")
+        p.add_argument("--year", required=True, type=int, help="学年，如 2024")
+        p.add_argument("--format", choices=("table", "json"), default="table")
+        p.add_argument("--include-small-points", action="store_true", help="差异系数样本包含不足50人的教学点")
+        if kind == "balanced":
+            p.add_argument("--todo", type=Path, help="把整改清单与指标缺口写入这个 Excel 文件（.xlsx）")
+            p.add_argument(
+                "--mode",
+                choices=("cost", "count"),
+                default="cost",
+                help="整改方案：cost 费用最少（默认），count 改动项最少",
+            )
+        p.set_defaults(handler=_evaluate, kind=kind)
+    cv = kinds.add_parser("cv", help="由学校指标表（CSV）直接计算差异系数")
+    cv.add_argument("file", type=Path, help="列：school, stage, pupils, 以及每项指标一列（生均或每百生值）")
+    cv.add_argument("--format", choices=("table", "json"), default="table")
+    cv.set_defaults(handler=_cv)
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from eduplan.web import setup
+
+    setup()
+    from eduplan.standards import evaluate
+    from eduplan.web.schools.store import load_facts
+    from eduplan.web.standards.entries import entries
+
+    facts = load_facts(args.unit)
+    result = evaluate(
+        args.kind,
+        facts,
+        args.unit,
+        args.year,
+        entries(args.unit, args.year, args.kind),
+        include_small_points=args.include_small_points,
+    )
+    if getattr(args, "todo", None):
+        _write_todo(result, args.todo, args.mode)
+    if args.format == "json":
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(render_table(result))
+    return 0
+
+
+def _write_todo(result: Evaluation, path: Path, mode: str) -> None:
+    from eduplan.standards.export import write_todo
+    from eduplan.standards.gaps import plan, shortfalls
+    from eduplan.standards.loader import load
+
+    if path.suffix.lower() != ".xlsx":
+        raise ConfigError(f"整改清单文件应以 .xlsx 结尾：{path}", english=f"{path}: expected .xlsx")
+    standard = load("balanced", result.unit)
+    todo = plan(result, standard, mode)  # type: ignore[arg-type]
+    with path.open("wb") as stream:
+        write_todo(todo, shortfalls(result, standard), stream, f"{result.name} {result.unit} {result.year}")
+    print(f"整改清单已写入 {path}（{len(todo.actions)} 项，估算 {todo.total_cost:,.0f} 元）", file=sys.stderr)
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def render_table(result: Evaluation) -> str:
+    """A plain-text report: verdict, CVs per stage, failing schools, items."""
+    lines = [
+        f"{result.name}  {result.unit}  {result.year} 学年",
+        f"结论：{VERDICTS[result.verdict]}"
+        + ("" if not result.pending else f"（另有 {len(result.pending)} 项待录入佐证）"),
+    ]
+    names = {i["code"]: i["name"] for i in result.indicators}
+    for stage, s in result.stages.items():
+        verdict = "达标" if s.passed else "未达标"
+        lines.append(
+            f"\n【{STAGE_NAMES[stage]}】差异系数限值 {s.cv_limit:.2f}，样本 {s.sample_size} 所，{verdict}"
+        )
+        for code, v in s.cv.items():
+            mark = "" if v is None else ("✓" if v <= s.cv_limit else "✗")
+            lines.append(f"  {names.get(code, code):<28} {_fmt(v)} {mark}")
+        if s.combined_cv is not None:
+            lines.append(f"  {'综合差异系数':<28} {_fmt(s.combined_cv)}")
+        failing = s.failing_schools
+        if s.schools:
+            lines.append(f"  学校达标 {len(s.schools) - len(failing)}/{len(s.schools)}")
+        lines += [f"    ✗ {f.code} {f.name}：{f.note}" for f in failing]
+    if result.items:
+        lines.append("\n【其他项目】")
+        for i in result.items:
+            value = "" if i.value is None else f" {i.value:.3g}"
+            lines.append(f"  [{STATUS_NAMES[i.status]}] {i.name}{value} {i.detail}".rstrip())
+    lines += [f"\n注：{n}" for n in result.notes]
+    return "\n".join(lines)
+
+
+def _cv(args: argparse.Namespace) -> int:
+    from eduplan.standards.cv import cv_by_stage, read_cv_csv
+
+    result = cv_by_stage(read_cv_csv(args.file))
+    if args.format == "json":
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    for stage, data in result.items():
+        print(f"【{STAGE_NAMES.get(stage, stage)}】{data['schools']} 所学校")
+        for code, v in data["cv"].items():  # type: ignore[attr-defined]
+            print(f"  {code:<28} {_fmt(v)}")
+        print(f"  {'综合（平均）':<28} {_fmt(data['combined'])}")  # type: ignore[arg-type]
+    return 0

@@ -36,10 +36,13 @@ def stage_pupils(facts: Facts) -> pl.DataFrame:
     )
 
 
-def stage_shares(facts: Facts) -> pl.DataFrame:
-    """(school, year, stage, pupils, share): the stage's weighted share of the school's resources."""
+def stage_shares(facts: Facts, pupils: pl.DataFrame | None = None) -> pl.DataFrame:
+    """(school, year, stage, pupils, share): the stage's weighted share of the school's resources.
+
+    `pupils` (school, year, stage, pupils) may be passed when the caller has already summed the grades.
+    """
     weights, default = stage_weights()
-    pupils = stage_pupils(facts).with_columns(
+    pupils = (stage_pupils(facts) if pupils is None else pupils).with_columns(
         (
             pl.col("pupils")
             * pl.col("stage").replace_strict(weights, default=default, return_dtype=pl.Float64)
@@ -51,10 +54,16 @@ def stage_shares(facts: Facts) -> pl.DataFrame:
     return pupils.with_columns(share.alias("share")).drop("_weighted")
 
 
-def split_resources(facts: Facts) -> pl.DataFrame:
-    """School resources per (school, year, stage), each multiplied by the stage's share; plus pupils and share."""
-    shares = stage_shares(facts)
-    joined = shares.join(facts.school_year, on=["school", "year"], how="left")
+def split_resources(
+    facts: Facts, pupils: pl.DataFrame | None = None, columns: tuple[str, ...] | None = None
+) -> pl.DataFrame:
+    """School resources per (school, year, stage), each multiplied by the stage's share; plus pupils and share.
+
+    `columns` limits the school_year columns joined (all resource columns when None).
+    """
+    shares = stage_shares(facts, pupils)
+    school_year = facts.school_year if columns is None else facts.school_year.select("school", "year", *columns)
+    joined = shares.join(school_year, on=["school", "year"], how="left")
     split = [
         (pl.col(c) * pl.col("share")).alias(c)
         for c in RESOURCE_COLUMNS

@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 import platformdirs
 
 from eduplan.errors import ConfigError
+
+# Lets `admin.ModelAdmin[Model]` and other typed generics run (django-stubs types them).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("EDUPLAN_DATA_DIR") or platformdirs.user_data_dir("eduplan"))

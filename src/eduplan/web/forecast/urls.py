@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from eduplan.web.forecast import views
 
 app_name = "forecast"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.index, name="index"),
+    path("zone/<str:unit>/", views.zone, name="zone"),
+    path("method/", views.method, name="method"),
+]

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from eduplan.web.schools import views
 
 app_name = "schools"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [path("", views.county, name="county")]

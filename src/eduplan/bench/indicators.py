@@ -1,0 +1,269 @@
+"""Indicator engine benchmark: a demo province of 100 counties × 10 years, every indicator at every level.
+
+Prints our time, a plain pandas implementation of the same computation (same terms, same stage split, same
+roll-up, same missing-input counting) timed in the same run, their ratio, the check that both agree, and the
+peak memory; then a 500,000-school national-scale run built by replicating the province's frames.
+Each measured run happens in a fresh subprocess so that its peak resident memory is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+from eduplan.facts import SCHOOL_TYPES, Facts
+from eduplan.indicators.catalogue import Indicator, load_catalogue
+from eduplan.indicators.engine import MISS, compute, hierarchy, sides, years_of
+from eduplan.indicators.formula import GRADE_COLUMNS, HEALTH_COLUMNS, STAGE_COLUMNS, Term
+from eduplan.indicators.split import NOT_SPLIT, RESOURCE_COLUMNS, stage_weights
+
+COUNTIES = 100
+SEED = 20240901
+NATIONAL_SCHOOLS = 500_000
+
+
+# ─── the plain pandas baseline ──────────────────────────────────────────────────────────────────────────────
+
+
+def _pd(facts: Facts) -> dict[str, pd.DataFrame]:
+    return {name: frame.to_pandas() for name, frame in facts.frames().items()}
+
+
+def _pd_split(d: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    weights, default = stage_weights()
+    g = d["grade_year"]
+    pupils = g.groupby(["school", "year", "stage"], as_index=False)["enrollment"].sum(min_count=1)
+    pupils = pupils.rename(columns={"enrollment": "pupils"})
+    pupils["w"] = pupils["pupils"] * pupils["stage"].map(weights).fillna(default)
+    total = pupils.groupby(["school", "year"])["w"].transform("sum")
+    n = pupils.groupby(["school", "year"])["w"].transform("size")
+    pupils["share"] = np.where(n == 1, 1.0, pupils["w"] / total)
+    out = pupils.merge(d["school_year"], on=["school", "year"], how="left")
+    for c in RESOURCE_COLUMNS:
+        if c not in NOT_SPLIT and c in out:
+            out[c] = out[c] * out["share"]
+    return out
+
+
+def _pd_school(d: dict[str, pd.DataFrame], keys: pd.DataFrame) -> pd.DataFrame:
+    g = d["grade_year"]
+    pupils = g.groupby(["school", "year"], as_index=False)["enrollment"].sum(min_count=1)
+    pupils = pupils.rename(columns={"enrollment": "pupils"})
+    groups = d["memberships"][["school", "year"]].drop_duplicates().assign(in_group=1)
+    f = keys.merge(d["school_year"], on=["school", "year"], how="left").merge(pupils, on=["school", "year"], how="left")
+    f = f.merge(groups, on=["school", "year"], how="left")
+    f["schools"] = 1
+    f["in_group"] = f["in_group"].fillna(0)
+    f["small_school"] = (f["pupils"] < 100).astype(float).where(f["pupils"].notna())
+    f["principal_le45"] = (f["principal_age"] <= 45).astype(float).where(f["principal_age"].notna())
+    f["principal_rotated"] = f["principal_rotated"].astype(float)
+    f["funds_total"] = f["public_funds_per_pupil"] * f["pupils"]
+    return f
+
+
+def _pd_mask(frame: pd.DataFrame, term: Term) -> pd.Series:
+    mask = pd.Series(True, index=frame.index)
+    for key, values in term.filters:
+        if key in ("grade", "age"):
+            mask &= frame[key].isin([int(v) for v in values])
+        elif key == "boarding":
+            mask &= frame[key] == (values[0] == "true")
+        else:
+            mask &= frame[key].isin(values)
+    return mask
+
+
+def _pd_terms(d: dict[str, pd.DataFrame], terms: list[Term]) -> pd.DataFrame:
+    """Per (school, year): each term summed and its null count, one groupby per term."""
+    attrs = d["schools"].rename(columns={"code": "school"})[
+        ["school", "township", "school_type", "ownership", "locale", "boarding"]
+    ]
+    keys = pd.concat([d[t][["school", "year"]] for t in ("school_year", "stage_year", "grade_year", "health_year")])
+    keys = keys.drop_duplicates()
+    sources = {
+        "grade": d["grade_year"],
+        "stage": d["stage_year"],
+        "health": d["health_year"],
+        "split": _pd_split(d),
+        "school": _pd_school(d, keys),
+    }
+    sources = {k: v.merge(attrs, on="school", how="left") for k, v in sources.items()}
+    out = keys.merge(attrs, on="school", how="left").set_index(["school", "year"])
+    for t in terms:
+        src = _source_name(t)
+        frame = sources[src]
+        part = frame[_pd_mask(frame, t)]
+        grouped = part.groupby(["school", "year"])[t.column]
+        out[t.key] = grouped.sum()
+        out[t.key + MISS] = part[t.column].isna().groupby([part["school"], part["year"]]).sum()
+    cols = [c for t in terms for c in (t.key, t.key + MISS)]
+    out[cols] = out[cols].fillna(0)
+    return out.reset_index()
+
+
+def _source_name(t: Term) -> str:
+    if t.column in GRADE_COLUMNS:
+        return "grade"
+    if t.column in STAGE_COLUMNS:
+        return "stage"
+    if t.column in HEALTH_COLUMNS:
+        return "health"
+    return "split" if t.base == "stage" else "school"
+
+
+def pandas_compute(facts: Facts, inds: list[Indicator]) -> pd.DataFrame:
+    """The same computation written plainly in pandas: term by term, level by level, indicator by indicator."""
+    d = _pd(facts)
+    computed = [i for i in inds if not i.reported]
+    terms = {t.key: t for i in computed for side in sides(i) for t in side}
+    for t in list(terms.values()):
+        if t.lag:
+            terms[t.unlagged.key] = t.unlagged
+    school_terms = [t for t in terms.values() if t.base != "township" and not t.lag]
+    pop_terms = [t for t in terms.values() if t.base == "township"]
+    schools = _pd_terms(d, school_terms)
+    tree = hierarchy(facts).to_pandas()
+    years = pd.DataFrame({"year": years_of(facts)})
+    cols = [c for t in school_terms for c in (t.key, t.key + MISS)]
+    town = tree[["township"]].merge(years, how="cross")
+    town = town.merge(schools.groupby(["township", "year"], as_index=False)[cols].sum(), how="left").fillna(0)
+    pop = d["population"]
+    for t in pop_terms:
+        part = pop[_pd_mask(pop, t)].groupby(["township", "year"], as_index=False)["population"].agg(["sum", "size"])
+        part.columns = ["township", "year", t.key, "_n"]
+        part[t.key + MISS] = len(t.filter("age") or range(19)) - part.pop("_n")
+        town = town.merge(part, on=["township", "year"], how="left")
+        town[t.key + MISS] = town[t.key + MISS].fillna(len(t.filter("age") or range(19)))
+    all_cols = cols + [c for t in pop_terms for c in (t.key, t.key + MISS)]
+    town = town.merge(tree, on="township")
+    levels = {"school": schools.rename(columns={"school": "unit"}), "township": town.rename(columns={"township": "unit"})}
+    for lv in ("county", "city", "province"):
+        levels[lv] = town.groupby([lv, "year"], as_index=False)[all_cols].sum().rename(columns={lv: "unit"})
+    for frame_name, frame in levels.items():
+        for t in (t for t in terms.values() if t.lag):
+            earlier = frame[["unit", "year", t.unlagged.key, t.unlagged.key + MISS]].copy()
+            earlier["year"] += t.lag
+            earlier.columns = ["unit", "year", t.key, t.key + MISS]
+            frame = frame.merge(earlier, on=["unit", "year"], how="left")
+            frame[t.key + MISS] = frame[t.key + MISS].fillna(1)
+        levels[frame_name] = frame
+    results = []
+    for ind in computed:
+        num, den = sides(ind)
+        for lv in ind.levels:
+            frame = levels[lv]
+            if lv == "school" and ind.stages:
+                types = [k for k, (_, st) in SCHOOL_TYPES.items() if set(st) & set(ind.stages)]
+                frame = frame[frame["school_type"].isin(types)]
+            n = frame[[t.key for t in num]].sum(axis=1)
+            n_miss = frame[[t.key + MISS for t in num]].sum(axis=1)
+            if den:
+                dd = frame[[t.key for t in den]].sum(axis=1)
+                d_miss = frame[[t.key + MISS for t in den]].sum(axis=1)
+                ok = (n_miss == 0) & (d_miss == 0) & (dd != 0)
+                value = (n / dd * ind.scale).where(ok)
+            else:
+                value = n.where(n_miss == 0)
+            results.append(pd.DataFrame({"code": ind.code, "unit": frame["unit"], "level": lv,
+                                         "year": frame["year"], "value": value}))  # fmt: skip
+    reported = d["reported"]
+    results.append(reported[reported["indicator"].isin([i.code for i in inds if i.reported])])
+    return pd.concat(results, ignore_index=True)
+
+
+# ─── runs ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def replicate(facts: Facts, times: int) -> Facts:
+    """`times` copies of a province, each under its own province code (10, 11, …) and school-code prefix."""
+    area_cols = {"org_units": ("code", "parent"), "schools": ("township",), "population": ("township",),
+                 "births": ("township",), "reported": ("unit",)}  # fmt: skip
+    school_cols = {"schools": "code", "school_year": "school", "stage_year": "school", "grade_year": "school",
+                   "health_year": "school", "memberships": "school", "reported": "unit"}  # fmt: skip
+    out: dict[str, list[pl.DataFrame]] = {name: [] for name in facts.frames()}
+    for k in range(times):
+        prov = f"{10 + k:02d}"
+        for name, frame in facts.frames().items():
+            exprs = [pl.col(c).str.replace(r"^99", prov) for c in area_cols.get(name, ())]
+            if name in school_cols:
+                c = school_cols[name]
+                is_school = pl.col(c).str.len_chars() == 10
+                exprs = [e for e in exprs if e.meta.output_name() != c] + [
+                    pl.when(is_school).then(pl.lit(prov) + pl.col(c).str.slice(2)).otherwise(
+                        pl.col(c).str.replace(r"^99", prov)
+                    ).alias(c)
+                ]
+            out[name].append(frame.with_columns(exprs) if exprs else frame)
+    return Facts(**{name: pl.concat(parts) for name, parts in out.items()})
+
+
+def _child(mode: str) -> None:
+    """Run one measurement and print it as JSON (called in a fresh subprocess)."""
+    from eduplan.demo import generate_province
+
+    t0 = time.perf_counter()
+    facts = generate_province(COUNTIES, SEED)
+    generated = time.perf_counter() - t0
+    result: dict[str, Any] = {"generate_s": generated, "schools": facts.schools.height,
+                              "years": len(years_of(facts))}  # fmt: skip
+    if mode == "national":
+        facts = replicate(facts, -(-NATIONAL_SCHOOLS // facts.schools.height))
+        result["schools"] = facts.schools.height
+    compute(facts.__class__(**{k: v.head(0) for k, v in facts.frames().items()}))  # warm imports and caches
+    before = _peak_mb()
+    t0 = time.perf_counter()
+    out = compute(facts)
+    result |= {"polars_s": time.perf_counter() - t0, "rows": out.height, "peak_mb": _peak_mb(), "before_mb": before}
+    if mode == "province":
+        inds = list(load_catalogue())
+        t0 = time.perf_counter()
+        base = pandas_compute(facts, inds)
+        result["pandas_s"] = time.perf_counter() - t0
+        result["agree"] = _agree(out, base)
+    print(json.dumps(result))
+
+
+def _agree(ours: pl.DataFrame, base: pd.DataFrame) -> float:
+    """Largest relative difference between our values and the baseline's, over computed indicators."""
+    theirs = pl.from_pandas(base[["code", "unit", "level", "year", "value"]].dropna(subset=["unit"]))
+    theirs = theirs.with_columns(pl.col("year").cast(pl.Int64), pl.col("value").cast(pl.Float64))
+    both = ours.join(theirs, on=["code", "unit", "level", "year"], how="inner", suffix="_pd").drop_nulls("value")
+    rel = ((pl.col("value") - pl.col("value_pd")).abs() / pl.col("value").abs().clip(lower_bound=1e-9)).max()
+    return float(both.select(rel).item() or 0.0)
+
+
+def _measure(mode: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", f"from eduplan.bench.indicators import _child; _child({mode!r})"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def run() -> None:
+    n_ind = len(load_catalogue())
+    p = _measure("province")
+    print(f"省级示例：{COUNTIES} 个县，{p['schools']} 所学校 × {p['years']} 年，{n_ind} 个指标，全部层级（生成数据 {p['generate_s']:.1f} 秒）")
+    print(f"  eduplan (Polars)：{p['polars_s']:.2f} 秒，{p['rows']} 行；进程内存峰值 {p['peak_mb']:.0f} MB")
+    print(f"  pandas 基线：     {p['pandas_s']:.2f} 秒")
+    print(f"  加速比：{p['pandas_s'] / p['polars_s']:.1f} 倍；两者最大相对差 {p['agree']:.2e}")
+    n = _measure("national")
+    print(f"全国规模：{n['schools']} 所学校 × {n['years']} 年：{n['polars_s']:.2f} 秒，{n['rows']} 行；"
+          f"进程内存峰值 {n['peak_mb']:.0f} MB（计算前 {n['before_mb']:.0f} MB）")  # fmt: skip
+
+
+if __name__ == "__main__":
+    run()

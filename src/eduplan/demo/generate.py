@@ -1,0 +1,162 @@
+"""Runs the simulation for a list of counties and assembles the fact tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from eduplan.demo import extras, resources
+from eduplan.demo.classes import Classes, count_classes
+from eduplan.demo.enrollment import Units, build_units, simulate_enrollment
+from eduplan.demo.layout import LOCALE_CODES, CountySpec, Layout, build_layout, stage_units
+from eduplan.demo.params import Params
+from eduplan.demo.population import People, simulate_population
+from eduplan.demo.reported import reported_frame
+from eduplan.demo.tabular import pick, to_frame
+from eduplan.facts import STAGES, Facts
+
+
+@dataclass
+class World:
+    """Every simulated array, with `years[0]` one year before the first output year."""
+
+    params: Params
+    layout: Layout
+    people: People
+    units: Units
+    pupils: np.ndarray  # (units, years, grades) int
+    classes: Classes
+    years: np.ndarray
+    open: np.ndarray  # (schools, years) bool
+    rng: np.random.Generator
+
+    def to_schools(self, per_unit: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(self.layout.schools), *per_unit.shape[1:]), dtype=per_unit.dtype)
+        np.add.at(out, self.units.school, per_unit)
+        return out
+
+
+def simulate(specs: list[CountySpec], seed: int, first_year: int, last_year: int, params: Params) -> World:
+    layout = build_layout(specs, seed, params)
+    years = np.arange(first_year - 1, last_year + 1)
+    people = simulate_population(layout, params, np.random.default_rng([seed, 2]), years)
+    school_idx, stage_idx = stage_units(layout)
+    units = build_units(layout, params, school_idx, stage_idx)
+    pupils = np.rint(simulate_enrollment(layout, params, people, units, np.random.default_rng([seed, 3])))
+    pupils = pupils.astype(np.int64)
+    classes = count_classes(layout, params, units, pupils.astype(np.float64), years)
+    opened = np.array([s.opened for s in layout.schools])
+    closed = np.array([s.closed or 9999 for s in layout.schools])
+    is_open = (opened[:, None] <= years[None, :]) & (years[None, :] < closed[:, None])
+    rng = np.random.default_rng([seed, 4])
+    return World(params, layout, people, units, pupils, classes, years, is_open, rng)
+
+
+def org_units_frame(world: World) -> pl.DataFrame:
+    rows = world.layout.org_rows
+    return to_frame("org_units", {
+        "code": [r[0] for r in rows], "name": [r[1] for r in rows],
+        "level": [r[2] for r in rows], "parent": [r[3] for r in rows],
+    })  # fmt: skip
+
+
+def schools_frame(world: World) -> pl.DataFrame:
+    lay = world.layout
+    capacity = resources.capacity(world)
+    s = lay.schools
+    return to_frame("schools", {
+        "code": [x.code for x in s], "name": [x.name for x in s],
+        "township": [lay.tw_code[x.township] for x in s], "school_type": [x.school_type for x in s],
+        "ownership": [x.ownership for x in s], "locale": [LOCALE_CODES[x.locale] for x in s],
+        "urban_rural_code": [x.urc for x in s], "boarding": [x.boarding for x in s], "zone": [x.zone for x in s],
+        "longitude": np.array([x.lon for x in s]), "latitude": np.array([x.lat for x in s]),
+        "opened_year": np.array([x.opened for x in s]), "closed_year": np.array([x.closed or -1 for x in s]),
+        "declared_capacity": capacity.astype(np.int64),
+    })  # fmt: skip
+
+
+def _cells(world: World, mask: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Indices (first axis, year) of the true cells of `mask`, output years only."""
+    keep = mask.copy()
+    keep[:, 0] = False  # the year before first_year only seeds graduates
+    return np.nonzero(keep)
+
+
+def school_year_frame(world: World) -> pl.DataFrame:
+    values = resources.school_year_values(world)
+    s_idx, y_idx = _cells(world, world.open & (world.to_schools(world.pupils.sum(2)) > 0))
+    codes = [x.code for x in world.layout.schools]
+    columns: dict[str, object] = {"school": pick(codes, s_idx), "year": world.years[y_idx]}
+    for name, arr in values.items():
+        columns[name] = arr[s_idx, y_idx]
+    return to_frame("school_year", columns)
+
+
+def stage_year_frame(world: World) -> pl.DataFrame:
+    values = extras.stage_year_values(world)
+    pupils = world.pupils.sum(2)
+    u_idx, y_idx = _cells(world, pupils > 0)
+    codes = [x.code for x in world.layout.schools]
+    columns: dict[str, object] = {
+        "school": pick(codes, world.units.school[u_idx]),
+        "year": world.years[y_idx],
+        "stage": pick(STAGES, world.units.stage[u_idx]),
+    }
+    for name, arr in values.items():
+        columns[name] = arr[u_idx, y_idx]
+    return to_frame("stage_year", columns)
+
+
+def grade_year_frame(world: World) -> pl.DataFrame:
+    u_idx, y_idx, g_idx = np.nonzero(world.pupils[:, 1:, :] > 0)
+    y_idx = y_idx + 1
+    pupils = world.pupils[u_idx, y_idx, g_idx]
+    codes = [x.code for x in world.layout.schools]
+    female = world.rng.binomial(pupils, float(world.params["female_share"]))
+    return to_frame("grade_year", {
+        "school": pick(codes, world.units.school[u_idx]), "year": world.years[y_idx],
+        "stage": pick(STAGES, world.units.stage[u_idx]), "grade": g_idx + 1,
+        "enrollment": pupils, "enrollment_female": female,
+        "classes": world.classes.total[u_idx, y_idx, g_idx],
+        "classes_56_65": world.classes.large[u_idx, y_idx, g_idx],
+        "classes_66_plus": world.classes.oversized[u_idx, y_idx, g_idx],
+    })  # fmt: skip
+
+
+def population_frame(world: World) -> pl.DataFrame:
+    pop = np.rint(world.people.population[:, 1:, :]).astype(np.int64)
+    t_idx, y_idx, a_idx = np.indices(pop.shape).reshape(3, -1)
+    return to_frame("population", {
+        "township": pick(world.layout.tw_code, t_idx), "year": world.years[1:][y_idx],
+        "age": a_idx, "population": pop.reshape(-1),
+    })  # fmt: skip
+
+
+def births_frame(world: World, first_birth_year: int) -> pl.DataFrame:
+    years = np.arange(first_birth_year, int(world.years[-1]) + 1)
+    births = np.rint(world.people.births_in(years)).astype(np.int64)
+    t_idx, y_idx = np.indices(births.shape).reshape(2, -1)
+    return to_frame("births", {
+        "township": pick(world.layout.tw_code, t_idx), "year": years[y_idx], "births": births.reshape(-1),
+    })  # fmt: skip
+
+
+def assemble(world: World) -> Facts:
+    school_year = school_year_frame(world)
+    stage_year = stage_year_frame(world)
+    grade_year = grade_year_frame(world)
+    facts = Facts(
+        org_units=org_units_frame(world),
+        schools=schools_frame(world),
+        school_year=school_year,
+        stage_year=stage_year,
+        grade_year=grade_year,
+        health_year=to_frame("health_year", extras.health_columns(world)),
+        memberships=to_frame("memberships", extras.membership_columns(world)),
+        population=population_frame(world),
+        births=births_frame(world, 2000),
+        reported=reported_frame(world, school_year, stage_year),
+    )
+    return extras.plant_missing(facts)

@@ -1,0 +1,198 @@
+"""School places: capacity over time (standard classes, declared capacity, projects) against projected demand."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from eduplan.forecast.inputs import unit_expr
+from eduplan.forecast.norms import Norms, load_norms
+
+PROJECT_SCHEMA = {
+    "name": pl.String,
+    "school": pl.String,
+    "zone": pl.String,
+    "stage": pl.String,
+    "places": pl.Int64,
+    "year": pl.Int64,
+}
+LEVEL_NAMES = {"red": "红色预警", "amber": "黄色预警", "green": "正常", "surplus": "学位富余"}
+
+
+def empty_projects() -> pl.DataFrame:
+    """Planned projects: a school or a zone, a stage, places added (negative: removed), the year they open."""
+    return pl.DataFrame(schema=PROJECT_SCHEMA)
+
+
+def class_sizes(norms: Norms | None = None) -> pl.DataFrame:
+    n = norms or load_norms()
+    rows = [(s, g, size) for s, grades in n.class_size.items() for g, size in grades.items()]
+    return pl.DataFrame(rows, schema={"stage": pl.String, "grade": pl.Int64, "size": pl.Int64}, orient="row")
+
+
+def school_capacity(
+    schools: pl.DataFrame, grade_year: pl.DataFrame, year: int, norms: Norms | None = None
+) -> pl.DataFrame:
+    """school, stage, classes, capacity in ``year``: Σ classes × standard class size, or the declared capacity
+    split over the school's stages in proportion to their standard capacity."""
+    standard = (
+        grade_year.filter(pl.col("year") == year)
+        .join(class_sizes(norms), on=["stage", "grade"])
+        .group_by("school", "stage")
+        .agg(
+            pl.col("classes").sum().alias("classes"),
+            (pl.col("classes") * pl.col("size")).sum().alias("standard"),
+        )
+    )
+    declared = schools.select(pl.col("code").alias("school"), "declared_capacity")
+    share = pl.col("standard") / pl.col("standard").sum().over("school")
+    return (
+        standard.join(declared, on="school", how="left")
+        .with_columns(
+            pl.when(pl.col("declared_capacity").is_not_null())
+            .then((pl.col("declared_capacity") * share.fill_nan(0)).round(0).cast(pl.Int64))
+            .otherwise(pl.col("standard"))
+            .alias("capacity")
+        )
+        .select("school", "stage", "classes", "capacity")
+        .sort("school", "stage")
+    )
+
+
+def projects_by_unit(projects: pl.DataFrame, schools: pl.DataFrame, level: str) -> pl.DataFrame:
+    """unit, stage, year, places: a project named by school goes to that school's unit; by zone (its key
+    "county-zone name", or the bare zone name when only one county has it), to the zone's unit."""
+    keyed = schools.select(
+        pl.col("code").alias("school"), unit_expr(level).alias("unit"), unit_expr("zone").alias("key"), "zone"
+    )
+    by_school = projects.filter(pl.col("school").is_not_null()).join(
+        keyed.select("school", "unit"), on="school"
+    )
+    by_key = keyed.group_by("key").agg(pl.col("unit").mode().first()).rename({"key": "zone"})
+    by_name = (
+        keyed.filter(pl.col("zone").is_not_null())
+        .group_by("zone")
+        .agg(pl.col("unit").mode().first(), pl.col("key").n_unique().alias("keys"))
+        .filter(pl.col("keys") == 1)
+        .join(by_key, on="zone", how="anti")
+        .drop("keys")
+    )
+    by_zone = projects.filter(pl.col("school").is_null()).join(pl.concat([by_key, by_name]), on="zone")
+    return pl.concat([f.select("unit", "stage", "year", "places") for f in (by_school, by_zone)])
+
+
+def capacity_timeline(
+    capacity: pl.DataFrame, schools: pl.DataFrame, projects: pl.DataFrame, level: str, years: list[int]
+) -> pl.DataFrame:
+    """unit, stage, year, capacity: today's schools (until they close) plus projects from their opening year."""
+    grid = pl.DataFrame({"year": years}, schema={"year": pl.Int64})
+    keyed = schools.select(pl.col("code").alias("school"), unit_expr(level).alias("unit"), "closed_year")
+    existing = (
+        capacity.join(keyed, on="school")
+        .join(grid, how="cross")
+        .filter(pl.col("closed_year").is_null() | (pl.col("year") < pl.col("closed_year")))
+        .group_by("unit", "stage", "year")
+        .agg(pl.col("capacity").sum())
+    )
+    added = (
+        projects_by_unit(projects, schools, level)
+        .join(grid.rename({"year": "y"}), how="cross")
+        .filter(pl.col("year") <= pl.col("y"))
+        .group_by("unit", "stage", "y")
+        .agg(pl.col("places").sum())
+        .rename({"y": "year"})
+    )
+    return (
+        existing.join(added, on=["unit", "stage", "year"], how="full", coalesce=True)
+        .select(
+            "unit",
+            "stage",
+            "year",
+            (pl.col("capacity").fill_null(0) + pl.col("places").fill_null(0)).alias("capacity"),
+        )
+        .sort("unit", "stage", "year")
+    )
+
+
+def gaps(demand: pl.DataFrame, capacity: pl.DataFrame) -> pl.DataFrame:
+    """unit, stage, year, demand, low, high, capacity, gap (> 0 shortfall, < 0 surplus), utilisation."""
+    return (
+        demand.join(capacity, on=["unit", "stage", "year"], how="left")
+        .with_columns(pl.col("capacity").fill_null(0))
+        # A unit without pupils or places in a stage (a zone with no senior school) has nothing to show.
+        .filter(
+            (pl.col("demand").sum() > 0).over("unit", "stage")
+            | (pl.col("capacity").sum() > 0).over("unit", "stage")
+        )
+        .with_columns(
+            (pl.col("demand") - pl.col("capacity")).alias("gap"),
+            pl.when(pl.col("capacity") > 0).then(pl.col("demand") / pl.col("capacity")).alias("utilisation"),
+        )
+        .sort("unit", "stage", "year")
+    )
+
+
+def warnings(gap: pl.DataFrame, origin: int, norms: Norms | None = None) -> pl.DataFrame:
+    """unit, stage, level, first_shortfall, max_gap: red when demand first exceeds places within 2 years,
+    amber within 5, surplus when the last year's utilisation is under 60 %, else green."""
+    n = norms or load_norms()
+    short = (
+        pl.col("year").filter(pl.col("gap") > 0.5).min()
+    )  # half a pupil: fractional projections, whole places
+    out = (
+        gap.sort("year")
+        .group_by("unit", "stage")
+        .agg(
+            short.alias("first_shortfall"),
+            pl.col("gap").max().alias("max_gap"),
+            pl.col("utilisation").last().alias("final_utilisation"),
+        )
+    )
+    ahead = pl.col("first_shortfall") - origin
+    level = (
+        pl.when(ahead <= n.red_within)
+        .then(pl.lit("red"))
+        .when(ahead <= n.amber_within)
+        .then(pl.lit("amber"))
+        .when(pl.col("final_utilisation") < n.surplus_below)
+        .then(pl.lit("surplus"))
+        .otherwise(pl.lit("green"))
+    )
+    return out.with_columns(level.alias("level")).sort("unit", "stage")
+
+
+def large_classes(
+    school_frame: pl.DataFrame, capacity: pl.DataFrame, norms: Norms | None = None
+) -> pl.DataFrame:
+    """school, stage, grade, year, enrollment, classes, class_size: projected grades whose average class
+    (today's classes of the stage spread evenly over its grades) reaches 56 pupils."""
+    n = norms or load_norms()
+    per_grade = capacity.join(
+        pl.DataFrame({"stage": list(n.class_size), "grades": [len(v) for v in n.class_size.values()]}),
+        on="stage",
+    ).select("school", "stage", (pl.col("classes") / pl.col("grades")).alias("classes"))
+    return (
+        school_frame.rename({"unit": "school"})
+        .join(per_grade, on=["school", "stage"])
+        .filter(pl.col("classes") > 0)
+        .with_columns((pl.col("enrollment") / pl.col("classes")).alias("class_size"))
+        .filter(pl.col("class_size") >= n.large_class)
+        .select("school", "stage", "grade", "year", "enrollment", "classes", "class_size")
+        .sort("school", "year", "stage", "grade")
+    )
+
+
+def small_schools(
+    school_frame: pl.DataFrame, schools: pl.DataFrame, norms: Norms | None = None
+) -> pl.DataFrame:
+    """school, year, pupils: schools (not kindergartens) projected under 100 pupils while still teaching."""
+    n = norms or load_norms()
+    kept = schools.filter(pl.col("school_type") != "kindergarten").select(pl.col("code").alias("school"))
+    return (
+        school_frame.rename({"unit": "school"})
+        .filter(pl.col("stage") != "preschool")
+        .group_by("school", "year")
+        .agg(pl.col("enrollment").sum().alias("pupils"))
+        .join(kept, on="school")
+        .filter((pl.col("pupils") > 0) & (pl.col("pupils") <= n.small_school_max))
+        .sort("school", "year")
+    )

@@ -1,0 +1,100 @@
+"""Indicator phrase → catalogue code, through aliases (ours, and the indicator catalogue's when it has them)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from eduplan.text.normalise import to_simplified
+
+_PUNCT = re.compile(r"[\s\u3000\xa0“”\"'‘’《》()（）\[\]、,，:：;；·\-—.。]")
+FUZZY = 0.6  # character-bigram Dice above which a phrase is taken as an alias's paraphrase
+
+
+def fold(text: str) -> str:
+    """Simplified, without spaces and punctuation: the form aliases are compared in."""
+    return _PUNCT.sub("", to_simplified(text or ""))
+
+
+def _bigrams(text: str) -> list[str]:
+    return [text[i : i + 2] for i in range(len(text) - 1)] or list(text)
+
+
+def dice(a: str, b: str) -> float:
+    """Character-bigram Dice coefficient of two folded phrases (multiset)."""
+    x, y = _bigrams(a), _bigrams(b)
+    if not x or not y:
+        return 0.0
+    pool: dict[str, int] = {}
+    for g in y:
+        pool[g] = pool.get(g, 0) + 1
+    common = 0
+    for g in x:
+        if pool.get(g):
+            pool[g] -= 1
+            common += 1
+    return 2 * common / (len(x) + len(y))
+
+
+def _catalogue_aliases() -> list[tuple[str, str]]:
+    """(alias, code) pairs from eduplan.indicators.catalogue, if that module exposes aliases."""
+    try:
+        from eduplan.indicators import catalogue as cat  # type: ignore[attr-defined]
+    except Exception:  # the catalogue is optional here: our own table stands alone
+        return []
+    entries: Any = None
+    for name in ("load_catalogue", "load", "catalogue", "indicators", "all_indicators"):
+        obj = getattr(cat, name, None)
+        if obj is None:
+            continue
+        try:
+            entries = obj() if callable(obj) else obj
+        except Exception:
+            continue
+        break
+    pairs: list[tuple[str, str]] = []
+    items = entries.values() if isinstance(entries, dict) else (entries or [])
+    for entry in items:
+        get = entry.get if isinstance(entry, dict) else lambda k, e=entry: getattr(e, k, None)
+        code = get("code")
+        if not code:
+            continue
+        for alias in [get("name"), *(get("aliases") or [])]:
+            if isinstance(alias, str) and alias:
+                pairs.append((fold(alias), str(code)))
+    return pairs
+
+
+@cache
+def aliases() -> tuple[tuple[str, str], ...]:
+    """(folded alias, code), longest alias first; ours take precedence over the catalogue's on a tie."""
+    data = yaml.safe_load(resources.files("eduplan.text").joinpath("data/aliases.yaml").read_text("utf-8"))
+    pairs = [(fold(a), str(row["code"])) for row in data for a in row["aliases"]]
+    pairs += _catalogue_aliases()
+    seen: set[str] = set()
+    unique = []
+    for alias, code in pairs:
+        if alias and alias not in seen:
+            seen.add(alias)
+            unique.append((alias, code))
+    return tuple(sorted(unique, key=lambda p: -len(p[0])))
+
+
+@lru_cache(maxsize=8192)
+def match_code(indicator: str) -> str | None:
+    """The code of the longest alias contained in `indicator`, else of the most alike alias above FUZZY."""
+    text = fold(indicator)
+    if not text:
+        return None
+    for alias, code in aliases():
+        if alias in text:
+            return code
+    # A paraphrase must at least end like the alias (率, 占比, 比例): 普惠县 is no 普惠率.
+    best = max(
+        ((dice(text, alias), code) for alias, code in aliases() if alias[-1] == text[-1]), default=(0.0, None)
+    )
+    return best[1] if best[0] >= FUZZY else None

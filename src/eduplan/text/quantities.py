@@ -1,0 +1,130 @@
+"""Numbers with units in normalised plan text: 96%, 3.5万人次, 1-2名, 0.3万-1.2万人, xx%, 万分之五, 千户, 4:6."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CN_DIGIT = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
+
+# Units as written, longest first, mapped to the gold schema's unit and a scale to base units.
+UNITS: dict[str, tuple[str, float]] = {
+    "个百分点": ("pp", 1), "百分点": ("pp", 1), "%": ("%", 1),
+    "万平方米": ("平方米", 1e4), "平方米": ("平方米", 1), "万人次": ("人次", 1e4), "人次": ("人次", 1),
+    "亿元": ("元", 1e8), "万元": ("元", 1e4), "元": ("元", 1),
+    "万人": ("人", 1e4), "名": ("人", 1), "人": ("人", 1), "位": ("人", 1),
+    "学时": ("学时", 1), "课时": ("学时", 1), "小时": ("小时", 1), "个班": ("班", 1), "班": ("班", 1),
+    "万个": ("个", 1e4), "个": ("个", 1), "所": ("所", 1), "项": ("项", 1), "户": ("户", 1),
+    "栋": ("栋", 1), "幢": ("栋", 1), "节": ("节", 1), "处": ("处", 1), "次": ("次", 1), "年": ("年", 1),
+    "家": ("个", 1), "座": ("个", 1), "间": ("个", 1), "门": ("个", 1),
+}  # fmt: skip
+# Units that count things (a project, a school): their indicator is often the noun that follows.
+COUNT_UNITS = frozenset({"所", "个", "项", "栋", "处", "节", "班", "户", "次", "小时", "学时"})
+
+_UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|[xX]+)"
+_MUL = r"(?:万|亿)?"
+QUANTITY = re.compile(
+    rf"(?<![\d.A-Za-z])(?P<a>{_NUM})(?P<am>{_MUL})(?:[-至到](?P<b>{_NUM})(?P<bm>{_MUL}))?(?P<about>余|多)?"
+    rf"(?P<unit>{_UNIT})(?P<tail>及以上|以上|以下|以内|左右|多|余)?"
+)
+# Chinese numerals count as quantities only before these units (千户小区), not in names (三所学校, 五育).
+CN_QUANTITY = re.compile(
+    r"(?<![第\u4e00-\u9fff])(?P<a>[一二两三四五六七八九十百千万]{1,5})(?P<unit>户|人|名)"
+)
+FRACTION = re.compile(r"(?P<den>[十百千万])分之(?P<num>[一二两三四五六七八九十百\d.]+)")
+RATIO = re.compile(
+    r"比(?:例)?(?:达到|达|为|保持在|约为|调整为)?(?P<a>\d+(?:\.\d+)?)[:：](?P<b>\d+(?:\.\d+)?)"
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One number (or range) with its unit, in base units, and its span in the normalised text."""
+
+    start: int
+    end: int
+    value: float | None
+    value_max: float | None
+    unit: str
+    tail: str  # 以上, 以下, 左右 … written right after the unit
+    placeholder: bool
+    ratio: bool = False
+
+
+def chinese_number(text: str) -> int | None:
+    """一千二百 → 1200, 千 → 1000, 两 → 2; None when `text` is not a numeral."""
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_DIGIT:
+            digit = _CN_DIGIT[ch]
+        elif ch in _CN_UNIT:
+            scale = _CN_UNIT[ch]
+            if scale == 10_000:
+                total += ((section + (digit or 0)) or 1) * scale
+                section = 0
+            else:
+                section += (1 if digit is None else digit) * scale
+            digit = None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _number(text: str, mult: str, scale: float) -> float | None:
+    if text[0] in "xX":
+        return None
+    factor = {"万": 1e4, "亿": 1e8}.get(mult, 1.0)
+    return round(float(text.replace(",", "")) * factor * scale, 6)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every quantity in `text`, in order, without overlaps."""
+    found = [_arabic(m) for m in QUANTITY.finditer(text)]
+    found += [
+        Quantity(
+            m.start("a"), m.end(), float(m.group("a")), float(m.group("b")), "ratio", "", False, ratio=True
+        )
+        for m in RATIO.finditer(text)
+    ]
+    for m in FRACTION.finditer(text):
+        num = m.group("num")
+        n = float(num) if num[0].isdigit() else chinese_number(num)
+        den = chinese_number(m.group("den"))
+        if n is not None and den:
+            found.append(Quantity(m.start(), m.end(), round(n / den * 100, 6), None, "%", "", False))
+    for m in CN_QUANTITY.finditer(text):
+        value = chinese_number(m.group("a"))
+        if value and value >= 10:
+            unit, _ = UNITS[m.group("unit")]
+            found.append(Quantity(m.start(), m.end(), float(value), None, unit, "", False))
+    found.sort(key=lambda q: (q.start, -q.end))
+    kept: list[Quantity] = []
+    for q in found:
+        if not kept or q.start >= kept[-1].end:
+            kept.append(q)
+    return kept
+
+
+def _arabic(m: re.Match[str]) -> Quantity:
+    unit, scale = UNITS[m.group("unit")]
+    a, b = m.group("a"), m.group("b")
+    placeholder = a[0] in "xX"
+    # 0.3万-1.2万人: a multiplier written only on the second number applies to both.
+    am = m.group("am") or (m.group("bm") or "")
+    value = _number(a, am, scale)
+    vmax = _number(b, m.group("bm") or "", scale) if b else None
+    return Quantity(m.start(), m.end(), value, vmax, unit, m.group("tail") or "", placeholder)

@@ -1,0 +1,453 @@
+"""Every quantified statement of a plan: commitments (targets, rules) and baselines (values reached).
+
+The extractor works sentence by sentence on the normalised text. Each quantity found there is kept or
+dropped by rules about what surrounds it (a year, a rank, a definition, a name), then given an indicator
+phrase, a comparator, a year, a recurrence and a scope. Quotes come from the raw text through the offset map.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from eduplan.text.codes import match_code
+from eduplan.text.normalise import Normalised, normalise
+from eduplan.text.projects import ProjectRow, find_projects
+from eduplan.text.quantities import COUNT_UNITS, Quantity, find_quantities
+from eduplan.text.structure import REVIEW, Structure, structure
+from eduplan.text.tables import table_statements
+
+_SENTENCE_END = re.compile(r"[。!?！？\n]")
+_CLAUSE_END = re.compile(r"[,，;；:：。!?\n]")
+_YEAR = re.compile(r"(?<![\d.])(?P<a>(?:19|20)\d\d)(?:[-至到](?P<b>(?:19|20)\d\d))?年")
+_PARA_TARGET = re.compile(r"^(?:--)?(?:力争|争取)?(?:到|至)(?:19|20)\d\d年")
+
+_LEAD = re.compile(
+    r"^(?:[、,和及与并且]|其中|另外|同时|全市|全县|全区|全省|全镇|县域内|区域内|市域内|力争|确保|争取|努力|计划|预计|保持|"
+    r"实现|保证|基本|逐步|进一步|持续|到(?:19|20)\d\d年(?:底|末)?|(?:19|20)\d\d(?:-(?:19|20)\d\d)?年(?:底|末)?|"
+    r"每年|年均|每学年|每学期|每两年|每天|每日|原则上|要|将|使|让|要求|达到)+"
+)
+_TRAIL = re.compile(
+    r"(?:保持在|保持|巩固在|巩固|稳定在|控制在|提高到|提升到|提高|提升|增长|降低|下降|减少|达到|达|为|在|"
+    r"超过|高于|不低于|不少于|不超过|不高于|低于|至少|力争|确保|争取|均|分别|占|约|累计|共|有|要|须|应|"
+    r"年|在|再|将|新增|增加|新建|改扩建|扩建|建成|建有|建设|创建|打造|培育|培养|支持建设|办好|开展|补充|"
+    r"安排|按|每|总数的?|总量的?|的|全员|以上)+$"
+)
+_YEAR_ANYWHERE = re.compile(
+    r"(?:到|至|在|于)?(?:19|20)(?:\d\d|[xX]{2})(?:-(?:19|20)\d\d)?年(?:底|末|秋季|春季)?"
+)
+_SCOPE_WORD = re.compile(r"^(?:农村|城区|城镇|乡村|城市|县城|镇区)$")
+_EACH = re.compile(r"每(?:个|所)?(?:乡镇|乡\(镇\)|县\(市、区\)|县|镇|村|行政村|学校|幼儿园|学区)")
+_PER = (("每两年", "2years"), ("每学期", "semester"), ("每天", "day"), ("每日", "day"), ("每学年", "year"),
+        ("每年", "year"), ("年均", "year"), ("年生均", "year"), ("全年", "year"))  # fmt: skip
+_DOWN = re.compile(r"不超过|不高于|控制在|低于|以内|以下|减少到|降至|降到|压缩到")
+_UP = re.compile(r"以上|不低于|不少于|至少|超过|高于|达到|达|力争|确保|保持|巩固|稳定在|提高到|提升到|争创")
+_CHANGE = re.compile(r"(?:提升|提高|增长|增加|降低|下降|减少|递增|递减)$")
+_FALL = re.compile(r"降低|下降|减少|递减")
+
+
+@dataclass
+class Statement:
+    """One quantified statement, in the gold schema plus its span in the normalised text."""
+
+    doc: str
+    kind: str
+    indicator: str
+    code: str | None
+    cmp: str
+    value: float | None
+    value_max: float | None
+    unit: str
+    year: int | None
+    per: str | None
+    placeholder: bool
+    scope: str | None
+    quote: str
+    start: int = 0
+    end: int = 0
+
+    def gold(self) -> dict[str, object]:
+        """The row as the gold file writes it (no spans)."""
+        row = asdict(self)
+        del row["start"], row["end"]
+        for key in ("value", "value_max"):
+            v = row[key]
+            if isinstance(v, float) and v.is_integer():
+                row[key] = int(v)
+        return row
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """A document read: its normalised text, structure and statements."""
+
+    doc: str
+    normalised: Normalised
+    structure: Structure
+    statements: list[Statement]
+    projects: list[ProjectRow] = field(default_factory=list)
+
+
+def extract(raw: str, doc: str = "") -> Extraction:
+    """Normalise `raw`, read its structure and extract its statements."""
+    norm = normalise(raw)
+    struct = structure(norm)
+    found: list[Statement] = []
+    pos = 0
+    for line in norm.text.split("\n"):
+        found.extend(_line_statements(norm, struct, doc, line, pos))
+        pos += len(line) + 1
+    rows, spans = table_statements(norm, struct, doc, [(s.start, s.end) for s in found])
+    # A table row read as a row replaces what the sentence reader made of its cells.
+    found = [s for s in found if not any(a <= s.start < b for a, b in spans)] + rows
+    found.sort(key=lambda s: s.start)
+    return Extraction(doc, norm, struct, found, find_projects(norm, struct.horizon))
+
+
+def _is_review(struct: Structure, pos: int) -> bool:
+    return any(h.rank <= 3 and REVIEW.search(h.text) for h in struct.path_at(pos))
+
+
+def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, base: int) -> list[Statement]:
+    if not re.search(r"[\dxX十百千万分]", line):
+        return []
+    review = _is_review(struct, base)
+    para = _PARA_TARGET.match(line.strip())
+    para_year = int(re.findall(r"(?:19|20)\d\d", para.group(0))[0]) if para else None
+    default_year = para_year or (struct.horizon if not review else _review_year(struct))
+    out: list[Statement] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(line + "\n"):
+        sentence = line[start : m.start()]
+        out.extend(_sentence(norm, doc, sentence, base + start, review, default_year, struct.period))
+        start = m.end()
+    return out
+
+
+def _review_year(struct: Structure) -> int | None:
+    return struct.period[0] - 1 if struct.period else None
+
+
+def _sentence(
+    norm: Normalised,
+    doc: str,
+    sentence: str,
+    base: int,
+    review: bool,
+    default_year: int | None,
+    period: tuple[int, int] | None,
+) -> list[Statement]:
+    qs = [q for q in find_quantities(sentence) if _counts(sentence, q)]
+    qs = _drop_norm_placements(sentence, qs)
+    out: list[Statement] = []
+    subjects = _respectively(sentence, qs)
+    prev: Statement | None = None
+    prev_end = 0
+    for i, q in enumerate(qs):
+        prefix = _prefix(sentence, q, prev_end)
+        explicit = _year(sentence, q.start)
+        kind = "baseline" if review or _is_past(sentence, q, explicit, period) else "commitment"
+        year = explicit or default_year
+        cmp = _cmp(sentence, q, prefix)
+        if kind == "baseline" and cmp not in ("range", "ratio"):
+            cmp = "="  # a value reached is a plain amount
+        for indicator, scope in _indicators(sentence, q, prefix, subjects.get(i), prev):
+            st = Statement(
+                doc=doc, kind=kind, indicator=indicator, code=None, cmp=cmp,
+                value=_value(q, cmp, prefix), value_max=q.value_max, unit=q.unit,
+                year=year, per=_per(sentence, q, prefix), placeholder=q.placeholder,
+                scope=scope or _scope(prefix), quote="", start=base + q.start, end=base + q.end,
+            )  # fmt: skip
+            st.code = match_code(indicator)
+            if not st.code and prev is not None and indicator.endswith(prev.indicator):
+                st.code = prev.code
+            qa, qb = _quote_span(sentence, q, prev_end)
+            st.quote = norm.quote(base + qa, base + qb)
+            out.append(st)
+        if out:
+            prev = out[-1]
+        prev_end = q.end
+    return out
+
+
+def _is_past(sentence: str, q: Quantity, year: int | None, period: tuple[int, int] | None) -> bool:
+    """2020年，全区毛入园率为95%: a value dated before the plan period, not a target for it."""
+    if year is None or period is None or year >= period[0]:
+        return False
+    return not re.search(r"(?:到|至|力争|争取|确保)(?:19|20)\d\d年", sentence[: q.start])
+
+
+def _counts(sentence: str, q: Quantity) -> bool:
+    """Whether quantity `q` is a statement's number rather than a date, a rank, a name or a definition."""
+    before, after = sentence[max(0, q.start - 4) : q.start], sentence[q.end : q.end + 3]
+    if q.unit == "年" and (
+        (q.value or 0) >= 1900
+        or re.match(r"[内来间前后底末级度制]|至少|以来|期间|基础|义务|一贯|行动|规划|计划", after)
+        or before.endswith("近")
+    ):
+        return False
+    if before.endswith(("第", "前", "后", "近", "/", "·")) or re.match(r"[.\d]", after):
+        return False
+    if _inside_brackets(sentence, q.start):
+        return False
+    # 56人以上大班额, 2000人以下的小村: a head count that defines a group, not a target for it.
+    if q.unit in ("人", "户") and (
+        re.match(r"(?:及)?以上[\u4e00-\u9fff]", sentence[q.end - len(q.tail) :])
+        and not re.match(
+            r"(?:及)?以上(?:的|建|新建|规划|必须|设置|配建|配置)", sentence[q.end - len(q.tail) :]
+        )
+    ):
+        return False
+    if q.tail == "以下" and after.startswith("的"):
+        return False
+    if re.search(r"(?:不足|不满|少于|超过)$", before) and after.startswith("的"):
+        return False
+    # "两个一百年", "三所学校": numbers inside a short quoted name.
+    return not (q.placeholder and re.match(r"[\u4e00-\u9fff]*县", after))
+
+
+def _inside_brackets(sentence: str, pos: int) -> bool:
+    """Inside 《…》 (a title) or a parenthesis that names a period."""
+    for left, right in (("《", "》"), ("(", ")")):
+        opened = sentence.rfind(left, 0, pos)
+        if opened >= 0 and sentence.find(right, opened) > pos and sentence.rfind(right, 0, pos) < opened:
+            inner = sentence[opened : sentence.find(right, opened)]
+            if left == "《" or re.search(r"(?:19|20)\d\d", inner) or "号" in inner:
+                return True
+    return False
+
+
+def _drop_norm_placements(sentence: str, qs: list[Quantity]) -> list[Quantity]:
+    """In a planning norm (1万人以上建设1所完全小学) the threshold is the statement, not the one school placed."""
+    kept: list[Quantity] = []
+    for q in qs:
+        if (
+            kept
+            and q.unit == "所"
+            and q.value == 1
+            and kept[-1].unit in ("人", "户")
+            and kept[-1].tail in ("以上", "及以上")
+            and q.start - kept[-1].end < 20
+        ):
+            continue
+        kept.append(q)
+    return kept
+
+
+def _respectively(sentence: str, qs: list[Quantity]) -> dict[int, str]:
+    """学前三年普及率、普惠率、公办园幼儿占比分别达86.8%、87.6%、50.6%: pair subjects with values in order."""
+    out: dict[int, str] = {}
+    for i, q in enumerate(qs):
+        clause_start = _clause_start(sentence, q.start)
+        head = sentence[clause_start : q.start]
+        if "分别" not in head:
+            continue
+        subjects = [s for s in re.split(r"[、和]", head.split("分别")[0]) if s]
+        group = [i]
+        while group[-1] + 1 < len(qs) and re.fullmatch(
+            r"[、和及,]", sentence[qs[group[-1]].end : qs[group[-1] + 1].start]
+        ):
+            group.append(group[-1] + 1)
+        if len(group) == len(subjects) > 1:
+            out.update(dict(zip(group, subjects, strict=True)))
+    return out
+
+
+def _clause_start(sentence: str, pos: int) -> int:
+    ends = [m.end() for m in _CLAUSE_END.finditer(sentence, 0, pos)]
+    return ends[-1] if ends else 0
+
+
+def _prefix(sentence: str, q: Quantity, prev_end: int) -> str:
+    start = max(_clause_start(sentence, q.start), prev_end)
+    if prev_end > _clause_start(sentence, q.start):
+        # 建有3所以上…幼儿园、千户小区…: after an earlier quantity, the list item starts after the last 、.
+        cut = sentence.rfind("、", start, q.start)
+        start = cut + 1 if cut >= 0 else start
+    return sentence[start : q.start]
+
+
+def _quote_span(sentence: str, q: Quantity, prev_end: int) -> tuple[int, int]:
+    start = q.start - len(_prefix(sentence, q, prev_end))
+    while start < q.start and sentence[start] in "、,和及与":
+        start += 1
+    end = q.end
+    m = re.match(r"[^,，;；。、]{0,16}", sentence[end:])
+    if m and (q.unit in COUNT_UNITS or m.group(0).startswith(("的", "与"))):
+        end += len(m.group(0))
+    return start, end
+
+
+def _core(prefix: str) -> str:
+    """The indicator words of a prefix: years, leading scope words and trailing verbs removed."""
+    text = _YEAR_ANYWHERE.sub("", prefix)
+    text = re.sub(r"每[一二两三四五六七八九十\d]*(?:年|学年|学期|天|日|周|月)", "", text)
+    for _ in range(3):
+        text = _LEAD.sub("", text)
+        text = _TRAIL.sub("", text)
+    return text.strip('、,和及与的“”"')
+
+
+_VERB_END = re.compile(
+    r"(?:建有|建成|新建|改扩建|扩建|建设|创建|培育|打造|办好|新增|共|与|和|及|有|掌握|每天|每日|全员|设置|组织|"
+    r"至少|不低于|不少于|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|"
+    r"达|达到)$"
+)
+_FACILITY = re.compile(
+    r"(?:建设|新建|改扩建成|改扩建|建成|配建|建)[^,，;；。]{0,8}?([\u4e00-\u9fff]{0,6}?(?:小学|初中|中学|高中|幼儿园|学校))"
+)
+
+
+def _suffix(sentence: str, q: Quantity) -> str:
+    """The noun phrase right after a quantity (建成7所“大兴式”示范学校 → “大兴式”示范学校)."""
+    m = re.match(
+        r"(?:的)?([^,，;；。、:]{0,24}?)(?=进行|开展|实现|发挥|覆盖|达到|并|,|，|;|；|。|、|$)",
+        sentence[q.end :],
+    )
+    text = m.group(1) if m else ""
+    # 规划建设一所规模不低于6个班的幼儿园: a further requirement inside the phrase is a statement of its own.
+    text = re.sub(r"[一二两三\d]+(?:所|个)[^的]{0,10}的", "", text)
+    return text.strip('“”"')
+
+
+def _norm_indicator(sentence: str, q: Quantity, prefix: str) -> str | None:
+    """1万人以上建设1所完全小学: a planning norm's threshold is the population (or households) per facility."""
+    if q.unit not in ("人", "户") or q.tail not in ("以上", "及以上"):
+        return None
+    after = sentence[q.end : q.end + 24]
+    if not re.match(r"的|建|新建|规划|必须|设置|配建|配置", after):
+        return None
+    m = _FACILITY.search(after)
+    what = re.sub(r"^[所个]", "", m.group(1)) if m else _core(prefix)
+    return what + ("建设人口门槛" if q.unit == "人" else "建设户数门槛")
+
+
+def _standard_object(sentence: str, q: Quantity) -> str:
+    """按户籍人均1-2元的标准安排社区教育经费: the fund the standard applies to."""
+    m = re.match(r"的?标准(?:安排|拨付|增加|提高|核拨|落实)?([^,，;；。]{2,12})", sentence[q.end :])
+    return m.group(1) if m else ""
+
+
+def _indicators(
+    sentence: str, q: Quantity, prefix: str, subject: str | None, prev: Statement | None
+) -> list[tuple[str, str | None]]:
+    """The indicator phrase(s) of `q` with a scope when the phrase names one (其中农村 …)."""
+    if subject:
+        return [(_core(subject) or subject, None)]
+    norm = _norm_indicator(sentence, q, prefix)
+    if norm:
+        return [(norm, None)]
+    core = _core(prefix)
+    counted = q.unit in COUNT_UNITS or q.unit in ("人", "年")
+    stem = _YEAR_ANYWHERE.sub("", prefix).rstrip('“"')
+    if len(core) < 2 or (counted and _VERB_END.search(stem)):
+        suffix = _suffix(sentence, q)
+        if suffix and not re.fullmatch(r"[\u4e00-\u9fff]{0,2}(?:的|和|及|或)", suffix):
+            lead = re.split(r"[、和与及的”]", core)[-1] if counted else ""
+            core = _LEAD.sub("", _TRAIL.sub("", lead) + suffix)
+    elif q.unit in COUNT_UNITS:
+        core = re.split(r"[、]", core)[-1]
+        tail = core.rsplit("的", 1)[-1]
+        core = tail if len(tail) >= 2 else core
+    core += _standard_object(sentence, q)
+    if prev is not None and (not core or _SCOPE_WORD.match(core)):
+        return [(core + prev.indicator, core or prev.scope)]
+    if prefix.lstrip("、,").startswith("其中") and core:
+        core = _subject_before(sentence, q.start) + core
+    if not core:
+        core = prefix.strip() or "未命名指标"
+    return [(text, None) for text in _split_coordinated(core)]
+
+
+def _subject_before(sentence: str, pos: int) -> str:
+    """其中研究生学历占10%: the subject of the clause before (小学教师达到…学历) that 其中 narrows."""
+    clause_start = _clause_start(sentence, pos)
+    earlier = sentence[_clause_start(sentence, max(0, clause_start - 1)) : max(0, clause_start - 1)]
+    m = re.match(
+        r"^(?:全县|全市|全区)?(.{2,10}?)(?:全部|均|都|要|应|须)?(?:达到|达|为|保持|具有|具备)", earlier
+    )
+    return m.group(1) if m else ""
+
+
+_LEVEL = re.compile(
+    r"^(?:小学|初中|高中|普通高中|中职|中等职业学校|幼儿园|学前|义务教育|特殊教育|城区|农村|城镇|乡村)$"
+)
+
+
+def _split_coordinated(core: str) -> list[str]:
+    """小学阶段和初中阶段毛入学率 → 小学阶段毛入学率, 初中阶段毛入学率 (parallel heads sharing a tail)."""
+    for m in re.finditer(r"[和及与、]", core):
+        a = core[: m.start()]
+        if not 2 <= len(a) <= 8:
+            continue
+        rest = core[m.end() :]
+        for n in range(2, min(8, len(rest) - 2) + 1):
+            b, tail = rest[:n], rest[n:]
+            # Heads joined by 和/及/与 sharing their last word; joined by 、 only when both are school levels.
+            shared = m.group(0) != "、" and len(a) >= 3 and len(b) >= 3 and a[-2:] == b[-2:]
+            parallel = (shared and a not in b and b not in a) or (_LEVEL.match(a) and _LEVEL.match(b))
+            # 公办和普惠性幼儿园在园幼儿数占比 is one share of the union, not two indicators.
+            if parallel and len(tail) >= 2 and not re.search(r"占比|比例|比重|覆盖率|总数|总量", tail):
+                return [a + tail, b + tail]
+    return [core]
+
+
+def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
+    if q.ratio:
+        return "ratio"
+    if q.value_max is not None:
+        return "range"
+    after = q.tail + sentence[q.end : q.end + 4]
+    near = prefix[-8:]
+    if q.unit == "pp" or (q.unit == "%" and re.match(r"的?增幅|的?幅度", sentence[q.end : q.end + 4])):
+        return "change"
+    if _CHANGE.search(near) and (q.unit == "pp" or (q.unit == "%" and re.search(r"年均|每年|逐年", near))):
+        return "change"
+    if re.search(r"(?:不低于|不少于)$", near):
+        return ">="
+    if _DOWN.match(after) or re.search(r"(?:不超过|不高于|控制在|低于|降至|降到)$", near):
+        return "<="
+    if q.tail in ("以上", "及以上") or _UP.search(near):
+        return ">="
+    return "="
+
+
+def _value(q: Quantity, cmp: str, prefix: str) -> float | None:
+    """Falling changes (每年降低0.5个百分点) carry a negative value."""
+    if cmp == "change" and q.value is not None and _FALL.search(prefix[-8:]):
+        return -q.value
+    return q.value
+
+
+def _per(sentence: str, q: Quantity, prefix: str) -> str | None:
+    window = prefix + re.split(r"[,，;；。]", sentence[q.end : q.end + 6])[0]
+    for word, per in _PER:
+        if word in window:
+            return per
+    if re.match(r"^年[\u4e00-\u9fff]", prefix):
+        return "year"
+    return None
+
+
+def _scope(prefix: str) -> str | None:
+    m = _EACH.search(prefix)
+    if m:
+        return m.group(0).replace("每所", "每个") if m.group(0).startswith("每所") else m.group(0)
+    return None
+
+
+def _year(sentence: str, pos: int) -> int | None:
+    """The latest year named before `pos` in the sentence, skipping 从…开始 and years in brackets."""
+    best: int | None = None
+    for m in _YEAR.finditer(sentence, 0, pos):
+        after = sentence[m.end() : m.end() + 3]
+        before = sentence[max(0, m.start() - 1) : m.start()]
+        if before == "从" or re.match(r"以来|开始|起", after) or _inside_brackets(sentence, m.start()):
+            continue
+        best = int(m.group("b") or m.group("a"))
+    return best
+
+
+def extract_file_text(raw: str, doc: str) -> list[dict[str, object]]:
+    """The gold-schema rows of one document's text."""
+    return [s.gold() for s in extract(raw, doc).statements]

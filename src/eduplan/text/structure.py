@@ -1,0 +1,206 @@
+"""The structure of a normalised plan: heading tree, title, issuing body, 文号, date, plan period and horizon."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from eduplan.text.normalise import Normalised
+
+_CN = "一二三四五六七八九十百零两"
+# Heading markers, outermost first; the rank orders the tree.
+_HEADINGS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(rf"^第[{_CN}\d]+[章篇]")),
+    (2, re.compile(rf"^第[{_CN}\d]+节")),
+    (3, re.compile(rf"^[{_CN}]+[、.]")),
+    (4, re.compile(rf"^\([{_CN}]+\)")),
+    (5, re.compile(r"^\d{1,2}[.、](?!\d)")),
+    (6, re.compile(r"^\(\d{1,2}\)")),
+    (7, re.compile(r"^--(?!-)")),
+)
+# Words that mark a section reviewing what was achieved (its numbers are baselines, not targets).
+REVIEW = re.compile(r"成就|成绩|回顾|现状|进展|总结|发展基础|工作基础|现有基础|主要成效")
+_FIVE_YEAR = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020),
+              "十四五": (2021, 2025), "十五五": (2026, 2030), "十六五": (2031, 2035)}  # fmt: skip
+_PERIOD = re.compile(r"((?:19|20)\d\d)\s*[-至到]\s*((?:19|20)\d\d)年?")
+_TARGET_YEAR = re.compile(r"到((?:19|20)\d\d)年")
+_DOC_NO = re.compile(r"^[\u4e00-\u9fff]{1,10}[\[(]\s*(?:19|20)\d\d\s*[\])]\s*\d{1,4}\s*号$")
+_DATE = re.compile(r"((?:19|20)\d\d)(?:年|-|/|\.)(\d{1,2})(?:月|-|/|\.)(\d{1,2})日?")
+_ISSUER = re.compile(
+    r"(?:中共)?[\u4e00-\u9fff]{2,16}?(?:人民政府办公室|人民政府办公厅|人民政府|教育和体育局|教育体育局|教体局|"
+    r"教育局|教育厅|教育委员会|县委|市委|区委)"
+)
+_TITLE_WORD = re.compile(r"规划|方案|意见|计划|要点|纲要|实施办法")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One heading: its rank (1 = 第一章 … 7 = —— 段首), text, and span in the normalised text."""
+
+    rank: int
+    text: str
+    start: int
+    end: int
+    parent: int | None  # index of the enclosing heading in `Structure.headings`
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What a plan says about itself."""
+
+    title: str | None
+    issuer: str | None
+    doc_number: str | None
+    date: str | None  # ISO yyyy-mm-dd
+    period: tuple[int, int] | None
+    horizon: int | None
+    headings: list[Heading] = field(default_factory=list)
+
+    def path_at(self, pos: int) -> list[Heading]:
+        """The headings enclosing normalised position `pos`, outermost first."""
+        current: int | None = None
+        for i, h in enumerate(self.headings):
+            if h.start > pos:
+                break
+            current = i
+        path: list[Heading] = []
+        while current is not None:
+            path.append(self.headings[current])
+            current = self.headings[current].parent
+        return path[::-1]
+
+
+def headings(text: str) -> list[Heading]:
+    """Every heading line of `text` with its parent, by the marker's rank."""
+    found: list[Heading] = []
+    stack: list[int] = []
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        line = line.strip()
+        rank = next((r for r, pat in _HEADINGS if pat.match(line)), 0)
+        if not rank:
+            continue
+        # A heading line may run on into its first paragraph: the heading is its first sentence.
+        head = re.split(r"[。;]", line, maxsplit=1)[0][:60]
+        while stack and found[stack[-1]].rank >= rank:
+            stack.pop()
+        found.append(Heading(rank, head, start, start + len(head), stack[-1] if stack else None))
+        stack.append(len(found) - 1)
+    return found
+
+
+def _meta(furniture: list[str], key: str) -> str | None:
+    for line in furniture:
+        m = re.search(
+            rf"{key}[:：]([^:：]*?)(?=(?:分类|成文日期|发布日期|文号|主题词|名称|浏览次数)[:：]|$)", line
+        )
+        if m and m.group(1).strip():
+            return m.group(1).strip()
+    return None
+
+
+def _title(doc: Normalised, lines: list[str]) -> str | None:
+    named = _meta(doc.furniture, "名称")
+    if named:
+        return named
+    for i, line in enumerate(lines[:40]):
+        if len(line) < 60 and _TITLE_WORD.search(line) and not re.search(r"^[《根为按]|[。,;]", line):
+            prev = lines[i - 1] if i else ""
+            if (
+                prev
+                and len(prev) < 30
+                and not re.search(r"[。,;:号日]$", prev)
+                and not _TITLE_WORD.search(prev)
+            ):
+                return prev + line
+            return line
+    return None
+
+
+def _period(title: str | None, text: str) -> tuple[int, int] | None:
+    """The plan period from the title, else from the most mentioned five-year plan, else None."""
+    if title:
+        m = _PERIOD.search(title)
+        if m:
+            return int(m.group(1)), int(m.group(2))
+        for name, span in _FIVE_YEAR.items():
+            if name in title:
+                return span
+        # 某县2023年教育工作要点: a one-year work plan.
+        m = re.search(
+            r"((?:19|20)\d\d)年(?:度)?[\u4e00-\u9fff]{0,12}(?:工作要点|工作计划|工作方案|行动计划|实施方案)",
+            title,
+        )
+        if m:
+            return int(m.group(1)), int(m.group(1))
+    counts = Counter({name: text.count(name) for name in _FIVE_YEAR if name in text})
+    if counts:
+        best = max(counts.items(), key=lambda kv: (kv[1], _FIVE_YEAR[kv[0]][0]))[0]
+        return _FIVE_YEAR[best]
+    return None
+
+
+def _horizon(period: tuple[int, int] | None, text: str) -> int | None:
+    """The plan's target year: the period's end, else the most named 到YYYY年 (the later on a tie)."""
+    if period:
+        return period[1]
+    counts = Counter(int(y) for y in _TARGET_YEAR.findall(text))
+    if not counts:
+        return None
+    return max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def _iso(m: re.Match[str]) -> str:
+    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+
+
+def _date(doc: Normalised, lines: list[str]) -> str | None:
+    for source in (_meta(doc.furniture, "成文日期"), _meta(doc.furniture, "发布日期")):
+        m = _DATE.match(source or "")
+        if m:
+            return _iso(m)
+    for line in lines[:60]:
+        m = _DATE.fullmatch(line)
+        if m:
+            return _iso(m)
+    return None
+
+
+def _issuer(doc: Normalised, lines: list[str]) -> str | None:
+    named = _meta(doc.furniture, "发布机构") or _meta(doc.furniture, "发文机关")
+    if named:
+        return named
+    for line in lines[:30]:
+        if len(line) <= 40 and not re.search(r"[。,;]", line):
+            m = _ISSUER.match(line)
+            if m:
+                return m.group(0)
+    return None
+
+
+def _doc_number(doc: Normalised, lines: list[str]) -> str | None:
+    named = _meta(doc.furniture, "文号")
+    if named:
+        return named
+    return next((line for line in lines[:40] if _DOC_NO.match(line)), None)
+
+
+def structure(doc: Normalised) -> Structure:
+    """Read title, issuer, 文号, date, period, horizon and heading tree from a normalised document."""
+    lines = [line.strip() for line in doc.text.split("\n") if line.strip()]
+    title = _title(doc, lines)
+    period = _period(title, doc.text)
+    # A template (20xx年) names no year: its horizon is unknown rather than guessed.
+    template = bool(re.search(r"20[xX]{2}年", doc.text[:2000])) and not _TARGET_YEAR.search(doc.text)
+    horizon = None if template else _horizon(period, doc.text)
+    return Structure(
+        title=title,
+        issuer=_issuer(doc, lines),
+        doc_number=_doc_number(doc, lines),
+        date=_date(doc, lines),
+        period=None if template else period,
+        horizon=horizon,
+        headings=headings(doc.text),
+    )

@@ -1,0 +1,280 @@
+"""The shell around the progress core: plan rows from the database, values from the engine, judgements out."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import polars as pl
+from django.db.models import Count, Max
+
+from eduplan.errors import NotFound
+from eduplan.facts import Facts
+from eduplan.monitoring.progress import Judgement, Milestone, TargetSpec, judge
+from eduplan.monitoring.warnings import Warning, rank_warnings
+from eduplan.web.plans import indicator_source
+from eduplan.web.plans.indicator_source import IndicatorInfo
+from eduplan.web.plans.models import ManualValue, Plan, Target
+
+Point = tuple[int, float]
+CACHE_SECONDS = 120.0
+log = logging.getLogger(__name__)
+NO_SCOPE_DATA = "统计数据不分该范围（农村、城区、学校类型）计算，请按年手工填报"
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    target: Target
+    spec: TargetSpec
+    judgement: Judgement
+    series: list[Point]
+    source: str  # 'computed', 'manual' or 'none'
+    unit_code: str
+
+    def record(self) -> dict[str, Any]:
+        """The JSON shape of `eduplan progress` (acceptance relies on these keys)."""
+        t, j = self.target, self.judgement
+        return {
+            "id": t.pk,
+            "plan": t.plan.name,
+            "indicator": t.indicator_code or t.indicator_text,
+            "indicator_name": t.indicator_text,
+            "scope": t.get_scope_display(),
+            "comparator": t.comparator,
+            "target_value": j.target_value,
+            "target_year": t.target_year,
+            "baseline_value": j.baseline_value,
+            "baseline_year": j.baseline_year,
+            "latest_value": _round(j.latest_value),
+            "latest_year": j.latest_year,
+            "milestone_value": _round(j.milestone_value),
+            "status": j.status,
+            "status_label": j.status_label,
+            "ratio": _round(j.ratio, 4),
+            "forecast_value": _round(j.forecast_value),
+            "forecast_year": t.target_year,
+            "milestones_missed": list(j.milestones_missed),
+            "reason": j.reason,
+            "source": self.source,
+        }
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def target_spec(target: Target, info: IndicatorInfo | None = None) -> TargetSpec:
+    direction = target.direction
+    if info is not None and target.comparator in ("eq", "range"):
+        direction = "lower" if info.direction == "lower" else "higher"
+    return TargetSpec(
+        key=str(target.pk),
+        indicator=target.indicator_code or target.indicator_text,
+        comparator=target.comparator,  # type: ignore[arg-type]
+        value=target.value,
+        value_high=target.value_high,
+        target_year=target.target_year,
+        direction=direction,  # type: ignore[arg-type]
+        baseline_value=target.baseline_value,
+        baseline_year=target.baseline_year,
+        milestones=tuple(Milestone(m.year, m.value) for m in target.milestones.all()),
+        recurrence=target.recurrence,
+        percent=target.unit == "%",
+    )
+
+
+def scope_unit(target: Target) -> str | None:
+    """The org unit whose engine values judge the target; None for scopes the engine does not split by."""
+    if target.scope == Target.Scope.REGION:
+        return target.plan.region_code
+    if target.scope == Target.Scope.TOWNSHIP and target.scope_value:
+        return target.scope_value
+    return None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    rows: list[TargetRow]
+    frame: pl.DataFrame  # the engine's rows for the plan's indicators, every unit and year of the region
+    names: dict[str, str]  # org unit and school names by code
+    facts: Facts | None = None
+    findings: dict[str, list[str]] | None = None  # quality findings on each target's inputs, by target key
+
+
+def evaluate_plan(plan: Plan, as_of: int | None = None, facts: Facts | None = None) -> list[TargetRow]:
+    """Judge every target of `plan` on the data up to `as_of` (all years when None)."""
+    return evaluate(plan, as_of, facts).rows
+
+
+def evaluate(plan: Plan, as_of: int | None = None, facts: Facts | None = None) -> Evaluation:
+    targets = list(plan.targets.prefetch_related("milestones", "manual_values").select_related("plan"))
+    known = indicator_source.catalogue()
+    codes = [t.indicator_code for t in targets if t.indicator_code]
+    if facts is None and codes:
+        facts = _facts(plan.region_code)
+    frame = (
+        indicator_source.compute(facts, codes)
+        if facts is not None and codes
+        else indicator_source.compute(Facts.empty(), [])
+    )
+    rows = []
+    for target in targets:
+        info = known.get(target.indicator_code)
+        unit = scope_unit(target)
+        points: list[Point] = []
+        if frame is not None and unit is not None:
+            points = indicator_source.series(frame, target.indicator_code, unit)
+        source = "computed" if points else "none"
+        manual = [(m.year, m.value) for m in target.manual_values.all()]
+        if not points and manual:
+            points, source = sorted(manual), "manual"
+        spec = target_spec(target, info)
+        judgement = judge(spec, points, as_of)
+        if judgement.status == "no_data" and not points:
+            hint = (
+                indicator_source.missing_reason(frame, target.indicator_code, unit) if unit else NO_SCOPE_DATA
+            )
+            judgement = replace(judgement, reason=f"{judgement.reason}：{hint}" if hint else judgement.reason)
+        rows.append(TargetRow(target, spec, judgement, points, source, unit or ""))
+    return Evaluation(rows, frame, _names(facts), facts, quality_findings(rows, facts))
+
+
+def _names(facts: Facts | None) -> dict[str, str]:
+    if facts is None:
+        return {}
+    pairs = list(facts.org_units.select("code", "name").iter_rows()) + list(
+        facts.schools.select("code", "name").iter_rows()
+    )
+    return {str(c): str(n) for c, n in pairs}
+
+
+def _facts(region_code: str) -> Facts | None:
+    from eduplan.web.schools.store import load_facts
+
+    try:
+        return load_facts(region_code)
+    except NotFound:
+        return None  # a plan may be stored before its region's data
+
+
+# A short-lived per-process cache: the dashboard is read far more often than data change, and the engine
+# recomputes every indicator from the school rows. The key holds a cheap fingerprint of the stored data.
+_cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
+_lock = threading.Lock()
+
+
+FINGERPRINT_SECONDS = 5.0
+_fingerprint: list[Any] = [0.0, None]
+
+
+def data_fingerprint() -> tuple[Any, ...]:
+    """Changes when stored data change (checked at most every few seconds; edits here clear the cache at once)."""
+    now = time.monotonic()
+    with _lock:
+        if _fingerprint[1] is not None and now - _fingerprint[0] < FINGERPRINT_SECONDS:
+            return _fingerprint[1]  # type: ignore[no-any-return]
+    value = _query_fingerprint()
+    with _lock:
+        _fingerprint[:] = [now, value]
+    return value
+
+
+def _query_fingerprint() -> tuple[Any, ...]:
+    from eduplan.web.schools.models import SchoolYear
+
+    facts = SchoolYear.objects.aggregate(n=Count("id"), last=Max("id"))
+    manual = ManualValue.objects.aggregate(n=Count("id"), last=Max("id"))
+    targets = Target.objects.aggregate(n=Count("id"), last=Max("id"))
+    return (facts["n"], facts["last"], manual["n"], manual["last"], targets["n"], targets["last"])
+
+
+def cached_evaluation(plan: Plan, as_of: int | None = None) -> Evaluation:
+    key = ("evaluation", plan.pk, as_of, data_fingerprint())
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None and now - hit[0] < CACHE_SECONDS:
+            return hit[1]  # type: ignore[no-any-return]
+    evaluation = evaluate(plan, as_of)
+    with _lock:
+        if len(_cache) > 64:
+            _cache.clear()
+        _cache[key] = (now, evaluation)
+    return evaluation
+
+
+def cached_rows(plan: Plan, as_of: int | None = None) -> list[TargetRow]:
+    return cached_evaluation(plan, as_of).rows
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
+        _fingerprint[:] = [0.0, None]
+
+
+def plans_for(unit_code: str) -> list[Plan]:
+    """The plans of a region; adopted ones first, then the newest period."""
+    plans = list(Plan.objects.filter(region_code=unit_code).order_by("status", "-period_start", "name"))
+    if not plans:
+        raise NotFound(
+            f"区划 {unit_code} 还没有规划。请先运行 eduplan demo 或 eduplan plan import 文件",
+            english=f"no plan for unit {unit_code}",
+        )
+    return plans
+
+
+def progress_records(unit_code: str, as_of: int | None = None) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    for plan in plans_for(unit_code):
+        records.extend(row.record() for row in evaluate_plan(plan, as_of))
+    return records
+
+
+def plan_warnings(
+    rows: Sequence[TargetRow], as_of: int | None = None, findings: dict[str, list[str]] | None = None
+) -> list[Warning]:
+    pairs = [(row.spec, row.judgement, label(row.target)) for row in rows]
+    return rank_warnings(pairs, as_of=as_of, findings=findings)
+
+
+def label(target: Target) -> str:
+    """The indicator name with its scope when narrower than the region (学前三年毛入园率（农村）)."""
+    if target.scope == Target.Scope.REGION:
+        return target.indicator_text
+    return f"{target.indicator_text}（{target.get_scope_display()}{target.scope_value}）"
+
+
+def quality_findings(rows: Sequence[TargetRow], facts: Facts | None) -> dict[str, list[str]]:
+    """Quality findings (`eduplan.indicators.quality.check`) on the fact columns a target's indicator sums, in
+    the year of its latest value."""
+    if facts is None or not any(r.source == "computed" for r in rows):
+        return {}
+    try:
+        from eduplan.indicators import quality
+        from eduplan.indicators.catalogue import load_catalogue
+        from eduplan.indicators.engine import sides
+
+        found = quality.check(facts)
+        catalogue = load_catalogue()
+    except Exception as exc:
+        log.warning("quality findings unavailable: %s", exc)
+        return {}
+    out: dict[str, list[str]] = {}
+    for row in rows:
+        ind = catalogue.indicators.get(row.target.indicator_code)
+        if row.source != "computed" or ind is None or ind.reported or row.judgement.latest_year is None:
+            continue
+        columns = {t.column for side in sides(ind) for t in side}
+        hits = found.filter(
+            pl.col("field").is_in(list(columns)) & (pl.col("year") == row.judgement.latest_year)
+        )
+        if hits.height:
+            first = hits.row(0, named=True)
+            out[row.spec.key] = [f"{row.judgement.latest_year} 年输入数据有 {hits.height} 条质量问题，"
+                                 f"如 {first['unit']}：{first['rule']}（{first['message']}）"]  # fmt: skip
+    return out

@@ -1,0 +1,143 @@
+"""The dashboard a bureau opens every week: overview, targets table (and Excel), target page, roll-up, method."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from eduplan.monitoring.progress import STATUS_LABELS, STATUSES
+from eduplan.web.plans import dashboard
+from eduplan.web.plans.forms import MilestoneFormSet, PlanForm, TargetForm
+from eduplan.web.plans.models import Plan, Target
+from eduplan.web.plans.services import cached_evaluation, cached_rows, clear_cache, label, plan_warnings
+
+
+def _plan(request: HttpRequest) -> Plan:
+    """The plan asked for (?plan=ID, or ?unit=CODE), else the first adopted plan."""
+    plans = Plan.objects.all()
+    if request.GET.get("plan", "").isdigit():
+        plans = plans.filter(pk=int(request.GET["plan"]))
+    elif request.GET.get("unit"):
+        plans = plans.filter(region_code=request.GET["unit"])
+    plan = plans.order_by("status", "-period_start", "pk").first()
+    if plan is None:
+        raise Http404("还没有规划")
+    return plan
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    if not Plan.objects.exists():
+        return render(request, "plans/empty.html")
+    plan = _plan(request)
+    evaluation = cached_evaluation(plan)
+    rows = evaluation.rows
+    counts = Counter(r.judgement.status for r in rows)
+    context = {
+        "plan": plan,
+        "plans": Plan.objects.order_by("region_code", "name"),
+        "counts": [(s, STATUS_LABELS[s], counts.get(s, 0)) for s in STATUSES],
+        "warnings": plan_warnings(rows, dashboard.latest_year(rows), evaluation.findings)[:20],
+        "deadlines": dashboard.next_deadlines(rows, plan)[:10],
+        "total": len(rows),
+    }
+    return render(request, "plans/overview.html", context)
+
+
+@login_required
+def targets(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    return render(
+        request, "plans/targets.html", {"plan": plan, "rows": dashboard.table_rows(cached_rows(plan))}
+    )
+
+
+@login_required
+def targets_excel(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    data = dashboard.excel(plan, dashboard.table_rows(cached_rows(plan)))
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="targets-{plan.region_code}.xlsx"'
+    return response
+
+
+@login_required
+def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(Target.objects.select_related("plan"), pk=pk)
+    evaluation = cached_evaluation(target.plan)
+    rows = evaluation.rows
+    row = next((r for r in rows if r.target.pk == target.pk), None)
+    if row is None:
+        raise Http404("目标不存在")
+    units = dashboard.units_below(row)
+    explanation_text, explanation_lines = dashboard.explanation(row)
+    context: dict[str, Any] = {
+        "plan": target.plan,
+        "target": target,
+        "row": dashboard.table_rows([row])[0],
+        "j": row.judgement,
+        "chart": dashboard.target_chart(row),
+        "explanation_text": explanation_text,
+        "explanation": explanation_lines,
+        "units": units,
+        "units_rows": dashboard.units_html(units),
+        "row_target": row.target,
+        "label": label(row.target),
+        "warnings": plan_warnings([row], dashboard.latest_year(rows), evaluation.findings),
+    }
+    return render(request, "plans/target.html", context)
+
+
+@login_required
+def rollup(request: HttpRequest, code: str) -> HttpResponse:
+    plans = list(
+        Plan.objects.filter(region_code__startswith=code).exclude(region_code=code).order_by("region_code")
+    )
+    table = dashboard.rollup_table(plans)
+    return render(request, "plans/rollup.html", {"code": code, "plans": plans, **table})
+
+
+@login_required
+def method(request: HttpRequest) -> HttpResponse:
+    return render(request, "plans/method.html", {"statuses": STATUS_LABELS})
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=pk) if pk else None
+    if not request.user.is_staff:
+        messages.error(request, "只有规划科人员可以编辑规划")
+        return redirect("plans:overview")
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        plan = form.save()
+        clear_cache()
+        messages.success(request, "规划已保存")
+        return redirect(f"/plans/?plan={plan.pk}")
+    return render(request, "plans/edit.html", {"form": form, "title": "编辑规划" if plan else "新建规划"})
+
+
+@login_required
+def target_edit(request: HttpRequest, pk: int | None = None, plan_pk: int | None = None) -> HttpResponse:
+    target = get_object_or_404(Target, pk=pk) if pk else Target(plan=get_object_or_404(Plan, pk=plan_pk))
+    if not request.user.is_staff:
+        messages.error(request, "只有规划科人员可以编辑目标")
+        return redirect("plans:overview")
+    form = TargetForm(request.POST or None, instance=target)
+    formset = MilestoneFormSet(request.POST or None, instance=target, prefix="ms")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        target = form.save()
+        formset.instance = target
+        formset.save()
+        clear_cache()
+        messages.success(request, "目标已保存")
+        return redirect("plans:target", pk=target.pk)
+    title = f"编辑目标：{target.indicator_text}" if target.pk else "新建目标"
+    return render(request, "plans/edit.html", {"form": form, "formset": formset, "title": title})

@@ -1,0 +1,174 @@
+"""The evaluation pages: verdict, schools coloured by pass/fail, CV chart, to-do list, entries, history."""
+
+from __future__ import annotations
+
+import io
+from importlib import resources
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+from markdown_it import MarkdownIt
+
+from eduplan.errors import EduplanError
+from eduplan.facts import STAGE_NAMES, Facts
+from eduplan.standards.export import write_todo
+from eduplan.standards.gaps import teacher_surplus
+from eduplan.standards.loader import load
+from eduplan.standards.result import STATUS_NAMES, Evaluation
+from eduplan.web.schools.models import OrgUnit
+from eduplan.web.schools.store import load_facts
+from eduplan.web.standards import pages
+from eduplan.web.standards.models import EnteredItem
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _scope(request: HttpRequest) -> tuple[list[OrgUnit], OrgUnit | None, Facts | None, list[int], int | None]:
+    counties = list(OrgUnit.objects.filter(level="county").order_by("code"))
+    county = next(
+        (c for c in counties if c.code == request.GET.get("unit")), counties[0] if counties else None
+    )
+    if county is None:
+        return counties, None, None, [], None
+    facts = load_facts(county.code)
+    years = pages.years_of(facts)
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and int(raw) in years else (years[-1] if years else None)
+    return counties, county, facts, years, year
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    counties, county, facts, years, year = _scope(request)
+    summary: list[tuple[str, str, Evaluation | None, str]] = []
+    if county and facts is not None and year:
+        for kind, name in pages.KIND_NAMES.items():
+            try:
+                summary.append((kind, name, pages.run(kind, facts, county.code, year), ""))
+            except EduplanError as exc:
+                summary.append((kind, name, None, exc.message))
+    context = {"counties": counties, "county": county, "years": years, "year": year, "summary": summary}
+    return render(request, "standards/index.html", context)
+
+
+@login_required
+def evaluation(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in pages.KIND_NAMES:
+        raise Http404(kind)
+    counties, county, facts, years, year = _scope(request)
+    context: dict[str, Any] = {
+        "kind": kind,
+        "kind_name": pages.KIND_NAMES[kind],
+        "counties": counties,
+        "county": county,
+        "years": years,
+        "year": year,
+        "status_names": STATUS_NAMES,
+    }
+    if county and facts is not None and year:
+        try:
+            context |= _evaluation_context(request, kind, facts, county.code, year)
+        except EduplanError as exc:
+            context["error"] = exc.message
+    return render(request, "standards/evaluation.html", context)
+
+
+def _evaluation_context(
+    request: HttpRequest, kind: str, facts: Facts, unit: str, year: int
+) -> dict[str, Any]:
+    result = pages.run(kind, facts, unit, year)
+    rows = pages.history(kind, facts, unit)
+    stages = [
+        {
+            "code": st,
+            "name": STAGE_NAMES[st],
+            "result": s,
+            "chart": pages.cv_chart(result, st),
+            "rows": pages.school_rows(result, st),
+            "headers": pages.headers(result, st),
+        }
+        for st, s in result.stages.items()
+    ]
+    context: dict[str, Any] = {
+        "result": result,
+        "stages": stages,
+        "item_groups": pages.item_groups(result),
+        "history": rows,
+        "history_chart": (
+            pages.rate_history(rows) if kind == "preschool" else pages.history_chart(rows, kind)
+        ),
+        "can_enter": request.user.is_staff,
+        "entered": EnteredItem.objects.filter(unit=unit, year=year, kind=kind),
+    }
+    if kind == "balanced":
+        mode = _mode(request)
+        context["plan"], context["gaps"] = pages.todo(result, mode)
+        context["surplus"] = teacher_surplus(result, load("balanced", unit), context["plan"])
+        context["mode"] = mode
+    return context
+
+
+def _mode(request: HttpRequest) -> str:
+    return "count" if request.GET.get("mode") == "count" else "cost"
+
+
+@login_required
+def todo_xlsx(request: HttpRequest) -> HttpResponse:
+    _, county, facts, _, year = _scope(request)
+    if county is None or facts is None or year is None:
+        raise Http404("no county")
+    result = pages.run("balanced", facts, county.code, year)
+    mode = _mode(request)
+    todo, gaps = pages.todo(result, mode)
+    stream = io.BytesIO()
+    write_todo(todo, gaps, stream, f"{result.name} {county.name} {year} 学年")
+    response = HttpResponse(stream.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="todo-{county.code}-{year}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def enter(request: HttpRequest, kind: str) -> HttpResponse:
+    """Record a hand-entered item with its evidence (staff only)."""
+    if not request.user.is_staff:
+        raise PermissionDenied("只有业务科室工作人员可以录入评估项目")
+    unit, year, item = (
+        request.POST.get("unit", ""),
+        request.POST.get("year", ""),
+        request.POST.get("item", ""),
+    )
+    evidence = request.POST.get("evidence", "").strip()
+    target = f"/standards/{kind}/?unit={unit}&year={year}#items"
+    if kind not in pages.KIND_NAMES or not year.isdigit() or not item:
+        raise Http404("bad entry")
+    if not evidence:
+        messages.error(request, "请填写佐证材料（文件名与文号、调查报告或检查记录）")
+        return redirect(target)
+    EnteredItem.objects.update_or_create(
+        unit=unit,
+        year=int(year),
+        kind=kind,
+        item=item,
+        defaults={
+            "passed": request.POST.get("passed") == "yes",
+            "evidence": evidence,
+            "entered_by": request.user,
+        },
+    )
+    messages.success(request, "已录入")
+    return redirect(target)
+
+
+@login_required
+def method(request: HttpRequest) -> HttpResponse:
+    """The method page: the package's method.md (also docs/standards.md) rendered to HTML."""
+    text = resources.files("eduplan.standards").joinpath("method.md").read_text("utf-8")
+    body = mark_safe(MarkdownIt("commonmark").enable("table").render(text))  # our own file, not user input
+    return render(request, "standards/method.html", {"body": body})

@@ -1,0 +1,53 @@
+"""`eduplan forecast places` on the database (tiny county of tests/conftest.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from eduplan.cli import main
+from eduplan.facts import Facts
+
+
+@pytest.mark.db
+def test_places_json_on_tiny_county(tiny_db: Facts, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "forecast",
+            "places",
+            "--unit",
+            "990101",
+            "--from-year",
+            "2024",
+            "--horizon",
+            "2",
+            "--format",
+            "json",
+        ]
+    )
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["unit"], out["origin"], out["horizon"], out["level"]) == ("990101", 2024, 2, "zone")
+    # No zones in the tiny county: each township is its own zone; the junior school has 3 × 2 classes.
+    units = {(w["unit"], w["stage"]) for w in out["warnings"]}
+    assert ("990101001", "junior") in units and ("990101002", "primary") in units
+    junior = [g for g in out["gaps"] if g["unit"] == "990101001" and g["stage"] == "junior"]
+    # Declared capacity 1200 for the junior school (a single stage: all of it).
+    assert [g["capacity"] for g in junior] == [1200, 1200]
+    # Junior 2025: grades 2-3 progress at 120/120 = 1 from 120 pupils each; grade 1 by transition ratio
+    # 120 / (Σ primary 6 of 2023 in the township: 50) = 2.4 × primary 6 of 2024 (51) = 122.4 -> 362.4.
+    assert junior[0]["demand"] == 362
+
+
+@pytest.mark.db
+def test_places_table_names_levels(tiny_db: Facts, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["forecast", "places", "--unit", "990101", "--from-year", "2024", "--horizon", "3"]) == 0
+    text = capsys.readouterr().out
+    assert "学位预测：2024 年起 3 年" in text and "初中" in text
+
+
+@pytest.mark.db
+def test_places_rejects_origin_outside_data(tiny_db: Facts, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["forecast", "places", "--unit", "990101", "--from-year", "2030", "--horizon", "3"]) == 1
+    assert "起始年份 2030" in capsys.readouterr().err

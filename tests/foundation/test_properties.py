@@ -1,0 +1,99 @@
+"""Property tests: malformed rows never crash the importer and never leave a partial write."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from eduplan.facts import TABLES, Facts
+from eduplan.io.database import import_files
+from eduplan.io.sheets import RawSheet
+from eduplan.io.validate import Known, validate
+from eduplan.web.schools.store import load_facts
+
+KNOWN = Known(
+    schools=frozenset({"1399010001", "1399010002"}), units={"990101": "county", "990101001": "township"}
+)
+SPECIAL = [
+    "合计",
+    "是",
+    "否",
+    "小学",
+    "primary",
+    "990101001",
+    "1399010001",
+    "1e3",
+    "1,000",
+    " ",
+    "-0",
+    "NaN",
+    "2024",
+]
+cells = st.one_of(
+    st.none(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.sampled_from(SPECIAL),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12),
+)
+
+
+@st.composite
+def sheets(draw: st.DrawFn) -> RawSheet:
+    table = draw(st.sampled_from(sorted(TABLES)))
+    labels = [c.label for c in TABLES[table].columns]
+    headers = draw(st.lists(st.sampled_from([*labels, "备注", ""]), min_size=1, max_size=len(labels) + 2))
+    rows = draw(st.lists(st.lists(cells, min_size=0, max_size=len(headers) + 1), max_size=6))
+    name = draw(st.sampled_from([TABLES[table].label, table, "Sheet1"]))
+    return RawSheet("fuzz.xlsx", name, 1, headers, [(i, r) for i, r in enumerate(rows, start=2)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(sheets(), min_size=1, max_size=3))
+def test_validation_never_crashes_and_returns_typed_frames(raw: list[RawSheet]) -> None:
+    checked = validate(raw, KNOWN)
+    for problem in checked.problems:
+        assert problem.chinese() and problem.row >= 1
+    if checked.ok:
+        for name, frame in checked.frames.items():
+            schema = TABLES[name].polars_schema()
+            assert all(frame.schema[c] == schema[c] for c in frame.columns)
+
+
+def _write_csv(path: Path, headers: list[Any], rows: list[list[Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        writer.writerows(["" if v is None else v for v in row] for row in rows)
+
+
+def _state() -> dict[str, list[tuple[Any, ...]]]:
+    return {name: sorted(frame.rows(), key=repr) for name, frame in load_facts().frames().items()}
+
+
+@pytest.mark.db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_import_of_malformed_rows_writes_all_or_nothing(tiny_db: Facts, data: st.DataObject) -> None:
+    table = data.draw(st.sampled_from(["schools", "school_year", "grade_year", "births"]))
+    labels = [c.label for c in TABLES[table].columns]
+    good = [list(r) for r in tiny_db.frames()[table].head(3).rows()]
+    bad = data.draw(
+        st.lists(st.lists(cells, min_size=len(labels), max_size=len(labels)), min_size=1, max_size=3)
+    )
+    rows = data.draw(st.permutations(good + bad))
+    before = _state()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{table}.csv"
+        _write_csv(path, labels, rows)
+        result = import_files([path])  # must not raise
+    if not result.ok:
+        assert result.summary is None
+        assert _state() == before

@@ -1,0 +1,127 @@
+"""Roll-up (ratio of sums), missing data, the 一贯制 split, the output contract."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from eduplan.facts import Facts
+from eduplan.indicators.catalogue import load_catalogue
+from eduplan.indicators.engine import OUTPUT_SCHEMA, compute
+from collections.abc import Callable
+
+C, T1, T2 = "990101", "990101001", "990101002"
+Make = Callable[[], Facts]
+
+
+def _row(values: pl.DataFrame, code: str, unit: str, year: int = 2020) -> dict:
+    return values.filter((pl.col("code") == code) & (pl.col("unit") == unit) & (pl.col("year") == year)).row(
+        0, named=True
+    )
+
+
+def test_output_schema(county_values: pl.DataFrame) -> None:
+    assert dict(county_values.schema) == {k: v() if isinstance(v, type) else v for k, v in OUTPUT_SCHEMA.items()}
+    assert set(county_values["level"].unique()) == {"school", "township", "county", "city", "province"}
+    # value present ⇔ reason absent
+    assert county_values.filter(pl.col("value").is_null() == pl.col("reason").is_null()).height == 0
+
+
+def test_county_is_ratio_of_sums_not_mean_of_ratios(county_values: pl.DataFrame) -> None:
+    # Pupil–teacher ratio, primary: P1 60/6 = 10, N1 440/40 = 11; mean of ratios 10.5, but 500/46 = 10.8696.
+    county = _row(county_values, "pupil_teacher_ratio_primary", C)
+    assert county["value"] == pytest.approx(500 / 46) and county["value"] != pytest.approx(10.5)
+    assert _row(county_values, "pupil_teacher_ratio_primary", "P1")["value"] == pytest.approx(10.0)
+    assert _row(county_values, "pupil_teacher_ratio_primary", "N1")["value"] == pytest.approx(11.0)
+
+
+def test_every_ratio_rolls_up_as_sum_over_townships(county_values: pl.DataFrame) -> None:
+    towns = county_values.filter(pl.col("unit").is_in([T1, T2]) & (pl.col("year") == 2020))
+    sums = towns.group_by("code").agg(
+        pl.col("numerator").sum().alias("n"), pl.col("denominator").sum().alias("d"), pl.col("reason").null_count()
+    )
+    county = county_values.filter((pl.col("unit") == C) & (pl.col("year") == 2020))
+    both = county.join(sums, on="code").filter(pl.col("reason").is_null() & pl.col("d").is_not_null())
+    checked = 0
+    for row in both.iter_rows(named=True):
+        ind = load_catalogue().get(row["code"])
+        if ind.reported or ind.level == "county":
+            continue
+        assert row["numerator"] == pytest.approx(row["n"]), row["code"]
+        if not ind.is_count:
+            assert row["denominator"] == pytest.approx(row["d"]), row["code"]
+        checked += 1
+    assert checked >= 40
+
+
+def test_city_and_province_equal_the_only_county(county_values: pl.DataFrame) -> None:
+    for unit in ("9901", "99"):
+        assert _row(county_values, "primary_ger", unit)["value"] == pytest.approx(80.0)
+
+
+def test_nine_year_split_weights(make_county: Make) -> None:
+    # N1: primary 440, junior 200 → 440·1 : 200·1.1 = 2 : 1; 60 teachers → 40 primary, 20 junior.
+    values = compute(make_county(), ["pupil_teacher_ratio_primary", "pupil_teacher_ratio_junior"])
+    assert _row(values, "pupil_teacher_ratio_primary", "N1")["denominator"] == pytest.approx(40.0)
+    assert _row(values, "pupil_teacher_ratio_junior", "N1")["denominator"] == pytest.approx(20.0)
+
+
+def test_missing_input_gives_null_with_reason_not_zero(make_county: Make) -> None:
+    facts = make_county()
+    facts.school_year = facts.school_year.with_columns(
+        pl.when(pl.col("school") == "J1").then(None).otherwise(pl.col("area_teaching")).alias("area_teaching")
+    )
+    values = compute(facts, ["teaching_area_per_pupil_junior", "teaching_area_per_pupil_primary"])
+    county = _row(values, "teaching_area_per_pupil_junior", C)
+    assert county["value"] is None and county["numerator"] is None
+    assert "教学及辅助用房面积" in county["reason"] and "缺少 1 项" in county["reason"]
+    # The primary value does not use J1 and stays exact: (300 + 2000) / 500.
+    assert _row(values, "teaching_area_per_pupil_primary", C)["value"] == pytest.approx(4.6)
+
+
+def test_missing_population_gives_reason(make_county: Make) -> None:
+    facts = make_county()
+    facts.population = facts.population.filter(~((pl.col("township") == T2) & (pl.col("age") == 4)))
+    values = compute(facts, ["preschool_ger"])
+    assert _row(values, "preschool_ger", T1)["value"] == pytest.approx(120.0)
+    for unit in (T2, C, "99"):
+        row = _row(values, "preschool_ger", unit)
+        assert row["value"] is None and "3—5周岁常住人口" in row["reason"]
+
+
+def test_zero_denominator_gives_reason(make_county: Make) -> None:
+    values = compute(make_county(), ["senior_teacher_postgrad_share"])
+    row = _row(values, "senior_teacher_postgrad_share", T1)  # T1 has no senior school
+    assert row["value"] is None and row["reason"] == "分母“普通高中专任教师数”为 0"
+
+
+def test_cohort_year_missing_gives_reason(make_county: Make) -> None:
+    facts = make_county()
+    facts.grade_year = facts.grade_year.filter(pl.col("year") == 2020)
+    row = _row(compute(facts, ["compulsory_retention_rate"]), "compulsory_retention_rate", C)
+    assert row["value"] is None and "8 年前" in row["reason"]
+
+
+def test_empty_facts_give_empty_frame() -> None:
+    values = compute(Facts.empty())
+    assert values.height == 0 and values.columns == list(OUTPUT_SCHEMA)
+
+
+def test_unknown_code_is_not_found(make_county: Make) -> None:
+    from eduplan.errors import NotFound
+
+    with pytest.raises(NotFound):
+        compute(make_county(), ["no_such_indicator"])
+
+
+def test_school_rows_only_for_schools_teaching_the_stage(county_values: pl.DataFrame) -> None:
+    schools = county_values.filter((pl.col("code") == "pupil_teacher_ratio_junior") & (pl.col("level") == "school"))
+    assert sorted(schools["unit"].unique()) == ["J1", "N1"]
+
+
+def test_demo_county_main_indicators_present() -> None:
+    from eduplan.demo import generate_county
+
+    values = compute(generate_county(), ["preschool_ger", "large_class_share", "primary_teacher_college_share"])
+    county = values.filter((pl.col("unit") == C) & (pl.col("year") == 2020))
+    assert county.height == 3 and county["value"].null_count() == 0

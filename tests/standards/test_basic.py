@@ -1,0 +1,60 @@
+"""基本均衡: eight CVs and their plain mean against 0.65 (小学) / 0.55 (初中)."""
+
+from __future__ import annotations
+
+import pytest
+
+from eduplan.standards.basic import evaluate_basic
+
+from .builders import COUNTY, PRIMARY_OK, YEAR, CountyBuilder, scaled, school_code
+
+BASIC_RESOURCES = (
+    "area_teaching",
+    "area_sports",
+    "equipment_value",
+    "computers",
+    "books",
+    "teachers",
+    "teachers_postgrad",
+    "teachers_bachelor",
+    "teachers_college",
+)
+
+
+def _county(factor: float) -> CountyBuilder:
+    # Two schools of 500 pupils, the second with every 2012 resource × factor: each CV = (f − 1)/(f + 1).
+    b = CountyBuilder().school(school_code(1), "primary", 500, PRIMARY_OK)
+    return b.school(
+        school_code(2), "primary", 500, scaled(PRIMARY_OK, **{k: factor for k in BASIC_RESOURCES})
+    )
+
+
+def test_combined_cv_is_the_mean_of_the_computed_indicators() -> None:
+    # factor 3: CV = 2/4 = 0.5 for the seven indicators the statistics hold; 中级职称 not reported → left out,
+    # combined = 7·0.5 / 7 = 0.5 ≤ 0.65 → pass.
+    result = evaluate_basic(_county(3).build(), COUNTY, YEAR)
+    primary = result.stages["primary"]
+    assert primary.cv["books"] == pytest.approx(0.5)
+    assert primary.cv["teachers_mid_title"] is None
+    assert primary.combined_cv == pytest.approx(0.5)
+    assert primary.passed is True
+    assert "teachers_mid_title" in result.notes[0]
+
+
+def test_combined_cv_above_limit_fails() -> None:
+    # factor 9: CV = 8/10 = 0.8 each; combined 0.8 > 0.65.
+    primary = evaluate_basic(_county(9).build(), COUNTY, YEAR).stages["primary"]
+    assert primary.combined_cv == pytest.approx(0.8)
+    assert primary.passed is False
+
+
+def test_reported_mid_title_teachers_enter_as_eighth_indicator() -> None:
+    # 中级职称 10 and 10 teachers: CV 0 → combined (7·0.5 + 0)/8 = 0.4375.
+    b = _county(3)
+    b.reported += [
+        {"unit": school_code(i), "year": YEAR, "indicator": "teachers_mid_title", "value": 10.0}
+        for i in (1, 2)
+    ]
+    primary = evaluate_basic(b.build(), COUNTY, YEAR).stages["primary"]
+    assert primary.cv["teachers_mid_title"] == 0.0
+    assert primary.combined_cv == pytest.approx(3.5 / 8)
