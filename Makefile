@@ -31,6 +31,9 @@ test: install postgres
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2 --dist loadgroup -m db
 
+test-postgres: install postgres
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2 --dist loadgroup -m db
+
 test-sqlite: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not browser"
 

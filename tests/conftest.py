@@ -4,7 +4,8 @@
 - `demo_facts`: the demo county from `eduplan.demo.generate_county()` (generated once per test process).
 - `demo_db` / `tiny_db`: the test database with those facts saved (rolled back after each test).
 - `alice` (county planner, staff, may view and change the school data) and `bob` (signed-in reader): personas
-  with passwords; `login(page, base_url, persona)` signs a Playwright page in.
+  with passwords; `login(page, base_url, persona)` signs a Playwright page in
+  (`from tests.conftest import ALICE, BOB, login`).
 - `browser` / `page`: Debian's headless Chromium via Playwright; `demo_server` is pytest-django's live server
   URL with the demo county and the personas loaded; `alice_page` is a page signed in there as alice.
   Tests marked `browser` all run on one xdist worker (one Chromium at a time on two cores).
@@ -125,12 +126,10 @@ def tiny_facts() -> Facts:
 
 @pytest.fixture(scope="session")
 def demo_facts() -> Facts:
-    """The demo county (示例县 990101); the tiny county until the demo generator exists."""
-    try:
-        from eduplan.demo import generate_county  # type: ignore[attr-defined]
-    except ImportError:
-        return make_tiny_facts()
-    return generate_county()  # type: ignore[no-any-return]
+    """The demo county 示例县 (990101): about 110 schools, school years 2016-2025."""
+    from eduplan.demo import generate_county
+
+    return generate_county()
 
 
 @pytest.fixture

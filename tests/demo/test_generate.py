@@ -261,6 +261,7 @@ def test_province_has_unique_codes_and_a_city_per_ten_counties() -> None:
     assert province.org_units["code"].is_unique().all()
     assert province.schools["code"].is_unique().all()
     assert "990101" in province.org_units["code"].to_list()
+    assert province.org_units.filter(pl.col("level") == "county")["name"].is_unique().all()
     counties = province.org_units.filter(pl.col("level") == "county")
     assert counties["code"].str.slice(0, 4).is_in(["9901", "9902"]).all()
     sizes = province.schools.group_by(pl.col("code").str.slice(0, 6)).len()["len"]
@@ -272,3 +273,27 @@ def test_years_outside_the_supported_span_are_refused() -> None:
         generate_county(first_year=1990)
     with pytest.raises(ConfigError):
         generate_county(first_year=2020, last_year=2019)
+
+
+def test_some_primary_schools_fail_balanced_thresholds_fewer_later(facts: Facts) -> None:
+    # 优质均衡 thresholds for 小学 (per 100 pupils / per pupil): 高于规定学历教师 4.2, 骨干 1, 体艺 0.9,
+    # 教学及辅助用房 4.5 m², 体育运动场馆 7.5 m², 仪器设备 2000 元, 网络多媒体教室 2.3.
+    primary = facts.schools.filter(pl.col("school_type") == "primary")["code"].implode()
+    pupils = facts.grade_year.group_by("school", "year").agg(pl.col("enrollment").sum().alias("n"))
+    sy = facts.school_year.filter(pl.col("school").is_in(primary)).join(pupils, on=["school", "year"])
+    per100 = 100 / pl.col("n")
+    fails = sy.with_columns(
+        fail=pl.any_horizontal(
+            (pl.col("teachers_postgrad") + pl.col("teachers_bachelor") + pl.col("teachers_college")) * per100
+            < 4.2,
+            pl.col("teachers_backbone") * per100 < 1,
+            (pl.col("teachers_pe") + pl.col("teachers_arts")) * per100 < 0.9,
+            pl.col("area_teaching") / pl.col("n") < 4.5,
+            pl.col("area_sports") / pl.col("n") < 7.5,
+            pl.col("equipment_value") / pl.col("n") < 2000,
+            pl.col("multimedia_classrooms") * per100 < 2.3,
+        )
+    )
+    failing = dict(fails.group_by("year").agg(pl.col("fail").sum()).iter_rows())
+    total = dict(fails.group_by("year").len().iter_rows())
+    assert 0 < failing[2025] < failing[2016] < total[2016]

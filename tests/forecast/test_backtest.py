@@ -102,3 +102,18 @@ def test_cli_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
                  "--entry-grade", "1", "--entry-lag", "6"])  # fmt: skip
     assert code == 1
     assert "找不到在校生文件" in capsys.readouterr().err
+
+
+def test_demo_county_meets_the_accuracy_target(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 7: district MAPE at 3 years ≤ 3 % and better than naive at every horizon (demo county, primary)."""
+    demo = pytest.importorskip("eduplan.demo")
+    facts = demo.generate_county()
+    primary = facts.grade_year.filter(pl.col("stage") == "primary").select("school", "year", "grade", "enrollment")
+    primary.write_csv(tmp_path / "e.csv")
+    facts.births.group_by("year").agg(pl.col("births").sum()).sort("year").write_csv(tmp_path / "b.csv")
+    args = ["forecast", "backtest", "--enrollment", str(tmp_path / "e.csv"), "--births", str(tmp_path / "b.csv")]
+    assert main([*args, "--entry-grade", "1", "--entry-lag", "6", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["district"]["3"] <= 3.0
+    for level in ("district", "school"):
+        assert all(out[level][h] < out["naive"][level][h] for h in "12345"), level

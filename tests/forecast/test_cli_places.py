@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +52,24 @@ def test_places_table_names_levels(tiny_db: Facts, capsys: pytest.CaptureFixture
 def test_places_rejects_origin_outside_data(tiny_db: Facts, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["forecast", "places", "--unit", "990101", "--from-year", "2030", "--horizon", "3"]) == 1
     assert "起始年份 2030" in capsys.readouterr().err
+
+
+@pytest.mark.db
+def test_norms_check_cli(tiny_db: Facts, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "r.csv").write_text("township,residents\n990101001,25000\n", encoding="utf-8")
+    args = [
+        "forecast",
+        "norms",
+        "--unit",
+        "990101",
+        "--residents",
+        str(tmp_path / "r.csv"),
+        "--format",
+        "json",
+    ]
+    assert main(args) == 0
+    rows = {r["rule"]: r for r in json.loads(capsys.readouterr().out)}
+    # 城关镇: 25,000 people need ceil(2.5) = 3 primary schools; it has one (示例县第一小学) -> short 2.
+    # Junior: ceil(25,000 / 30,000) = 1; 示例县城关中学 -> 0 short.
+    assert (rows["primary_per_10k"]["required"], rows["primary_per_10k"]["actual"]) == (3, 1)
+    assert rows["junior_per_30k"]["shortfall"] == 0

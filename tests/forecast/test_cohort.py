@@ -197,5 +197,38 @@ def test_backtest_units_by_stage() -> None:
     h, _ = history_of(synthetic_facts(n_townships=2, zones_per_township=1), "county")
     r = backtest_units(h, "county")
     assert list(r.method) == ["preschool", "primary", "junior", "senior"]
+    assert all(0 <= v <= 100 for by in r.coverage.values() for v in by.values() if v is not None)
     # Births fall 7 % a year after 2017 in the synthetic county: the cohort method beats "same as last year".
     assert all(r.method[s][3] < r.naive[s][3] for s in ("preschool", "primary", "junior"))  # type: ignore[operator]
+
+
+def test_senior_intake_from_the_whole_region() -> None:
+    # Junior schools J1 (township T1) and J2 (T2); the only senior school S is in T1.
+    base = {"ownership": "public", "locale": "urban"}
+    rows = [
+        ("J1", 2023, "junior", 3, 100), ("J2", 2023, "junior", 3, 60), ("S", 2023, "senior", 1, 75),
+        ("J1", 2024, "junior", 3, 110), ("J2", 2024, "junior", 3, 70), ("S", 2024, "senior", 1, 80),
+    ]  # fmt: skip
+    facts = Facts.empty()
+    facts.schools = _frame(
+        "schools",
+        [{**base, "code": "J1", "name": "甲", "township": "T1", "school_type": "junior"},
+         {**base, "code": "J2", "name": "乙", "township": "T2", "school_type": "junior"},
+         {**base, "code": "S", "name": "丙", "township": "T1", "school_type": "senior"}],
+    )  # fmt: skip
+    facts.grade_year = _frame(
+        "grade_year",
+        [{"school": s, "year": y, "stage": st, "grade": g, "enrollment": e} for s, y, st, g, e in rows],
+    )
+    fc = forecast_facts(facts, "school", 2024, 1, Method(base_years=3))
+    s1 = fc.frame.filter((pl.col("unit") == "S") & (pl.col("stage") == "senior") & (pl.col("grade") == 1))
+    # Ratio: 80 / (J1 + J2 grade 3 of 2023: 100 + 60 = 160) = 0.5; 2025: 0.5 × (110 + 70) = 90.
+    # (Counting only S's own township T1 would give 80/100 × 110 = 88.)
+    assert s1["enrollment"].item() == pytest.approx(90.0)
+
+
+def test_a_gap_in_births_takes_the_year_before() -> None:
+    cohorts = np.array([[np.nan, 10.0, np.nan, 30.0]])  # 2000 unknown, 2002 missing
+    table = cohort_table(cohorts, 2000, known_until=2003, last=2004)
+    # 2000 stays unknown (nothing before it); 2002 takes 2001's 10; 2004 is held at 30.
+    assert np.isnan(table[0, 0]) and table[0, 1:].tolist() == [10.0, 10.0, 30.0, 30.0]

@@ -54,7 +54,9 @@ def test_scenario_changes_the_shortfall_table() -> None:
         g = r.gaps  # type: ignore[attr-defined]
         return float(
             g.filter(
-                (pl.col("unit") == "340101-1镇第1片区") & (pl.col("stage") == "primary") & (pl.col("year") == year)
+                (pl.col("unit") == "340101-1镇第1片区")
+                & (pl.col("stage") == "primary")
+                & (pl.col("year") == year)
             )["gap"].item()
         )
 

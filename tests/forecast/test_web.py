@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from markdown_it import MarkdownIt
 
 from eduplan.facts import Facts
 
@@ -60,11 +59,10 @@ def test_method_page_is_the_docs_text(client_alice: Any) -> None:
 
 
 def test_method_template_matches_docs() -> None:
-    # The page includes a rendering of docs/forecast.md; re-render after editing the docs:
-    # python -c "from markdown_it import MarkdownIt; ..." (see tests/forecast/test_web.py)
-    md = MarkdownIt("commonmark").enable("table").render((ROOT / "docs/forecast.md").read_text("utf-8"))
-    body = ROOT / "src/eduplan/web/forecast/templates/forecast/method_body.html"
-    assert body.read_text("utf-8") == md
+    # After editing docs/forecast.md run: python -m eduplan.web.forecast.method_doc
+    from eduplan.web.forecast.method_doc import BODY, render
+
+    assert BODY.read_text("utf-8") == render((ROOT / "docs/forecast.md").read_text("utf-8"))
 
 
 @pytest.mark.browser
@@ -78,3 +76,15 @@ def test_scenario_form_in_browser(alice_page: Any) -> None:
     page.wait_for_selector("text=基准最大缺口")
     page.locator("#zones thead th").nth(5).click()  # sortable header
     assert page.locator("#zones tbody tr").count() > 0
+
+
+@pytest.mark.db
+def test_zone_migration_and_norms_on_the_page(client_alice: Any, demo_db: Facts) -> None:
+    params = {"unit": "990101", "origin": 2025, "horizon": 3, "residents": "990101001,52000",
+              "villages": "石桥村,2300,无", "zone_migration": "990101001,10"}  # fmt: skip
+    html = client_alice.get("/forecast/", params).content.decode()
+    # 52,000 residents need ceil(5.2) = 6 primary schools in 城关镇; the village of 2,300 lacks a public one.
+    assert "规划标准核查" in html and "每 1 万人建设 1 所完全小学" in html and "石桥村" in html
+    assert "基准最大缺口" in html  # a migration override is a scenario
+    bad = client_alice.get("/forecast/", {**params, "zone_migration": "990101001,很多"}).content.decode()
+    assert "不是数字" in bad

@@ -14,12 +14,12 @@ from eduplan.web.schools.overview import county_overview
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-from conftest import ALICE, login
+from tests.conftest import ALICE, login
 
 
 def test_overview_sums_grades_and_keeps_missing_as_null(tiny_facts: Facts) -> None:
     overview = county_overview(tiny_facts)
-    assert overview.year == 2024
+    assert (overview.year, overview.years) == (2024, [2024, 2023])
     town = overview.townships.row(0, named=True)
     # 城关镇 in 2024: 第一小学 6 grades x 51 = 306 pupils in 6 classes, 城关中学 3 x 120 = 360 in 6 classes;
     # large classes are the middle school's 2 per grade x 3 = 6; teachers 14 + 30 = 44.
@@ -43,16 +43,29 @@ def test_root_lists_the_county_schools_for_alice(tiny_db: Facts, alice: object) 
     page = client.get("/").content.decode()
     assert "示例县（990101）" in page and "石桥乡中心小学" in page and "学校（3 所）" in page
     assert 'data-filter="schools"' in page and 'class="sortable"' in page
+    # 2023: 第一小学 had 50 pupils a grade (6 x 50 = 300), one fewer than in 2024.
+    earlier = client.get("/?year=2023").content.decode()
+    assert '<option value="2023" selected>' in earlier and 'data-sort="300"' in earlier
+
+
+def demo_server_largest(facts: Facts) -> float:
+    """The largest latest-year enrollment of a demo school, as the page computes it."""
+    return float(county_overview(facts).schools["enrollment"].max())  # type: ignore[arg-type]
 
 
 @pytest.mark.browser
 def test_alice_logs_in_and_finds_a_school(demo_server: str, demo_facts: Facts, page: Page) -> None:
     login(page, demo_server, ALICE)
     rows = page.locator("#schools tbody tr")
-    assert rows.count() == demo_facts.schools.height
-    if demo_facts.schools.height >= 100:  # the demo county, once its generator exists
-        assert rows.count() >= 100
+    assert rows.count() == demo_facts.schools.height >= 100
+    assert page.locator("h1").inner_text() == "示例县（990101）学校与统计"
     name = demo_facts.schools["name"][0]
+    # Sorting by 在校生 (column 7) twice puts the largest school first.
+    header = page.locator("#schools thead th").nth(6)
+    header.click()
+    header.click()
+    first = page.locator("#schools tbody tr").first.locator("td").nth(6).get_attribute("data-sort")
+    assert float(first or -1) == demo_server_largest(demo_facts)
     page.fill("input[data-filter=schools]", name)
     assert page.locator("#schools tbody tr:visible").count() >= 1
     assert page.locator("#schools tbody tr:visible").first.inner_text().find(name) >= 0
@@ -77,3 +90,13 @@ def test_alice_can_open_the_admin_list_of_every_table(tiny_db: Facts, alice: obj
         url = f"/admin/schools/{model._meta.model_name}/"
         response = client.get(url)
         assert response.status_code == 200, url
+
+
+@pytest.mark.db
+def test_the_login_form_at_the_root_signs_in(tiny_db: Facts, alice: object) -> None:
+    client = Client()
+    response = client.post("/", {"username": ALICE.username, "password": ALICE.password, "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "石桥乡中心小学" in client.get("/").content.decode()
+    wrong = Client().post("/", {"username": ALICE.username, "password": "wrong"})
+    assert wrong.status_code == 200 and "用户名或密码不正确" in wrong.content.decode()

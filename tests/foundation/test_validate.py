@@ -132,3 +132,18 @@ def test_the_chinese_message_says_where_what_and_what_was_expected() -> None:
     assert checked.problems[0].chinese() == (
         "f.xlsx「学校分年级统计」第 2 行 E 列（在校生数）：值为“很多”，要求：0 到 10,000 之间的整数"
     )
+
+
+def test_the_demo_county_passes_every_check(demo_facts: Any) -> None:
+    """The demo generator and the importer agree: its export would import without a problem."""
+    from eduplan.facts import TABLES
+    from eduplan.io.workbook import display_rows
+
+    sheets = [
+        RawSheet("demo.xlsx", table.label, 1, [c.label for c in table.columns],
+                 [(i, row) for i, row in enumerate(display_rows(table, demo_facts.frames()[name]), start=2)])
+        for name, table in TABLES.items()
+    ]  # fmt: skip
+    checked = validate(sheets)
+    assert checked.ok, [p.chinese() for p in checked.problems[:5]]
+    assert checked.frames["schools"].height == demo_facts.schools.height >= 100

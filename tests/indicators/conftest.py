@@ -25,23 +25,36 @@ def frame(name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=TABLES[name].polars_schema()) if rows else TABLES[name].empty()
 
 
-def _grades(school: str, year: int, stage: str, sizes: list[int], classes: list[tuple[int, int, int]]) -> list[dict]:
+def _grades(
+    school: str, year: int, stage: str, sizes: list[int], classes: list[tuple[int, int, int]]
+) -> list[dict]:
     """One row per grade: enrollment and (classes, classes_56_65, classes_66_plus)."""
     return [
-        {"school": school, "year": year, "stage": stage, "grade": g + 1, "enrollment": n, "classes": c[0],
-         "classes_56_65": c[1], "classes_66_plus": c[2]}
+        {
+            "school": school,
+            "year": year,
+            "stage": stage,
+            "grade": g + 1,
+            "enrollment": n,
+            "classes": c[0],
+            "classes_56_65": c[1],
+            "classes_66_plus": c[2],
+        }
         for g, (n, c) in enumerate(zip(sizes, classes, strict=True))
     ]
 
 
 def _units() -> pl.DataFrame:
-    return frame("org_units", [
-        {"code": "99", "name": "演示省", "level": "province", "parent": None},
-        {"code": "9901", "name": "演示市", "level": "city", "parent": "99"},
-        {"code": "990101", "name": "演示县", "level": "county", "parent": "9901"},
-        {"code": T1, "name": "甲镇", "level": "township", "parent": "990101"},
-        {"code": T2, "name": "乙镇", "level": "township", "parent": "990101"},
-    ])
+    return frame(
+        "org_units",
+        [
+            {"code": "99", "name": "演示省", "level": "province", "parent": None},
+            {"code": "9901", "name": "演示市", "level": "city", "parent": "99"},
+            {"code": "990101", "name": "演示县", "level": "county", "parent": "9901"},
+            {"code": T1, "name": "甲镇", "level": "township", "parent": "990101"},
+            {"code": T2, "name": "乙镇", "level": "township", "parent": "990101"},
+        ],
+    )
 
 
 def _schools() -> pl.DataFrame:
@@ -60,9 +73,22 @@ def _schools() -> pl.DataFrame:
 
 
 def _school_year() -> pl.DataFrame:
-    cols = ("teachers", "teachers_postgrad", "teachers_bachelor", "teachers_college", "teachers_secondary",
-            "teachers_backbone", "teachers_pe", "teachers_arts", "teachers_certified", "teachers_dual_qualified",
-            "staff", "teachers_rotation_eligible", "teachers_rotated", "backbone_rotated")
+    cols = (
+        "teachers",
+        "teachers_postgrad",
+        "teachers_bachelor",
+        "teachers_college",
+        "teachers_secondary",
+        "teachers_backbone",
+        "teachers_pe",
+        "teachers_arts",
+        "teachers_certified",
+        "teachers_dual_qualified",
+        "staff",
+        "teachers_rotation_eligible",
+        "teachers_rotated",
+        "backbone_rotated",
+    )
     numbers = {
         "K1": (8, 0, 0, 8, 0, 0, 0, 0, 8, None, 10, None, None, None),
         "K2": (4, 0, 0, 4, 0, 0, 0, 0, 4, None, 5, None, None, None),
@@ -79,8 +105,18 @@ def _school_year() -> pl.DataFrame:
         "N1": (3000, 6000, 4500, 1_200_000, 15, 60, 15_000, 1000, 40, False),
         "J1": (700, 1200, 900, 260_000, 3, 20, 3000, 1200, 38, False),
     }
-    extra_cols = ("area_teaching", "area_sports", "area_building", "equipment_value", "multimedia_classrooms",
-                  "computers", "books", "public_funds_per_pupil", "principal_age", "principal_rotated")
+    extra_cols = (
+        "area_teaching",
+        "area_sports",
+        "area_building",
+        "equipment_value",
+        "multimedia_classrooms",
+        "computers",
+        "books",
+        "public_funds_per_pupil",
+        "principal_age",
+        "principal_rotated",
+    )
     rows = []
     for school, values in numbers.items():
         row: dict[str, Any] = {"school": school, "year": 2020, **dict(zip(cols, values, strict=True))}
@@ -112,50 +148,105 @@ def _stage_year() -> pl.DataFrame:
     def row(school: str, stage: str, **kw: int) -> dict[str, Any]:
         return {"school": school, "year": 2020, "stage": stage, **kw}
 
-    return frame("stage_year", [
-        row("P1", "primary", entrants=10, boarders=0, migrant=10),
-        row("N1", "primary", entrants=80, boarders=44, migrant=30),
-        row("N1", "junior", entrants=70, boarders=40, migrant=20),
-        row("J1", "junior", entrants=40, boarders=0, migrant=40, migrant_purchased=20),
-        row("H1", "senior", entrants=100),
-        row("V1", "vocational", entrants=50),
-    ])
+    return frame(
+        "stage_year",
+        [
+            row("P1", "primary", entrants=10, boarders=0, migrant=10),
+            row("N1", "primary", entrants=80, boarders=44, migrant=30),
+            row("N1", "junior", entrants=70, boarders=40, migrant=20),
+            row("J1", "junior", entrants=40, boarders=0, migrant=40, migrant_purchased=20),
+            row("H1", "senior", entrants=100),
+            row("V1", "vocational", entrants=50),
+        ],
+    )
 
 
 def _health_year() -> pl.DataFrame:
     keys = ("health_tested", "health_passed", "health_good", "vision_screened", "myopic")
-    spec = {"P1": (60, 57, 30, 60, 15), "N1": (640, 608, 320, 640, 240), "J1": (100, 95, 50, 100, 45),
-            "H1": (300, 285, 150, 300, 250)}
-    return frame("health_year", [
-        {"school": s, "year": 2020, **dict(zip(keys, v, strict=True))} for s, v in spec.items()
-    ])
+    spec = {
+        "P1": (60, 57, 30, 60, 15),
+        "N1": (640, 608, 320, 640, 240),
+        "J1": (100, 95, 50, 100, 45),
+        "H1": (300, 285, 150, 300, 250),
+    }
+    return frame(
+        "health_year",
+        [{"school": s, "year": 2020, **dict(zip(keys, v, strict=True))} for s, v in spec.items()],
+    )
 
 
 def _population() -> pl.DataFrame:
     ages = {
-        T1: {3: 40, 4: 40, 5: 45, 6: 50, 7: 50, 8: 50, 9: 50, 10: 50, 11: 50, 12: 50, 13: 50, 14: 50,
-             15: 100, 16: 100, 17: 100},
-        T2: {3: 40, 4: 40, 5: 45, 6: 55, 7: 55, 8: 55, 9: 55, 10: 55, 11: 50, 12: 50, 13: 50, 14: 50,
-             15: 100, 16: 100, 17: 100},
+        T1: {
+            3: 40,
+            4: 40,
+            5: 45,
+            6: 50,
+            7: 50,
+            8: 50,
+            9: 50,
+            10: 50,
+            11: 50,
+            12: 50,
+            13: 50,
+            14: 50,
+            15: 100,
+            16: 100,
+            17: 100,
+        },
+        T2: {
+            3: 40,
+            4: 40,
+            5: 45,
+            6: 55,
+            7: 55,
+            8: 55,
+            9: 55,
+            10: 55,
+            11: 50,
+            12: 50,
+            13: 50,
+            14: 50,
+            15: 100,
+            16: 100,
+            17: 100,
+        },
     }
-    return frame("population", [
-        {"township": t, "year": 2020, "age": a, "population": n} for t, by_age in ages.items() for a, n in by_age.items()
-    ])
+    return frame(
+        "population",
+        [
+            {"township": t, "year": 2020, "age": a, "population": n}
+            for t, by_age in ages.items()
+            for a, n in by_age.items()
+        ],
+    )
 
 
 def _reported() -> pl.DataFrame:
-    def row(unit: str, code: str, value: float | None, num: float | None = None, den: float | None = None) -> dict:
-        return {"unit": unit, "year": 2020, "indicator": code, "value": value, "numerator": num, "denominator": den}
+    def row(
+        unit: str, code: str, value: float | None, num: float | None = None, den: float | None = None
+    ) -> dict:
+        return {
+            "unit": unit,
+            "year": 2020,
+            "indicator": code,
+            "value": value,
+            "numerator": num,
+            "denominator": den,
+        }
 
-    return frame("reported", [
-        row("990101", "compulsory_enrollment_rate", 99.9),
-        row(T1, "disabled_compulsory_enrollment_rate", None, 9, 10),
-        row(T2, "disabled_compulsory_enrollment_rate", 90.0, 18, 20),
-        row(T1, "vocational_training_persontimes", None, 100),
-        row(T2, "vocational_training_persontimes", 200),  # a bare value rolls up too (additive)
-        row("P1", "senior_title_teachers_per_pupil_primary", None, 3, 60),
-        row("N1", "senior_title_teachers_per_pupil_primary", None, 20, 440),
-    ])
+    return frame(
+        "reported",
+        [
+            row("990101", "compulsory_enrollment_rate", 99.9),
+            row(T1, "disabled_compulsory_enrollment_rate", None, 9, 10),
+            row(T2, "disabled_compulsory_enrollment_rate", 90.0, 18, 20),
+            row(T1, "vocational_training_persontimes", None, 100),
+            row(T2, "vocational_training_persontimes", 200),  # a bare value rolls up too (additive)
+            row("P1", "senior_title_teachers_per_pupil_primary", None, 3, 60),
+            row("N1", "senior_title_teachers_per_pupil_primary", None, 20, 440),
+        ],
+    )
 
 
 def build_county() -> Facts:
@@ -166,10 +257,13 @@ def build_county() -> Facts:
     facts.grade_year = _grade_year()
     facts.stage_year = _stage_year()
     facts.health_year = _health_year()
-    facts.memberships = frame("memberships", [
-        {"school": "N1", "year": 2020, "kind": "group", "name": "一中教育集团"},
-        {"school": "J1", "year": 2020, "kind": "district", "name": "城东学区"},
-    ])
+    facts.memberships = frame(
+        "memberships",
+        [
+            {"school": "N1", "year": 2020, "kind": "group", "name": "一中教育集团"},
+            {"school": "J1", "year": 2020, "kind": "district", "name": "城东学区"},
+        ],
+    )
     facts.population = _population()
     facts.reported = _reported()
     return facts

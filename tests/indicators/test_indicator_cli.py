@@ -26,7 +26,22 @@ def test_indicators_json_fixed_point(demo_db: Facts, capsys: pytest.CaptureFixtu
 
 
 def test_indicators_csv_and_table(demo_db: Facts, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["indicators", "--unit", "990101", "--year", "2020", "--code", "学前三年毛入园率", "--format", "csv"]) == 0
+    assert (
+        main(
+            [
+                "indicators",
+                "--unit",
+                "990101",
+                "--year",
+                "2020",
+                "--code",
+                "学前三年毛入园率",
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("指标代码,指标,单位代码") and len(lines) == 2 and "preschool_ger" in lines[1]
     assert main(["indicators", "--unit", "990101", "--year", "2020", "--code", "preschool_ger"]) == 0

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 import pytest
 
 from eduplan.facts import Facts
 from eduplan.indicators.catalogue import load_catalogue
 from eduplan.indicators.engine import OUTPUT_SCHEMA, compute
-from collections.abc import Callable
 
 C, T1, T2 = "990101", "990101001", "990101002"
 Make = Callable[[], Facts]
@@ -21,7 +22,9 @@ def _row(values: pl.DataFrame, code: str, unit: str, year: int = 2020) -> dict:
 
 
 def test_output_schema(county_values: pl.DataFrame) -> None:
-    assert dict(county_values.schema) == {k: v() if isinstance(v, type) else v for k, v in OUTPUT_SCHEMA.items()}
+    assert dict(county_values.schema) == {
+        k: v() if isinstance(v, type) else v for k, v in OUTPUT_SCHEMA.items()
+    }
     assert set(county_values["level"].unique()) == {"school", "township", "county", "city", "province"}
     # value present ⇔ reason absent
     assert county_values.filter(pl.col("value").is_null() == pl.col("reason").is_null()).height == 0
@@ -38,7 +41,9 @@ def test_county_is_ratio_of_sums_not_mean_of_ratios(county_values: pl.DataFrame)
 def test_every_ratio_rolls_up_as_sum_over_townships(county_values: pl.DataFrame) -> None:
     towns = county_values.filter(pl.col("unit").is_in([T1, T2]) & (pl.col("year") == 2020))
     sums = towns.group_by("code").agg(
-        pl.col("numerator").sum().alias("n"), pl.col("denominator").sum().alias("d"), pl.col("reason").null_count()
+        pl.col("numerator").sum().alias("n"),
+        pl.col("denominator").sum().alias("d"),
+        pl.col("reason").null_count(),
     )
     county = county_values.filter((pl.col("unit") == C) & (pl.col("year") == 2020))
     both = county.join(sums, on="code").filter(pl.col("reason").is_null() & pl.col("d").is_not_null())
@@ -115,13 +120,17 @@ def test_unknown_code_is_not_found(make_county: Make) -> None:
 
 
 def test_school_rows_only_for_schools_teaching_the_stage(county_values: pl.DataFrame) -> None:
-    schools = county_values.filter((pl.col("code") == "pupil_teacher_ratio_junior") & (pl.col("level") == "school"))
+    schools = county_values.filter(
+        (pl.col("code") == "pupil_teacher_ratio_junior") & (pl.col("level") == "school")
+    )
     assert sorted(schools["unit"].unique()) == ["J1", "N1"]
 
 
 def test_demo_county_main_indicators_present() -> None:
     from eduplan.demo import generate_county
 
-    values = compute(generate_county(), ["preschool_ger", "large_class_share", "primary_teacher_college_share"])
+    values = compute(
+        generate_county(), ["preschool_ger", "large_class_share", "primary_teacher_college_share"]
+    )
     county = values.filter((pl.col("unit") == C) & (pl.col("year") == 2020))
     assert county.height == 3 and county["value"].null_count() == 0

@@ -40,7 +40,10 @@ def test_teacher_degrees_must_sum(make_county: Make) -> None:
     facts = make_county()
     # P1: 0 + 2 + 3 + 1 = 6 = teachers; make it 7 by adding a postgraduate.
     facts.school_year = facts.school_year.with_columns(
-        pl.when(pl.col("school") == "P1").then(1).otherwise(pl.col("teachers_postgrad")).alias("teachers_postgrad")
+        pl.when(pl.col("school") == "P1")
+        .then(1)
+        .otherwise(pl.col("teachers_postgrad"))
+        .alias("teachers_postgrad")
     )
     found = rule_findings(facts)
     row = found.filter(pl.col("rule") == "各学历专任教师之和等于专任教师数").row(0, named=True)
@@ -60,7 +63,12 @@ def test_class_size_rules(make_county: Make) -> None:
     facts = make_county()
     # N1 primary grade 1: 80 pupils, 1 class of 66+ (fine). Claim a second 66+ class: 2 > 1 class, 80 < 132.
     facts.grade_year = facts.grade_year.with_columns(
-        pl.when((pl.col("school") == "N1") & (pl.col("stage") == "primary") & (pl.col("grade") == 1) & (pl.col("year") == 2020))
+        pl.when(
+            (pl.col("school") == "N1")
+            & (pl.col("stage") == "primary")
+            & (pl.col("grade") == 1)
+            & (pl.col("year") == 2020)
+        )
         .then(2)
         .otherwise(pl.col("classes_66_plus"))
         .alias("classes_66_plus")
@@ -104,7 +112,11 @@ def test_missing_report_and_fields(make_county: Make) -> None:
     # P1 reported 2019 and 2020; J1 reported 2019 only (not closed) → its 2020 report is missing.
     j1 = facts.school_year.filter(pl.col("school") == "J1").with_columns(pl.lit(2019, pl.Int64).alias("year"))
     facts.school_year = pl.concat(
-        [facts.school_year.filter(pl.col("school") != "J1"), p1.with_columns(pl.lit(2019, pl.Int64).alias("year")), j1]
+        [
+            facts.school_year.filter(pl.col("school") != "J1"),
+            p1.with_columns(pl.lit(2019, pl.Int64).alias("year")),
+            j1,
+        ]
     )
     found = completeness_findings(facts)
     assert _ids(found, "学校年度报表缺失") == [("J1", 2020)]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from openpyxl import load_workbook
 
-from conftest import ALICE, login
+from tests.conftest import ALICE, login
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

@@ -162,13 +162,16 @@ def test_target_form_validation(plan: Any, alice: Any, client: Any) -> None:
     c = _client(client, alice)
     data = {"number": 1, "indicator_text": "主干专业匹配度", "indicator_code": "", "scope": "region", "comparator": "range",
             "value": 80, "unit": "%", "direction": "higher", "target_year": 2025, "baseline_value": 50,
-            "baseline_year": 2023, "ms-TOTAL_FORMS": 0, "ms-INITIAL_FORMS": 0}  # fmt: skip
+            "baseline_year": 2023, "ms-TOTAL_FORMS": 0, "ms-INITIAL_FORMS": 0,
+            "mv-TOTAL_FORMS": 0, "mv-INITIAL_FORMS": 0}  # fmt: skip
     response = c.post(f"/plans/targets/{target.pk}/edit/", data)
     assert response.status_code == 200 and "区间上限" in response.content.decode()
-    data.update({"comparator": "ge", "ms-TOTAL_FORMS": 1, "ms-0-year": 2024, "ms-0-value": 65})
+    data.update({"comparator": "ge", "ms-TOTAL_FORMS": 1, "ms-0-year": 2024, "ms-0-value": 65,
+                 "mv-TOTAL_FORMS": 1, "mv-0-year": 2025, "mv-0-value": 66, "mv-0-source": "教育局统计"})  # fmt: skip
     assert c.post(f"/plans/targets/{target.pk}/edit/", data).status_code == 302
     target.refresh_from_db()
     assert (target.value, [m.value for m in target.milestones.all()]) == (80, [65])
+    assert target.manual_values.get(year=2025).value == 66  # the two stored values (2023, 2024) stay
 
 
 def test_demo_plan_reads_the_text_through_the_extractor() -> None:
@@ -212,3 +215,15 @@ def test_cli_imports_plan_text(db: None) -> None:
     assert (plan.name, plan.period_start, plan.period_end) == ("南雄市教育事业“十四五”发展规划", 2021, 2025)
     rural = plan.targets.get(scope="rural")
     assert (rural.indicator_code, rural.value, rural.target_year) == ("preschool_ger", 90, 2025)
+
+
+def test_rollup_puts_counties_side_by_side(plan: Any, alice: Any, client: Any) -> None:
+    from eduplan.web.plans.plan_io import save_plan
+
+    # A neighbouring county with a stricter target on the same indicator and no data stored yet.
+    other = {"plan": {**PLAN["plan"], "name": "邻县规划"}, "targets": [{**PLAN["targets"][0], "value": 40}]}
+    save_plan(other, "990102", "邻县")
+    page = _client(client, alice).get("/plans/rollup/9901/").content.decode()
+    assert page.index("示例县") < page.index("邻县")  # columns in code order
+    # Same indicator row: ≥ 20% achieved at 33.33% in 示例县; ≥ 40% without data in 邻县.
+    assert "≥ 20% / 33.33%（2024） / " in page and "≥ 40% / — / " in page

@@ -242,3 +242,12 @@ def test_recurrence_judges_only_years_after_the_baseline() -> None:
     )
     j = judge(s, [(2018, 8.0), (2019, 9.0), (2020, 12.56), (2021, 9.0), (2022, 11.0)])
     assert (j.status, j.years_met, j.milestones_missed) == ("achieved", (2022,), (2021,))
+
+
+def test_baseline_year_without_data_moves_to_next_year() -> None:
+    # Baseline year 2020 has no value: Open SDG takes the next year with data, 2021 (50). Target 72 in 2023:
+    # CAGR_r = (72/50)^(1/2) - 1 = 0.2; 60 in 2022: CAGR_o = 0.2; R = 1.0.
+    s = spec(baseline_value=None, baseline_year=2020, target_year=2023)
+    j = judge(s, [(2021, 50.0), (2022, 60.0)])
+    assert (j.baseline_year, j.baseline_value, j.status) == (2021, 50.0, "on_track")
+    assert j.ratio == pytest.approx(1.0)

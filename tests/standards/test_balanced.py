@@ -167,3 +167,26 @@ def test_json_shape_of_fixed_point() -> None:
         assert school["passed"] is True
         assert set(school["equipment_value"]) >= {"value", "threshold", "met"}
         assert school["indicators"]["equipment_value"]["met"] is True
+
+
+def test_year_without_enrolment_is_not_found() -> None:
+    facts = CountyBuilder().school(school_code(1), "primary", 500, PRIMARY_OK).build()
+    with pytest.raises(NotFound, match="2030"):
+        evaluate_balanced(facts, COUNTY, 2030)
+
+
+def test_stage_without_sample_does_not_pass() -> None:
+    # Only a private junior school: the junior sample is empty, so 初中 cannot pass.
+    b = CountyBuilder().school(school_code(1), "primary", 500, PRIMARY_OK)
+    b.school(school_code(2), "junior", 300, JUNIOR_OK, ownership="private")
+    result = evaluate_balanced(b.build(), COUNTY, YEAR)
+    assert result.stages["junior"].sample_size == 0
+    assert result.stages["junior"].passed is False
+
+
+def test_a_city_is_not_evaluated_as_a_county() -> None:
+    from eduplan.errors import DataError
+
+    facts = CountyBuilder().school(school_code(1), "primary", 500, PRIMARY_OK).build()
+    with pytest.raises(DataError, match="市级"):
+        evaluate_balanced(facts, "9901", YEAR)

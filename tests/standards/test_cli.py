@@ -32,6 +32,19 @@ def test_cv_from_csv_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert out["primary"]["combined"] == pytest.approx(0.184257, abs=1e-6)
     assert out["junior"]["cv"]["equipment"] == pytest.approx(0.5)
     assert out["junior"]["combined"] == pytest.approx((0.5 + 2 / 12) / 2)
+    # The same figures keyed the other way round.
+    assert out["cv"]["primary"]["equipment"] == out["primary"]["cv"]["equipment"]
+    assert out["combined"]["junior"] == out["junior"]["combined"]
+    assert out["schools"] == {"primary": 3, "junior": 2}
+
+
+def test_cv_accepts_chinese_stage_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "published.csv"
+    path.write_text(CSV.replace(",primary,", ",小学,").replace(",junior,", ",初中,"), "utf-8")
+    assert main(["evaluate", "cv", str(path), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cv"]["primary"]["equipment"] == pytest.approx(
+        0.368514, abs=1e-6
+    )
 
 
 def test_cv_table_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -101,7 +101,7 @@ def test_count_mode_fixes_fewest_indicators_then_cheapest() -> None:
     evaluation = evaluate_balanced(b.build(), COUNTY, YEAR)
     standard = load("balanced", COUNTY)
     for mode in ("count", "cost"):
-        todo = plan(evaluation, standard, mode)  # type: ignore[arg-type]
+        todo = plan(evaluation, standard, mode)
         assert {a.indicator: a.amount for a in todo.actions} == {
             "area_sports": 37.5,
             "equipment_value": 160_000.0,
@@ -136,3 +136,63 @@ def test_teacher_surplus_elsewhere_is_offered_for_rotation() -> None:
     [surplus] = teacher_surplus(evaluation, standard, todo)
     assert (surplus.indicator, surplus.surplus, surplus.schools) == ("teachers_backbone", 4.0, ["学校001"])
     assert surplus.needed == 3
+
+
+def test_music_and_art_rooms_join_the_todo() -> None:
+    # 500 pupils in 13 classes need ⌈13/12⌉ = 2 music and 2 art rooms; with 1 and 0 the school lacks
+    # 1 + 2 = 3 rooms, at 150 000 元 each = 450 000 元.
+    b = CountyBuilder().school(school_code(1), "primary", 500, PRIMARY_OK)
+    b.school(school_code(2), "primary", 500, PRIMARY_OK | {"music_rooms": 1, "art_rooms": 0})
+    evaluation = evaluate_balanced(b.build(), COUNTY, YEAR)
+    rooms = next(i for i in evaluation.items if i.code == "music_art_rooms")
+    assert (rooms.status, rooms.shortfall) == ("fail", {school_code(2): 3.0})
+    [action] = plan(evaluation, load("balanced", COUNTY)).actions
+    assert (action.school, action.amount, action.unit, action.cost) == (school_code(2), 3.0, "间", 450_000)
+
+
+def test_unknown_plan_mode_is_a_config_error() -> None:
+    from eduplan.errors import ConfigError
+
+    evaluation = evaluate_balanced(
+        CountyBuilder().school(school_code(1), "primary", 500, PRIMARY_OK).build(), COUNTY, YEAR
+    )
+    with pytest.raises(ConfigError):
+        plan(evaluation, load("balanced", COUNTY), "cheapest")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_applying_the_plan_makes_resources_pass(seed: int) -> None:
+    # Random counties of 4-8 primary schools with every resource scaled by 0.4-2.5: after adding each
+    # action's amount to the school's statistics, a fresh evaluation passes every school and every CV.
+    import random
+
+    from eduplan.standards.balanced import evaluate_balanced as again
+
+    rng = random.Random(seed)
+    resources = (
+        "teachers_college",
+        "teachers_backbone",
+        "teachers_pe",
+        "area_teaching",
+        "area_sports",
+        "equipment_value",
+        "multimedia_classrooms",
+    )
+    b = CountyBuilder()
+    for i in range(1, rng.randint(4, 8) + 1):
+        b.school(
+            school_code(i),
+            "primary",
+            rng.randint(200, 1500) // 6 * 6,
+            scaled(PRIMARY_OK, **{r: rng.uniform(0.4, 2.5) for r in resources}),
+        )
+    evaluation = evaluate_balanced(b.build(), COUNTY, YEAR)
+    standard = load("balanced", COUNTY)
+    todo = plan(evaluation, standard)
+    assert todo.passes_after
+    rows = {r["school"]: r for r in b.school_year}
+    for a in todo.actions:
+        column = standard.indicator(a.indicator).numerator["primary"][0]
+        rows[a.school][column] = (rows[a.school][column] or 0) + a.amount
+    after = again(b.build(), COUNTY, YEAR).stages["primary"]
+    assert after.passed, (after.cv, [s.note for s in after.failing_schools])

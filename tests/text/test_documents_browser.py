@@ -12,7 +12,9 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.browser, pytest.mark.db]
 
-PLAN = "某县教育事业“十四五”发展规划\n二、主要目标\n到2025年，学前三年毛入园率巩固在96%以上，新增学位3000个。\n"
+PLAN = (
+    "某县教育事业“十四五”发展规划\n二、主要目标\n到2025年，学前三年毛入园率巩固在96%以上，新增学位3000个。\n"
+)
 
 
 def test_upload_highlight_accept(alice_page: Page, tmp_path: Path) -> None:

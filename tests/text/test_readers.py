@@ -122,3 +122,15 @@ def test_cli_table_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["extract", "--format", "table", str(path)]) == 0
     out = capsys.readouterr().out
     assert "学前三年毛入园率" in out and "目标" in out and "95" in out
+
+
+def test_pdf_line_wraps_are_joined_but_headings_and_cells_kept() -> None:
+    from eduplan.text.readers import unwrap
+
+    text = (
+        "到2025年，全县学前三年毛入园率达到95%以上，义务教育巩\n固率达到99%。\n二、主要任务\n学前教育\n95\n"
+    )
+    assert (
+        unwrap(text)
+        == "到2025年，全县学前三年毛入园率达到95%以上，义务教育巩固率达到99%。\n二、主要任务\n学前教育\n95\n"
+    )

@@ -90,7 +90,7 @@ CASES: dict[str, tuple[str, list[Row]]] = {
         H + "全市3-5周岁幼儿毛入园率保持在100%以上，其中农村达到90%以上。每个乡镇至少办好1所公办中心幼儿园。",
         [(C, "3-5周岁幼儿毛入园率", ">=", 100, None, "%", 2025, None, False, None),
          (C, "农村3-5周岁幼儿毛入园率", ">=", 90, None, "%", 2025, None, False, "农村"),
-         (C, "每个乡镇公办中心幼儿园", ">=", 1, None, "所", 2025, None, False, "每个乡镇")],
+         (C, "公办中心幼儿园", ">=", 1, None, "所", 2025, None, False, "每个乡镇")],
     ),
     "upper bounds and an explicit year": (
         H + "到2019年秋季开学，义务教育阶段大班额控制在10%以内。",
@@ -207,3 +207,10 @@ def test_work_plan_of_one_year_in_traditional_characters() -> None:
         ("全年新增公办学位", "=", None, "个", 2023, True),
         ("公办园在园幼儿占比", ">=", 50, "%", 2023, False),
     ]
+
+
+def test_a_review_document_reports_baselines_of_its_last_year() -> None:
+    # A 十三五 summary: every value is one reached, dated 2020 (the period's end) unless it says otherwise.
+    text = "某县“十三五”教育事业发展总结\n一、主要成绩\n全县学前三年毛入园率达到92%，新建学校5所。"
+    got = [(s.kind, s.cmp, s.value, s.unit, s.year) for s in extract(text).statements]
+    assert got == [("baseline", "=", 92, "%", 2020), ("baseline", "=", 5, "所", 2020)]

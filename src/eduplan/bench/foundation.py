@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-COUNTIES = 10
+COUNTIES = 5
 
 
 def run() -> None:

@@ -12,10 +12,18 @@ import polars as pl
 
 from eduplan.errors import DataError, NotFound
 from eduplan.facts import STAGE_NAMES
-from eduplan.forecast.backtest import HORIZONS, BacktestResult, backtest, backtest_units, history_from_csv_frames
+from eduplan.forecast.backtest import (
+    HORIZONS,
+    BacktestResult,
+    backtest,
+    backtest_units,
+    history_from_csv_frames,
+)
 from eduplan.forecast.cohort import DEFAULT_METHOD
 from eduplan.forecast.inputs import LEVELS, history_of
+from eduplan.forecast.norms import load_norms
 from eduplan.forecast.places import LEVEL_NAMES, PROJECT_SCHEMA, empty_projects
+from eduplan.forecast.planning import open_schools, planning_check
 from eduplan.forecast.report import PlacesReport, places_report
 from eduplan.forecast.scenarios import Scenario
 
@@ -55,7 +63,21 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     bt.add_argument("--format", choices=("table", "json"), default="table")
     bt.set_defaults(handler=run_backtest)
 
-    acc = inner.add_parser("accuracy", help="全学段回测：各学区（乡镇、县）分学段在校生 1–5 年预测误差，对比“与上年相同”")
+    norms = inner.add_parser(
+        "norms", help="规划标准核查：按常住人口应建学校数对比现有学校数（种子 004 的标准）"
+    )
+    norms.add_argument("--unit", required=True, help="区划代码（数据库中须已导入）")
+    norms.add_argument("--year", type=int, help="核查学年（默认最新）")
+    norms.add_argument("--residents", type=Path, required=True, help="乡镇常住人口 CSV：township,residents")
+    norms.add_argument(
+        "--villages", type=Path, help="行政村 CSV：village,residents,public_kindergarten（true/false）"
+    )
+    norms.add_argument("--format", choices=("table", "json"), default="table")
+    norms.set_defaults(handler=run_norms)
+
+    acc = inner.add_parser(
+        "accuracy", help="全学段回测：各学区（乡镇、县）分学段在校生 1–5 年预测误差，对比“与上年相同”"
+    )
     acc.add_argument("--unit", help="区划代码（数据库中须已导入）")
     acc.add_argument("--demo", action="store_true", help="不读数据库，直接用示例县（eduplan.demo）")
     acc.add_argument("--level", choices=tuple(LEVELS), default="zone", help="汇总层级（默认 zone 学区）")
@@ -121,14 +143,41 @@ def run_accuracy(args: argparse.Namespace) -> int:
     h, _ = history_of(facts, args.level)
     r = backtest_units(h, args.level)
     if args.format == "json":
-        print(json.dumps({"level": r.level, "method": r.method, "naive": r.naive, "units_excluded": r.units_excluded}))
+        keys = ("level", "method", "naive", "units_excluded", "coverage")
+        print(json.dumps({k: getattr(r, k) for k in keys}))
         return 0
     print(f"{LEVELS[args.level]}合计在校生的平均绝对百分比误差（%），本方法 / 与上年相同：")
     print("学段    " + "  ".join(f"{hz} 年" for hz in HORIZONS))
     for stage, by in r.method.items():
         cells = [f"{_pct(by[hz])}/{_pct(r.naive[stage][hz])}" for hz in HORIZONS]
         print(f"{STAGE_NAMES[stage]}    " + "  ".join(cells))
+    print("预测区间覆盖实际值的比例（%）：")
+    for stage, by in r.coverage.items():
+        print(f"{STAGE_NAMES[stage]}    " + "  ".join(_pct(by[hz]) for hz in HORIZONS))
     print(f"窗口内学段新开或停办而剔除的单位-学段：{r.units_excluded} 个")
+    return 0
+
+
+def run_norms(args: argparse.Namespace) -> int:
+    from eduplan.web import setup
+
+    setup()
+    from eduplan.web.schools.store import load_facts
+
+    facts = load_facts(args.unit)
+    year = args.year or int(facts.grade_year["year"].max())  # type: ignore[arg-type]
+    residents = _read_csv(args.residents, "常住人口").with_columns(pl.col("township").cast(pl.String))
+    villages = _read_csv(args.villages, "行政村人口") if args.villages else None
+    check = planning_check(open_schools(facts.schools, facts.grade_year, year), residents, villages)
+    if args.format == "json":
+        print(json.dumps(check.to_dicts(), ensure_ascii=False))
+        return 0
+    print(f"规划标准核查（{year} 学年；来源：{load_norms().sources['planning']}）")
+    for r in check.iter_rows(named=True):
+        verdict = "达标" if r["shortfall"] == 0 else f"缺 {r['shortfall']} 所"
+        print(
+            f"{r['area']}  {r['label']}  人口 {r['people']}  应有 {r['required']}  现有 {r['actual']}  {verdict}"
+        )
     return 0
 
 

@@ -77,11 +77,24 @@ def _print(frame: pl.DataFrame, fmt: str, columns: list[str], labels: dict[str, 
 
         table = Table(*(labels[c] for c in columns))
         for row in frame.select(columns).iter_rows():
-            table.add_row(*("—" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
+            table.add_row(
+                *("—" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v) for v in row)
+            )
         Console(width=None if sys.stdout.isatty() else 200).print(table)
 
 
-VALUE_COLUMNS = ["code", "name", "unit", "level", "year", "value", "measure", "numerator", "denominator", "reason"]
+VALUE_COLUMNS = [
+    "code",
+    "name",
+    "unit",
+    "level",
+    "year",
+    "value",
+    "measure",
+    "numerator",
+    "denominator",
+    "reason",
+]
 VALUE_LABELS = {
     "code": "指标代码",
     "name": "指标",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from eduplan.errors import DataError, NotFound
+from eduplan.monitoring.progress import COMPARATOR_LABELS
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -50,7 +51,7 @@ def _table(records: list[dict[str, Any]]) -> str:
 
     head = ("指标", "目标", "目标年", "最新值", "年份", "状态", "预测值")
     rows = [head] + [
-        (r["indicator_name"], f"{r['comparator']} {fmt(r['target_value'])}", fmt(r["target_year"]),
+        (r["indicator_name"], f"{COMPARATOR_LABELS.get(r['comparator'], r['comparator'])} {fmt(r['target_value'])}", fmt(r["target_year"]),
          fmt(r["latest_value"]), fmt(r["latest_year"]), r["status_label"], fmt(r["forecast_value"]))
         for r in records
     ]  # fmt: skip

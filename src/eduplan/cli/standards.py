@@ -68,7 +68,22 @@ def _evaluate(args: argparse.Namespace) -> int:
         print()
     else:
         print(render_table(result))
+        if args.kind == "balanced":
+            print(_plan_line(result, args.mode))
     return 0
+
+
+def _plan_line(result: Evaluation, mode: str) -> str:
+    from eduplan.standards.gaps import plan
+    from eduplan.standards.loader import load
+
+    todo = plan(result, load("balanced", result.unit), mode)
+    after = "资源配置可全部达标" if todo.passes_after else "仍未达标：" + "、".join(todo.failing_after)
+    schools = len({a.school for a in todo.actions})
+    return (
+        f"\n整改清单：{schools} 所学校 {len(todo.actions)} 项，估算 {todo.total_cost:,.0f} 元，整改后{after}"
+        "（--todo 文件.xlsx 导出明细）"
+    )
 
 
 def _write_todo(result: Evaluation, path: Path, mode: str) -> None:
@@ -79,7 +94,7 @@ def _write_todo(result: Evaluation, path: Path, mode: str) -> None:
     if path.suffix.lower() != ".xlsx":
         raise ConfigError(f"整改清单文件应以 .xlsx 结尾：{path}", english=f"{path}: expected .xlsx")
     standard = load("balanced", result.unit)
-    todo = plan(result, standard, mode)  # type: ignore[arg-type]
+    todo = plan(result, standard, mode)
     with path.open("wb") as stream:
         write_todo(todo, shortfalls(result, standard), stream, f"{result.name} {result.unit} {result.year}")
     print(f"整改清单已写入 {path}（{len(todo.actions)} 项，估算 {todo.total_cost:,.0f} 元）", file=sys.stderr)
@@ -114,23 +129,29 @@ def render_table(result: Evaluation) -> str:
     if result.items:
         lines.append("\n【其他项目】")
         for i in result.items:
-            value = "" if i.value is None else f" {i.value:.3g}"
+            value = (
+                f" {i.text(i.value)}（标准 {i.text(i.threshold)}）"
+                if i.is_rate and i.value is not None
+                else ""
+            )
             lines.append(f"  [{STATUS_NAMES[i.status]}] {i.name}{value} {i.detail}".rstrip())
     lines += [f"\n注：{n}" for n in result.notes]
     return "\n".join(lines)
 
 
 def _cv(args: argparse.Namespace) -> int:
-    from eduplan.standards.cv import cv_by_stage, read_cv_csv
+    from eduplan.standards.cv import cv_by_stage, cv_report, read_cv_csv
 
-    result = cv_by_stage(read_cv_csv(args.file))
+    frame = read_cv_csv(args.file)
     if args.format == "json":
-        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(cv_report(frame), sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
+    result = cv_by_stage(frame)
     for stage, data in result.items():
         print(f"【{STAGE_NAMES.get(stage, stage)}】{data['schools']} 所学校")
-        for code, v in data["cv"].items():  # type: ignore[attr-defined]
+        cvs: dict[str, float | None] = data["cv"]  # type: ignore[assignment]
+        for code, v in cvs.items():
             print(f"  {code:<28} {_fmt(v)}")
         print(f"  {'综合（平均）':<28} {_fmt(data['combined'])}")  # type: ignore[arg-type]
     return 0

@@ -156,7 +156,7 @@ def assemble(world: World) -> Facts:
         health_year=to_frame("health_year", extras.health_columns(world)),
         memberships=to_frame("memberships", extras.membership_columns(world)),
         population=population_frame(world),
-        births=births_frame(world, 2000),
+        births=births_frame(world, int(world.params["births_from"])),
         reported=reported_frame(world, school_year, stage_year),
     )
     return extras.plant_missing(facts)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from eduplan.demo.classes import STAGE_NAMES
-from eduplan.demo.layout import COUNTY_POOLED, LOCALE_CODES, URBAN
+from eduplan.demo.layout import LOCALE_CODES, URBAN
 from eduplan.demo.params import series
 from eduplan.demo.staffing import KG_NAME, qualifications, staff_of, teacher_roles, unit_teachers
 
@@ -156,6 +156,3 @@ def school_year_values(world: World) -> dict[str, np.ndarray]:
     out.update(facilities(world))
     out.update(funds(world, teachers["teachers"]))
     return out
-
-
-__all__ = ["COUNTY_POOLED", "capacity", "school_year_values"]

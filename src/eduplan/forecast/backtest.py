@@ -139,22 +139,28 @@ class StageAccuracy:
     method: dict[str, dict[int, float | None]]
     naive: dict[str, dict[int, float | None]]
     units_excluded: int
+    coverage: dict[str, dict[int, float | None]]  # percent of actual totals inside the forecast range
 
 
-def backtest_units(h: History, level: str, method: Method = DEFAULT_METHOD, horizons: tuple[int, ...] = HORIZONS) -> StageAccuracy:
+def backtest_units(
+    h: History, level: str, method: Method = DEFAULT_METHOD, horizons: tuple[int, ...] = HORIZONS
+) -> StageAccuracy:
     """Rolling-origin MAPE of each unit's stage totals on the full chain; a unit-stage with no pupils in some
     year of a window (a stage opened or closed) is left out of that window."""
     stages = list(dict.fromkeys(p.stage for p in h.chain))
     masks = {s: np.array([p.stage == s for p in h.chain]) for s in stages}
     totals = {s: h.enrollment[:, :, m].sum(2) for s, m in masks.items()}  # [unit, year]
     n_y = h.enrollment.shape[1]
-    errs = {k: {s: {hz: [] for hz in horizons} for s in stages} for k in ("m", "n")}
+    errs: dict[str, dict[str, dict[int, list[float]]]] = {
+        k: {s: {hz: [] for hz in horizons} for s in stages} for k in ("m", "n", "c")
+    }
     excluded: set[tuple[int, str]] = set()
     use = method.for_totals() if level == "county" else method
     for o in range(max(1, method.base_years), n_y - 1):
-        point = forecast(h, h.year0 + o, max(horizons), use).point
+        p = forecast(h, h.year0 + o, max(horizons), use)
         for s, m in masks.items():
-            fc, actual_all = point[:, :, m].sum(2), totals[s]
+            fc, actual_all = p.point[:, :, m].sum(2), totals[s]
+            low, high = p.low[:, :, m].sum(2), p.high[:, :, m].sum(2)
             for hz in (hz for hz in horizons if o + hz < n_y):
                 window = actual_all[:, max(0, o - method.base_years) : o + hz + 1] > 0
                 keep = window.all(1)
@@ -162,5 +168,7 @@ def backtest_units(h: History, level: str, method: Method = DEFAULT_METHOD, hori
                 actual = actual_all[keep, o + hz]
                 errs["m"][s][hz] += (np.abs(fc[keep, hz - 1] - actual) / actual).tolist()
                 errs["n"][s][hz] += (np.abs(actual_all[keep, o] - actual) / actual).tolist()
+                inside = (low[keep, hz - 1] <= actual + 0.5) & (actual - 0.5 <= high[keep, hz - 1])
+                errs["c"][s][hz] += inside.astype(float).tolist()
     pct = {k: {s: {hz: _mean_pct(v) for hz, v in by.items()} for s, by in d.items()} for k, d in errs.items()}
-    return StageAccuracy(level, pct["m"], pct["n"], len(excluded))
+    return StageAccuracy(level, pct["m"], pct["n"], len(excluded), pct["c"])

@@ -23,7 +23,9 @@ class Position:
     source: Source
     lag: int = 0  # cohort: age at entry in whole years (births of year t - lag enter in year t)
     feeder: int = -1  # transition / progression: index of the feeding position in the chain
-    scope: Literal["area", "region"] = "area"  # transition: feeding grade of the unit's townships, or the region's
+    scope: Literal["area", "region"] = (
+        "area"  # transition: feeding grade of the unit's townships, or the region's
+    )
 
 
 Chain = tuple[Position, ...]

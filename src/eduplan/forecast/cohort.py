@@ -20,6 +20,9 @@ Estimator = Literal["pooled", "mean", "median"]
 FloatArray = np.ndarray
 
 
+TOTAL_TREND_SOURCES: tuple[str, ...] = ("transition",)
+
+
 @dataclass(frozen=True)
 class Method:
     """How ratios are estimated. ``pooled`` = Σ numerators / Σ denominators over the base years."""
@@ -27,19 +30,19 @@ class Method:
     base_years: int = 3
     estimator: Estimator = "pooled"
     spread_years: int = 5  # years of single-year ratios whose spread (± 1 sd) gives the range
-    trend: float = (
-        0.0  # damping φ of a linear trend in entry ratios (0 = none); step k adds slope·(φ + … + φ^k)
-    )
+    # Damping φ of a linear trend in entry ratios (0 = none): step k adds slope · (φ + … + φ^k).
+    trend: float = 0.0
     trend_years: int = 5
+    trend_sources: tuple[str, ...] = ("cohort", "transition")  # which entry ratios may carry a trend
     births_trend: float = 0.0  # damping φ of the trend of births after the last known year (0 = held flat)
 
     def label(self) -> str:
         return f"{self.estimator}-{self.base_years}" + (f"-trend{self.trend}" if self.trend else "")
 
     def for_totals(self) -> Method:
-        """Whole-district totals: no trend. Trends are for shares (migration between schools and zones);
-        a district's entry ratio has no such drift, and extrapolating its noise only hurts (backtest)."""
-        return replace(self, trend=0.0)
+        """Whole-district totals: a trend only in transition rates (升学率 rise by policy: 普及高中). Birth-based
+        entry ratios of a district have no such drift; extrapolating their noise hurt in the backtest."""
+        return replace(self, trend_sources=TOTAL_TREND_SOURCES)
 
 
 # Chosen by backtest on the demo county and synthetic histories (docs/forecast.md): pooled 3-year ratios,
@@ -92,7 +95,7 @@ def cohort_table(
     take = min(known_until - birth_year0 + 1, cohorts.shape[1], width)
     if take <= 0:
         return out
-    out[:, :take] = cohorts[:, :take]
+    out[:, :take] = _fill_gaps(cohorts[:, :take])
     known = ~np.isnan(out[:, :take])
     has = known.any(1)
     end = take - 1 - np.argmax(known[:, ::-1], axis=1)  # last known birth year of each area
@@ -105,6 +108,14 @@ def cohort_table(
         step = sum(damping**i for i in range(1, k + 1))
         out[rows[inside], cols[inside]] = np.clip(last_value[inside] + slope[inside] * step, 0, None)
     return out
+
+
+def _fill_gaps(values: FloatArray) -> FloatArray:
+    """A missing year between known births takes the year before (a gap must not mean no entrants)."""
+    known = ~np.isnan(values)
+    last = np.maximum.accumulate(np.where(known, np.arange(values.shape[1])[None, :], -1), axis=1)
+    filled = np.take_along_axis(values, np.clip(last, 0, None), axis=1)
+    return np.where(last >= 0, filled, np.nan)
 
 
 def _recent_slope(values: FloatArray, end: np.ndarray, years: int) -> FloatArray:
@@ -188,7 +199,7 @@ def slopes(num: FloatArray, den: FloatArray, h: History, method: Method) -> Floa
     dt = np.where(ok, t - tm[:, None, :], 0)
     cov = (dt * np.where(ok, r - rm[:, None, :], 0)).sum(1)
     var = (dt**2).sum(1)
-    entry = np.array([pos.source != "progression" for pos in h.chain])
+    entry = np.array([pos.source in method.trend_sources for pos in h.chain])
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where((cnt >= 3) & (var > 0) & entry[None, :], cov / var, 0.0)
     return out
@@ -293,7 +304,9 @@ def forecast(h: History, origin: int, horizon: int, method: Method = DEFAULT_MET
     cut = origin - h.year0 + 1
     if cut < 2 or origin > h.last_year:
         raise ValueError(f"origin {origin} outside history {h.year0}-{h.last_year}")
-    cohorts = cohort_table(h.cohorts, h.birth_year0, origin, origin + horizon, method.births_trend, method.trend_years)
+    cohorts = cohort_table(
+        h.cohorts, h.birth_year0, origin, origin + horizon, method.births_trend, method.trend_years
+    )
     hh = replace(h, cohorts=cohorts)
     enrollment, area_hist = h.enrollment[:, :cut, :], h.area_enrollment[:, :cut, :]
     area_proj = None

@@ -89,9 +89,13 @@ class Catalogue:
 
 
 # Scope words plans put before an indicator name; they narrow the region, not the definition.
-_SCOPE = re.compile(r"^(全省|全市|全县|全区|全镇|全乡|我省|我市|我县|我区|本县|本市|本区|农村|城区|县域|乡村|城镇)")
+_SCOPE = re.compile(
+    r"^(全省|全市|全县|全区|全镇|全乡|我省|我市|我县|我区|本县|本市|本区|农村|城区|县域|乡村|城镇)"
+)
 _DROP = re.compile(r"[\s\"'“”‘’「」『』《》·、，,。:：]")
-_TRANSLATE = str.maketrans({"（": "(", "）": ")", "—": "-", "–": "-", "－": "-", "~": "-", "～": "-", "至": "-"})
+_TRANSLATE = str.maketrans(
+    {"（": "(", "）": ")", "—": "-", "–": "-", "－": "-", "~": "-", "～": "-", "至": "-"}
+)
 
 
 def normalise(phrase: str) -> str:
@@ -104,7 +108,9 @@ def normalise(phrase: str) -> str:
 def _sources(names: list[str], registry: dict[str, Source], code: str) -> tuple[Source, ...]:
     missing = [n for n in names if n not in registry]
     if missing:
-        raise ConfigError(f"指标 {code} 引用了未定义的来源 {missing}", english=f"{code}: unknown sources {missing}")
+        raise ConfigError(
+            f"指标 {code} 引用了未定义的来源 {missing}", english=f"{code}: unknown sources {missing}"
+        )
     return tuple(registry[n] for n in names)
 
 
@@ -127,7 +133,9 @@ def _indicator(raw: dict[str, Any], registry: dict[str, Source]) -> Indicator:
     if bad_stages:
         problems.append(f"未知学段 {bad_stages}")
     if problems:
-        raise ConfigError(f"指标目录有误（{code}）：" + "；".join(problems), english=f"bad catalogue entry {code}")
+        raise ConfigError(
+            f"指标目录有误（{code}）：" + "；".join(problems), english=f"bad catalogue entry {code}"
+        )
     default_scale = 100.0 if unit == "%" else 1.0
     return Indicator(
         code=code,
@@ -163,7 +171,8 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
             key = normalise(phrase)
             if aliases.get(key, ind.code) != ind.code:
                 raise ConfigError(
-                    f"别名“{phrase}”同时属于 {aliases[key]} 和 {ind.code}", english=f"ambiguous alias {phrase}"
+                    f"别名“{phrase}”同时属于 {aliases[key]} 和 {ind.code}",
+                    english=f"ambiguous alias {phrase}",
                 )
             aliases[key] = ind.code
     catalogue = Catalogue(indicators, aliases)

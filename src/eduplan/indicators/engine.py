@@ -82,7 +82,11 @@ def _grade_sums(facts: Facts, terms: Sequence[Term]) -> pl.DataFrame:
     }
     for t in (t for t in terms if t.column in GRADE_COLUMNS):
         grades = t.filter("grade")
-        col = pl.col(t.column).filter(pl.col("grade").is_in([int(g) for g in grades])) if grades else pl.col(t.column)
+        col = (
+            pl.col(t.column).filter(pl.col("grade").is_in([int(g) for g in grades]))
+            if grades
+            else pl.col(t.column)
+        )
         name = _grade_column(t)
         aggs[name] = col.sum().cast(pl.Float64)
         aggs[name + MISS] = col.null_count().cast(pl.Int64)
@@ -101,7 +105,9 @@ def _derived(facts: Facts, keys: pl.DataFrame, grades: pl.DataFrame) -> pl.DataF
     )
     groups = facts.memberships.select("school", "year").unique().with_columns(pl.lit(1).alias("in_group"))
     # A school without a health row was not tested: it adds nothing and lacks nothing.
-    health = facts.health_year.with_columns(pl.col(c).is_null().cast(pl.Int64).alias(c + MISS) for c in HEALTH_COLUMNS)
+    health = facts.health_year.with_columns(
+        pl.col(c).is_null().cast(pl.Int64).alias(c + MISS) for c in HEALTH_COLUMNS
+    )
     frame = (
         keys.join(facts.school_year, on=["school", "year"], how="left")
         .join(pupils, on=["school", "year"], how="left")
@@ -123,7 +129,9 @@ def _stage_rows(facts: Facts, terms: Sequence[Term], grades: pl.DataFrame) -> pl
     """Per (school, year, stage): grade sums, stage_year, and the split school resources, each with a miss column."""
     keys = ["school", "year", "stage"]
     stage_cols = sorted({t.column for t in terms if t.column in STAGE_COLUMNS})
-    split_cols = sorted({t.column for t in terms if t.column not in GRADE_COLUMNS and t.column not in STAGE_COLUMNS})
+    split_cols = sorted(
+        {t.column for t in terms if t.column not in GRADE_COLUMNS and t.column not in STAGE_COLUMNS}
+    )
     frame = grades
     if split_cols:
         split = split_resources(facts, grades.select(*keys, "pupils"), tuple(split_cols))
@@ -150,7 +158,9 @@ def school_frame(facts: Facts, terms: Sequence[Term]) -> pl.DataFrame:
         for t in stage_terms:
             col, mask = (_grade_column(t) if t.column in GRADE_COLUMNS else t.column), _mask(t, masks)
             exprs.append(pl.when(mask).then(pl.col(col)).otherwise(0).sum().cast(pl.Float64).alias(t.key))
-            exprs.append(pl.when(mask).then(pl.col(col + MISS)).otherwise(0).sum().cast(pl.Int64).alias(t.key + MISS))
+            exprs.append(
+                pl.when(mask).then(pl.col(col + MISS)).otherwise(0).sum().cast(pl.Int64).alias(t.key + MISS)
+            )
         rows = _stage_rows(facts, stage_terms, grades).join(attrs, on="school", how="left")
         agg = rows.with_columns(_mask_columns(masks)).group_by("school", "year").agg(exprs)
         frame = frame.join(agg, on=["school", "year"], how="left")
@@ -162,7 +172,11 @@ def school_frame(facts: Facts, terms: Sequence[Term]) -> pl.DataFrame:
             miss = pl.col(t.column + MISS) if t.column in HEALTH_COLUMNS else value.is_null().cast(pl.Int64)
             exprs.append(pl.when(mask).then(value).otherwise(0).fill_null(0).cast(pl.Float64).alias(t.key))
             exprs.append(pl.when(mask).then(miss).otherwise(0).cast(pl.Int64).alias(t.key + MISS))
-        derived = _derived(facts, keys, grades).join(attrs, on="school", how="left").with_columns(_mask_columns(masks))
+        derived = (
+            _derived(facts, keys, grades)
+            .join(attrs, on="school", how="left")
+            .with_columns(_mask_columns(masks))
+        )
         frame = frame.join(derived.select("school", "year", *exprs), on=["school", "year"], how="left")
     term_cols = [c for t in terms for c in (t.key, t.key + MISS)]
     return frame.with_columns(pl.col(term_cols).fill_null(0))
@@ -183,7 +197,9 @@ def hierarchy(facts: Facts) -> pl.DataFrame:
     parent = dict(zip(units["code"].to_list(), units["parent"].to_list(), strict=True))
     level = dict(zip(units["code"].to_list(), units["level"].to_list(), strict=True))
     towns = set(units.filter(pl.col("level") == "township")["code"].to_list())
-    towns |= set(facts.schools["township"].drop_nulls().to_list()) | set(facts.population["township"].to_list())
+    towns |= set(facts.schools["township"].drop_nulls().to_list()) | set(
+        facts.population["township"].to_list()
+    )
     rows = []
     for town in sorted(towns):
         found: dict[str, str] = {}
@@ -210,7 +226,9 @@ def _population(facts: Facts, terms: Sequence[Term]) -> pl.DataFrame:
     for t in terms:
         ages = t.filter("age") or tuple(str(a) for a in range(19))
         pred = t.predicate()
-        exprs.append(pl.when(pred).then(pl.col("population")).otherwise(0).sum().cast(pl.Float64).alias(t.key))
+        exprs.append(
+            pl.when(pred).then(pl.col("population")).otherwise(0).sum().cast(pl.Float64).alias(t.key)
+        )
         exprs.append((len(ages) - pred.sum()).cast(pl.Int64).alias(t.key + MISS))
     return facts.population.group_by("township", "year").agg(exprs)
 
@@ -219,7 +237,9 @@ def level_frames(facts: Facts, terms: Sequence[Term]) -> dict[str, pl.DataFrame]
     """One wide frame per level with columns unit, year, the school attributes (school level) and every term."""
     lagged = [t for t in terms if t.lag]
     # A lagged term is its unlagged column shifted, added per level once the unlagged one is summed.
-    terms = list({t.key: t for t in (*(t for t in terms if not t.lag), *(t.unlagged for t in lagged))}.values())
+    terms = list(
+        {t.key: t for t in (*(t for t in terms if not t.lag), *(t.unlagged for t in lagged))}.values()
+    )
     school_terms = [t for t in terms if t.base != "township"]
     pop_terms = [t for t in terms if t.base == "township"]
     cols = [c for t in school_terms for c in (t.key, t.key + MISS)]
@@ -289,6 +309,7 @@ def _values(ind: Indicator, frame: pl.DataFrame, level: str) -> pl.LazyFrame:
     if level == "school":
         lazy = lazy.filter(_applies(ind, num_terms))
     num_reason = pl.format(f"分子“{ind.numerator_label}”缺少 {{}} 项数据", num_miss)
+    reason: pl.Expr
     if den_terms:
         den, den_miss = _side(den_terms)
         den_reason = pl.format(f"分母“{ind.denominator_label}”缺少 {{}} 项数据", den_miss)
@@ -299,12 +320,13 @@ def _values(ind: Indicator, frame: pl.DataFrame, level: str) -> pl.LazyFrame:
             .then(den_reason)
             .when(den == 0)
             .then(pl.lit(f"分母“{ind.denominator_label}”为 0"))
+            .otherwise(None)
         )
-        value = pl.when(reason.is_null()).then(num / den * ind.scale)
+        value = pl.when((num_miss == 0) & (den_miss == 0) & (den != 0)).then(num / den * ind.scale)
     else:
         den = pl.lit(None, dtype=pl.Float64)
         den_miss = pl.lit(0)
-        reason = pl.when(num_miss > 0).then(num_reason)
+        reason = pl.when(num_miss > 0).then(num_reason).otherwise(None)
         value = pl.when(num_miss == 0).then(num)
     return lazy.select(
         pl.lit(ind.code).alias("code"),

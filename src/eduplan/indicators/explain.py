@@ -44,7 +44,9 @@ class Explanation:
     def formula(self) -> str:
         ind = self.indicator
         if ind.reported:
-            return f"直报：{ind.numerator_label}" + (f" ÷ {ind.denominator_label}" if ind.denominator_label else "")
+            return f"直报：{ind.numerator_label}" + (
+                f" ÷ {ind.denominator_label}" if ind.denominator_label else ""
+            )
         if not ind.denominator:
             return ind.numerator_label
         scale = f" × {ind.scale:g}" if ind.scale != 1 else ""
@@ -133,7 +135,9 @@ def source_rows(facts: Facts, term: Term, unit: str, level: str, year: int) -> p
             term.predicate()
         )
     schools = _schools_under(facts, unit, level)
-    attrs = facts.schools.select(pl.col("code").alias("school"), "name", "school_type", "ownership", "locale", "boarding")
+    attrs = facts.schools.select(
+        pl.col("code").alias("school"), "name", "school_type", "ownership", "locale", "boarding"
+    )
     if term.column in GRADE_COLUMNS:
         table, keys = facts.grade_year, ["school", "year", "stage", "grade"]
     elif term.column in STAGE_COLUMNS:

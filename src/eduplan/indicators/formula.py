@@ -24,7 +24,9 @@ from eduplan.facts import (
     TABLES,
 )
 
-GRADE_COLUMNS = tuple(c.name for c in GRADE_YEAR.columns if c.kind == "int" and c.name not in ("year", "grade"))
+GRADE_COLUMNS = tuple(
+    c.name for c in GRADE_YEAR.columns if c.kind == "int" and c.name not in ("year", "grade")
+)
 STAGE_COLUMNS = tuple(c.name for c in STAGE_YEAR.columns if c.kind == "int" and c.name != "year")
 SCHOOL_COLUMNS = tuple(c.name for c in SCHOOL_YEAR.columns if c.kind in ("int", "float") and c.name != "year")
 HEALTH_COLUMNS = tuple(c.name for c in HEALTH_YEAR.columns if c.kind == "int" and c.name != "year")
@@ -98,7 +100,13 @@ class Term:
 
     def text(self) -> str:
         """Chinese rendering, e.g. 在校生数（学段=primary；年级=3）."""
-        names = {"stage": "学段", "grade": "年级", "age": "年龄", "school_type": "办学类型", "ownership": "办别"}
+        names = {
+            "stage": "学段",
+            "grade": "年级",
+            "age": "年龄",
+            "school_type": "办学类型",
+            "ownership": "办别",
+        }
         names |= {"locale": "城乡", "boarding": "寄宿制"}
         parts = [f"{names.get(k, k)}={'、'.join(value_name(k, x) for x in v)}" for k, v in self.filters]
         if self.lag:
@@ -138,14 +146,17 @@ def _parse_filters(text: str, code: str) -> dict[str, tuple[str, ...]]:
 def _check(term: Term, code: str) -> None:
     known = (*GRADE_COLUMNS, *STAGE_COLUMNS, *SCHOOL_COLUMNS, *HEALTH_COLUMNS, *DERIVED, "population")
     if term.column not in known:
-        raise ConfigError(f"指标 {code} 引用了未知数据列 {term.column}", english=f"{code}: unknown column {term.column}")
+        raise ConfigError(
+            f"指标 {code} 引用了未知数据列 {term.column}", english=f"{code}: unknown column {term.column}"
+        )
     allowed = {"township": {"age"}, "stage": {"stage", *SCHOOL_ATTRS}, "school": set(SCHOOL_ATTRS)}[term.base]
     if term.column in GRADE_COLUMNS:
         allowed = allowed | {"grade"}
     bad = [k for k, _ in term.filters if k not in allowed]
     if bad:
         raise ConfigError(
-            f"指标 {code} 的 {term.column} 不能按 {bad} 筛选", english=f"{code}: filter {bad} not allowed on {term.column}"
+            f"指标 {code} 的 {term.column} 不能按 {bad} 筛选",
+            english=f"{code}: filter {bad} not allowed on {term.column}",
         )
 
 
@@ -161,7 +172,9 @@ def parse_side(expression: str, where: str, code: str) -> tuple[Term, ...]:
         lag = int(own.pop("lag", ("0",))[0])
         column = match.group(1)
         merged = {**common, **own}
-        if column == "population":  # population has no school attributes: only the term's own age filter applies
+        if (
+            column == "population"
+        ):  # population has no school attributes: only the term's own age filter applies
             merged = {k: v for k, v in merged.items() if k == "age"}
         term = Term(column, tuple(sorted(merged.items())), lag)
         _check(term, code)

@@ -6,12 +6,11 @@ code), year, field, value, message.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
-
-import re
 
 import polars as pl
 import yaml
@@ -33,9 +32,23 @@ FINDING_SCHEMA = {
 OPERATORS = {"==", "!=", "<=", "<", ">=", ">"}
 SEVERITIES = {"error": "错误", "warning": "警告"}
 VIEWS = ("school_year", "grade_year", "health_year", "stage", "township")
-LABELS = {c: label(c) for c in ("teachers", "staff", "area_teaching", "area_sports", "equipment_value",
-                                 "multimedia_classrooms", "enrollment", "classes", "area_building", "computers",
-                                 "books", "entrants")}
+LABELS = {
+    c: label(c)
+    for c in (
+        "teachers",
+        "staff",
+        "area_teaching",
+        "area_sports",
+        "equipment_value",
+        "multimedia_classrooms",
+        "enrollment",
+        "classes",
+        "area_building",
+        "computers",
+        "books",
+        "entrants",
+    )
+}
 # 0.6745 = Φ⁻¹(0.75): makes the MAD of a normal sample estimate its standard deviation.
 MAD_CONSTANT = 0.6745
 
@@ -65,9 +78,13 @@ class Rule:
 def parse_rules(data: dict[str, Any]) -> tuple[Rule, ...]:
     rules = []
     for raw in data["rules"]:
-        rule = Rule(**{k: str(raw[k]) for k in ("id", "name", "view", "left", "operator", "right", "severity")})
+        rule = Rule(
+            **{k: str(raw[k]) for k in ("id", "name", "view", "left", "operator", "right", "severity")}
+        )
         if rule.operator not in OPERATORS or rule.severity not in SEVERITIES or rule.view not in VIEWS:
-            raise ConfigError(f"质量规则 {rule.id} 的运算符、严重程度或视图无效", english=f"bad rule {rule.id}")
+            raise ConfigError(
+                f"质量规则 {rule.id} 的运算符、严重程度或视图无效", english=f"bad rule {rule.id}"
+            )
         rules.append(rule)
     return tuple(rules)
 
@@ -94,7 +111,9 @@ def views(facts: Facts) -> dict[str, pl.DataFrame]:
         .group_by("township", "year")
         .agg(pl.col("entrants").sum().alias("primary_entrants"))
     )
-    age6 = facts.population.filter(pl.col("age") == 6).select("township", "year", pl.col("population").alias("age6"))
+    age6 = facts.population.filter(pl.col("age") == 6).select(
+        "township", "year", pl.col("population").alias("age6")
+    )
     township = entrants.join(age6, on=["township", "year"], how="inner")
     frames = {
         "school_year": facts.school_year,
@@ -140,8 +159,13 @@ def rule_findings(facts: Facts, rules: tuple[Rule, ...] | None = None) -> pl.Dat
                 pl.lit(rule.left).alias("field"),
                 left.cast(pl.Float64).alias("value"),
                 pl.format(
-                    "{}：{} = {}，应 {} {} = {}", _where(frame), pl.lit(labelled(rule.left)), left,
-                    pl.lit(rule.operator), pl.lit(labelled(rule.right)), right,
+                    "{}：{} = {}，应 {} {} = {}",
+                    _where(frame),
+                    pl.lit(labelled(rule.left)),
+                    left,
+                    pl.lit(rule.operator),
+                    pl.lit(labelled(rule.right)),
+                    right,
                 ).alias("message"),
             )
         )
@@ -163,7 +187,9 @@ def outlier_findings(facts: Facts) -> pl.DataFrame:
         frame = frames[view]
         keys = ["unit", "stage"] if "stage" in frame.columns else ["unit"]
         for field in fields:
-            long = frame.select(*keys, "year", pl.col(field).cast(pl.Float64).alias("value")).drop_nulls("value")
+            long = frame.select(*keys, "year", pl.col(field).cast(pl.Float64).alias("value")).drop_nulls(
+                "value"
+            )
             long = long.filter(pl.len().over(keys) >= cfg["min_years"])
             long = long.with_columns(robust_z(pl.col("value"), keys).alias("z"))
             bad = long.filter(pl.col("z").abs() > cfg["threshold"])
@@ -230,7 +256,9 @@ def completeness_findings(facts: Facts) -> pl.DataFrame:
 def completeness(facts: Facts) -> pl.DataFrame:
     """Per township and year: schools with a school_year row, and the share of required school_year cells filled."""
     fields = load_config()["completeness"]["school_year"]
-    rows = facts.school_year.join(facts.schools.select(pl.col("code").alias("school"), "township"), on="school")
+    rows = facts.school_year.join(
+        facts.schools.select(pl.col("code").alias("school"), "township"), on="school"
+    )
     filled = pl.sum_horizontal([pl.col(f).is_not_null().cast(pl.Int64) for f in fields])
     return (
         rows.group_by("township", "year")

@@ -27,15 +27,23 @@ def ancestry(facts: Facts) -> pl.DataFrame:
         for up in chain[i + 1 :]:
             parts.append(
                 tree.select(
-                    pl.col(lv).alias("unit"), pl.lit(lv).alias("level"), pl.col(up).alias("ancestor"),
+                    pl.col(lv).alias("unit"),
+                    pl.lit(lv).alias("level"),
+                    pl.col(up).alias("ancestor"),
                     pl.lit(up).alias("ancestor_level"),
                 ).unique()
             )
-    schools = facts.schools.select(pl.col("code").alias("unit"), "township").join(tree, on="township", how="inner")
+    schools = facts.schools.select(pl.col("code").alias("unit"), "township").join(
+        tree, on="township", how="inner"
+    )
     for up in chain:
         parts.append(
-            schools.select("unit", pl.lit("school").alias("level"), pl.col(up).alias("ancestor"),
-                           pl.lit(up).alias("ancestor_level"))
+            schools.select(
+                "unit",
+                pl.lit("school").alias("level"),
+                pl.col(up).alias("ancestor"),
+                pl.lit(up).alias("ancestor_level"),
+            )
         )
     return pl.concat(parts).unique()
 
@@ -72,17 +80,22 @@ def _ratio() -> pl.Expr:
 def _rolled(direct: pl.DataFrame, facts: Facts) -> pl.DataFrame:
     # An additive indicator (a count such as 培训人次) reported as a bare value rolls up by its value.
     direct = direct.with_columns(
-        pl.when(pl.col("additive")).then(pl.coalesce("numerator", "value")).otherwise("numerator").alias("numerator")
+        pl.when(pl.col("additive"))
+        .then(pl.coalesce("numerator", "value"))
+        .otherwise("numerator")
+        .alias("numerator")
     )
     usable = direct.filter(
         pl.col("numerator").is_not_null() & (pl.col("additive") | pl.col("denominator").is_not_null())
     )
     rank = pl.col("level").replace_strict({lv: i for i, lv in enumerate(LEVEL_ORDER)}, return_dtype=pl.Int64)
-    finest = usable.with_columns(rank.alias("rank")).filter(pl.col("rank") == pl.col("rank").min().over("code"))
-    up = finest.join(ancestry(facts), on=["unit", "level"], how="inner")
-    return up.group_by("code", pl.col("ancestor").alias("unit"), pl.col("ancestor_level").alias("level"), "year").agg(
-        pl.col("numerator").sum(), pl.col("denominator").sum(), pl.first("scale"), pl.first("additive")
+    finest = usable.with_columns(rank.alias("rank")).filter(
+        pl.col("rank") == pl.col("rank").min().over("code")
     )
+    up = finest.join(ancestry(facts), on=["unit", "level"], how="inner")
+    return up.group_by(
+        "code", pl.col("ancestor").alias("unit"), pl.col("ancestor_level").alias("level"), "year"
+    ).agg(pl.col("numerator").sum(), pl.col("denominator").sum(), pl.first("scale"), pl.first("additive"))
 
 
 def reported_values(facts: Facts, inds: Sequence[Indicator]) -> pl.DataFrame:
@@ -101,10 +114,14 @@ def reported_values(facts: Facts, inds: Sequence[Indicator]) -> pl.DataFrame:
     areas = levels.filter(pl.col("level") != "school")
     years = pl.DataFrame({"year": years_of(facts)}, schema={"year": pl.Int64})
     ranks = areas.with_columns(
-        pl.col("level").replace_strict({lv: i for i, lv in enumerate(LEVEL_ORDER)}, return_dtype=pl.Int64).alias("r")
+        pl.col("level")
+        .replace_strict({lv: i for i, lv in enumerate(LEVEL_ORDER)}, return_dtype=pl.Int64)
+        .alias("r")
     )
     grid = scales.join(ranks, how="cross").filter(pl.col("r") >= pl.col("min_rank")).join(years, how="cross")
-    grid = grid.select("code", "unit", "level", "year").join(known, on=["code", "unit", "level", "year"], how="left")
+    grid = grid.select("code", "unit", "level", "year").join(
+        known, on=["code", "unit", "level", "year"], how="left"
+    )
     finer = known.join(grid.select("code", "unit", "year"), on=["code", "unit", "year"], how="anti")
     out = pl.concat([grid, finer], how="vertical_relaxed").with_columns(
         pl.when(pl.col("value").is_null()).then(pl.lit(NOT_REPORTED)).alias("reason")

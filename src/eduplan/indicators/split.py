@@ -62,7 +62,9 @@ def split_resources(
     `columns` limits the school_year columns joined (all resource columns when None).
     """
     shares = stage_shares(facts, pupils)
-    school_year = facts.school_year if columns is None else facts.school_year.select("school", "year", *columns)
+    school_year = (
+        facts.school_year if columns is None else facts.school_year.select("school", "year", *columns)
+    )
     joined = shares.join(school_year, on=["school", "year"], how="left")
     split = [
         (pl.col(c) * pl.col("share")).alias(c)

@@ -101,14 +101,23 @@ def _blank(cells: list[Any]) -> bool:
 
 
 def _sheet(file: str, name: str, rows: list[tuple[int, list[Any]]]) -> RawSheet:
-    """The first non-blank row is the header; blank rows below it are skipped."""
+    """The header is the first row naming a known column (a title row above it is skipped), else the first
+    non-blank row; blank rows below it are skipped."""
     filled = [(i, cells) for i, cells in rows if not _blank(cells)]
     if not filled:
         return RawSheet(file, name, 0, [])
-    (header_row, headers), body = filled[0], filled[1:]
+    known = _all_headers()
+    at = next(
+        (n for n, (_, cells) in enumerate(filled[:10]) if any(normalise_header(c) in known for c in cells)), 0
+    )
+    (header_row, headers), body = filled[at], filled[at + 1 :]
     while headers and (headers[-1] is None or str(headers[-1]).strip() == ""):
         headers = headers[:-1]
     return RawSheet(file, name, header_row, headers, body)
+
+
+def _all_headers() -> set[str]:
+    return {text for table in TABLES.values() for text in header_names(table)}
 
 
 def identify(sheet: RawSheet) -> Table | None:

@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from eduplan.errors import DataError
 from eduplan.facts import Column, Table
 from eduplan.io.cells import CODE_DIGITS, choice_label
+from eduplan.io.rules import NOT_MORE
 from eduplan.io.sheets import INSTRUCTIONS
 
 KIND_TEXT = {"str": "文本", "int": "整数", "float": "数值", "bool": "是/否"}
@@ -139,8 +140,28 @@ def _instructions(ws: Any, tables: list[Table]) -> None:
         for column in table.columns:
             ws.append([table.label, column.label, column.name, KIND_TEXT[column.kind], "是" if column.required else "",
                        _range(column), _choices(column), _help(table, column)])  # fmt: skip
+    _rules(ws, tables)
     for letter, width in zip("ABCDEFGH", (18, 26, 26, 8, 6, 22, 40, 50), strict=True):
         ws.column_dimensions[letter].width = width
+
+
+def _rules(ws: Any, tables: list[Table]) -> None:
+    """The consistency checks the importer makes, one line each, so that nobody is surprised."""
+    lines = []
+    for table in tables:
+        for rule in NOT_MORE.get(table.name, ()):
+            parts = "与".join(table.by_name[p].label for p in rule.parts)
+            lines.append(
+                f"{table.label}：{parts}{'之和' if len(rule.parts) > 1 else ''}不大于{table.by_name[rule.whole].label}"
+            )
+        if table.name == "grade_year":
+            lines.append(f"{table.label}：有在校生的年级班数须大于 0；年级不超过该学段的年级数")
+    if lines:
+        ws.append([])
+        ws.append(["一致性要求（导入时逐行检查）"])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+        for line in lines:
+            ws.append([line])
 
 
 def _range(column: Column) -> str:
@@ -159,5 +180,5 @@ def _choices(column: Column) -> str:
 
 def _help(table: Table, column: Column) -> str:
     digits = CODE_DIGITS.get((table.name, column.name))
-    shape = f"{'或'.join(str(d) for d in digits)} 位数字" if digits else ""
+    shape = f"{'或'.join(str(d) for d in digits)} 位数字" if digits and "位" not in column.help else ""
     return "；".join(x for x in (column.help, shape) if x)

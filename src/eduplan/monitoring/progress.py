@@ -243,10 +243,15 @@ def judge(spec: TargetSpec, observations: Iterable[Point], as_of: int | None = N
 
 
 def _with_baseline(spec: TargetSpec, points: list[Point]) -> TargetSpec:
-    """Observed data beat the plan text for the baseline; without either, the first observation is the baseline."""
+    """Observed data beat the plan text for the baseline; a baseline year without data moves to the next year with
+    data; without a baseline year, the first observation is the baseline."""
     observed = dict(points)
     if spec.baseline_year is not None and spec.baseline_year in observed:
         return replace(spec, baseline_value=observed[spec.baseline_year])
+    if spec.baseline_year is not None and spec.baseline_value is None and not spec.recurrence:
+        # A baseline year without data: the next year with data, as Open SDG does.
+        later = [p for p in points if p[0] > spec.baseline_year]
+        return replace(spec, baseline_year=later[0][0], baseline_value=later[0][1]) if later else spec
     if spec.baseline_year is None and points and not spec.recurrence:  # every year of a recurrence counts
         return replace(spec, baseline_year=points[0][0], baseline_value=points[0][1])
     return spec

@@ -70,7 +70,8 @@ def stage_result(frame: pl.DataFrame, standard: Standard, stage: str, judge: boo
     limit = standard.cv_limit[stage]
     cv_met = {code: v is not None and v <= limit + EPSILON for code, v in cv.items() if v is not None}
     schools = [judge_school(r, standard, stage) for r in sample.iter_rows(named=True)] if judge else []
-    passed = all(cv_met.values()) and all(s.passed for s in schools)
+    # A stage with no school in the sample cannot be judged to pass.
+    passed = sample.height > 0 and all(cv_met.values()) and all(s.passed for s in schools)
     return StageResult(stage, cv, limit, cv_met, mean, schools, excluded, passed, sample_size=sample.height)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from eduplan.facts import Facts
+from eduplan.facts import STAGE_NAMES, Facts
 from eduplan.standards.balanced import EPSILON, indicator_meta, prepare, stage_result
 from eduplan.standards.items import Entry, evaluate_items
 from eduplan.standards.result import Evaluation, StageResult
@@ -33,7 +33,7 @@ def evaluate_basic(
         missing = [code for code, v in result.cv.items() if v is None]
         if missing:
             notes.append(
-                f"{stage}：{'、'.join(missing)} 无数据，综合差异系数按其余 {8 - len(missing)} 项的平均计算"
+                f"{STAGE_NAMES[stage]}：{'、'.join(missing)} 无数据，综合差异系数按其余 {8 - len(missing)} 项的平均计算"
             )
     items = evaluate_items(c, standard.items, frame, entered or {})
     return Evaluation(

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from eduplan.errors import NotFound
-from eduplan.facts import Facts
+from eduplan.errors import DataError, NotFound
+from eduplan.facts import LEVELS, Facts
 from eduplan.indicators.split import split_resources
 from eduplan.standards.loader import Standard
 
@@ -31,7 +31,13 @@ class County:
 
 
 def county(facts: Facts, unit: str, year: int) -> County:
-    """Scope `facts` to the county `unit`; NotFound when it has no school."""
+    """Scope `facts` to the county `unit`; NotFound when it has no school or no enrolment that year."""
+    level = facts.org_units.filter(pl.col("code") == unit)["level"]
+    if level.len() and level[0] != "county":
+        raise DataError(
+            f"督导评估以县（区）为单位：{unit} 是{LEVELS.get(level[0], level[0])}级区划",
+            english=f"{unit} is a {level[0]}, not a county",
+        )
     schools = facts.schools.filter(
         pl.col("township").str.starts_with(unit)
         & (pl.col("opened_year").is_null() | (pl.col("opened_year") <= year))
@@ -39,6 +45,14 @@ def county(facts: Facts, unit: str, year: int) -> County:
     )
     if schools.is_empty():
         raise NotFound(f"区划 {unit} 在 {year} 学年没有学校数据", english=f"no schools in {unit} for {year}")
+    grades = facts.grade_year.filter(
+        (pl.col("year") == year) & pl.col("school").is_in(schools["code"].to_list())
+    )
+    if grades.is_empty():
+        raise NotFound(
+            f"区划 {unit} 没有 {year} 学年的在校生统计，无法评估",
+            english=f"no enrolment in {unit} for {year}",
+        )
     return County(facts, unit, year, schools)
 
 

@@ -49,6 +49,7 @@ def cv_long(frame: pl.DataFrame, indicators: Sequence[str], by: str = "stage") -
 
 
 CSV_KEYS = ("school", "stage", "pupils")
+STAGE_CODES = {"小学": "primary", "初中": "junior"}  # a published table may name the stage in Chinese
 
 
 def read_cv_csv(path: Path) -> pl.DataFrame:
@@ -70,12 +71,24 @@ def read_cv_csv(path: Path) -> pl.DataFrame:
         raise DataError(f"{path.name} 没有指标列", english=f"{path.name} has no indicator column")
     try:
         return frame.with_columns(
-            pl.col("stage").cast(pl.String),
+            pl.col("stage").cast(pl.String).replace(STAGE_CODES),
             pl.col("pupils").cast(pl.Float64),
             *(pl.col(c).cast(pl.Float64) for c in indicators),
         )
     except pl.exceptions.PolarsError as exc:
         raise DataError(f"{path.name} 的学生数或指标列含非数字的值：{exc}", english=str(exc)) from exc
+
+
+def cv_report(frame: pl.DataFrame) -> dict[str, object]:
+    """The `evaluate cv` JSON: `cv[stage][indicator]`, `combined[stage]`, `schools[stage]`, and the same per stage.
+
+    Both shapes are given so that `out["cv"]["primary"]` and `out["primary"]["cv"]` both read naturally.
+    """
+    stages = cv_by_stage(frame)
+    out: dict[str, object] = {
+        key: {s: d[key] for s, d in stages.items()} for key in ("cv", "combined", "schools")
+    }
+    return out | stages
 
 
 def cv_by_stage(frame: pl.DataFrame) -> dict[str, dict[str, object]]:

@@ -64,8 +64,8 @@ def write_todo(plan: Plan, gaps: list[Shortfall], stream: BinaryIO, title: str =
                 a.amount,
                 a.unit,
                 round(a.cost, 2),
-                round(a.from_value, 4),
-                round(a.to_value, 4),
+                None if a.from_value is None else round(a.from_value, 4),
+                None if a.to_value is None else round(a.to_value, 4),
                 a.reason,
             ]
         )

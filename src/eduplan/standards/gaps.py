@@ -19,12 +19,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
+from eduplan.errors import ConfigError
 from eduplan.standards.balanced import EPSILON
 from eduplan.standards.cv import weighted_cv
 from eduplan.standards.loader import Indicator, Standard
 from eduplan.standards.result import Evaluation, SchoolResult
 
 Mode = Literal["cost", "count"]
+MODES = ("cost", "count")
 Values = dict[str, dict[str, float]]  # school → indicator → value
 COUNT_WEIGHT = 1e15
 
@@ -59,14 +61,14 @@ class Action:
     unit: str
     amount: float
     cost: float
-    from_value: float
-    to_value: float
+    from_value: float | None  # the indicator before and after; None for items that are not an indicator
+    to_value: float | None
     reason: str
 
 
 @dataclass
 class Plan:
-    mode: Mode
+    mode: str
     actions: list[Action]
     passes_after: bool
     cv_after: dict[str, dict[str, float | None]] = field(default_factory=dict)
@@ -132,7 +134,7 @@ def shortfalls(evaluation: Evaluation, standard: Standard) -> list[Shortfall]:
     return out
 
 
-def _school_targets(school: SchoolResult, standard: Standard, mode: Mode) -> dict[str, float]:
+def _school_targets(school: SchoolResult, standard: Standard, mode: str) -> dict[str, float]:
     """The least-cost target value per indicator that makes `school` pass (step 1 of the method)."""
 
     def cost(code: str, target: float) -> float:
@@ -173,8 +175,10 @@ def _water_level(values: Values, pupils: dict[str, int], code: str, limit: float
     return hi
 
 
-def plan(evaluation: Evaluation, standard: Standard, mode: Mode = "cost") -> Plan:
+def plan(evaluation: Evaluation, standard: Standard, mode: str = "cost") -> Plan:
     """The to-do list that makes every school pass and every CV meet its limit (see the module docstring)."""
+    if mode not in MODES:
+        raise ConfigError(f"整改方案只能是 cost 或 count，而不是 {mode!r}", english=f"bad plan mode {mode!r}")
     actions: list[Action] = []
     cv_after: dict[str, dict[str, float | None]] = {}
     failing_after: list[str] = []
@@ -191,9 +195,11 @@ def plan(evaluation: Evaluation, standard: Standard, mode: Mode = "cost") -> Pla
                     reasons[school.code, code] = "学校指标达标"
         for ind in standard.indicators:
             level = _water_level(targets, pupils, ind.code, result.cv_limit - 1e-6)
-            for code in targets if level is not None else ():
-                if targets[code][ind.code] < level - EPSILON:  # type: ignore[operator]
-                    targets[code][ind.code] = level  # type: ignore[assignment]
+            if level is None:
+                continue
+            for code in targets:
+                if targets[code][ind.code] < level - EPSILON:
+                    targets[code][ind.code] = level
                     reasons.setdefault((code, ind.code), "降低差异系数")
         names = {s.code: s.name for s in result.schools}
         new_values: Values = {s: dict(v) for s, v in values.items()}
@@ -220,7 +226,32 @@ def plan(evaluation: Evaluation, standard: Standard, mode: Mode = "cost") -> Pla
             )
         cv_after[stage], failed = _recheck(new_values, pupils, result.cv_limit, standard, stage)
         failing_after += failed
+    actions += room_actions(evaluation, standard)
     return Plan(mode, actions, not failing_after, cv_after, failing_after)
+
+
+def room_actions(evaluation: Evaluation, standard: Standard) -> list[Action]:
+    """Music and art rooms each school lacks (政府保障程度: one of each per 12 classes), as to-do items."""
+    names = {s.code: s.name for r in evaluation.stages.values() for s in r.schools}
+    cost = standard.unit_costs.get("special_room", 0.0)
+    return [
+        Action(
+            school,
+            names.get(school, school),
+            "",
+            item.code,
+            item.name,
+            "音乐、美术专用教室",
+            "间",
+            rooms,
+            rooms * cost,
+            0.0,
+            0.0,
+            "政府保障程度",
+        )
+        for item in evaluation.items
+        for school, rooms in sorted(item.shortfall.items())
+    ]
 
 
 def _recheck(

@@ -57,13 +57,16 @@ def music_art_rooms(c: County, item: Item, frame: pl.DataFrame) -> ItemResult:
             how="left",
         )
     )
-    failing = []
+    lacking: dict[str, float] = {}
     for r in schools.sort("school").iter_rows(named=True):
         need = math.ceil((r["classes"] or 0) / per)
-        if (r["music_rooms"] or 0) < need or (r["art_rooms"] or 0) < need:
-            failing.append(r["school"])
-    detail = f"{len(failing)} 所学校音乐或美术专用教室不足" if failing else "各校均按每12个班配备"
-    return _result(item, not failing, float(len(failing)), 0.0, detail, failing)
+        rooms = max(0, need - (r["music_rooms"] or 0)) + max(0, need - (r["art_rooms"] or 0))
+        if rooms:
+            lacking[r["school"]] = float(rooms)
+    detail = f"{len(lacking)} 所学校音乐或美术专用教室不足" if lacking else "各校均按每12个班配备"
+    result = _result(item, not lacking, float(len(lacking)), 0.0, detail, list(lacking))
+    result.shortfall = lacking
+    return result
 
 
 def school_size(c: County, item: Item, frame: pl.DataFrame) -> ItemResult:

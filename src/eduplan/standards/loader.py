@@ -189,10 +189,6 @@ def _build(kind: str, raw: dict[str, Any], costs: dict[str, Any], path: str | No
     )
 
 
-def preschool_thresholds(standard_raw: dict[str, Any]) -> dict[str, float]:
-    return {i["code"]: float(i["threshold"]) for i in standard_raw.get("indicators", [])}
-
-
 @cache
 def raw_standard(kind: str, province: str = "") -> tuple[dict[str, Any], dict[str, Any], str | None]:
     """(merged standard dict, merged costs dict, province file path) — cached per kind and province."""

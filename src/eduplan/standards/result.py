@@ -62,6 +62,19 @@ class ItemResult:
     threshold: float | None = None
     detail: str = ""
     failing: list[str] = field(default_factory=list)  # schools that fail a per-school item
+    shortfall: dict[str, float] = field(default_factory=dict)  # school → rooms to equip (music_art_rooms)
+
+    @property
+    def is_rate(self) -> bool:
+        return self.threshold is not None and 0 < self.threshold <= 1
+
+    def text(self, v: float | None) -> str:
+        """`v` as shown to people: a rate as a percentage, a whole number without decimals."""
+        if v is None:
+            return ""
+        if self.is_rate:
+            return f"{v:.1%}"
+        return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}"
 
 
 @dataclass

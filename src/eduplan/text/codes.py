@@ -84,6 +84,15 @@ def aliases() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(unique, key=lambda p: -len(p[0])))
 
 
+@cache
+def _by_last_char() -> dict[str, list[tuple[str, str]]]:
+    """Aliases grouped by their last character: a paraphrase must end like its alias (率, 占比, 比例)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for alias, code in aliases():
+        groups.setdefault(alias[-1], []).append((alias, code))
+    return groups
+
+
 @lru_cache(maxsize=8192)
 def match_code(indicator: str) -> str | None:
     """The code of the longest alias contained in `indicator`, else of the most alike alias above FUZZY."""
@@ -94,7 +103,6 @@ def match_code(indicator: str) -> str | None:
         if alias in text:
             return code
     # A paraphrase must at least end like the alias (率, 占比, 比例): 普惠县 is no 普惠率.
-    best = max(
-        ((dice(text, alias), code) for alias, code in aliases() if alias[-1] == text[-1]), default=(0.0, None)
-    )
+    candidates = _by_last_char().get(text[-1], [])
+    best = max(((dice(text, alias), code) for alias, code in candidates), default=(0.0, None))
     return best[1] if best[0] >= FUZZY else None

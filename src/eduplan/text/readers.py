@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from eduplan.errors import DataError, NotFound
@@ -63,12 +64,39 @@ def docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
+_HEADING_START = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百\d]+[章节]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|——)"
+)
+
+
 def pdf_text(data: bytes) -> str:
-    """The text layer of a PDF, page after page."""
+    """The text layer of a PDF, page after page, with lines wrapped by the page width joined again."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    return "\n".join(page.extract_text() or "" for page in reader.pages)
+    return unwrap("\n".join(page.extract_text() or "" for page in reader.pages))
+
+
+def unwrap(text: str) -> str:
+    """Join a long line that does not end a sentence with the next, unless the next starts a heading.
+
+    PDF text layers break lines where the page does; a statement split over two lines would lose its
+    indicator. Short lines (table cells, headings) are left alone.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    for line in lines:
+        if (
+            out
+            and len(out[-1].strip()) >= 20
+            and not re.search(r"[。！？；：!?;:]\s*$", out[-1])
+            and line.strip()
+            and not _HEADING_START.match(line)
+        ):
+            out[-1] = out[-1] + line
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def read_bytes(data: bytes, name: str) -> str:

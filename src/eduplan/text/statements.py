@@ -7,8 +7,10 @@ phrase, a comparator, a year, a recurrence and a scope. Quotes come from the raw
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from eduplan.text.codes import match_code
 from eduplan.text.normalise import Normalised, normalise
@@ -30,14 +32,14 @@ _LEAD = re.compile(
 _TRAIL = re.compile(
     r"(?:保持在|保持|巩固在|巩固|稳定在|控制在|提高到|提升到|提高|提升|增长|降低|下降|减少|达到|达|为|在|"
     r"超过|高于|不低于|不少于|不超过|不高于|低于|至少|力争|确保|争取|均|分别|占|约|累计|共|有|要|须|应|"
-    r"年|在|再|将|新增|增加|新建|改扩建|扩建|建成|建有|建设|创建|打造|培育|培养|支持建设|办好|开展|补充|"
+    r"年|在|再|将|新增|增加|新创建|新建|改扩建|扩建|建成|建有|建设|创建|打造|培育|培养|支持建设|办好|开展|补充|"
     r"安排|按|每|总数的?|总量的?|的|全员|以上)+$"
 )
 _YEAR_ANYWHERE = re.compile(
     r"(?:到|至|在|于)?(?:19|20)(?:\d\d|[xX]{2})(?:-(?:19|20)\d\d)?年(?:底|末|秋季|春季)?"
 )
 _SCOPE_WORD = re.compile(r"^(?:农村|城区|城镇|乡村|城市|县城|镇区)$")
-_EACH = re.compile(r"每(?:个|所)?(?:乡镇|乡\(镇\)|县\(市、区\)|县|镇|村|行政村|学校|幼儿园|学区)")
+_EACH = re.compile(r"(?:每(?:个|所)?|各)(?:乡镇|乡\(镇\)|县\(市、区\)|县|镇|村|行政村|学校|幼儿园|学区)")
 _PER = (("每两年", "2years"), ("每学期", "semester"), ("每天", "day"), ("每日", "day"), ("每学年", "year"),
         ("每年", "year"), ("年均", "year"), ("年生均", "year"), ("全年", "year"))  # fmt: skip
 _DOWN = re.compile(r"不超过|不高于|控制在|低于|以内|以下|减少到|降至|降到|压缩到")
@@ -104,8 +106,16 @@ def extract(raw: str, doc: str = "") -> Extraction:
     return Extraction(doc, norm, struct, found, find_projects(norm, struct.horizon))
 
 
+_REVIEW_DOC = re.compile(r"总结|回顾|工作报告|完成情况|自评报告|自查报告|评估报告")
+
+
+def _review_doc(struct: Structure) -> bool:
+    """A document that reports on a period (十三五总结) rather than planning one."""
+    return bool(struct.title and _REVIEW_DOC.search(struct.title))
+
+
 def _is_review(struct: Structure, pos: int) -> bool:
-    return any(h.rank <= 3 and REVIEW.search(h.text) for h in struct.path_at(pos))
+    return _review_doc(struct) or any(h.rank <= 3 and REVIEW.search(h.text) for h in struct.path_at(pos))
 
 
 def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, base: int) -> list[Statement]:
@@ -125,7 +135,10 @@ def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, b
 
 
 def _review_year(struct: Structure) -> int | None:
-    return struct.period[0] - 1 if struct.period else None
+    """The year a review describes: its period's end for a review document, the year before for a plan."""
+    if not struct.period:
+        return None
+    return struct.period[1] if _review_doc(struct) else struct.period[0] - 1
 
 
 def _sentence(
@@ -151,7 +164,10 @@ def _sentence(
         cmp = _cmp(sentence, q, prefix)
         if kind == "baseline" and cmp not in ("range", "ratio"):
             cmp = "="  # a value reached is a plain amount
-        for indicator, scope in _indicators(sentence, q, prefix, subjects.get(i), prev):
+        for phrase, scope in _indicators(sentence, q, prefix, subjects.get(i), prev):
+            # 各县(市、区)省级乡村温馨校园: the scope is a field of its own, not part of the indicator.
+            each = _EACH.match(phrase)
+            indicator = phrase[each.end() :] if each and len(phrase) - each.end() >= 2 else phrase
             st = Statement(
                 doc=doc, kind=kind, indicator=indicator, code=None, cmp=cmp,
                 value=_value(q, cmp, prefix), value_max=q.value_max, unit=q.unit,
@@ -192,9 +208,9 @@ def _counts(sentence: str, q: Quantity) -> bool:
         return False
     # 56人以上大班额, 2000人以下的小村: a head count that defines a group, not a target for it.
     if q.unit in ("人", "户") and (
-        re.match(r"(?:及)?以上[\u4e00-\u9fff]", sentence[q.end - len(q.tail) :])
+        re.match(r"(?:及)?以上[\u4e00-\u9fff]", sentence[q.end - len(q.tail) : q.end + 6])
         and not re.match(
-            r"(?:及)?以上(?:的|建|新建|规划|必须|设置|配建|配置)", sentence[q.end - len(q.tail) :]
+            r"(?:及)?以上(?:的|建|新建|规划|必须|设置|配建|配置)", sentence[q.end - len(q.tail) : q.end + 6]
         )
     ):
         return False
@@ -206,15 +222,22 @@ def _counts(sentence: str, q: Quantity) -> bool:
     return not (q.placeholder and re.match(r"[\u4e00-\u9fff]*县", after))
 
 
+@lru_cache(maxsize=8)
+def _brackets(sentence: str) -> tuple[tuple[int, int], ...]:
+    """Spans of 《…》 (titles) and of parentheses that name a period or a 文号, computed once per sentence."""
+    spans: list[tuple[int, int]] = []
+    for m in re.finditer(r"《[^《》]*》|\([^()]*\)", sentence):
+        inner = m.group(0)
+        if inner[0] == "《" or re.search(r"(?:19|20)\d\d", inner) or "号" in inner:
+            spans.append(m.span())
+    return tuple(spans)
+
+
 def _inside_brackets(sentence: str, pos: int) -> bool:
     """Inside 《…》 (a title) or a parenthesis that names a period."""
-    for left, right in (("《", "》"), ("(", ")")):
-        opened = sentence.rfind(left, 0, pos)
-        if opened >= 0 and sentence.find(right, opened) > pos and sentence.rfind(right, 0, pos) < opened:
-            inner = sentence[opened : sentence.find(right, opened)]
-            if left == "《" or re.search(r"(?:19|20)\d\d", inner) or "号" in inner:
-                return True
-    return False
+    spans = _brackets(sentence)
+    i = bisect.bisect_right(spans, (pos, len(sentence) + 1)) - 1
+    return i >= 0 and spans[i][0] < pos < spans[i][1]
 
 
 def _drop_norm_placements(sentence: str, qs: list[Quantity]) -> list[Quantity]:
@@ -253,9 +276,15 @@ def _respectively(sentence: str, qs: list[Quantity]) -> dict[int, str]:
     return out
 
 
+_CLAUSE_CHARS = frozenset(",，;；:：。!?\n")
+_CLAUSE_REACH = 300  # an indicator phrase is never longer: bounds the work on text without punctuation
+
+
 def _clause_start(sentence: str, pos: int) -> int:
-    ends = [m.end() for m in _CLAUSE_END.finditer(sentence, 0, pos)]
-    return ends[-1] if ends else 0
+    """Just after the last clause mark before `pos` (looking back at most _CLAUSE_REACH characters)."""
+    floor = max(0, pos - _CLAUSE_REACH)
+    last = max(sentence.rfind(c, floor, pos) for c in _CLAUSE_CHARS)
+    return last + 1 if last >= 0 else floor
 
 
 def _prefix(sentence: str, q: Quantity, prev_end: int) -> str:
@@ -290,7 +319,7 @@ def _core(prefix: str) -> str:
 
 _VERB_END = re.compile(
     r"(?:建有|建成|新建|改扩建|扩建|建设|创建|培育|打造|办好|新增|共|与|和|及|有|掌握|每天|每日|全员|设置|组织|"
-    r"至少|不低于|不少于|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|"
+    r"至少|不低于|不少于|新创建|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|"
     r"达|达到)$"
 )
 _FACILITY = re.compile(
@@ -301,13 +330,27 @@ _FACILITY = re.compile(
 def _suffix(sentence: str, q: Quantity) -> str:
     """The noun phrase right after a quantity (建成7所“大兴式”示范学校 → “大兴式”示范学校)."""
     m = re.match(
-        r"(?:的)?([^,，;；。、:]{0,24}?)(?=进行|开展|实现|发挥|覆盖|达到|并|,|，|;|；|。|、|$)",
+        r"(?:的)?((?:\([^()]{0,8}\)|[^,，;；。、:(]){0,24}?)(?=进行|开展|实现|发挥|覆盖|达到|并|,|，|;|；|。|、|$)",
         sentence[q.end :],
     )
     text = m.group(1) if m else ""
     # 规划建设一所规模不低于6个班的幼儿园: a further requirement inside the phrase is a statement of its own.
     text = re.sub(r"[一二两三\d]+(?:所|个)[^的]{0,10}的", "", text)
     return text.strip('“”"')
+
+
+def _last_item(text: str, separators: str) -> str:
+    """The text after the last separator that is not inside parentheses (各县(市、区)城市… keeps 县(市、区))."""
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        ch = text[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in separators:
+            return text[i + 1 :]
+    return text
 
 
 def _norm_indicator(sentence: str, q: Quantity, prefix: str) -> str | None:
@@ -343,10 +386,11 @@ def _indicators(
     if len(core) < 2 or (counted and _VERB_END.search(stem)):
         suffix = _suffix(sentence, q)
         if suffix and not re.fullmatch(r"[\u4e00-\u9fff]{0,2}(?:的|和|及|或)", suffix):
-            lead = re.split(r"[、和与及的”]", core)[-1] if counted else ""
+            # 各县(市、区)城市…: a 、 inside parentheses separates nothing.
+            lead = _last_item(core, "、和与及的”") if counted else ""
             core = _LEAD.sub("", _TRAIL.sub("", lead) + suffix)
     elif q.unit in COUNT_UNITS:
-        core = re.split(r"[、]", core)[-1]
+        core = _last_item(core, "、")
         tail = core.rsplit("的", 1)[-1]
         core = tail if len(tail) >= 2 else core
     core += _standard_object(sentence, q)
@@ -432,20 +476,32 @@ def _per(sentence: str, q: Quantity, prefix: str) -> str | None:
 def _scope(prefix: str) -> str | None:
     m = _EACH.search(prefix)
     if m:
-        return m.group(0).replace("每所", "每个") if m.group(0).startswith("每所") else m.group(0)
+        return (
+            re.sub(r"^(?:每所|每|各)", "每个", m.group(0))
+            if not m.group(0).startswith("每个")
+            else m.group(0)
+        )
     return None
 
 
-def _year(sentence: str, pos: int) -> int | None:
-    """The latest year named before `pos` in the sentence, skipping 从…开始 and years in brackets."""
-    best: int | None = None
-    for m in _YEAR.finditer(sentence, 0, pos):
+@lru_cache(maxsize=8)
+def _years(sentence: str) -> tuple[tuple[int, int], ...]:
+    """(position, year) of every year a statement may take, once per sentence: not 从…开始, not in brackets."""
+    found: list[tuple[int, int]] = []
+    for m in _YEAR.finditer(sentence):
         after = sentence[m.end() : m.end() + 3]
         before = sentence[max(0, m.start() - 1) : m.start()]
         if before == "从" or re.match(r"以来|开始|起", after) or _inside_brackets(sentence, m.start()):
             continue
-        best = int(m.group("b") or m.group("a"))
-    return best
+        found.append((m.start(), int(m.group("b") or m.group("a"))))
+    return tuple(found)
+
+
+def _year(sentence: str, pos: int) -> int | None:
+    """The latest year named before `pos` in the sentence."""
+    years = _years(sentence)
+    i = bisect.bisect_left(years, (pos, 0)) - 1
+    return years[i][1] if i >= 0 else None
 
 
 def extract_file_text(raw: str, doc: str) -> list[dict[str, object]]:

@@ -31,7 +31,7 @@ _ISSUER = re.compile(
     r"(?:中共)?[\u4e00-\u9fff]{2,16}?(?:人民政府办公室|人民政府办公厅|人民政府|教育和体育局|教育体育局|教体局|"
     r"教育局|教育厅|教育委员会|县委|市委|区委)"
 )
-_TITLE_WORD = re.compile(r"规划|方案|意见|计划|要点|纲要|实施办法")
+_TITLE_WORD = re.compile(r"规划|方案|意见|计划|要点|纲要|实施办法|总结|报告")
 
 
 @dataclass(frozen=True)

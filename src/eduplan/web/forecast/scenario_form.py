@@ -21,6 +21,21 @@ class ScenarioForm(forms.Form):
     migration = forms.FloatField(
         label="净迁入率（%/年）", initial=0.0, min_value=-20, max_value=20, required=False
     )
+    zone_migration = forms.CharField(
+        label="分学区迁入率（每行：学区或乡镇代码,%/年）",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40, "placeholder": "990101-城关第一片区,3"}),
+        required=False,
+    )
+    residents = forms.CharField(
+        label="规划标准核查：乡镇常住人口（每行：乡镇代码,人数）",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40, "placeholder": "990101001,52000"}),
+        required=False,
+    )
+    villages = forms.CharField(
+        label="行政村常住人口（每行：村名,人数,有无公办园）",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40, "placeholder": "石桥村,2300,无"}),
+        required=False,
+    )
     projects = forms.CharField(
         label="建设项目（每行：名称,学校或学区代码,学段,新增学位,投用年份）",
         widget=forms.Textarea(
@@ -52,3 +67,48 @@ def parse_projects(text: str, school_codes: set[str]) -> pl.DataFrame:
         rows.append({"name": name, "school": school, "zone": None if school else code,
                      "stage": STAGE_CODES[stage], "places": int(places), "year": int(year)})  # fmt: skip
     return pl.DataFrame(rows, schema=PROJECT_SCHEMA)
+
+
+def _lines(text: str, fields: int, example: str) -> list[list[str]]:
+    rows = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            parts = [p.strip() for p in line.replace("，", ",").split(",")]
+            if len(parts) != fields:
+                raise DataError(f"第 {n} 行格式不对：应如“{example}”", english=f"bad line {n}: {line}")
+            rows.append(parts)
+    return rows
+
+
+def _number(text: str, example: str) -> float:
+    try:
+        return float(text)
+    except ValueError as exc:
+        raise DataError(f"“{text}”不是数字：应如“{example}”", english=f"not a number: {text}") from exc
+
+
+def parse_zone_migration(text: str) -> dict[str, float]:
+    """Lines "unit,percent" -> {unit: percent a year}."""
+    return {u: _number(v, "990101-城关第一片区,3") for u, v in _lines(text, 2, "990101-城关第一片区,3")}
+
+
+def parse_residents(text: str) -> pl.DataFrame | None:
+    rows = _lines(text, 2, "990101001,52000")
+    if not rows:
+        return None
+    return pl.DataFrame(
+        {"township": [r[0] for r in rows], "residents": [int(_number(r[1], "990101001,52000")) for r in rows]}
+    )
+
+
+def parse_villages(text: str) -> pl.DataFrame | None:
+    rows = _lines(text, 3, "石桥村,2300,无")
+    if not rows:
+        return None
+    return pl.DataFrame(
+        {
+            "village": [r[0] for r in rows],
+            "residents": [int(_number(r[1], "石桥村,2300,无")) for r in rows],
+            "public_kindergarten": [r[2] in ("有", "是", "true", "1") for r in rows],
+        }
+    )

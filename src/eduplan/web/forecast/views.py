@@ -15,10 +15,17 @@ from eduplan.facts import STAGE_NAMES, Facts
 from eduplan.forecast.cohort import DEFAULT_METHOD
 from eduplan.forecast.inputs import placement, unit_expr
 from eduplan.forecast.places import LEVEL_NAMES, empty_projects
+from eduplan.forecast.planning import open_schools, planning_check
 from eduplan.forecast.report import STAGES, PlacesReport, places_report
 from eduplan.forecast.scenarios import Scenario
 from eduplan.web.charts import Band, Series, line_chart
-from eduplan.web.forecast.scenario_form import ScenarioForm, parse_projects
+from eduplan.web.forecast.scenario_form import (
+    ScenarioForm,
+    parse_projects,
+    parse_residents,
+    parse_villages,
+    parse_zone_migration,
+)
 
 
 def _facts(unit: str) -> Facts:
@@ -67,6 +74,21 @@ def _rows(report: PlacesReport, baseline: PlacesReport | None, names: dict[str, 
     return sorted(rows, key=lambda r: (order[r["level"]], -r["max_gap"]))
 
 
+def _scenario(d: dict[str, Any]) -> Scenario:
+    return Scenario(
+        migration=d["migration"] or 0.0, migration_by_unit=parse_zone_migration(d["zone_migration"] or "")
+    )
+
+
+def _norms(facts: Facts, year: int, d: dict[str, Any]) -> list[dict[str, Any]] | None:
+    residents, villages = parse_residents(d["residents"] or ""), parse_villages(d["villages"] or "")
+    if residents is None and villages is None:
+        return None
+    names = _names(facts)
+    check = planning_check(open_schools(facts.schools, facts.grade_year, year), residents, villages)
+    return [{**r, "name": names.get(r["area"], r["area"])} for r in check.iter_rows(named=True)]
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     form = ScenarioForm(_initial(request))
@@ -78,9 +100,10 @@ def index(request: HttpRequest) -> HttpResponse:
         facts = _facts(d["unit"])
         origin = d["origin"] or int(facts.grade_year["year"].max())  # type: ignore[arg-type]
         projects = parse_projects(d["projects"] or "", set(facts.schools["code"].to_list()))
-        scenario = Scenario(migration=d["migration"] or 0.0)
+        scenario = _scenario(d)
         report = places_report(facts, d["level"], origin, d["horizon"], projects, scenario)
-        changed = not projects.is_empty() or bool(scenario.migration)
+        changed = not projects.is_empty() or not scenario.is_baseline()
+        norms = _norms(facts, origin, d)
         baseline = (
             places_report(facts, d["level"], origin, d["horizon"], empty_projects()) if changed else None
         )
@@ -92,7 +115,7 @@ def index(request: HttpRequest) -> HttpResponse:
         LEVEL_NAMES[k]: sum(r["level"] == k for r in rows) for k in ("red", "amber", "green", "surplus")
     }
     context.update(
-        rows=rows, counts=counts, report=report, changed=changed, query=request.GET.urlencode(),
+        rows=rows, counts=counts, report=report, changed=changed, query=request.GET.urlencode(), norms=norms,
         large=report.large_classes.height, small=report.small_schools["school"].n_unique(),
     )  # fmt: skip
     return render(request, "forecast/index.html", context)
@@ -148,15 +171,14 @@ def zone(request: HttpRequest, unit: str) -> HttpResponse:
         facts = _facts(d["unit"])
         origin = d["origin"] or int(facts.grade_year["year"].max())  # type: ignore[arg-type]
         projects = parse_projects(d["projects"] or "", set(facts.schools["code"].to_list()))
-        report = places_report(
-            facts, d["level"], origin, d["horizon"], projects, Scenario(migration=d["migration"] or 0.0)
-        )
+        report = places_report(facts, d["level"], origin, d["horizon"], projects, _scenario(d))
     except EduplanError as exc:
         return render(request, "forecast/index.html", {"form": form, "error": exc.message})
     gaps = report.gaps.filter(pl.col("unit") == unit)
     if gaps.is_empty():
         raise Http404("没有这个学区")
-    ratios = report.ratios.filter(pl.col("unit") == unit).with_columns(
+    taught = gaps.filter(pl.col("demand") > 0)["stage"].unique().to_list()
+    ratios = report.ratios.filter((pl.col("unit") == unit) & pl.col("stage").is_in(taught)).with_columns(
         pl.col("stage").replace_strict(STAGE_NAMES, default=pl.col("stage")).alias("stage_name")
     )
     context = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from eduplan.web.plans.models import Milestone, Plan, Target
+from eduplan.web.plans.models import ManualValue, Milestone, Plan, Target
 
 
 class PlanForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -48,4 +48,7 @@ class TargetForm(forms.ModelForm):  # type: ignore[type-arg]
 
 MilestoneFormSet = forms.inlineformset_factory(
     Target, Milestone, fields=["year", "value"], extra=2, can_delete=True
+)
+ManualValueFormSet = forms.inlineformset_factory(
+    Target, ManualValue, fields=["year", "value", "source"], extra=1, can_delete=True
 )

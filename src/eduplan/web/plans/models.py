@@ -202,3 +202,19 @@ class Project(models.Model):
     def clean(self) -> None:
         if self.status == self.Status.DONE and self.actual_year is None:
             raise ValidationError({"actual_year": "已建成的项目需要填写实际完成年"})
+
+
+def _plan_changed(**_: object) -> None:
+    """Any edit to a plan (forms, admin, import) invalidates this process's cached judgements at once."""
+    from eduplan.web.plans.services import clear_cache
+
+    clear_cache()
+
+
+for _model in (Plan, Target, Milestone, ManualValue, Project):
+    models.signals.post_save.connect(
+        _plan_changed, sender=_model, dispatch_uid=f"plans-changed-save-{_model.__name__}"
+    )
+    models.signals.post_delete.connect(
+        _plan_changed, sender=_model, dispatch_uid=f"plans-changed-del-{_model.__name__}"
+    )

@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -21,7 +21,9 @@ from eduplan.web.plans.indicator_source import IndicatorInfo
 from eduplan.web.plans.models import ManualValue, Plan, Target
 
 Point = tuple[int, float]
-CACHE_SECONDS = 120.0
+# Edits in this process clear the cache (signals); the fingerprint catches imports by other processes; the age
+# limit catches edits made elsewhere (the admin of another server process).
+CACHE_SECONDS = 300.0
 log = logging.getLogger(__name__)
 NO_SCOPE_DATA = "统计数据不分该范围（农村、城区、学校类型）计算，请按年手工填报"
 
@@ -80,7 +82,10 @@ def target_spec(target: Target, info: IndicatorInfo | None = None) -> TargetSpec
         target_year=target.target_year,
         direction=direction,  # type: ignore[arg-type]
         baseline_value=target.baseline_value,
-        baseline_year=target.baseline_year,
+        # Without a baseline in the plan, the year before the plan period (the last year of the previous plan).
+        baseline_year=target.baseline_year
+        if target.baseline_year is not None
+        else target.plan.period_start - 1,
         milestones=tuple(Milestone(m.year, m.value) for m in target.milestones.all()),
         recurrence=target.recurrence,
         percent=target.unit == "%",
@@ -103,6 +108,9 @@ class Evaluation:
     names: dict[str, str]  # org unit and school names by code
     facts: Facts | None = None
     findings: dict[str, list[str]] | None = None  # quality findings on each target's inputs, by target key
+    memo: dict[str, Any] = field(
+        default_factory=dict
+    )  # page parts derived from this evaluation, computed once
 
 
 def evaluate_plan(plan: Plan, as_of: int | None = None, facts: Facts | None = None) -> list[TargetRow]:
@@ -165,6 +173,7 @@ def _facts(region_code: str) -> Facts | None:
 # recomputes every indicator from the school rows. The key holds a cheap fingerprint of the stored data.
 _cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
 _lock = threading.Lock()
+_compute_lock = threading.Lock()
 
 
 FINGERPRINT_SECONDS = 5.0
@@ -194,17 +203,27 @@ def _query_fingerprint() -> tuple[Any, ...]:
 
 def cached_evaluation(plan: Plan, as_of: int | None = None) -> Evaluation:
     key = ("evaluation", plan.pk, as_of, data_fingerprint())
-    now = time.monotonic()
+    hit = _fresh(key)
+    if hit is not None:
+        return hit
+    with _compute_lock:  # one thread computes; the others wait for its result instead of stampeding
+        hit = _fresh(key)
+        if hit is not None:
+            return hit
+        evaluation = evaluate(plan, as_of)
+        with _lock:
+            if len(_cache) > 64:
+                _cache.clear()
+            _cache[key] = (time.monotonic(), evaluation)
+    return evaluation
+
+
+def _fresh(key: tuple[Any, ...]) -> Evaluation | None:
     with _lock:
         hit = _cache.get(key)
-        if hit is not None and now - hit[0] < CACHE_SECONDS:
-            return hit[1]  # type: ignore[no-any-return]
-    evaluation = evaluate(plan, as_of)
-    with _lock:
-        if len(_cache) > 64:
-            _cache.clear()
-        _cache[key] = (now, evaluation)
-    return evaluation
+    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]  # type: ignore[no-any-return]
+    return None
 
 
 def cached_rows(plan: Plan, as_of: int | None = None) -> list[TargetRow]:

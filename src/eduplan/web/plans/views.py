@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from eduplan.monitoring.progress import STATUS_LABELS, STATUSES
 from eduplan.web.plans import dashboard
-from eduplan.web.plans.forms import MilestoneFormSet, PlanForm, TargetForm
+from eduplan.web.plans.forms import ManualValueFormSet, MilestoneFormSet, PlanForm, TargetForm
 from eduplan.web.plans.models import Plan, Target
 from eduplan.web.plans.services import cached_evaluation, cached_rows, clear_cache, label, plan_warnings
 
@@ -36,15 +36,19 @@ def overview(request: HttpRequest) -> HttpResponse:
         return render(request, "plans/empty.html")
     plan = _plan(request)
     evaluation = cached_evaluation(plan)
-    rows = evaluation.rows
-    counts = Counter(r.judgement.status for r in rows)
+    if "overview" not in evaluation.memo:  # the same for every reader until the data change
+        rows = evaluation.rows
+        counts = Counter(r.judgement.status for r in rows)
+        evaluation.memo["overview"] = {
+            "counts": [(s, STATUS_LABELS[s], counts.get(s, 0)) for s in STATUSES],
+            "warnings": plan_warnings(rows, dashboard.latest_year(rows), evaluation.findings)[:20],
+            "deadlines": dashboard.next_deadlines(rows, plan)[:10],
+            "total": len(rows),
+        }
     context = {
         "plan": plan,
         "plans": Plan.objects.order_by("region_code", "name"),
-        "counts": [(s, STATUS_LABELS[s], counts.get(s, 0)) for s in STATUSES],
-        "warnings": plan_warnings(rows, dashboard.latest_year(rows), evaluation.findings)[:20],
-        "deadlines": dashboard.next_deadlines(rows, plan)[:10],
-        "total": len(rows),
+        **evaluation.memo["overview"],
     }
     return render(request, "plans/overview.html", context)
 
@@ -132,12 +136,15 @@ def target_edit(request: HttpRequest, pk: int | None = None, plan_pk: int | None
         return redirect("plans:overview")
     form = TargetForm(request.POST or None, instance=target)
     formset = MilestoneFormSet(request.POST or None, instance=target, prefix="ms")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    values = ManualValueFormSet(request.POST or None, instance=target, prefix="mv")
+    if request.method == "POST" and form.is_valid() and formset.is_valid() and values.is_valid():
         target = form.save()
-        formset.instance = target
-        formset.save()
+        for inline in (formset, values):
+            inline.instance = target
+            inline.save()
         clear_cache()
         messages.success(request, "目标已保存")
         return redirect("plans:target", pk=target.pk)
     title = f"编辑目标：{target.indicator_text}" if target.pk else "新建目标"
-    return render(request, "plans/edit.html", {"form": form, "formset": formset, "title": title})
+    context = {"form": form, "formset": formset, "values": values, "title": title}
+    return render(request, "plans/edit.html", context)

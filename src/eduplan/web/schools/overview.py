@@ -15,7 +15,8 @@ from eduplan.facts import LOCALES, OWNERSHIPS, SCHOOL_TYPES, Facts
 
 @dataclass(frozen=True)
 class Overview:
-    year: int | None  # the latest school year with enrollment, or None when there is none
+    year: int | None  # the school year shown: the one asked for, else the latest with enrollment
+    years: list[int]  # the school years with enrollment, newest first
     schools: pl.DataFrame  # one row per school, sorted by township then code
     townships: pl.DataFrame  # one row per township of the region
 
@@ -41,11 +42,11 @@ def _ratio(numerator: str, denominator: str, name: str) -> pl.Expr:
     )
 
 
-def county_overview(facts: Facts) -> Overview:
-    """Latest-year enrollment, classes, large classes and teachers of every school and township."""
+def county_overview(facts: Facts, year: int | None = None) -> Overview:
+    """Enrollment, classes, large classes and teachers of every school and township in one school year."""
     grades = facts.grade_year
-    year = grades.filter(pl.col("enrollment").is_not_null())["year"].max() if grades.height else None
-    latest = int(year) if isinstance(year, int) else None
+    years = sorted(set(grades.filter(pl.col("enrollment").is_not_null())["year"]), reverse=True)
+    latest = year if year in years else (years[0] if years else None)
     by_school = (
         grades.filter(pl.col("year") == latest)
         .group_by("school")
@@ -77,7 +78,7 @@ def county_overview(facts: Facts) -> Overview:
         )
         .sort("township", "code")
     )
-    return Overview(latest, schools, _by_township(facts, schools))
+    return Overview(latest, years, schools, _by_township(facts, schools))
 
 
 def _by_township(facts: Facts, schools: pl.DataFrame) -> pl.DataFrame:

@@ -24,11 +24,16 @@ def county(request: HttpRequest) -> HttpResponseBase:
     )
     context: dict[str, Any] = {"counties": counties, "county": chosen}
     if chosen is not None:
-        overview = county_overview(load_facts(chosen.code))
+        overview = county_overview(load_facts(chosen.code), _year(request.GET.get("year")))
         context |= {
             "year": overview.year,
+            "years": overview.years,
             "totals": overview.totals(),
             "schools": overview.schools.to_dicts(),
             "townships": overview.townships.to_dicts(),
         }
     return render(request, "schools/county.html", context)
+
+
+def _year(raw: str | None) -> int | None:
+    return int(raw) if raw is not None and raw.isdigit() else None

@@ -6,7 +6,7 @@ from eduplan.web.standards.models import EnteredItem
 
 
 @admin.register(EnteredItem)
-class EnteredItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class EnteredItemAdmin(admin.ModelAdmin[EnteredItem]):
     list_display = ("unit", "year", "kind", "item", "passed", "entered_by", "entered_at")
     list_filter = ("kind", "year", "passed")
     search_fields = ("unit", "item", "evidence")

@@ -130,7 +130,7 @@ def _pct(v: float | None) -> float | None:
 
 def todo(result: Evaluation, mode: str) -> tuple[Plan, list[Any]]:
     standard = load("balanced", result.unit)
-    return plan(result, standard, mode), shortfalls(result, standard)  # type: ignore[arg-type]
+    return plan(result, standard, mode), shortfalls(result, standard)
 
 
 def school_rows(result: Evaluation, stage: str) -> list[dict[str, Any]]:
@@ -156,15 +156,6 @@ def item_groups(result: Evaluation) -> list[tuple[str, list[dict[str, Any]]]]:
     """Items by group, each with its value and threshold as text (rates as percentages)."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in result.items:
-        rate = item.threshold is not None and 0 < item.threshold <= 1
-        shown = {"value_text": _text(item.value, rate), "threshold_text": _text(item.threshold, rate)}
+        shown = {"value_text": item.text(item.value), "threshold_text": item.text(item.threshold)}
         groups.setdefault(item.group, []).append({"item": item, **shown})
     return list(groups.items())
-
-
-def _text(v: float | None, rate: bool) -> str:
-    if v is None:
-        return ""
-    if rate:
-        return f"{v:.1%}"
-    return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}"

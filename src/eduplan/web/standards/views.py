@@ -148,6 +148,8 @@ def enter(request: HttpRequest, kind: str) -> HttpResponse:
     target = f"/standards/{kind}/?unit={unit}&year={year}#items"
     if kind not in pages.KIND_NAMES or not year.isdigit() or not item:
         raise Http404("bad entry")
+    if not OrgUnit.objects.filter(code=unit, level="county").exists():
+        raise Http404(f"no county {unit}")
     if not evidence:
         messages.error(request, "请填写佐证材料（文件名与文号、调查报告或检查记录）")
         return redirect(target)

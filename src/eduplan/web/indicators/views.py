@@ -1,0 +1,225 @@
+"""Indicator pages: all indicators of a unit, one indicator over the years, a county's townships and schools
+compared on one indicator, and the data-quality findings. Every number shows its explanation beside it."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import polars as pl
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from eduplan.errors import EduplanError
+from eduplan.facts import LEVELS, Facts
+from eduplan.indicators.catalogue import Indicator, load_catalogue
+from eduplan.indicators.engine import compute
+from eduplan.indicators.explain import explain
+from eduplan.indicators.quality import check, completeness
+from eduplan.web.charts import Series, bar_chart, line_chart
+from eduplan.web.schools.models import OrgUnit
+from eduplan.web.schools.store import load_facts
+
+DOWNLOAD_HEADERS = {"unit": "单位代码", "name": "单位名称", "year": "学年", "value": "数值", "numerator": "分子",
+                    "denominator": "分母", "reason": "缺失原因"}  # fmt: skip
+
+
+SOURCE_ROWS = 200  # source rows shown per input; the CLI `eduplan explain` and the downloads give everything
+
+
+def _county(request: HttpRequest) -> OrgUnit | None:
+    """The county asked for (?county=), else the first county."""
+    counties = OrgUnit.objects.filter(level="county").order_by("code")
+    return counties.filter(code=request.GET.get("county", "")).first() or counties.first()
+
+
+def _indicator(code: str) -> Indicator:
+    try:
+        return load_catalogue().get(code)
+    except EduplanError as exc:
+        raise Http404(exc.message) from exc
+
+
+def _names(facts: Facts) -> dict[str, str]:
+    pairs = zip(facts.org_units["code"], facts.org_units["name"], strict=True)
+    return dict(pairs) | dict(zip(facts.schools["code"], facts.schools["name"], strict=True))
+
+
+def _units(facts: Facts, county: str) -> list[dict[str, str]]:
+    """The county and its townships, for the unit picker."""
+    towns = facts.org_units.filter(pl.col("parent") == county).sort("code")
+    own = facts.org_units.filter(pl.col("code") == county)
+    rows = pl.concat([own, towns]).select("code", "name", "level").to_dicts()
+    return [r | {"level_name": LEVELS.get(r["level"], r["level"])} for r in rows]
+
+
+def _context(request: HttpRequest) -> tuple[dict[str, Any], Facts | None]:
+    county = _county(request)
+    if county is None:
+        return {"county": None}, None
+    facts = load_facts(county.code)
+    unit = request.GET.get("unit") or county.code
+    names = _names(facts)
+    if unit not in names:
+        raise Http404(f"{county.name}没有代码为 {unit} 的单位或学校")
+    units = _units(facts, county.code)
+    if unit not in {u["code"] for u in units}:
+        units.append({"code": unit, "name": names[unit], "level": "school", "level_name": "学校"})
+    return {"county": county, "unit": unit, "units": units, "unit_name": names[unit]}, facts
+
+
+def _year(request: HttpRequest, values: pl.DataFrame) -> int | None:
+    years = sorted(values["year"].unique().to_list())
+    asked = request.GET.get("year", "")
+    return int(asked) if asked.isdigit() and int(asked) in years else (years[-1] if years else None)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """`/indicators/`: every indicator of one unit in one year, each with its formula and inputs beside it."""
+    context, facts = _context(request)
+    if facts is None:
+        return render(request, "indicators/index.html", context)
+    values = compute(facts).filter(pl.col("unit") == context["unit"])
+    year = _year(request, values)
+    rows = values.filter(pl.col("year") == year).to_dicts()
+    catalogue = load_catalogue()
+    context |= {
+        "year": year,
+        "years": sorted(values["year"].unique().to_list(), reverse=True),
+        "rows": [r | {"ind": catalogue.get(r["code"])} for r in rows],
+    }
+    return render(request, "indicators/index.html", context)
+
+
+def _series(facts: Facts, ind: Indicator, unit: str) -> pl.DataFrame:
+    return compute(facts, [ind.code]).filter(pl.col("unit") == unit).sort("year")
+
+
+def _download(frame: pl.DataFrame, ind: Indicator, fmt: str, names: dict[str, str]) -> HttpResponse:
+    frame = frame.with_columns(pl.col("unit").replace_strict(names, default=pl.col("unit")).alias("name"))
+    table = frame.select(list(DOWNLOAD_HEADERS)).rename(DOWNLOAD_HEADERS)
+    if fmt == "csv":
+        # UTF-8 with BOM so that Excel on Windows opens the Chinese headers correctly.
+        response = HttpResponse("\ufeff" + table.write_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{ind.code}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = ind.name[:31]
+    sheet.append(table.columns)
+    for row in table.iter_rows():
+        sheet.append(list(row))
+    sheet.append([])
+    sheet.append(
+        [
+            f"公式：{ind.numerator_label} ÷ {ind.denominator_label}"
+            if ind.denominator_label
+            else ind.numerator_label
+        ]
+    )
+    sheet.append([f"来源：{ind.source_text}"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{ind.code}.xlsx"'
+    return response
+
+
+@login_required
+def indicator(request: HttpRequest, code: str) -> HttpResponse:
+    """`/indicators/<code>/`: one indicator of one unit over the years: chart, table, downloads, explanation."""
+    ind = _indicator(code)
+    context, facts = _context(request)
+    if facts is None:
+        return render(request, "indicators/indicator.html", context | {"ind": ind})
+    series = _series(facts, ind, context["unit"])
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        return _download(series, ind, fmt, _names(facts))
+    rows = series.to_dicts()
+    year = _year(request, series)
+    points = [(r["year"], r["value"]) for r in rows]
+    chart = (
+        line_chart([Series(context["unit_name"], points)], title=ind.name, y_label=ind.unit) if rows else ""
+    )
+    explanation = explain(facts, code, context["unit"], year) if year is not None else None
+    inputs = [
+        {"side": i.side, "text": i.text, "value": i.value, "missing": i.missing, "columns": i.rows.columns,
+         "rows": i.rows.head(SOURCE_ROWS).rows(), "height": i.rows.height}
+        for i in (explanation.inputs if explanation else ())
+    ]  # fmt: skip
+    context |= {
+        "ind": ind,
+        "rows": rows,
+        "chart": chart,
+        "year": year,
+        "explanation": explanation,
+        "inputs": inputs,
+    }
+    return render(request, "indicators/indicator.html", context)
+
+
+@login_required
+def compare(request: HttpRequest, code: str) -> HttpResponse:
+    """`/indicators/<code>/compare/`: a county's townships and schools side by side on one indicator."""
+    ind = _indicator(code)
+    context, facts = _context(request)
+    if facts is None:
+        return render(request, "indicators/compare.html", context | {"ind": ind})
+    county = context["county"].code
+    values = compute(facts, [code])
+    year = _year(request, values)
+    names = _names(facts)
+    this_year = values.filter(pl.col("year") == year).with_columns(
+        pl.col("unit").replace_strict(names, default=pl.col("unit")).alias("name")
+    )
+    towns = this_year.filter(pl.col("level") == "township").sort("unit").to_dicts()
+    schools = (
+        this_year.filter(pl.col("level") == "school")
+        .sort("value", descending=True, nulls_last=True)
+        .to_dicts()
+    )
+    chart = bar_chart([t["name"] for t in towns], [t["value"] for t in towns], title=f"{ind.name}（{year}）",
+                      y_label=ind.unit) if towns else ""  # fmt: skip
+    whole = this_year.filter(pl.col("unit") == county).to_dicts()
+    context |= {
+        "ind": ind, "year": year, "towns": towns, "schools": schools, "chart": chart,
+        "whole": whole[0] if whole else None,
+        "years": sorted(values["year"].unique().to_list(), reverse=True),
+    }  # fmt: skip
+    return render(request, "indicators/compare.html", context)
+
+
+@login_required
+def quality(request: HttpRequest) -> HttpResponse:
+    """`/indicators/quality/`: every data-quality finding of the county, and completeness per township."""
+    context, facts = _context(request)
+    if facts is None:
+        return render(request, "indicators/quality.html", context)
+    findings = check(facts)
+    years = sorted(findings["year"].unique().to_list(), reverse=True)
+    asked = request.GET.get("year", "")
+    if asked.isdigit():
+        findings = findings.filter(pl.col("year") == int(asked))
+    names = _names(facts)
+    findings = findings.with_columns(
+        pl.col("unit").replace_strict(names, default=pl.col("unit")).alias("name")
+    )
+    fill = completeness(facts).with_columns(
+        pl.col("township").replace_strict(names, default=pl.col("township")).alias("name")
+    )
+    context |= {
+        "findings": findings.to_dicts(),
+        "counts": findings.group_by("severity").len().to_dicts(),
+        "years": years,
+        "year": int(asked) if asked.isdigit() else None,
+        "completeness": fill.sort("year", "township", descending=[True, False]).to_dicts(),
+    }
+    return render(request, "indicators/quality.html", context)
