@@ -108,10 +108,19 @@ def test_demo_county_meets_the_accuracy_target(tmp_path: Path, capsys: pytest.Ca
     """Issue 7: district MAPE at 3 years ≤ 3 % and better than naive at every horizon (demo county, primary)."""
     demo = pytest.importorskip("eduplan.demo")
     facts = demo.generate_county()
-    primary = facts.grade_year.filter(pl.col("stage") == "primary").select("school", "year", "grade", "enrollment")
+    primary = facts.grade_year.filter(pl.col("stage") == "primary").select(
+        "school", "year", "grade", "enrollment"
+    )
     primary.write_csv(tmp_path / "e.csv")
     facts.births.group_by("year").agg(pl.col("births").sum()).sort("year").write_csv(tmp_path / "b.csv")
-    args = ["forecast", "backtest", "--enrollment", str(tmp_path / "e.csv"), "--births", str(tmp_path / "b.csv")]
+    args = [
+        "forecast",
+        "backtest",
+        "--enrollment",
+        str(tmp_path / "e.csv"),
+        "--births",
+        str(tmp_path / "b.csv"),
+    ]
     assert main([*args, "--entry-grade", "1", "--entry-lag", "6", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["district"]["3"] <= 3.0

@@ -73,3 +73,32 @@ def test_norms_check_cli(tiny_db: Facts, tmp_path: Path, capsys: pytest.CaptureF
     # Junior: ceil(25,000 / 30,000) = 1; 示例县城关中学 -> 0 short.
     assert (rows["primary_per_10k"]["required"], rows["primary_per_10k"]["actual"]) == (3, 1)
     assert rows["junior_per_30k"]["shortfall"] == 0
+
+
+@pytest.mark.db
+def test_places_zone_migration(tiny_db: Facts, capsys: pytest.CaptureFixture[str]) -> None:
+    base = [
+        "forecast",
+        "places",
+        "--unit",
+        "990101",
+        "--from-year",
+        "2024",
+        "--horizon",
+        "2",
+        "--format",
+        "json",
+    ]
+    assert main(base) == 0
+    before = {
+        (g["unit"], g["stage"], g["year"]): g["demand"] for g in json.loads(capsys.readouterr().out)["gaps"]
+    }
+    assert main([*base, "--zone-migration", "990101001=10"]) == 0
+    after = {
+        (g["unit"], g["stage"], g["year"]): g["demand"] for g in json.loads(capsys.readouterr().out)["gaps"]
+    }
+    # +10 % a year in 城关镇 only: 2026 junior demand × 1.1² (rounded to whole pupils); 石桥乡 unchanged.
+    key = ("990101001", "junior", 2026)
+    assert after[key] == pytest.approx(before[key] * 1.21, abs=1)
+    assert after[("990101002", "primary", 2026)] == before[("990101002", "primary", 2026)]
+    assert main([*base, "--zone-migration", "990101001=很多"]) == 1

@@ -88,3 +88,9 @@ def test_zone_migration_and_norms_on_the_page(client_alice: Any, demo_db: Facts)
     assert "基准最大缺口" in html  # a migration override is a scenario
     bad = client_alice.get("/forecast/", {**params, "zone_migration": "990101001,很多"}).content.decode()
     assert "不是数字" in bad
+
+
+@pytest.mark.db
+def test_first_visit_shows_the_first_county_from_its_latest_year(client_alice: Any, demo_db: Facts) -> None:
+    html = client_alice.get("/forecast/").content.decode()
+    assert 'value="990101"' in html and "起点 2025 年" in html and 'id="zones"' in html

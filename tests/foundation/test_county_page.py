@@ -100,3 +100,15 @@ def test_the_login_form_at_the_root_signs_in(tiny_db: Facts, alice: object) -> N
     assert "石桥乡中心小学" in client.get("/").content.decode()
     wrong = Client().post("/", {"username": ALICE.username, "password": "wrong"})
     assert wrong.status_code == 200 and "用户名或密码不正确" in wrong.content.decode()
+
+
+@pytest.mark.db
+def test_a_school_page_shows_its_years(tiny_db: Facts, alice: object) -> None:
+    client = Client()
+    assert client.get("/school/1399010003/").status_code == 302  # signed out: to the login page
+    client.login(username=ALICE.username, password=ALICE.password)
+    page = client.get("/school/1399010003/").content.decode()
+    # 石桥乡中心小学: 6 grades of 20 pupils in 2023 = 120, of 19 in 2024 = 114; 8 teachers -> 14.2 / 14.3.
+    assert "2023-2024" in page and 'data-sort="120"' in page and 'data-sort="114"' in page
+    assert "<svg" in page and "乡村" in page
+    assert client.get("/school/1399019999/").status_code == 404

@@ -55,7 +55,7 @@ def sheets(draw: st.DrawFn) -> RawSheet:
     return RawSheet("fuzz.xlsx", name, 1, headers, [(i, r) for i, r in enumerate(rows, start=2)])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(sheets(), min_size=1, max_size=3))
 def test_validation_never_crashes_and_returns_typed_frames(raw: list[RawSheet]) -> None:
     checked = validate(raw, KNOWN)

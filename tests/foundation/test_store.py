@@ -94,3 +94,10 @@ def test_a_school_region_holds_the_school_and_its_ancestors(tiny_db: Facts) -> N
 def test_an_unknown_unit_is_not_found(db: None) -> None:
     with pytest.raises(NotFound):
         load_facts("123")
+
+
+def test_the_models_match_their_migrations(db: None) -> None:
+    from django.core.management import call_command
+
+    # Exits non-zero (SystemExit) when a model changed without a migration.
+    call_command("makemigrations", "schools", "--check", "--dry-run", verbosity=0)

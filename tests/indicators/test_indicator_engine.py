@@ -134,3 +134,25 @@ def test_demo_county_main_indicators_present() -> None:
     )
     county = values.filter((pl.col("unit") == C) & (pl.col("year") == 2020))
     assert county.height == 3 and county["value"].null_count() == 0
+
+
+def test_split_with_unknown_or_zero_pupils(make_county: Make) -> None:
+    from eduplan.indicators.split import stage_shares
+
+    facts = make_county()
+    grades = facts.grade_year.filter(pl.col("year") == 2020)
+    # N1 junior pupils unknown: both N1 shares unknown (not primary 100%).
+    unknown = grades.with_columns(
+        pl.when(pl.col("school") == "N1").then(None).otherwise(pl.col("enrollment")).alias("enrollment")
+    )
+    facts.grade_year = unknown.filter((pl.col("school") != "N1") | (pl.col("stage") == "junior")).vstack(
+        grades.filter((pl.col("school") == "N1") & (pl.col("stage") == "primary"))
+    )
+    n1 = stage_shares(facts).filter(pl.col("school") == "N1")
+    assert n1["share"].null_count() == 2
+    # No pupils at all: split by the weights alone, 1 / 2.1 and 1.1 / 2.1.
+    facts.grade_year = grades.with_columns(
+        pl.when(pl.col("school") == "N1").then(0).otherwise(pl.col("enrollment")).alias("enrollment")
+    )
+    shares = dict(stage_shares(facts).filter(pl.col("school") == "N1").select("stage", "share").iter_rows())
+    assert shares == pytest.approx({"primary": 1 / 2.1, "junior": 1.1 / 2.1})

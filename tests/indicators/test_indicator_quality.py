@@ -76,7 +76,7 @@ def test_class_size_rules(make_county: Make) -> None:
     found = rule_findings(facts)
     assert _ids(found, "56人及以上班数不超过班数") == [("N1", 2020)]
     assert _ids(found, "大班额班数与在校生数相符（每个大班至少56人、超大班至少66人）") == [("N1", 2020)]
-    assert "学段 小学 年级 1" in found["message"][0] and "66人及以上班数" in found["message"][0]
+    assert "学段 小学 年级 1：" in found["message"][0] and "66人及以上班数" in found["message"][0]
 
 
 def test_null_side_is_not_judged() -> None:
@@ -98,8 +98,32 @@ def test_outlier_year_found(make_county: Make) -> None:
     years = [base.with_columns(pl.lit(y, pl.Int64).alias("year"), pl.lit(t, pl.Int64).alias("teachers"))
              for y, t in zip(range(2014, 2020), [10, 11, 12, 11, 10, 40], strict=True)]  # fmt: skip
     facts.school_year = pl.concat([facts.school_year, *years])
+    # 10 11 12 11 10 40 and the fixture's 2020: 6 → changes 1 1 −1 −1 30 −34: median 0, |d| → MAD 1;
+    # z(30) = 0.6745 × 30 = 20.24 (the jump), z(−34) = −22.93 (the way back); both ≥ 10% of the median 10.5
     found = outlier_findings(facts).filter(pl.col("field") == "teachers")
-    assert found.select("unit", "year", "value").rows() == [("P1", 2019, 40.0)]
+    assert found.select("unit", "year", "value").rows() == [("P1", 2019, 40.0), ("P1", 2020, 6.0)]
+    assert found["message"][0] == "专任教师数较上年变化 30.0，稳健 z = 20.24"
+
+
+def test_tiny_change_is_not_material(make_county: Make) -> None:
+    facts = make_county()
+    base = facts.school_year.filter(pl.col("school") == "P1")
+    years = [base.with_columns(pl.lit("P1", pl.String).alias("school"), pl.lit(y, pl.Int64).alias("year"),
+                               pl.lit(t, pl.Int64).alias("staff"))
+             for y, t in zip(range(2015, 2020), [7, 7, 7, 7, 8], strict=True)]  # fmt: skip
+    facts.school_year = pl.concat([facts.school_year, *years])
+    # staff changes 0 0 0 1 −1 (2020: 7): MAD 0 → no z at all; nothing is flagged
+    assert outlier_findings(facts).filter(pl.col("field") == "staff").height == 0
+
+
+def test_steady_trend_is_not_an_outlier(make_county: Make) -> None:
+    facts = make_county()
+    base = facts.school_year.filter(pl.col("school") == "P1")
+    years = [base.with_columns(pl.lit(y, pl.Int64).alias("year"), pl.lit(t, pl.Int64).alias("teachers"))
+             for y, t in zip(range(2015, 2020), [26, 21, 17, 12, 9], strict=True)]  # fmt: skip
+    facts.school_year = pl.concat([facts.school_year, *years])
+    # changes −5 −4 −5 −3 −3 (to 2020's 6): median −4, MAD 1, largest |z| = 0.6745
+    assert outlier_findings(facts).filter(pl.col("field") == "teachers").height == 0
 
 
 def test_short_series_not_judged(county: Facts) -> None:

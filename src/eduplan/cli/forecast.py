@@ -40,6 +40,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     places.add_argument("--level", choices=tuple(LEVELS), default="zone", help="汇总层级（默认 zone 学区）")
     places.add_argument("--projects", type=Path, help="规划项目 CSV：name,school,zone,stage,places,year")
     places.add_argument("--migration", type=float, default=0.0, help="情景：每年净迁入率（%%），默认 0")
+    places.add_argument(
+        "--zone-migration",
+        action="append",
+        default=[],
+        metavar="UNIT=PCT",
+        help="情景：某学区（乡镇）的每年净迁入率，如 990101-城关第一片区=3；可重复",
+    )
     places.add_argument("--format", choices=("table", "json"), default="table")
     places.set_defaults(handler=run_places)
 
@@ -199,6 +206,17 @@ def _projects(path: Path | None) -> pl.DataFrame:
     ).select([pl.col(c).cast(t) for c, t in PROJECT_SCHEMA.items()])
 
 
+def _scenario(args: argparse.Namespace) -> Scenario:
+    by_unit = {}
+    for item in args.zone_migration:
+        unit, _, pct = item.rpartition("=")
+        try:
+            by_unit[unit] = float(pct)
+        except ValueError as exc:
+            raise DataError(f"--zone-migration 应为“学区代码=百分比”：{item}", english=f"bad {item}") from exc
+    return Scenario(migration=args.migration, migration_by_unit=by_unit)
+
+
 def run_places(args: argparse.Namespace) -> int:
     if not 1 <= args.horizon <= 10:
         raise DataError("预测年数须在 1–10 之间", english="horizon must be 1-10")
@@ -214,7 +232,7 @@ def run_places(args: argparse.Namespace) -> int:
         args.from_year,
         args.horizon,
         _projects(args.projects),
-        Scenario(migration=args.migration),
+        _scenario(args),
     )
     print(
         json.dumps(places_json(report, args.unit), ensure_ascii=False)

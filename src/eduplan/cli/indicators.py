@@ -10,6 +10,7 @@ from typing import Any
 
 import polars as pl
 
+from eduplan.errors import DataError
 from eduplan.facts import LEVELS, Facts
 
 
@@ -36,12 +37,20 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def _facts(unit: str | None) -> Facts:
+    from django.db import DatabaseError
+
     from eduplan.web import setup
 
     setup()
     from eduplan.web.schools.store import load_facts
 
-    return load_facts(unit)  # every year: lagged terms (巩固率) need the years before the one asked for
+    try:
+        return load_facts(unit)  # every year: lagged terms (巩固率) need the years before the one asked for
+    except DatabaseError as exc:
+        raise DataError(
+            "数据库尚未建立或版本过旧：请先运行 eduplan demo（示例县）或 eduplan db migrate 建库后导入数据",
+            english=f"database not ready: {exc}",
+        ) from exc
 
 
 def values(facts: Facts, unit: str | None, year: int | None, codes: list[str] | None = None) -> pl.DataFrame:
@@ -141,11 +150,19 @@ QUALITY_LABELS = {
 }
 
 
+SEVERITY_NAMES = {"error": "错误", "warning": "警告"}
+KIND_NAMES = {"rule": "校验规则", "outlier": "逐年异常", "completeness": "完整性"}
+
+
 def _quality(args: argparse.Namespace) -> int:
     from eduplan.indicators.quality import check
 
     findings = check(_facts(args.unit))
     if args.year is not None:
         findings = findings.filter(pl.col("year") == args.year)
+    if args.format == "table":
+        findings = findings.with_columns(
+            pl.col("severity").replace(SEVERITY_NAMES), pl.col("kind").replace(KIND_NAMES)
+        )
     _print(findings, args.format, QUALITY_COLUMNS, QUALITY_LABELS)
     return 0

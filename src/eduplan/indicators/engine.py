@@ -15,8 +15,14 @@ import polars as pl
 
 from eduplan.facts import SCHOOL_TYPES, Facts
 from eduplan.indicators.catalogue import LEVEL_ORDER, Indicator, load_catalogue
-from eduplan.indicators.formula import GRADE_COLUMNS, HEALTH_COLUMNS, STAGE_COLUMNS, Term, parse_side
-from eduplan.indicators.split import split_resources
+from eduplan.indicators.formula import (
+    GRADE_COLUMNS,
+    HEALTH_COLUMNS,
+    STAGE_COLUMNS,
+    Term,
+    parse_side,
+)
+from eduplan.indicators.split import NOT_SPLIT, stage_shares
 
 OUTPUT_SCHEMA = {
     "code": pl.String,
@@ -98,7 +104,7 @@ def _school_keys(facts: Facts, grades: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([f.select("school", "year") for f in frames]).unique()
 
 
-def _derived(facts: Facts, keys: pl.DataFrame, grades: pl.DataFrame) -> pl.DataFrame:
+def _derived(facts: Facts, keys: pl.DataFrame, grades: pl.DataFrame, columns: Iterable[str]) -> pl.DataFrame:
     """Per (school, year): school_year columns, health columns (with their own miss counts), derived columns."""
     pupils = grades.group_by("school", "year").agg(
         pl.when(pl.col("pupils").is_not_null().any()).then(pl.col("pupils").sum()).alias("pupils")
@@ -108,8 +114,14 @@ def _derived(facts: Facts, keys: pl.DataFrame, grades: pl.DataFrame) -> pl.DataF
     health = facts.health_year.with_columns(
         pl.col(c).is_null().cast(pl.Int64).alias(c + MISS) for c in HEALTH_COLUMNS
     )
+    # Only the school_year columns the terms read, plus those the derived columns are made from.
+    wanted = {*columns, "principal_age", "principal_rotated", "public_funds_per_pupil"} & set(
+        facts.school_year.columns
+    )
     frame = (
-        keys.join(facts.school_year, on=["school", "year"], how="left")
+        keys.join(
+            facts.school_year.select("school", "year", *sorted(wanted)), on=["school", "year"], how="left"
+        )
         .join(pupils, on=["school", "year"], how="left")
         .join(groups, on=["school", "year"], how="left")
         .join(health, on=["school", "year"], how="left")
@@ -134,9 +146,13 @@ def _stage_rows(facts: Facts, terms: Sequence[Term], grades: pl.DataFrame) -> pl
     )
     frame = grades
     if split_cols:
-        split = split_resources(facts, grades.select(*keys, "pupils"), tuple(split_cols))
-        miss = (pl.col(c).is_null().cast(pl.Int64).alias(c + MISS) for c in split_cols)
-        frame = frame.join(split.select(*keys, *split_cols).with_columns(miss), on=keys, how="left")
+        # The stage's weighted share (split.py), then the school's resources times that share.
+        shared = stage_shares(facts, grades)
+        resources = facts.school_year.select("school", "year", *split_cols)
+        frame = shared.join(resources, on=["school", "year"], how="left").with_columns(
+            *((pl.col(c) * pl.col("share")).alias(c) for c in split_cols if c not in NOT_SPLIT),
+            *(pl.col(c).is_null().cast(pl.Int64).alias(c + MISS) for c in split_cols),
+        )
     if stage_cols:
         miss = (pl.col(c).is_null().cast(pl.Int64).alias(c + MISS) for c in stage_cols)
         stage = facts.stage_year.select(*keys, *stage_cols).with_columns(miss)
@@ -155,30 +171,39 @@ def school_frame(facts: Facts, terms: Sequence[Term]) -> pl.DataFrame:
     if stage_terms:
         masks: dict[tuple[tuple[str, tuple[str, ...]], ...], str] = {}
         exprs = []
+        rows = _stage_rows(facts, stage_terms, grades).join(attrs, on="school", how="left")
+        # A source column without a single null needs no miss column downstream: less to sum at every level.
+        dirty = {c for c in rows.columns if c.endswith(MISS) and rows[c].sum() > 0}
         for t in stage_terms:
             col, mask = (_grade_column(t) if t.column in GRADE_COLUMNS else t.column), _mask(t, masks)
             exprs.append(pl.when(mask).then(pl.col(col)).otherwise(0).sum().cast(pl.Float64).alias(t.key))
-            exprs.append(
-                pl.when(mask).then(pl.col(col + MISS)).otherwise(0).sum().cast(pl.Int64).alias(t.key + MISS)
-            )
-        rows = _stage_rows(facts, stage_terms, grades).join(attrs, on="school", how="left")
+            if col + MISS in dirty:
+                exprs.append(
+                    pl.when(mask)
+                    .then(pl.col(col + MISS))
+                    .otherwise(0)
+                    .sum()
+                    .cast(pl.Int64)
+                    .alias(t.key + MISS)
+                )
         agg = rows.with_columns(_mask_columns(masks)).group_by("school", "year").agg(exprs)
         frame = frame.join(agg, on=["school", "year"], how="left")
     if school_terms:
         masks = {}
         exprs = []
+        derived = _derived(facts, keys, grades, [t.column for t in school_terms]).join(
+            attrs, on="school", how="left"
+        )
         for t in school_terms:
             mask, value = _mask(t, masks), pl.col(t.column)
-            miss = pl.col(t.column + MISS) if t.column in HEALTH_COLUMNS else value.is_null().cast(pl.Int64)
+            health = t.column in HEALTH_COLUMNS
+            miss = pl.col(t.column + MISS) if health else value.is_null().cast(pl.Int64)
             exprs.append(pl.when(mask).then(value).otherwise(0).fill_null(0).cast(pl.Float64).alias(t.key))
-            exprs.append(pl.when(mask).then(miss).otherwise(0).cast(pl.Int64).alias(t.key + MISS))
-        derived = (
-            _derived(facts, keys, grades)
-            .join(attrs, on="school", how="left")
-            .with_columns(_mask_columns(masks))
-        )
+            if (derived[t.column + MISS].sum() if health else derived[t.column].null_count()) > 0:
+                exprs.append(pl.when(mask).then(miss).otherwise(0).cast(pl.Int64).alias(t.key + MISS))
+        derived = derived.with_columns(_mask_columns(masks))
         frame = frame.join(derived.select("school", "year", *exprs), on=["school", "year"], how="left")
-    term_cols = [c for t in terms for c in (t.key, t.key + MISS)]
+    term_cols = [c for t in terms for c in (t.key, t.key + MISS) if c in frame.columns]
     return frame.with_columns(pl.col(term_cols).fill_null(0))
 
 
@@ -233,8 +258,16 @@ def _population(facts: Facts, terms: Sequence[Term]) -> pl.DataFrame:
     return facts.population.group_by("township", "year").agg(exprs)
 
 
-def level_frames(facts: Facts, terms: Sequence[Term]) -> dict[str, pl.DataFrame]:
-    """One wide frame per level with columns unit, year, the school attributes (school level) and every term."""
+def level_frames(
+    facts: Facts,
+    terms: Sequence[Term],
+    tree: pl.DataFrame | None = None,
+    lag_levels: Iterable[str] = LEVEL_ORDER,
+) -> dict[str, pl.DataFrame]:
+    """One wide frame per level with columns unit, year, the school attributes (school level) and every term.
+
+    Lagged terms are added only at `lag_levels` (shifting the wide school frame is costly and rarely needed).
+    """
     lagged = [t for t in terms if t.lag]
     # A lagged term is its unlagged column shifted, added per level once the unlagged one is summed.
     terms = list(
@@ -242,10 +275,10 @@ def level_frames(facts: Facts, terms: Sequence[Term]) -> dict[str, pl.DataFrame]
     )
     school_terms = [t for t in terms if t.base != "township"]
     pop_terms = [t for t in terms if t.base == "township"]
-    cols = [c for t in school_terms for c in (t.key, t.key + MISS)]
     schools = school_frame(facts, school_terms)
+    cols = [c for t in school_terms for c in (t.key, t.key + MISS) if c in schools.columns]
     frames = {"school": schools.rename({"school": "unit"})}
-    tree = hierarchy(facts)
+    tree = hierarchy(facts) if tree is None else tree
     years = pl.DataFrame({"year": years_of(facts)}, schema={"year": pl.Int64})
     town = tree.select("township").join(years, how="cross")
     sums = schools.group_by("township", "year").agg(pl.col(cols).sum())
@@ -261,18 +294,20 @@ def level_frames(facts: Facts, terms: Sequence[Term]) -> dict[str, pl.DataFrame]
     frames["township"] = town.rename({"township": "unit"}).drop("county", "city", "province")
     for level in ("county", "city", "province"):
         frames[level] = town.group_by(level, "year").agg(pl.col(all_cols).sum()).rename({level: "unit"})
-    return {lv: _add_lags(frame, lagged) for lv, frame in frames.items()}
+    shift = set(lag_levels)
+    return {lv: _add_lags(frame, lagged) if lv in shift else frame for lv, frame in frames.items()}
 
 
 def _add_lags(frame: pl.DataFrame, terms: Sequence[Term]) -> pl.DataFrame:
     """A lagged term at year Y is its unlagged column at year Y − lag; an absent earlier year is one miss."""
     for t in terms:
         base = t.unlagged.key
+        base_miss = pl.col(base + MISS) if base + MISS in frame.columns else pl.lit(0, dtype=pl.Int64)
         earlier = frame.select(
             "unit",
             (pl.col("year") + t.lag).alias("year"),
             pl.col(base).alias(t.key),
-            pl.col(base + MISS).alias(t.key + MISS),
+            base_miss.alias(t.key + MISS),
         )
         frame = frame.join(earlier, on=["unit", "year"], how="left").with_columns(
             pl.col(t.key + MISS).fill_null(1)
@@ -283,9 +318,11 @@ def _add_lags(frame: pl.DataFrame, terms: Sequence[Term]) -> pl.DataFrame:
 # ─── indicator values ───────────────────────────────────────────────────────────────────────────────────────
 
 
-def _side(terms: Sequence[Term]) -> tuple[pl.Expr, pl.Expr]:
+def _side(terms: Sequence[Term], columns: set[str]) -> tuple[pl.Expr, pl.Expr]:
+    """The side's sum and its count of missing inputs (0 for terms whose inputs had no null at all)."""
     value = pl.sum_horizontal([pl.col(t.key) for t in terms])
-    miss = pl.sum_horizontal([pl.col(t.key + MISS) for t in terms])
+    misses = [pl.col(t.key + MISS) for t in terms if t.key + MISS in columns]
+    miss = pl.sum_horizontal(misses) if misses else pl.lit(0, dtype=pl.Int64)
     return value, miss
 
 
@@ -304,14 +341,18 @@ def _applies(ind: Indicator, num: Sequence[Term]) -> pl.Expr:
 
 def _values(ind: Indicator, frame: pl.DataFrame, level: str) -> pl.LazyFrame:
     num_terms, den_terms = sides(ind)
-    num, num_miss = _side(num_terms)
-    lazy = frame.lazy()
+    columns = set(frame.columns)
+    num, num_miss = _side(num_terms, columns)
+    # Narrow the wide frame first (zero-copy): planning a query over 160 columns costs more than running it.
+    needed = [c for t in (*num_terms, *den_terms) for c in (t.key, t.key + MISS) if c in columns]
+    attrs = ["school_type", "ownership", "locale"] if level == "school" else []
+    lazy = frame.select("unit", "year", *attrs, *dict.fromkeys(needed)).lazy()
     if level == "school":
         lazy = lazy.filter(_applies(ind, num_terms))
     num_reason = pl.format(f"分子“{ind.numerator_label}”缺少 {{}} 项数据", num_miss)
     reason: pl.Expr
     if den_terms:
-        den, den_miss = _side(den_terms)
+        den, den_miss = _side(den_terms, columns)
         den_reason = pl.format(f"分母“{ind.denominator_label}”缺少 {{}} 项数据", den_miss)
         reason = (
             pl.when(num_miss > 0)
@@ -340,14 +381,15 @@ def _values(ind: Indicator, frame: pl.DataFrame, level: str) -> pl.LazyFrame:
     )
 
 
-def _computed(facts: Facts, inds: Sequence[Indicator]) -> list[pl.LazyFrame]:
+def _computed(facts: Facts, inds: Sequence[Indicator], tree: pl.DataFrame) -> list[pl.LazyFrame]:
     if not inds:
         return []
     terms: dict[str, Term] = {}
     for ind in inds:
         for t in (t for side in sides(ind) for t in side):
             terms[t.key] = t
-    frames = level_frames(facts, list(terms.values()))
+    lag_levels = {lv for ind in inds if any(t.lag for side in sides(ind) for t in side) for lv in ind.levels}
+    frames = level_frames(facts, list(terms.values()), tree, lag_levels)
     return [_values(ind, frames[level], level) for ind in inds for level in ind.levels]
 
 
@@ -361,10 +403,11 @@ def compute(facts: Facts, codes: Iterable[str] | None = None) -> pl.DataFrame:
 
     catalogue = load_catalogue()
     inds = [catalogue.get(c) for c in codes] if codes is not None else list(catalogue)
-    parts = _computed(facts, [i for i in inds if not i.reported])
+    tree = hierarchy(facts)
+    parts = _computed(facts, [i for i in inds if not i.reported], tree)
     reported = [i for i in inds if i.reported]
     if reported:
-        parts.append(reported_values(facts, reported).lazy())
+        parts.append(reported_values(facts, reported, tree).lazy())
     if not parts:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
     out = pl.concat(parts, how="vertical").collect()

@@ -184,7 +184,8 @@ def explain(facts: Facts, code: str, unit: str, year: int) -> Explanation:
         for side, group in (("numerator", num), ("denominator", den)):
             for t in group:
                 value = frame[t.key][0] if frame.height else None
-                missing = int(frame[t.key + MISS][0]) if frame.height else 1
+                has_miss = t.key + MISS in frame.columns
+                missing = (int(frame[t.key + MISS][0]) if has_miss else 0) if frame.height else 1
                 rows = source_rows(facts, t, unit, level, year)
                 inputs.append(Input(side, t.text(), value, missing, rows, t))
     else:

@@ -138,7 +138,7 @@ def _where(frame: pl.DataFrame) -> pl.Expr:
         parts.append(pl.lit("学段 ") + pl.col("stage").replace(STAGE_NAMES))
     if "grade" in frame.columns:
         parts.append(pl.lit(" 年级 ") + pl.col("grade").cast(pl.String))
-    return pl.concat_str(parts) if parts else pl.lit("")
+    return pl.concat_str([*parts, pl.lit("：")]) if parts else pl.lit("")
 
 
 def rule_findings(facts: Facts, rules: tuple[Rule, ...] | None = None) -> pl.DataFrame:
@@ -159,7 +159,7 @@ def rule_findings(facts: Facts, rules: tuple[Rule, ...] | None = None) -> pl.Dat
                 pl.lit(rule.left).alias("field"),
                 left.cast(pl.Float64).alias("value"),
                 pl.format(
-                    "{}：{} = {}，应 {} {} = {}",
+                    "{}{} = {}，应 {} {} = {}",
                     _where(frame),
                     pl.lit(labelled(rule.left)),
                     left,
@@ -187,22 +187,36 @@ def outlier_findings(facts: Facts) -> pl.DataFrame:
         frame = frames[view]
         keys = ["unit", "stage"] if "stage" in frame.columns else ["unit"]
         for field in fields:
+            # The change on the year before, judged against this school's own changes: a steady trend is not an
+            # outlier, a jump is (and so, usually, is the way back the year after).
             long = frame.select(*keys, "year", pl.col(field).cast(pl.Float64).alias("value")).drop_nulls(
                 "value"
             )
-            long = long.filter(pl.len().over(keys) >= cfg["min_years"])
-            long = long.with_columns(robust_z(pl.col("value"), keys).alias("z"))
-            bad = long.filter(pl.col("z").abs() > cfg["threshold"])
+            long = long.sort(*keys, "year").with_columns(
+                (pl.col("value") - pl.col("value").shift(1).over(keys)).alias("change")
+            )
+            long = long.drop_nulls("change").filter(pl.len().over(keys) >= cfg["min_years"] - 1)
+            long = long.with_columns(robust_z(pl.col("change"), keys).alias("z"))
+            material = pl.col("change").abs() >= cfg["min_relative_change"] * pl.col("value").median().over(
+                keys
+            )
+            bad = long.filter((pl.col("z").abs() > cfg["threshold"]) & material)
             out.append(
                 bad.select(
                     pl.lit("warning").alias("severity"),
                     pl.lit("outlier").alias("kind"),
-                    pl.lit(f"逐年异常值（稳健 z 分数绝对值 > {cfg['threshold']}）").alias("rule"),
+                    pl.lit(f"逐年异常变化（稳健 z 分数绝对值 > {cfg['threshold']}）").alias("rule"),
                     "unit",
                     pl.col("year").cast(pl.Int64),
                     pl.lit(field).alias("field"),
                     "value",
-                    pl.format("稳健 z = {}", pl.col("z").round(2)).alias("message"),
+                    pl.format(
+                        "{}{}较上年变化 {}，稳健 z = {}",
+                        _where(bad),
+                        pl.lit(label(field)),
+                        pl.col("change"),
+                        pl.col("z").round(2),
+                    ).alias("message"),
                 )
             )
     return _concat(out)

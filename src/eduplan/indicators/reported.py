@@ -16,11 +16,8 @@ from eduplan.indicators.catalogue import LEVEL_ORDER, Indicator
 NOT_REPORTED = "未填报（直报指标：学校统计表无法计算，需在直报指标值表中填报）"
 
 
-def ancestry(facts: Facts) -> pl.DataFrame:
+def ancestry(facts: Facts, tree: pl.DataFrame) -> pl.DataFrame:
     """(unit, level, ancestor, ancestor_level): every school and area with each of its coarser ancestors."""
-    from eduplan.indicators.engine import hierarchy
-
-    tree = hierarchy(facts)
     chain = ("township", "county", "city", "province")
     parts = []
     for i, lv in enumerate(chain):
@@ -48,10 +45,7 @@ def ancestry(facts: Facts) -> pl.DataFrame:
     return pl.concat(parts).unique()
 
 
-def _unit_levels(facts: Facts) -> pl.DataFrame:
-    from eduplan.indicators.engine import hierarchy
-
-    tree = hierarchy(facts)
+def _unit_levels(facts: Facts, tree: pl.DataFrame) -> pl.DataFrame:
     areas = [tree.select(pl.col(lv).alias("unit"), pl.lit(lv).alias("level")) for lv in tree.columns]
     schools = facts.schools.select(pl.col("code").alias("unit"), pl.lit("school").alias("level"))
     return pl.concat([*areas, schools]).unique(subset="unit", keep="first")
@@ -77,7 +71,7 @@ def _ratio() -> pl.Expr:
     )
 
 
-def _rolled(direct: pl.DataFrame, facts: Facts) -> pl.DataFrame:
+def _rolled(direct: pl.DataFrame, facts: Facts, tree: pl.DataFrame) -> pl.DataFrame:
     # An additive indicator (a count such as 培训人次) reported as a bare value rolls up by its value.
     direct = direct.with_columns(
         pl.when(pl.col("additive"))
@@ -92,22 +86,25 @@ def _rolled(direct: pl.DataFrame, facts: Facts) -> pl.DataFrame:
     finest = usable.with_columns(rank.alias("rank")).filter(
         pl.col("rank") == pl.col("rank").min().over("code")
     )
-    up = finest.join(ancestry(facts), on=["unit", "level"], how="inner")
+    up = finest.join(ancestry(facts, tree), on=["unit", "level"], how="inner")
     return up.group_by(
         "code", pl.col("ancestor").alias("unit"), pl.col("ancestor_level").alias("level"), "year"
     ).agg(pl.col("numerator").sum(), pl.col("denominator").sum(), pl.first("scale"), pl.first("additive"))
 
 
-def reported_values(facts: Facts, inds: Sequence[Indicator]) -> pl.DataFrame:
+def reported_values(
+    facts: Facts, inds: Sequence[Indicator], tree: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Rows in engine.OUTPUT_SCHEMA for the reported indicators `inds`, over every area unit and year."""
-    from eduplan.indicators.engine import OUTPUT_SCHEMA, years_of
+    from eduplan.indicators.engine import OUTPUT_SCHEMA, hierarchy, years_of
 
+    tree = hierarchy(facts) if tree is None else tree
     scales = _scales(inds)
     rows = facts.reported.rename({"indicator": "code"}).join(scales, on="code", how="inner")
-    levels = _unit_levels(facts)
+    levels = _unit_levels(facts, tree)
     direct = rows.join(levels, on="unit", how="left").with_columns(pl.col("level").fill_null("school"))
     direct = direct.with_columns(pl.coalesce(pl.col("value"), _ratio()).alias("value"))
-    rolled = _rolled(direct, facts).with_columns(_ratio().alias("value"))
+    rolled = _rolled(direct, facts, tree).with_columns(_ratio().alias("value"))
     rolled = rolled.join(direct.select("code", "unit", "year"), on=["code", "unit", "year"], how="anti")
     cols = ["code", "unit", "level", "year", "value", "numerator", "denominator"]
     known = pl.concat([direct.select(cols), rolled.select(cols)], how="vertical_relaxed")

@@ -42,16 +42,25 @@ def stage_shares(facts: Facts, pupils: pl.DataFrame | None = None) -> pl.DataFra
     `pupils` (school, year, stage, pupils) may be passed when the caller has already summed the grades.
     """
     weights, default = stage_weights()
+    weight = pl.col("stage").replace_strict(weights, default=default, return_dtype=pl.Float64)
     pupils = (stage_pupils(facts) if pupils is None else pupils).with_columns(
-        (
-            pl.col("pupils")
-            * pl.col("stage").replace_strict(weights, default=default, return_dtype=pl.Float64)
-        ).alias("_weighted")
+        (pl.col("pupils") * weight).alias("_weighted"), weight.alias("_weight")
     )
-    total = pl.col("_weighted").sum().over("school", "year")
-    n_stages = pl.len().over("school", "year")
-    share = pl.when(n_stages == 1).then(pl.lit(1.0)).otherwise(pl.col("_weighted") / total)
-    return pupils.with_columns(share.alias("share")).drop("_weighted")
+    school = ("school", "year")
+    total = pl.col("_weighted").sum().over(school)
+    # A stage whose pupils are unknown makes every share of that school unknown (not the rest 100%);
+    # a school with no pupils at all splits by the weights alone (a choice: the source assumes pupils).
+    unknown = pl.col("pupils").is_null().any().over(school)
+    share = (
+        pl.when(pl.len().over(school) == 1)
+        .then(pl.lit(1.0))
+        .when(unknown)
+        .then(pl.lit(None, dtype=pl.Float64))
+        .when(total == 0)
+        .then(pl.col("_weight") / pl.col("_weight").sum().over(school))
+        .otherwise(pl.col("_weighted") / total)
+    )
+    return pupils.with_columns(share.alias("share")).drop("_weighted", "_weight")
 
 
 def split_resources(

@@ -312,7 +312,9 @@ def _check_totals(run: _Run) -> None:
 
 
 def _frame(table: Table, rows: list[_Row]) -> pl.DataFrame:
-    columns = [c.name for c in table.columns if c.name in rows[0].letters]
+    # Sheets of one table may carry different columns: the frame has them all, null where a sheet had none.
+    present = {name for row in rows for name in row.letters}
+    columns = [c.name for c in table.columns if c.name in present]
     schema = {c: dtype for c, dtype in table.polars_schema().items() if c in columns}
     data = [tuple(r.values.get(c) for c in columns) for r in rows]
     return pl.DataFrame(data, schema=schema, orient="row", strict=False)

@@ -84,7 +84,8 @@ def _amount(ind: Indicator, delta_value: float, pupils: int) -> float:
     raw = max(0.0, delta_value) * pupils / ind.per
     if ind.resource is not None and ind.resource.integer:
         return float(math.ceil(raw - 1e-9))
-    return round(raw, 2)
+    # Up to the cent or the hundredth of a m²: rounding to nearest could leave a school just under its target.
+    return math.ceil(raw * 100 - 1e-6) / 100
 
 
 def _unit_cost(ind: Indicator, standard: Standard) -> float:

@@ -16,7 +16,7 @@ LEVEL_CHOICES = [("zone", "学区"), ("township", "乡镇"), ("county", "县")]
 class ScenarioForm(forms.Form):
     unit = forms.CharField(label="区划代码", max_length=12)
     level = forms.ChoiceField(label="层级", choices=LEVEL_CHOICES, initial="zone")
-    origin = forms.IntegerField(label="起点学年", min_value=1990, max_value=2100)
+    origin = forms.IntegerField(label="起点学年", min_value=1990, max_value=2100, required=False)
     horizon = forms.IntegerField(label="预测年数", min_value=1, max_value=10, initial=5)
     migration = forms.FloatField(
         label="净迁入率（%/年）", initial=0.0, min_value=-20, max_value=20, required=False

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 
 from eduplan.monitoring.progress import STATUS_LABELS, STATUSES
 from eduplan.web.plans import dashboard
@@ -36,19 +37,20 @@ def overview(request: HttpRequest) -> HttpResponse:
         return render(request, "plans/empty.html")
     plan = _plan(request)
     evaluation = cached_evaluation(plan)
-    if "overview" not in evaluation.memo:  # the same for every reader until the data change
+    if "overview" not in evaluation.memo:  # the same for every reader until the data change: render it once
         rows = evaluation.rows
         counts = Counter(r.judgement.status for r in rows)
-        evaluation.memo["overview"] = {
+        parts = {
             "counts": [(s, STATUS_LABELS[s], counts.get(s, 0)) for s in STATUSES],
             "warnings": plan_warnings(rows, dashboard.latest_year(rows), evaluation.findings)[:20],
             "deadlines": dashboard.next_deadlines(rows, plan)[:10],
             "total": len(rows),
         }
+        evaluation.memo["overview"] = render_to_string("plans/_overview_body.html", parts)
     context = {
         "plan": plan,
         "plans": Plan.objects.order_by("region_code", "name"),
-        **evaluation.memo["overview"],
+        "body": evaluation.memo["overview"],
     }
     return render(request, "plans/overview.html", context)
 

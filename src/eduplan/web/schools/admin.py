@@ -69,20 +69,27 @@ _register(HealthYear, "health_tested", "health_passed", "health_good", "vision_s
 _register(Membership, "kind", "name", filters=("kind",))
 
 
-@admin.register(Population)
-class PopulationAdmin(admin.ModelAdmin):
-    list_display = ("township", "year", "age", "population")
-    list_filter = ("year", "age")
+class TownshipFactAdmin(admin.ModelAdmin):
+    """Yearly facts of one township: find them by township code or name."""
+
     search_fields = ("township__code", "township__name")
     raw_id_fields = ("township",)
+    list_select_related = ("township",)
 
 
-@admin.register(Birth)
-class BirthAdmin(admin.ModelAdmin):
-    list_display = ("township", "year", "births")
-    list_filter = ("year",)
-    search_fields = ("township__code", "township__name")
-    raw_id_fields = ("township",)
+admin.site.register(
+    Population,
+    type("PopulationAdmin", (TownshipFactAdmin,), {"list_display": ("township", "year", "age", "population"),
+                                                  "list_filter": ("year", "age")}),
+)  # fmt: skip
+admin.site.register(
+    Birth,
+    type(
+        "BirthAdmin",
+        (TownshipFactAdmin,),
+        {"list_display": ("township", "year", "births"), "list_filter": ("year",)},
+    ),
+)
 
 
 @admin.register(ReportedValue)

@@ -13,16 +13,8 @@ from django.db import models
 
 from eduplan import facts
 from eduplan.facts import Column, Table
+from eduplan.io.cells import LABELS  # Chinese labels of coded values, shared with the templates
 
-# Chinese labels of the coded choices, by column name, for the admin and forms.
-CHOICE_LABELS: dict[str, dict[str, str]] = {
-    "level": facts.LEVELS,
-    "school_type": {code: label for code, (label, _) in facts.SCHOOL_TYPES.items()},
-    "ownership": facts.OWNERSHIPS,
-    "locale": facts.LOCALES,
-    "stage": facts.STAGE_NAMES,
-    "kind": facts.MEMBERSHIP_KINDS,
-}
 NAME_LENGTH = 200
 
 
@@ -41,7 +33,7 @@ def model_field(column: Column) -> models.Field:  # type: ignore[type-arg]
     if column.max is not None:
         validators.append(MaxValueValidator(column.max))
     if column.kind == "str":
-        labels = CHOICE_LABELS.get(column.name, {})
+        labels = LABELS.get(column.name, {})
         choices = [(c, labels.get(c, c)) for c in column.choices] or None
         return models.CharField(max_length=NAME_LENGTH, choices=choices, **common)  # type: ignore[arg-type]
     if column.kind == "int":

@@ -93,3 +93,23 @@ def _by_township(facts: Facts, schools: pl.DataFrame) -> pl.DataFrame:
         .with_columns(pl.col("school_count").fill_null(0), _ratio("enrollment", "classes", "class_size"))
         .sort("township")
     )
+
+
+def school_history(facts: Facts) -> pl.DataFrame:
+    """One school's figures by school year (the facts of a single school, as `load_facts(code)` gives them)."""
+    grades = facts.grade_year.group_by("year").agg(
+        _total("enrollment"), _total("classes"), _total("classes_56_65"), _total("classes_66_plus")
+    )
+    entrants = facts.stage_year.group_by("year").agg(_total("entrants"), _total("graduates"))
+    staff = facts.school_year.select("year", "teachers", "staff")
+    years = pl.concat([f.select("year") for f in (grades, entrants, staff)]).unique()
+    return (
+        years.join(grades, on="year", how="left")
+        .join(entrants, on="year", how="left")
+        .join(staff, on="year", how="left")
+        .with_columns(
+            _ratio("enrollment", "classes", "class_size"),
+            _ratio("enrollment", "teachers", "pupils_per_teacher"),
+        )
+        .sort("year")
+    )

@@ -309,8 +309,11 @@ def _existing(
     wanted = set(keys)
     found: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
     width = len(db_key)
+    base = model._default_manager.order_by()
+    if "year" in db_key:  # a file of one year should not fetch every other year of its schools
+        base = base.filter(year__in=sorted({k[db_key.index("year")] for k in keys}))
     for chunk in _chunks(sorted({k[0] for k in keys}, key=str)):
-        queryset = model._default_manager.filter(**{f"{db_key[0]}__in": chunk}).order_by()
+        queryset = base.filter(**{f"{db_key[0]}__in": chunk})
         for row in queryset.values_list("pk", *db_key, *db_values):
             k = tuple(row[1 : 1 + width])
             if k in wanted:

@@ -5,4 +5,7 @@ from django.urls import path
 from eduplan.web.schools import views
 
 app_name = "schools"
-urlpatterns = [path("", views.county, name="county")]
+urlpatterns = [
+    path("", views.county, name="county"),
+    path("school/<str:code>/", views.school, name="school"),
+]

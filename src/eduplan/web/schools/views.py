@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
-from eduplan.web.schools.models import OrgUnit
-from eduplan.web.schools.overview import county_overview
+from eduplan.facts import LOCALES, OWNERSHIPS, SCHOOL_TYPES
+from eduplan.web.charts import Series, line_chart
+from eduplan.web.schools.models import OrgUnit, School
+from eduplan.web.schools.overview import county_overview, school_history
 from eduplan.web.schools.store import load_facts
 
 
@@ -37,3 +40,26 @@ def county(request: HttpRequest) -> HttpResponseBase:
 
 def _year(raw: str | None) -> int | None:
     return int(raw) if raw is not None and raw.isdigit() else None
+
+
+@login_required
+def school(request: HttpRequest, code: str) -> HttpResponse:
+    """One school: what it is, and its pupils, classes and teachers year by year."""
+    get_object_or_404(School, code=code)
+    facts = load_facts(code)
+    info = facts.schools.row(0, named=True)
+    names = dict(zip(facts.org_units["code"], facts.org_units["name"], strict=True))
+    history = school_history(facts)
+    points = list(zip(history["year"], history["enrollment"], strict=True))
+    chart = line_chart([Series("在校生", points)], title="在校生数", y_label="人") if history.height else ""
+    context = {
+        "school": info,
+        "township": names.get(info["township"], info["township"]),
+        "county": next((n for c, n in names.items() if len(c) == 6), ""),
+        "type_name": SCHOOL_TYPES[info["school_type"]][0],
+        "ownership_name": OWNERSHIPS.get(info["ownership"], ""),
+        "locale_name": LOCALES.get(info["locale"], ""),
+        "years": history.to_dicts(),
+        "chart": chart,
+    }
+    return render(request, "schools/school.html", context)

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "行政区划",
                 "verbose_name_plural": "行政区划",
-                "ordering": ["code"],
+                "ordering": ("code",),
             },
         ),
         migrations.CreateModel(
@@ -237,7 +237,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "学校",
                 "verbose_name_plural": "学校",
-                "ordering": ["code"],
+                "ordering": ("code",),
             },
         ),
         migrations.CreateModel(
