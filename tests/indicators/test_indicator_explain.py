@@ -19,6 +19,7 @@ def test_explain_split_teachers(county: Facts) -> None:
     assert sorted(teachers.rows["school"].to_list()) == ["N1", "P1"]
     n1 = teachers.rows.filter(teachers.rows["school"] == "N1")
     assert n1["share"][0] == pytest.approx(2 / 3) and n1["teachers"][0] == pytest.approx(40.0)
+    assert n1["teachers_whole_school"][0] == 60
     text = exp.text()
     assert "小学专科及以上学历专任教师占比" in text and "公式：" in text and "学段=小学" in text
     assert "小学专科及以上学历专任教师数 ÷ 小学专任教师数 × 100" in text

@@ -150,6 +150,12 @@ def source_rows(facts: Facts, term: Term, unit: str, level: str, year: int) -> p
     rows = table.filter(pl.col("school").is_in(schools) & (pl.col("year") == when)).join(attrs, on="school")
     rows = rows.filter(term.predicate())
     shown = [*keys, "name", *([term.column] if term.column in rows.columns else [])]
+    if "share" in keys:  # a split resource: show the whole school's amount beside the stage's share of it
+        whole = facts.school_year.select(
+            "school", "year", pl.col(term.column).alias(f"{term.column}_whole_school")
+        )
+        rows = rows.join(whole, on=["school", "year"], how="left")
+        shown.append(f"{term.column}_whole_school")
     return rows.select(shown).sort(keys)
 
 

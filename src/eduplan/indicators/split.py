@@ -46,21 +46,29 @@ def stage_shares(facts: Facts, pupils: pl.DataFrame | None = None) -> pl.DataFra
     pupils = (stage_pupils(facts) if pupils is None else pupils).with_columns(
         (pl.col("pupils") * weight).alias("_weighted"), weight.alias("_weight")
     )
-    school = ("school", "year")
-    total = pl.col("_weighted").sum().over(school)
+    school = ["school", "year"]
+    # One group-by for the school totals, joined back (cheaper than four window expressions).
+    totals = pupils.group_by(school).agg(
+        pl.col("_weighted").sum().alias("_total"),
+        pl.col("_weight").sum().alias("_weights"),
+        pl.len().alias("_stages"),
+        pl.col("pupils").is_null().any().alias("_unknown"),
+    )
     # A stage whose pupils are unknown makes every share of that school unknown (not the rest 100%);
     # a school with no pupils at all splits by the weights alone (a choice: the source assumes pupils).
-    unknown = pl.col("pupils").is_null().any().over(school)
     share = (
-        pl.when(pl.len().over(school) == 1)
+        pl.when(pl.col("_stages") == 1)
         .then(pl.lit(1.0))
-        .when(unknown)
+        .when(pl.col("_unknown"))
         .then(pl.lit(None, dtype=pl.Float64))
-        .when(total == 0)
-        .then(pl.col("_weight") / pl.col("_weight").sum().over(school))
-        .otherwise(pl.col("_weighted") / total)
+        .when(pl.col("_total") == 0)
+        .then(pl.col("_weight") / pl.col("_weights"))
+        .otherwise(pl.col("_weighted") / pl.col("_total"))
     )
-    return pupils.with_columns(share.alias("share")).drop("_weighted", "_weight")
+    joined = pupils.join(totals, on=school, how="left")
+    return joined.with_columns(share.alias("share")).drop(
+        "_weighted", "_weight", "_total", "_weights", "_stages", "_unknown"
+    )
 
 
 def split_resources(
