@@ -28,14 +28,14 @@ postgres: system-deps
 	bash scripts/postgres.sh start $(PG_PORT)
 
 test: install postgres
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2 --dist loadgroup -m db
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -n 2 --dist loadgroup -m db
 
 test-postgres: install postgres
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n 2 --dist loadgroup -m db
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -n 2 --dist loadgroup -m db
 
 test-sqlite: install
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not browser"
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -m "not browser"
 
 check: install
 	$(BIN)/ruff check src tests
