@@ -51,7 +51,7 @@ def test_downloads(alice_client: Client) -> None:
     assert csv["Content-Type"].startswith("text/csv")
     text = csv.content.decode("utf-8-sig")
     assert text.splitlines()[0] == "单位代码,单位名称,学年,数值,分子,分母,缺失原因"
-    assert len(text.splitlines()) == 11  # 2016–2025
+    assert len(text.splitlines()) == 15  # header + 2012–2025 (demo enrollment and population start 2012)
     xlsx = alice_client.get("/indicators/preschool_ger/?unit=990101&format=xlsx")
     from openpyxl import load_workbook
 

@@ -16,7 +16,7 @@ Params = dict[str, Any]
 _REQUIRED = (
     "seed", "national_births", "county", "participation", "to_town", "weights", "class_size",
     "teacher_ratio", "qualification", "teachers", "health", "memberships", "reported", "province",
-    "noise", "layout",
+    "noise", "layout", "history_from",
 )  # fmt: skip
 
 

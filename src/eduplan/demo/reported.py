@@ -41,6 +41,7 @@ def _frame_sums(
 ) -> np.ndarray:
     """Sum of a column of a school-keyed frame per group (county or township index) and output year."""
     rows = frame if "stage" not in frame.columns else frame.filter(pl.col("stage").is_in(stage))
+    rows = rows.filter(pl.col("year") >= int(world.years[1]))  # the history years report nothing
     sums = rows.join(_school_groups(world), on="school").group_by(by, "year").agg(pl.col(column).sum())
     out = np.zeros((n, len(world.years) - 1))
     g, y, v = (sums[c].to_numpy() for c in (by, "year", column))

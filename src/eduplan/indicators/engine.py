@@ -10,6 +10,7 @@ of the null inputs it met, so a missing input yields a null value with a reason 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -22,7 +23,7 @@ from eduplan.indicators.formula import (
     Term,
     parse_side,
 )
-from eduplan.indicators.split import NOT_SPLIT, stage_shares
+from eduplan.indicators.split import NOT_SPLIT, shares
 
 OUTPUT_SCHEMA = {
     "code": pl.String,
@@ -69,62 +70,137 @@ def _mask_columns(masks: dict[tuple[tuple[str, tuple[str, ...]], ...], str]) -> 
     return [Term("", filters).predicate().fill_null(False).alias(name) for filters, name in masks.items()]
 
 
+# ─── integer keys ───────────────────────────────────────────────────────────────────────────────────────────
+
+SCHOOL_TABLES = ("school_year", "stage_year", "grade_year", "health_year", "memberships")
+
+
+@dataclass(frozen=True)
+class Coded:
+    """The school tables keyed by one Int64 `k` = school id × span + (year − first) instead of (code, year).
+
+    Joins and group-bys on one integer run several times faster than on a 10-character code plus a year, and
+    every table is encoded once here rather than hashed again at each of the dozen joins below.
+    """
+
+    codes: pl.DataFrame  # (sid, school): the code of each school id
+    first: int
+    span: int
+    tables: dict[str, pl.DataFrame]
+
+    def sid(self) -> pl.Expr:
+        return (pl.col("k") // self.span).alias("sid")
+
+    def decode(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """(school, year, …) back from (k, sid, …)."""
+        year = (pl.col("k") % self.span + self.first).cast(pl.Int64).alias("year")
+        out = frame.join(self.codes, on="sid", how="left").with_columns(year)
+        return out.select("school", "year", pl.exclude("school", "year", "k", "sid"))
+
+
+def _years(facts: Facts) -> tuple[int, int]:
+    lows, highs = [], []
+    for name in SCHOOL_TABLES:
+        year = getattr(facts, name)["year"]
+        if year.len() > year.null_count():
+            lows.append(int(year.min()))  # type: ignore[arg-type]
+            highs.append(int(year.max()))  # type: ignore[arg-type]
+    return (min(lows), max(highs) - min(lows) + 1) if lows else (0, 1)
+
+
+def _encode(facts: Facts, codes: pl.Series, first: int, span: int) -> dict[str, pl.DataFrame] | None:
+    """Each school table with `k` in place of (school, year); None when a table names a school not in `codes`."""
+    dtype = pl.Enum(codes)
+    out = {}
+    for name in SCHOOL_TABLES:
+        table = getattr(facts, name)
+        sid = pl.col("school").cast(dtype, strict=False).to_physical().cast(pl.Int64)
+        coded = table.with_columns((sid * span + (pl.col("year") - first)).alias("k"))
+        if coded["k"].null_count() > table["school"].null_count():
+            return None
+        out[name] = coded.drop("school", "year")
+    return out
+
+
+def encode(facts: Facts) -> Coded:
+    first, span = _years(facts)
+    codes = facts.schools["code"].drop_nulls().unique(maintain_order=True)
+    tables = _encode(facts, codes, first, span)
+    if tables is None:  # a fact row of a school missing from the schools table: still counted, as before
+        every = [codes, *(getattr(facts, n)["school"] for n in SCHOOL_TABLES)]
+        codes = pl.concat(every).drop_nulls().unique(maintain_order=True)
+        tables = _encode(facts, codes, first, span)
+        assert tables is not None
+    frame = pl.DataFrame({"school": codes}).with_row_index("sid").with_columns(pl.col("sid").cast(pl.Int64))
+    return Coded(frame, first, span, tables)
+
+
 # ─── the school frame ───────────────────────────────────────────────────────────────────────────────────────
 
 
-def _attrs(facts: Facts) -> pl.DataFrame:
-    return facts.schools.select(
+def _attrs(facts: Facts, coded: Coded) -> pl.DataFrame:
+    """(sid, township, school_type, ownership, locale, boarding) of every coded school."""
+    attrs = facts.schools.select(
         pl.col("code").alias("school"), "township", "school_type", "ownership", "locale", "boarding"
-    )
+    ).unique("school", keep="first", maintain_order=True)
+    return coded.codes.join(attrs, on="school", how="left").drop("school")
 
 
-def _grade_sums(facts: Facts, terms: Sequence[Term]) -> pl.DataFrame:
-    """Per (school, year, stage): pupils, and each grade_year term column summed over grades with its miss count.
+def _grade_sums(coded: Coded, terms: Sequence[Term]) -> pl.DataFrame:
+    """Per (k, stage): pupils, and each grade_year term column summed over grades with its miss count.
 
     grade_year is the largest table: it is grouped once, and everything else works on this smaller frame.
+    Each filtered column is made whole-column first so that the group-by only sums plain columns (its fast
+    path) instead of evaluating a filter expression per group.
     """
-    aggs: dict[str, pl.Expr] = {
-        "pupils": pl.when(pl.col("enrollment").is_not_null().any()).then(pl.col("enrollment").sum()),
+    columns: dict[str, pl.Expr] = {
+        "pupils": pl.col("enrollment"),
+        "_known": pl.col("enrollment").is_not_null().cast(pl.Int64),
     }
     for t in (t for t in terms if t.column in GRADE_COLUMNS):
         grades = t.filter("grade")
-        col = (
-            pl.col(t.column).filter(pl.col("grade").is_in([int(g) for g in grades]))
-            if grades
-            else pl.col(t.column)
-        )
+        keep = pl.col("grade").is_in([int(g) for g in grades]) if grades else pl.lit(True)
         name = _grade_column(t)
-        aggs[name] = col.sum().cast(pl.Float64)
-        aggs[name + MISS] = col.null_count().cast(pl.Int64)
-    return facts.grade_year.group_by("school", "year", "stage").agg(e.alias(k) for k, e in aggs.items())
+        columns[name] = pl.when(keep).then(pl.col(t.column)).otherwise(0)
+        columns[name + MISS] = (keep & pl.col(t.column).is_null()).cast(pl.Int64)
+    grade_year = coded.tables["grade_year"].lazy()
+    summed = grade_year.select("k", "stage", **columns).group_by("k", "stage").agg(pl.all().sum())
+    floats = [c for c in columns if c not in ("pupils", "_known") and not c.endswith(MISS)]
+    return (
+        summed.with_columns(
+            pl.when(pl.col("_known") > 0).then(pl.col("pupils")).alias("pupils"),
+            pl.col(floats).cast(pl.Float64),
+        )
+        .drop("_known")
+        .collect()
+    )
 
 
-def _school_keys(facts: Facts, grades: pl.DataFrame) -> pl.DataFrame:
-    frames = [facts.school_year, facts.stage_year, grades, facts.health_year]
-    return pl.concat([f.select("school", "year") for f in frames]).unique()
+def _school_keys(coded: Coded, grades: pl.DataFrame) -> pl.DataFrame:
+    frames = [coded.tables[n] for n in ("school_year", "stage_year", "health_year")]
+    return pl.concat([f.select("k") for f in (*frames, grades)]).unique().sort("k").with_columns(coded.sid())
 
 
-def _derived(facts: Facts, keys: pl.DataFrame, grades: pl.DataFrame, columns: Iterable[str]) -> pl.DataFrame:
-    """Per (school, year): school_year columns, health columns (with their own miss counts), derived columns."""
-    pupils = grades.group_by("school", "year").agg(
+def _derived(coded: Coded, keys: pl.DataFrame, grades: pl.DataFrame, columns: Iterable[str]) -> pl.DataFrame:
+    """Per k: school_year columns, health columns (with their own miss counts), derived columns."""
+    pupils = grades.group_by("k").agg(
         pl.when(pl.col("pupils").is_not_null().any()).then(pl.col("pupils").sum()).alias("pupils")
     )
-    groups = facts.memberships.select("school", "year").unique().with_columns(pl.lit(1).alias("in_group"))
+    groups = coded.tables["memberships"].select("k").unique().with_columns(pl.lit(1).alias("in_group"))
     # A school without a health row was not tested: it adds nothing and lacks nothing.
-    health = facts.health_year.with_columns(
+    health = coded.tables["health_year"].with_columns(
         pl.col(c).is_null().cast(pl.Int64).alias(c + MISS) for c in HEALTH_COLUMNS
     )
+    school_year = coded.tables["school_year"]
     # Only the school_year columns the terms read, plus those the derived columns are made from.
     wanted = {*columns, "principal_age", "principal_rotated", "public_funds_per_pupil"} & set(
-        facts.school_year.columns
+        school_year.columns
     )
     frame = (
-        keys.join(
-            facts.school_year.select("school", "year", *sorted(wanted)), on=["school", "year"], how="left"
-        )
-        .join(pupils, on=["school", "year"], how="left")
-        .join(groups, on=["school", "year"], how="left")
-        .join(health, on=["school", "year"], how="left")
+        keys.join(school_year.select("k", *sorted(wanted)), on="k", how="left")
+        .join(pupils, on="k", how="left")
+        .join(groups, on="k", how="left")
+        .join(health, on="k", how="left")
     )
     return frame.with_columns(
         pl.lit(1).alias("schools"),
@@ -137,9 +213,8 @@ def _derived(facts: Facts, keys: pl.DataFrame, grades: pl.DataFrame, columns: It
     )
 
 
-def _stage_rows(facts: Facts, terms: Sequence[Term], grades: pl.DataFrame) -> pl.DataFrame:
-    """Per (school, year, stage): grade sums, stage_year, and the split school resources, each with a miss column."""
-    keys = ["school", "year", "stage"]
+def _stage_rows(coded: Coded, terms: Sequence[Term], grades: pl.DataFrame) -> pl.DataFrame:
+    """Per (k, stage): grade sums, stage_year, and the split school resources, each with a miss column."""
     stage_cols = sorted({t.column for t in terms if t.column in STAGE_COLUMNS})
     split_cols = sorted(
         {t.column for t in terms if t.column not in GRADE_COLUMNS and t.column not in STAGE_COLUMNS}
@@ -147,64 +222,85 @@ def _stage_rows(facts: Facts, terms: Sequence[Term], grades: pl.DataFrame) -> pl
     frame = grades
     if split_cols:
         # The stage's weighted share (split.py), then the school's resources times that share.
-        shared = stage_shares(facts, grades)
-        resources = facts.school_year.select("school", "year", *split_cols)
-        frame = shared.join(resources, on=["school", "year"], how="left").with_columns(
+        shared = shares(grades.lazy(), ["k"]).collect()
+        resources = coded.tables["school_year"].select("k", *split_cols)
+        frame = shared.join(resources, on="k", how="left").with_columns(
             *((pl.col(c) * pl.col("share")).alias(c) for c in split_cols if c not in NOT_SPLIT),
             *(pl.col(c).is_null().cast(pl.Int64).alias(c + MISS) for c in split_cols),
         )
     if stage_cols:
         miss = (pl.col(c).is_null().cast(pl.Int64).alias(c + MISS) for c in stage_cols)
-        stage = facts.stage_year.select(*keys, *stage_cols).with_columns(miss)
-        frame = frame.join(stage, on=keys, how="full", coalesce=True)
+        stage = coded.tables["stage_year"].select("k", "stage", *stage_cols).with_columns(miss)
+        frame = frame.join(stage, on=["k", "stage"], how="full", coalesce=True)
     return frame.with_columns(pl.col(f"^.*{MISS}$").fill_null(0))
+
+
+def _dirty(frame: pl.DataFrame, columns: Iterable[str]) -> set[str]:
+    """The miss columns with at least one miss: a source without a single null needs no miss column downstream."""
+    cols = [c for c in dict.fromkeys(columns) if c in frame.columns]
+    if not cols:
+        return set()
+    sums = frame.select(pl.col(cols).sum()).row(0, named=True)
+    return {c for c, v in sums.items() if v}
+
+
+def _stage_agg(
+    coded: Coded, terms: Sequence[Term], grades: pl.DataFrame, attrs: pl.DataFrame
+) -> pl.DataFrame:
+    masks: dict[tuple[tuple[str, tuple[str, ...]], ...], str] = {}
+    columns: dict[str, pl.Expr] = {}
+    rows = _stage_rows(coded, terms, grades).with_columns(coded.sid()).join(attrs, on="sid", how="left")
+    dirty = _dirty(rows, (c for c in rows.columns if c.endswith(MISS)))
+    for t in terms:
+        col, mask = (_grade_column(t) if t.column in GRADE_COLUMNS else t.column), _mask(t, masks)
+        columns[t.key] = pl.when(mask).then(pl.col(col)).otherwise(0)
+        if col + MISS in dirty:
+            columns[t.key + MISS] = pl.when(mask).then(pl.col(col + MISS)).otherwise(0)
+    # Masked whole columns first, then a group-by over plain columns (see _grade_sums).
+    masked = rows.lazy().with_columns(_mask_columns(masks)).select("k", **columns)
+    # Most schools teach one stage: their single row is already the sum (a null sums to 0), so only the
+    # few multi-stage schools go through the group-by.
+    several = pl.col("k").is_duplicated()
+    one = masked.filter(~several).with_columns(pl.exclude("k").fill_null(0))
+    summed = pl.concat([one, masked.filter(several).group_by("k").agg(pl.all().sum())])
+    return summed.with_columns(
+        pl.col(c).cast(pl.Int64 if c.endswith(MISS) else pl.Float64) for c in columns
+    ).collect()
+
+
+def _school_agg(
+    coded: Coded, terms: Sequence[Term], keys: pl.DataFrame, grades: pl.DataFrame, attrs: pl.DataFrame
+) -> pl.DataFrame:
+    masks: dict[tuple[tuple[str, tuple[str, ...]], ...], str] = {}
+    exprs = []
+    derived = _derived(coded, keys, grades, [t.column for t in terms]).join(attrs, on="sid", how="left")
+    health_dirty = _dirty(derived, (t.column + MISS for t in terms if t.column in HEALTH_COLUMNS))
+    nulls = {t.column for t in terms if t.column not in HEALTH_COLUMNS and derived[t.column].null_count()}
+    for t in terms:
+        mask, value = _mask(t, masks), pl.col(t.column)
+        health = t.column in HEALTH_COLUMNS
+        miss = pl.col(t.column + MISS) if health else value.is_null().cast(pl.Int64)
+        exprs.append(pl.when(mask).then(value).otherwise(0).fill_null(0).cast(pl.Float64).alias(t.key))
+        if t.column + MISS in health_dirty or t.column in nulls:
+            exprs.append(pl.when(mask).then(miss).otherwise(0).cast(pl.Int64).alias(t.key + MISS))
+    return derived.with_columns(_mask_columns(masks)).select("k", *exprs)
 
 
 def school_frame(facts: Facts, terms: Sequence[Term]) -> pl.DataFrame:
     """(school, year, township, school_type, <term>, <term>__miss …): every term summed per school and year."""
-    attrs = _attrs(facts)
-    grades = _grade_sums(facts, terms)
-    keys = _school_keys(facts, grades)
-    frame = keys.join(attrs, on="school", how="left")
+    coded = encode(facts)
+    attrs = _attrs(facts, coded)
+    grades = _grade_sums(coded, terms)
+    keys = _school_keys(coded, grades)
+    frame = keys.join(attrs, on="sid", how="left")
     stage_terms = [t for t in terms if t.base == "stage"]
     school_terms = [t for t in terms if t.base == "school"]
     if stage_terms:
-        masks: dict[tuple[tuple[str, tuple[str, ...]], ...], str] = {}
-        exprs = []
-        rows = _stage_rows(facts, stage_terms, grades).join(attrs, on="school", how="left")
-        # A source column without a single null needs no miss column downstream: less to sum at every level.
-        dirty = {c for c in rows.columns if c.endswith(MISS) and rows[c].sum() > 0}
-        for t in stage_terms:
-            col, mask = (_grade_column(t) if t.column in GRADE_COLUMNS else t.column), _mask(t, masks)
-            exprs.append(pl.when(mask).then(pl.col(col)).otherwise(0).sum().cast(pl.Float64).alias(t.key))
-            if col + MISS in dirty:
-                exprs.append(
-                    pl.when(mask)
-                    .then(pl.col(col + MISS))
-                    .otherwise(0)
-                    .sum()
-                    .cast(pl.Int64)
-                    .alias(t.key + MISS)
-                )
-        agg = rows.with_columns(_mask_columns(masks)).group_by("school", "year").agg(exprs)
-        frame = frame.join(agg, on=["school", "year"], how="left")
+        frame = frame.join(_stage_agg(coded, stage_terms, grades, attrs), on="k", how="left")
     if school_terms:
-        masks = {}
-        exprs = []
-        derived = _derived(facts, keys, grades, [t.column for t in school_terms]).join(
-            attrs, on="school", how="left"
-        )
-        for t in school_terms:
-            mask, value = _mask(t, masks), pl.col(t.column)
-            health = t.column in HEALTH_COLUMNS
-            miss = pl.col(t.column + MISS) if health else value.is_null().cast(pl.Int64)
-            exprs.append(pl.when(mask).then(value).otherwise(0).fill_null(0).cast(pl.Float64).alias(t.key))
-            if (derived[t.column + MISS].sum() if health else derived[t.column].null_count()) > 0:
-                exprs.append(pl.when(mask).then(miss).otherwise(0).cast(pl.Int64).alias(t.key + MISS))
-        derived = derived.with_columns(_mask_columns(masks))
-        frame = frame.join(derived.select("school", "year", *exprs), on=["school", "year"], how="left")
+        frame = frame.join(_school_agg(coded, school_terms, keys, grades, attrs), on="k", how="left")
     term_cols = [c for t in terms for c in (t.key, t.key + MISS) if c in frame.columns]
-    return frame.with_columns(pl.col(term_cols).fill_null(0))
+    return coded.decode(frame.with_columns(pl.col(term_cols).fill_null(0)))
 
 
 # ─── the hierarchy ──────────────────────────────────────────────────────────────────────────────────────────
@@ -339,16 +435,19 @@ def _applies(ind: Indicator, num: Sequence[Term]) -> pl.Expr:
     return pred
 
 
-def _values(ind: Indicator, frame: pl.DataFrame, level: str) -> pl.LazyFrame:
+@dataclass(frozen=True)
+class _Formula:
+    """An indicator's output columns as expressions, built once and reused at every level it is computed at."""
+
+    needed: tuple[str, ...]  # the wide-frame columns it reads
+    applies: pl.Expr  # the school-level row filter
+    outputs: tuple[pl.Expr, ...]  # value, numerator, denominator, reason
+
+
+def _formula(ind: Indicator, columns: set[str]) -> _Formula:
     num_terms, den_terms = sides(ind)
-    columns = set(frame.columns)
     num, num_miss = _side(num_terms, columns)
-    # Narrow the wide frame first (zero-copy): planning a query over 160 columns costs more than running it.
     needed = [c for t in (*num_terms, *den_terms) for c in (t.key, t.key + MISS) if c in columns]
-    attrs = ["school_type", "ownership", "locale"] if level == "school" else []
-    lazy = frame.select("unit", "year", *attrs, *dict.fromkeys(needed)).lazy()
-    if level == "school":
-        lazy = lazy.filter(_applies(ind, num_terms))
     num_reason = pl.format(f"分子“{ind.numerator_label}”缺少 {{}} 项数据", num_miss)
     reason: pl.Expr
     if den_terms:
@@ -369,15 +468,27 @@ def _values(ind: Indicator, frame: pl.DataFrame, level: str) -> pl.LazyFrame:
         den_miss = pl.lit(0)
         reason = pl.when(num_miss > 0).then(num_reason).otherwise(None)
         value = pl.when(num_miss == 0).then(num)
-    return lazy.select(
-        pl.lit(ind.code).alias("code"),
-        pl.col("unit"),
-        pl.lit(level).alias("level"),
-        pl.col("year").cast(pl.Int64),
+    outputs = (
         value.cast(pl.Float64).alias("value"),
         pl.when(num_miss == 0).then(num).cast(pl.Float64).alias("numerator"),
         pl.when(den_miss == 0).then(den).cast(pl.Float64).alias("denominator"),
         reason.cast(pl.String).alias("reason"),
+    )
+    return _Formula(tuple(dict.fromkeys(needed)), _applies(ind, num_terms), outputs)
+
+
+def _values(ind: Indicator, formula: _Formula, frame: pl.DataFrame, levels: Sequence[str]) -> pl.LazyFrame:
+    """The indicator's rows on `frame`: the school frame, or the area frames stacked with a `level` column."""
+    # Narrow the wide frame first (zero-copy): planning a query over 160 columns costs more than running it.
+    if levels == ["school"]:
+        lazy = frame[["unit", "year", "school_type", "ownership", "locale", *formula.needed]].lazy()
+        lazy = lazy.filter(formula.applies).with_columns(pl.lit("school").alias("level"))
+    else:
+        lazy = frame[["unit", "year", "level", *formula.needed]].lazy()
+        if len(levels) < len(AREA_LEVELS):
+            lazy = lazy.filter(pl.col("level").is_in(levels))
+    return lazy.select(
+        pl.lit(ind.code).alias("code"), "unit", "level", pl.col("year").cast(pl.Int64), *formula.outputs
     )
 
 
@@ -390,7 +501,22 @@ def _computed(facts: Facts, inds: Sequence[Indicator], tree: pl.DataFrame) -> li
             terms[t.key] = t
     lag_levels = {lv for ind in inds if any(t.lag for side in sides(ind) for t in side) for lv in ind.levels}
     frames = level_frames(facts, list(terms.values()), tree, lag_levels)
-    return [_values(ind, frames[level], level) for ind in inds for level in ind.levels]
+    # The four area levels stacked into one frame: one query per indicator over all its area levels instead of
+    # one per level (for these small frames, planning a query costs more than running it).
+    present = [lv for lv in AREA_LEVELS if lv in frames]
+    areas = pl.concat(
+        [frames[lv].with_columns(pl.lit(lv).alias("level")) for lv in present], how="diagonal_relaxed"
+    )
+    parts = []
+    for ind in inds:
+        # A term's miss column is present at every level or at none, so one formula serves all its levels.
+        formula = _formula(ind, set().union(*(frames[level].columns for level in ind.levels)))
+        if "school" in ind.levels:
+            parts.append(_values(ind, formula, frames["school"], ["school"]))
+        on_areas = [lv for lv in ind.levels if lv != "school"]
+        if on_areas:
+            parts.append(_values(ind, formula, areas, on_areas))
+    return parts
 
 
 def compute(facts: Facts, codes: Iterable[str] | None = None) -> pl.DataFrame:
@@ -406,12 +532,15 @@ def compute(facts: Facts, codes: Iterable[str] | None = None) -> pl.DataFrame:
     tree = hierarchy(facts)
     parts = _computed(facts, [i for i in inds if not i.reported], tree)
     reported = [i for i in inds if i.reported]
+    # collect_all runs the independent queries side by side, each planned on its own (cheaper than one concat).
+    # In memory: Polars 2.1's streaming engine panics on pl.format over a filtered frame.
+    frames = pl.collect_all(parts, engine="in-memory") if parts else []
     if reported:
-        parts.append(reported_values(facts, reported, tree).lazy())
-    if not parts:
+        frames.append(reported_values(facts, reported, tree))
+    if not frames:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
-    out = pl.concat(parts, how="vertical").collect()
-    return out.select(pl.col(k).cast(v) for k, v in OUTPUT_SCHEMA.items())
+    out = pl.concat([f.select(pl.col(k).cast(v) for k, v in OUTPUT_SCHEMA.items()) for f in frames])
+    return out
 
 
 def level_rank(level: str) -> int:

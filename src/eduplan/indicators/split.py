@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
@@ -36,19 +37,16 @@ def stage_pupils(facts: Facts) -> pl.DataFrame:
     )
 
 
-def stage_shares(facts: Facts, pupils: pl.DataFrame | None = None) -> pl.DataFrame:
-    """(school, year, stage, pupils, share): the stage's weighted share of the school's resources.
+def shares(pupils: pl.LazyFrame, school: Sequence[str] = ("school", "year")) -> pl.LazyFrame:
+    """`pupils` (school…, stage, pupils, …) with `share`: the stage's weighted share of the school's resources.
 
-    `pupils` (school, year, stage, pupils) may be passed when the caller has already summed the grades.
+    `school` names the columns that identify one school in one year (the engine packs them into one integer).
     """
     weights, default = stage_weights()
     weight = pl.col("stage").replace_strict(weights, default=default, return_dtype=pl.Float64)
-    pupils = (stage_pupils(facts) if pupils is None else pupils).with_columns(
-        (pl.col("pupils") * weight).alias("_weighted"), weight.alias("_weight")
-    )
-    school = ["school", "year"]
+    pupils = pupils.with_columns((pl.col("pupils") * weight).alias("_weighted"), weight.alias("_weight"))
     # One group-by for the school totals, joined back (cheaper than four window expressions).
-    totals = pupils.group_by(school).agg(
+    totals = pupils.group_by(*school).agg(
         pl.col("_weighted").sum().alias("_total"),
         pl.col("_weight").sum().alias("_weights"),
         pl.len().alias("_stages"),
@@ -65,10 +63,18 @@ def stage_shares(facts: Facts, pupils: pl.DataFrame | None = None) -> pl.DataFra
         .then(pl.col("_weight") / pl.col("_weights"))
         .otherwise(pl.col("_weighted") / pl.col("_total"))
     )
-    joined = pupils.join(totals, on=school, how="left")
+    joined = pupils.join(totals, on=list(school), how="left")
     return joined.with_columns(share.alias("share")).drop(
         "_weighted", "_weight", "_total", "_weights", "_stages", "_unknown"
     )
+
+
+def stage_shares(facts: Facts, pupils: pl.DataFrame | None = None) -> pl.DataFrame:
+    """(school, year, stage, pupils, share): the stage's weighted share of the school's resources.
+
+    `pupils` (school, year, stage, pupils) may be passed when the caller has already summed the grades.
+    """
+    return shares((stage_pupils(facts) if pupils is None else pupils).lazy()).collect()
 
 
 def split_resources(
