@@ -196,3 +196,14 @@ def test_applying_the_plan_makes_resources_pass(seed: int) -> None:
         rows[a.school][column] = (rows[a.school][column] or 0) + a.amount
     after = again(b.build(), COUNTY, YEAR).stages["primary"]
     assert after.passed, (after.cv, [s.note for s in after.failing_schools])
+
+
+def test_plan_leaves_a_school_with_missing_data_on_the_failing_list_without_costing_it() -> None:
+    # School 2 reports no sports area: the plan cannot know what it lacks, so it proposes nothing for it
+    # (costing a missing value as zero would ask for 7.5 m² × 500 = 3750 m² of building) and keeps it failing.
+    b = CountyBuilder().school(school_code(1), "primary", 500, PRIMARY_OK)
+    b.school(school_code(2), "primary", 500, {**PRIMARY_OK, "area_sports": None})
+    todo = plan(evaluate_balanced(b.build(), COUNTY, YEAR), load("balanced", COUNTY))
+    assert [a for a in todo.actions if a.school == school_code(2)] == []
+    assert f"primary:{school_code(2)}" in todo.failing_after
+    assert todo.passes_after is False

@@ -184,12 +184,16 @@ def plan(evaluation: Evaluation, standard: Standard, mode: str = "cost") -> Plan
     cv_after: dict[str, dict[str, float | None]] = {}
     failing_after: list[str] = []
     for stage, result in evaluation.stages.items():
-        if not result.schools:
+        # A school with a missing value needs its data reported first: costing it as if it had nothing would
+        # turn a gap in the statistics into a building programme. It stays on the failing list, with no action.
+        known = [s for s in result.schools if all(m.value is not None for m in s.indicators.values())]
+        failing_after += [f"{stage}:{s.code}" for s in result.schools if s not in known]
+        if not known:
             continue
-        values, pupils = _stage_values(result.schools)
-        targets: Values = {s.code: dict(values[s.code]) for s in result.schools}
+        values, pupils = _stage_values(known)
+        targets: Values = {s.code: dict(values[s.code]) for s in known}
         reasons: dict[tuple[str, str], str] = {}
-        for school in result.failing_schools:
+        for school in (s for s in known if not s.passed):
             for code, t in _school_targets(school, standard, mode).items():
                 if t > targets[school.code][code] + EPSILON:
                     targets[school.code][code] = t
@@ -202,7 +206,7 @@ def plan(evaluation: Evaluation, standard: Standard, mode: str = "cost") -> Plan
                 if targets[code][ind.code] < level - EPSILON:
                     targets[code][ind.code] = level
                     reasons.setdefault((code, ind.code), "降低差异系数")
-        names = {s.code: s.name for s in result.schools}
+        names = {s.code: s.name for s in known}
         new_values: Values = {s: dict(v) for s, v in values.items()}
         for (code, ind_code), reason in sorted(reasons.items()):
             ind = standard.indicator(ind_code)
