@@ -207,3 +207,14 @@ def test_plan_leaves_a_school_with_missing_data_on_the_failing_list_without_cost
     assert [a for a in todo.actions if a.school == school_code(2)] == []
     assert f"primary:{school_code(2)}" in todo.failing_after
     assert todo.passes_after is False
+
+
+def test_unreported_rooms_leave_the_room_item_undecided_not_failed() -> None:
+    # School 2 reports no music or art rooms: the item cannot be decided from the data (pending), and no room
+    # is put on the to-do list for it; school 1 has 2 music and 2 art rooms for its classes, so nothing lacks.
+    b = CountyBuilder().school(school_code(1), "primary", 500, PRIMARY_OK)
+    b.school(school_code(2), "primary", 500, PRIMARY_OK | {"music_rooms": None, "art_rooms": None})
+    evaluation = evaluate_balanced(b.build(), COUNTY, YEAR)
+    rooms = next(i for i in evaluation.items if i.code == "music_art_rooms")
+    assert (rooms.status, rooms.shortfall) == ("pending", {})
+    assert "1 所学校未报专用教室数" in rooms.detail

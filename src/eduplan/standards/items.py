@@ -58,13 +58,20 @@ def music_art_rooms(c: County, item: Item, frame: pl.DataFrame) -> ItemResult:
         )
     )
     lacking: dict[str, float] = {}
+    unknown: list[str] = []
     for r in schools.sort("school").iter_rows(named=True):
+        if r["music_rooms"] is None or r["art_rooms"] is None:
+            unknown.append(r["school"])  # not reported: undecided, never counted as zero rooms
+            continue
         need = math.ceil((r["classes"] or 0) / per)
-        rooms = max(0, need - (r["music_rooms"] or 0)) + max(0, need - (r["art_rooms"] or 0))
+        rooms = max(0, need - r["music_rooms"]) + max(0, need - r["art_rooms"])
         if rooms:
             lacking[r["school"]] = float(rooms)
     detail = f"{len(lacking)} 所学校音乐或美术专用教室不足" if lacking else "各校均按每12个班配备"
-    result = _result(item, not lacking, float(len(lacking)), 0.0, detail, list(lacking))
+    if unknown:
+        detail += f"；{len(unknown)} 所学校未报专用教室数"
+    ok = False if lacking else (None if unknown else True)
+    result = _result(item, ok, float(len(lacking)), 0.0, detail, list(lacking))
     result.shortfall = lacking
     return result
 
