@@ -227,3 +227,29 @@ def test_rollup_puts_counties_side_by_side(plan: Any, alice: Any, client: Any) -
     assert page.index("示例县") < page.index("邻县")  # columns in code order
     # Same indicator row: ≥ 20% achieved at 33.33% in 示例县; ≥ 40% without data in 邻县.
     assert "≥ 20% / 33.33%（2024） / " in page and "≥ 40% / — / " in page
+
+
+def test_plan_text_import_keeps_what_it_can_and_lists_the_rest(
+    tiny_db: Facts, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Three commitments: a level (≥ 96%), a yearly change with no level (needs a baseline, so it cannot be
+    # stored yet and is listed for review), and an allocation rule on the same code as a % change (a
+    # different unit, so a target of its own rather than merged into one 500% target).
+    text = (
+        "示例县教育事业发展规划（2023-2025年）\n"
+        "到2025年，九年义务教育巩固率达到96%以上。\n"
+        "全县儿童青少年总体近视率每年降低0.5个百分点。\n"
+        "每两年按10%的增幅提高义务教育生均公用经费标准，对不足100人的农村小学按100人拨付公用经费。\n"
+    )
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    assert main(["plan", "import", str(path), "--unit", "990101"]) == 0
+    out = capsys.readouterr().out
+    assert "未导入" in out and "近视率" in out and "每年变化类目标需要基期值和基期年" in out
+    from eduplan.web.plans.models import Plan
+
+    plan = Plan.objects.get(region_code="990101", source_document="plan.txt")
+    assert plan.status == "draft"
+    texts = {t.indicator_code: (t.comparator, t.value) for t in plan.targets.all()}
+    assert texts["compulsory_retention_rate"] == ("ge", 96.0)
+    assert "myopia_rate" not in texts

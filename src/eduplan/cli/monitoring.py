@@ -68,8 +68,12 @@ def run_import(args: argparse.Namespace) -> int:
     unit = args.unit or str(data["plan"].get("region") or "")
     if not unit:
         raise DataError("请用 --unit 指定规划所属区划代码", english="plan import needs --unit")
-    plan = save_plan(data, unit)
+    # Plan text gives a draft for review: what cannot become a valid target is listed, not fatal.
+    skipped: list[str] | None = None if args.file.suffix.lower() in (".yaml", ".yml") else []
+    plan = save_plan(data, unit, skipped=skipped)
     print(f"已导入规划“{plan.name}”：{plan.targets.count()} 个目标，{plan.projects.count()} 个项目")
+    for reason in skipped or []:
+        print(f"  未导入（请在网页上补录）：{reason}")
     return 0
 
 

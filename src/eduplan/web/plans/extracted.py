@@ -38,22 +38,26 @@ def _period(rows: Iterable[Any]) -> tuple[int, int]:
 def targets_from(rows: Iterable[Any], baseline_year: int) -> list[dict[str, Any]]:
     """One target per (indicator, scope) of the commitments, in order of first mention."""
     rows = list(rows)
-    groups: dict[tuple[str, str], list[Any]] = {}
+    groups: dict[tuple[str, str, str], list[Any]] = {}
     for r in rows:
         if r.kind == "commitment" and not r.placeholder and r.value is not None and (r.code or r.unit == "%"):
-            groups.setdefault((r.code or r.indicator, r.scope or ""), []).append(r)
+            # The unit is part of the key: 每两年增长10% and 按100人拨付 on one code are different commitments.
+            # 45% in 2021 then 每年提升2个百分点 (pp) is one target; its levels and changes share the key "%".
+            unit = "%" if r.unit in ("%", "pp") else r.unit or ""
+            groups.setdefault((r.code or r.indicator, r.scope or "", unit), []).append(r)
     baselines = {r.code: r for r in rows if r.kind == "baseline" and r.code and r.value is not None}
     return [_target(key, items, baselines.get(key[0]), baseline_year) for key, items in groups.items()]
 
 
 def _target(
-    key: tuple[str, str], items: list[Any], baseline: Any | None, baseline_year: int
+    key: tuple[str, str, str], items: list[Any], baseline: Any | None, baseline_year: int
 ) -> dict[str, Any]:
     first = items[0]
     milestones = _milestones(items)
     last_year = max(milestones) if milestones else int(first.year or baseline_year + 5)
     final = milestones.pop(last_year, first.value)
-    cmp = next((CMP.get(i.cmp, "ge") for i in items if i.cmp != "change"), "ge")
+    # Only "每年降低0.5个百分点" and no level: a change target (its baseline comes from the data or by hand).
+    cmp = next((CMP.get(i.cmp, "ge") for i in items if i.cmp != "change"), "change")
     target: dict[str, Any] = {
         "indicator": first.indicator, "code": first.code or "", "comparator": cmp, "value": final,
         "unit": "%" if first.unit in ("%", "pp") else first.unit, "target_year": last_year,

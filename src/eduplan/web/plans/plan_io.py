@@ -57,8 +57,18 @@ def extract_plan(path: Path) -> dict[str, Any]:
     return plan_from_statements(statements, path)
 
 
-def save_plan(data: dict[str, Any], region_code: str, region_name: str = "", replace: bool = True) -> Plan:
-    """Store a plan dict for a region (replacing a plan of the same name there); validated like the forms."""
+def save_plan(
+    data: dict[str, Any],
+    region_code: str,
+    region_name: str = "",
+    replace: bool = True,
+    skipped: list[str] | None = None,
+) -> Plan:
+    """Store a plan dict for a region (replacing a plan of the same name there); validated like the forms.
+
+    With `skipped` given (a draft read from plan text, for review), a target that fails validation is left out
+    and its reason appended there; without it, any invalid target stops the whole import.
+    """
     head = data["plan"]
     with transaction.atomic():
         if replace:
@@ -71,7 +81,13 @@ def save_plan(data: dict[str, Any], region_code: str, region_name: str = "", rep
         plan.save()
         known = indicator_source.catalogue()
         for number, item in enumerate(data.get("targets", []), start=1):
-            _save_target(plan, number, item, known)
+            try:
+                with transaction.atomic():  # a savepoint: a skipped target leaves no milestone behind
+                    _save_target(plan, number, item, known)
+            except DataError as exc:
+                if skipped is None:
+                    raise
+                skipped.append(exc.message)
         for item in data.get("projects", []):
             _save_project(plan, item)
     return plan
