@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 import polars as pl
 
@@ -36,6 +37,9 @@ OUTPUT_SCHEMA = {
     "reason": pl.String,
 }
 AREA_LEVELS = ("township", "county", "city", "province")
+# Polars' in-memory engine: on these frames its group-bys cost less CPU than the streaming engine "auto" picks
+# (measured), and the streaming engine of Polars 2.1 panics on pl.format over a filtered frame.
+ENGINE: Final = "in-memory"
 MISS = "__miss"
 # Below this, a school counts as a 乡村小规模学校 (国办发〔2018〕27号: 不足100人).
 SMALL_SCHOOL_PUPILS = 100
@@ -83,7 +87,7 @@ class Coded:
     every table is encoded once here rather than hashed again at each of the dozen joins below.
     """
 
-    codes: pl.DataFrame  # (sid, school): the code of each school id
+    schools: pl.DataFrame  # (sid, school, township, school_type, ownership, locale, boarding)
     first: int
     span: int
     tables: dict[str, pl.DataFrame]
@@ -94,7 +98,8 @@ class Coded:
     def decode(self, frame: pl.DataFrame) -> pl.DataFrame:
         """(school, year, …) back from (k, sid, …)."""
         year = (pl.col("k") % self.span + self.first).cast(pl.Int64).alias("year")
-        out = frame.join(self.codes, on="sid", how="left").with_columns(year)
+        codes = self.schools.select("sid", "school")
+        out = frame.join(codes, on="sid", how="left", maintain_order="left").with_columns(year)
         return out.select("school", "year", pl.exclude("school", "year", "k", "sid"))
 
 
@@ -108,31 +113,35 @@ def _years(facts: Facts) -> tuple[int, int]:
     return (min(lows), max(highs) - min(lows) + 1) if lows else (0, 1)
 
 
-def _encode(facts: Facts, codes: pl.Series, first: int, span: int) -> dict[str, pl.DataFrame] | None:
-    """Each school table with `k` in place of (school, year); None when a table names a school not in `codes`."""
-    dtype = pl.Enum(codes)
+def _encode(facts: Facts, ids: pl.DataFrame, first: int, span: int) -> dict[str, pl.DataFrame] | None:
+    """Each school table with `k` in place of (school, year); None when a table names a school not in `ids`."""
     out = {}
     for name in SCHOOL_TABLES:
         table = getattr(facts, name)
-        sid = pl.col("school").cast(dtype, strict=False).to_physical().cast(pl.Int64)
-        coded = table.with_columns((sid * span + (pl.col("year") - first)).alias("k"))
-        if coded["k"].null_count() > table["school"].null_count():
+        coded = table.join(ids, on="school", how="left", maintain_order="left")
+        if coded["sid"].null_count() > table["school"].null_count():
             return None
-        out[name] = coded.drop("school", "year")
+        key = pl.col("sid") * span + (pl.col("year") - first)
+        out[name] = coded.with_columns(key.alias("k")).drop("school", "year", "sid")
     return out
 
 
 def encode(facts: Facts) -> Coded:
     first, span = _years(facts)
-    codes = facts.schools["code"].drop_nulls().unique(maintain_order=True)
-    tables = _encode(facts, codes, first, span)
+    attrs = facts.schools.select(
+        pl.col("code").alias("school"), "township", "school_type", "ownership", "locale", "boarding"
+    )
+    schools = attrs.filter(pl.col("school").is_not_null()).unique("school", keep="first", maintain_order=True)
+    schools = schools.with_row_index("sid").with_columns(pl.col("sid").cast(pl.Int64))
+    tables = _encode(facts, schools.select("school", "sid"), first, span)
     if tables is None:  # a fact row of a school missing from the schools table: still counted, as before
-        every = [codes, *(getattr(facts, n)["school"] for n in SCHOOL_TABLES)]
-        codes = pl.concat(every).drop_nulls().unique(maintain_order=True)
-        tables = _encode(facts, codes, first, span)
+        every = pl.concat([getattr(facts, n)["school"] for n in SCHOOL_TABLES]).drop_nulls().unique()
+        extra = pl.DataFrame({"school": every}).join(schools, on="school", how="anti").sort("school")
+        extra = extra.with_columns((pl.int_range(pl.len()) + schools.height).cast(pl.Int64).alias("sid"))
+        schools = pl.concat([schools, extra], how="diagonal")
+        tables = _encode(facts, schools.select("school", "sid"), first, span)
         assert tables is not None
-    frame = pl.DataFrame({"school": codes}).with_row_index("sid").with_columns(pl.col("sid").cast(pl.Int64))
-    return Coded(frame, first, span, tables)
+    return Coded(schools, first, span, tables)
 
 
 # ─── the school frame ───────────────────────────────────────────────────────────────────────────────────────
@@ -140,10 +149,7 @@ def encode(facts: Facts) -> Coded:
 
 def _attrs(facts: Facts, coded: Coded) -> pl.DataFrame:
     """(sid, township, school_type, ownership, locale, boarding) of every coded school."""
-    attrs = facts.schools.select(
-        pl.col("code").alias("school"), "township", "school_type", "ownership", "locale", "boarding"
-    ).unique("school", keep="first", maintain_order=True)
-    return coded.codes.join(attrs, on="school", how="left").drop("school")
+    return coded.schools.drop("school")
 
 
 def _grade_sums(coded: Coded, terms: Sequence[Term]) -> pl.DataFrame:
@@ -172,7 +178,7 @@ def _grade_sums(coded: Coded, terms: Sequence[Term]) -> pl.DataFrame:
             pl.col(floats).cast(pl.Float64),
         )
         .drop("_known")
-        .collect()
+        .collect(engine=ENGINE)
     )
 
 
@@ -219,20 +225,23 @@ def _stage_rows(coded: Coded, terms: Sequence[Term], grades: pl.DataFrame) -> pl
     split_cols = sorted(
         {t.column for t in terms if t.column not in GRADE_COLUMNS and t.column not in STAGE_COLUMNS}
     )
-    frame = grades
+    frame = grades.lazy()
     if split_cols:
-        # The stage's weighted share (split.py), then the school's resources times that share.
-        shared = shares(grades.lazy(), ["k"]).collect()
-        resources = coded.tables["school_year"].select("k", *split_cols)
+        # The stage's weighted share (split.py), then the school's resources times that share. A school of one
+        # stage has share 1 (as split.py says): only the few multi-stage schools need the group-by and join.
+        several = pl.col("k").is_duplicated()
+        single = frame.filter(~several).with_columns(pl.lit(1.0).alias("share"))
+        shared = pl.concat([single, shares(frame.filter(several), ["k"])])
+        resources = coded.tables["school_year"].lazy().select("k", *split_cols)
         frame = shared.join(resources, on="k", how="left").with_columns(
             *((pl.col(c) * pl.col("share")).alias(c) for c in split_cols if c not in NOT_SPLIT),
             *(pl.col(c).is_null().cast(pl.Int64).alias(c + MISS) for c in split_cols),
         )
     if stage_cols:
         miss = (pl.col(c).is_null().cast(pl.Int64).alias(c + MISS) for c in stage_cols)
-        stage = coded.tables["stage_year"].select("k", "stage", *stage_cols).with_columns(miss)
+        stage = coded.tables["stage_year"].lazy().select("k", "stage", *stage_cols).with_columns(miss)
         frame = frame.join(stage, on=["k", "stage"], how="full", coalesce=True)
-    return frame.with_columns(pl.col(f"^.*{MISS}$").fill_null(0))
+    return frame.with_columns(pl.col(f"^.*{MISS}$").fill_null(0)).collect(engine=ENGINE)
 
 
 def _dirty(frame: pl.DataFrame, columns: Iterable[str]) -> set[str]:
@@ -249,7 +258,7 @@ def _stage_agg(
 ) -> pl.DataFrame:
     masks: dict[tuple[tuple[str, tuple[str, ...]], ...], str] = {}
     columns: dict[str, pl.Expr] = {}
-    rows = _stage_rows(coded, terms, grades).with_columns(coded.sid()).join(attrs, on="sid", how="left")
+    rows = _stage_rows(coded, terms, grades).with_columns(coded.sid())
     dirty = _dirty(rows, (c for c in rows.columns if c.endswith(MISS)))
     for t in terms:
         col, mask = (_grade_column(t) if t.column in GRADE_COLUMNS else t.column), _mask(t, masks)
@@ -257,7 +266,7 @@ def _stage_agg(
         if col + MISS in dirty:
             columns[t.key + MISS] = pl.when(mask).then(pl.col(col + MISS)).otherwise(0)
     # Masked whole columns first, then a group-by over plain columns (see _grade_sums).
-    masked = rows.lazy().with_columns(_mask_columns(masks)).select("k", **columns)
+    masked = _with_masks(rows.lazy(), masks, attrs).select("k", **columns)
     # Most schools teach one stage: their single row is already the sum (a null sums to 0), so only the
     # few multi-stage schools go through the group-by.
     several = pl.col("k").is_duplicated()
@@ -265,7 +274,26 @@ def _stage_agg(
     summed = pl.concat([one, masked.filter(several).group_by("k").agg(pl.all().sum())])
     return summed.with_columns(
         pl.col(c).cast(pl.Int64 if c.endswith(MISS) else pl.Float64) for c in columns
-    ).collect()
+    ).collect(engine=ENGINE)
+
+
+def _with_masks(
+    rows: pl.LazyFrame, masks: dict[tuple[tuple[str, tuple[str, ...]], ...], str], attrs: pl.DataFrame
+) -> pl.LazyFrame:
+    """Stage rows with each mask column: its school-attribute part is worked out once per school and joined
+    as a boolean (rather than joining the attribute strings onto every stage row), then and-ed with the stage."""
+    flags: dict[tuple[tuple[str, tuple[str, ...]], ...], str] = {}
+    exprs = []
+    for filters, name in masks.items():
+        own = tuple((k, v) for k, v in filters if k != "stage")
+        pred = pl.col(flags.setdefault(own, f"__school{len(flags)}"))
+        if stages := dict(filters).get("stage"):
+            pred = pred & pl.col("stage").is_in(list(stages))
+        exprs.append(pred.fill_null(False).alias(name))
+    per_school = attrs.select(
+        "sid", *(Term("", f).predicate().fill_null(False).alias(n) for f, n in flags.items())
+    )
+    return rows.join(per_school.lazy(), on="sid", how="left", maintain_order="left").with_columns(exprs)
 
 
 def _school_agg(
@@ -292,13 +320,16 @@ def school_frame(facts: Facts, terms: Sequence[Term]) -> pl.DataFrame:
     attrs = _attrs(facts, coded)
     grades = _grade_sums(coded, terms)
     keys = _school_keys(coded, grades)
-    frame = keys.join(attrs, on="sid", how="left")
+    # Keys stay in k order (school, then year) so that every later sum adds in the same order on every run.
+    frame = keys.join(attrs, on="sid", how="left", maintain_order="left")
     stage_terms = [t for t in terms if t.base == "stage"]
     school_terms = [t for t in terms if t.base == "school"]
     if stage_terms:
-        frame = frame.join(_stage_agg(coded, stage_terms, grades, attrs), on="k", how="left")
+        stage = _stage_agg(coded, stage_terms, grades, attrs)
+        frame = frame.join(stage, on="k", how="left", maintain_order="left")
     if school_terms:
-        frame = frame.join(_school_agg(coded, school_terms, keys, grades, attrs), on="k", how="left")
+        school = _school_agg(coded, school_terms, keys, grades, attrs)
+        frame = frame.join(school, on="k", how="left", maintain_order="left")
     term_cols = [c for t in terms for c in (t.key, t.key + MISS) if c in frame.columns]
     return coded.decode(frame.with_columns(pl.col(term_cols).fill_null(0)))
 
@@ -318,19 +349,19 @@ def hierarchy(facts: Facts) -> pl.DataFrame:
     parent = dict(zip(units["code"].to_list(), units["parent"].to_list(), strict=True))
     level = dict(zip(units["code"].to_list(), units["level"].to_list(), strict=True))
     towns = set(units.filter(pl.col("level") == "township")["code"].to_list())
-    towns |= set(facts.schools["township"].drop_nulls().to_list()) | set(
-        facts.population["township"].to_list()
-    )
-    rows = []
-    for town in sorted(towns):
+    # Distinct codes first: the population table has a row per township, year and age.
+    for frame in (facts.schools, facts.population):
+        towns |= set(frame["township"].drop_nulls().unique().to_list())
+    columns: dict[str, list[str]] = {"township": sorted(towns), **{lv: [] for lv in _PREFIX}}
+    for town in columns["township"]:
         found: dict[str, str] = {}
         code = parent.get(town)
         while code is not None and code not in found.values():
             found.setdefault(level.get(code, ""), code)
             code = parent.get(code)
-        rows.append({"township": town, **{lv: found.get(lv, town[:n]) for lv, n in _PREFIX.items()}})
-    schema = {"township": pl.String, "county": pl.String, "city": pl.String, "province": pl.String}
-    return pl.DataFrame(rows, schema=schema)
+        for lv, n in _PREFIX.items():
+            columns[lv].append(found.get(lv, town[:n]))
+    return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
 
 
 def years_of(facts: Facts) -> list[int]:
@@ -533,8 +564,7 @@ def compute(facts: Facts, codes: Iterable[str] | None = None) -> pl.DataFrame:
     parts = _computed(facts, [i for i in inds if not i.reported], tree)
     reported = [i for i in inds if i.reported]
     # collect_all runs the independent queries side by side, each planned on its own (cheaper than one concat).
-    # In memory: Polars 2.1's streaming engine panics on pl.format over a filtered frame.
-    frames = pl.collect_all(parts, engine="in-memory") if parts else []
+    frames = pl.collect_all(parts, engine=ENGINE) if parts else []
     if reported:
         frames.append(reported_values(facts, reported, tree))
     if not frames:

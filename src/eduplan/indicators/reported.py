@@ -16,8 +16,11 @@ from eduplan.indicators.catalogue import LEVEL_ORDER, Indicator
 NOT_REPORTED = "未填报（直报指标：学校统计表无法计算，需在直报指标值表中填报）"
 
 
-def ancestry(facts: Facts, tree: pl.DataFrame) -> pl.DataFrame:
-    """(unit, level, ancestor, ancestor_level): every school and area with each of its coarser ancestors."""
+def ancestry(facts: Facts, tree: pl.DataFrame, schools_of: pl.Series | None = None) -> pl.DataFrame:
+    """(unit, level, ancestor, ancestor_level): every school and area with each of its coarser ancestors.
+
+    `schools_of` limits the schools to those codes (the schools that reported something): far fewer rows.
+    """
     chain = ("township", "county", "city", "province")
     parts = []
     for i, lv in enumerate(chain):
@@ -30,9 +33,10 @@ def ancestry(facts: Facts, tree: pl.DataFrame) -> pl.DataFrame:
                     pl.lit(up).alias("ancestor_level"),
                 ).unique()
             )
-    schools = facts.schools.select(pl.col("code").alias("unit"), "township").join(
-        tree, on="township", how="inner"
-    )
+    schools = facts.schools.select(pl.col("code").alias("unit"), "township")
+    if schools_of is not None:
+        schools = schools.filter(pl.col("unit").is_in(schools_of.implode()))
+    schools = schools.join(tree, on="township", how="inner")
     for up in chain:
         parts.append(
             schools.select(
@@ -86,7 +90,8 @@ def _rolled(direct: pl.DataFrame, facts: Facts, tree: pl.DataFrame) -> pl.DataFr
     finest = usable.with_columns(rank.alias("rank")).filter(
         pl.col("rank") == pl.col("rank").min().over("code")
     )
-    up = finest.join(ancestry(facts, tree), on=["unit", "level"], how="inner")
+    reporting = finest.filter(pl.col("level") == "school")["unit"].unique()
+    up = finest.join(ancestry(facts, tree, reporting), on=["unit", "level"], how="inner")
     return up.group_by(
         "code", pl.col("ancestor").alias("unit"), pl.col("ancestor_level").alias("level"), "year"
     ).agg(pl.col("numerator").sum(), pl.col("denominator").sum(), pl.first("scale"), pl.first("additive"))
