@@ -84,6 +84,16 @@ def test_missing_input_gives_null_with_reason_not_zero(make_county: Make) -> Non
     assert _row(values, "teaching_area_per_pupil_primary", C)["value"] == pytest.approx(4.6)
 
 
+def test_absent_stage_row_is_missing_not_zero(make_county: Make) -> None:
+    # J1's junior stage has pupils (grade rows) but no stage_year row: its boarders are unknown, so the
+    # county's boarder share is missing (1 value lacking), not (44 + 40 + 0) / 800 computed as if J1 had none.
+    facts = make_county()
+    facts.stage_year = facts.stage_year.filter(pl.col("school") != "J1")
+    county = _row(compute(facts, ["boarder_share"]), "boarder_share", C)
+    assert county["value"] is None and county["numerator"] is None
+    assert "缺少 1 项" in county["reason"]
+
+
 def test_missing_population_gives_reason(make_county: Make) -> None:
     facts = make_county()
     facts.population = facts.population.filter(~((pl.col("township") == T2) & (pl.col("age") == 4)))

@@ -238,9 +238,12 @@ def _stage_rows(coded: Coded, terms: Sequence[Term], grades: pl.DataFrame) -> pl
             *(pl.col(c).is_null().cast(pl.Int64).alias(c + MISS) for c in split_cols),
         )
     if stage_cols:
-        miss = (pl.col(c).is_null().cast(pl.Int64).alias(c + MISS) for c in stage_cols)
-        stage = coded.tables["stage_year"].lazy().select("k", "stage", *stage_cols).with_columns(miss)
-        frame = frame.join(stage, on=["k", "stage"], how="full", coalesce=True)
+        # Misses are counted after the join: a stage with pupils but no stage_year row lacks these values
+        # (it is missing, never 0).
+        stage = coded.tables["stage_year"].lazy().select("k", "stage", *stage_cols)
+        frame = frame.join(stage, on=["k", "stage"], how="full", coalesce=True).with_columns(
+            pl.col(c).is_null().cast(pl.Int64).alias(c + MISS) for c in stage_cols
+        )
     return frame.with_columns(pl.col(f"^.*{MISS}$").fill_null(0)).collect(engine=ENGINE)
 
 
