@@ -214,3 +214,21 @@ def test_a_review_document_reports_baselines_of_its_last_year() -> None:
     text = "某县“十三五”教育事业发展总结\n一、主要成绩\n全县学前三年毛入园率达到92%，新建学校5所。"
     got = [(s.kind, s.cmp, s.value, s.unit, s.year) for s in extract(text).statements]
     assert got == [("baseline", "=", 92, "%", 2020), ("baseline", "=", 5, "所", 2020)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cmp"),
+    [
+        ("校长教师交流轮岗比例不低于应交流人数的10%。", ">="),
+        ("专任教师中研究生学历比例不少于教师总数的5%。", ">="),
+        ("临聘教师不超过在编教师总数的3%。", "<="),
+    ],
+)
+def test_comparator_before_the_base_of_a_share(sentence: str, cmp: str) -> None:
+    # 不低于 governs the share "of" a base named between it and the number (应交流人数的10%).
+    [statement] = extract(H + sentence, "t.txt").statements
+    assert (statement.cmp, statement.value, statement.unit) == (
+        cmp,
+        float(sentence.split("的")[-1].rstrip("%。")),
+        "%",
+    )

@@ -447,8 +447,13 @@ def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
         return "change"
     if _CHANGE.search(near) and (q.unit == "pp" or (q.unit == "%" and re.search(r"年均|每年|逐年", near))):
         return "change"
-    if re.search(r"(?:不低于|不少于)$", near):
+    # 不低于应交流人数的10%: the comparator governs a share "of" a base named between it and the number.
+    if re.search(r"(?:不低于|不少于)$", near) or re.search(
+        r"(?:不低于|不少于)[^，。；,;]{1,8}的$", prefix[-16:]
+    ):
         return ">="
+    if re.search(r"(?:不超过|不高于)[^，。；,;]{1,8}的$", prefix[-16:]):
+        return "<="
     if _DOWN.match(after) or re.search(r"(?:不超过|不高于|控制在|低于|降至|降到)$", near):
         return "<="
     if q.tail in ("以上", "及以上") or _UP.search(near):
