@@ -174,8 +174,18 @@ def test_target_form_validation(plan: Any, alice: Any, client: Any) -> None:
     assert target.manual_values.get(year=2025).value == 66  # the two stored values (2023, 2024) stay
 
 
+def _seed_000() -> Path:
+    from eduplan.web.plans.plan_io import demo_source
+
+    if not demo_source().exists():
+        pytest.skip("seed 000 (../shared/seeds) is not beside this checkout")
+    return demo_source()
+
+
 def test_demo_plan_reads_the_text_through_the_extractor() -> None:
     from eduplan.web.plans.plan_io import demo_plan_data
+
+    _seed_000()
 
     targets = demo_plan_data()["targets"]
     assert len(targets) == 13
@@ -208,9 +218,8 @@ def test_demo_plan_reads_the_text_through_the_extractor() -> None:
 
 def test_cli_imports_plan_text(db: None) -> None:
     from eduplan.web.plans.models import Plan
-    from eduplan.web.plans.plan_io import DEMO_SOURCE
 
-    assert main(["plan", "import", str(DEMO_SOURCE), "--unit", "990101"]) == 0
+    assert main(["plan", "import", str(_seed_000()), "--unit", "990101"]) == 0
     plan = Plan.objects.get(region_code="990101")
     assert (plan.name, plan.period_start, plan.period_end) == ("南雄市教育事业“十四五”发展规划", 2021, 2025)
     rural = plan.targets.get(scope="rural")
@@ -253,3 +262,16 @@ def test_plan_text_import_keeps_what_it_can_and_lists_the_rest(
     texts = {t.indicator_code: (t.comparator, t.value) for t in plan.targets.all()}
     assert texts["compulsory_retention_rate"] == ("ge", 96.0)
     assert "myopia_rate" not in texts
+
+
+def test_demo_plan_without_the_plan_text_is_the_curated_list(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Where ../shared is absent (an installed package), the demo plan still has seed 000's 13 targets.
+    from eduplan.web.plans.plan_io import demo_plan_data
+
+    monkeypatch.setenv("EDUPLAN_SEEDS_DIR", str(tmp_path))
+    targets = demo_plan_data()["targets"]
+    assert len(targets) == 13
+    health = next(t for t in targets if t["indicator"] == "学生体质健康优良率")
+    assert (health["value"], health["target_year"], health["milestones"][2022]) == (60, 2030, 50)

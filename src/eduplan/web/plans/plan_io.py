@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,18 @@ from eduplan.web.plans.models import ManualValue, Milestone, Plan, Project, Targ
 
 DEMO_PLAN = Path(__file__).with_name("demo_plan.yaml")
 # Seed 000: 南雄市教育事业“十四五”发展规划 (public, 2023-02-17), the text the demo plan is read from.
-DEMO_SOURCE = Path(__file__).with_name("demo_plan_source.txt")
+# The demo plan's text is seed 000 of the shared corpus (not copied into the package): found through
+# EDUPLAN_SEEDS_DIR, or beside a source checkout at ../shared/seeds; without it the curated list is the plan.
+DEMO_SEED = "000_c7444175af894b84.txt"
+
+
+def demo_source() -> Path:
+    seeds = (
+        os.environ.get("EDUPLAN_SEEDS_DIR") or Path(__file__).resolve().parents[4].parent / "shared" / "seeds"
+    )
+    return Path(seeds) / DEMO_SEED
+
+
 log = logging.getLogger(__name__)
 TEXT_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".md")
 
@@ -193,8 +205,12 @@ def load_demo_plan(region_code: str, region_name: str = "") -> Plan:
 def demo_plan_data() -> dict[str, Any]:
     """The curated demo plan, with its targets read from the plan text by the extractor when it is present."""
     curated: dict[str, Any] = yaml.safe_load(DEMO_PLAN.read_text(encoding="utf-8"))
+    source = demo_source()
+    if not source.exists():
+        log.info("demo plan from the curated list (no plan text at %s)", source)
+        return curated
     try:
-        extracted = extract_plan(DEMO_SOURCE)
+        extracted = extract_plan(source)
     except Exception as exc:
         log.info("demo plan from the curated list (extractor unavailable: %s)", exc)
         return curated
