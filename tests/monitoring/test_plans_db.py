@@ -142,6 +142,17 @@ def test_pages(plan: Any, alice: Any, client: Any) -> None:
     assert "Statistics Canada" in c.get("/plans/method/").content.decode()
 
 
+def test_trajectory_starts_at_a_baseline_taken_from_the_data(plan: Any, alice: Any, client: Any) -> None:
+    # 集团化覆盖率 has no baseline in the plan; the judgement takes it from the data (33.33% in 2023 on the
+    # tiny county), and the chart's trajectory runs from there to 20 in 2025 instead of being left out.
+    from eduplan.web.plans.models import Target
+
+    target = Target.objects.get(indicator_text="义务教育学区化集团化办学覆盖率")
+    assert target.baseline_value is None
+    page = _client(client, alice).get(f"/plans/targets/{target.pk}/").content.decode()
+    assert "里程碑轨迹" in page
+
+
 def test_excel_export(plan: Any, alice: Any, client: Any) -> None:
     response = _client(client, alice).get(f"/plans/targets.xlsx?plan={plan.pk}")
     sheet = load_workbook(io.BytesIO(response.content)).active

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import io
 from collections.abc import Sequence
@@ -98,7 +99,11 @@ def target_chart(row: TargetRow) -> SafeString:
     t, j = row.target, row.judgement
     series = [charts.Series("实际值", [(float(y), v) for y, v in row.series], color="#1d5fa8")]
     start = j.baseline_year or (row.series[0][0] if row.series else t.plan.period_start)
-    path = milestone_path(row.spec, range(start, t.target_year + 1))
+    spec = row.spec
+    if spec.baseline_value is None and j.baseline_value is not None:
+        # The baseline was taken from the data (the plan text gave none): the trajectory starts there too.
+        spec = dataclasses.replace(spec, baseline_value=j.baseline_value, baseline_year=j.baseline_year)
+    path = milestone_path(spec, range(start, t.target_year + 1))
     if path:
         series.append(
             charts.Series(
