@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_PORT ?= 54329
 PG_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/eduplan_test
+PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 .PHONY: install demo test test-sqlite test-postgres system-deps postgres check bench clean
 
@@ -27,15 +28,16 @@ system-deps:
 postgres: system-deps
 	bash scripts/postgres.sh start $(PG_PORT)
 
+# Every test on SQLite, then the database tests again on PostgreSQL.
 test: install postgres
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -n 2 --dist loadgroup -m db
+	$(PYTEST)
+	$(MAKE) --no-print-directory test-postgres
 
 test-postgres: install postgres
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -n 2 --dist loadgroup -m db
+	DATABASE_URL=$(PG_URL) $(PYTEST) -m db
 
 test-sqlite: install
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -m "not browser"
+	$(PYTEST) -m "not browser"
 
 check: install
 	$(BIN)/ruff check src tests
