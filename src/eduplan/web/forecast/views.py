@@ -16,7 +16,7 @@ from eduplan.forecast.cohort import DEFAULT_METHOD
 from eduplan.forecast.inputs import placement, unit_expr
 from eduplan.forecast.places import LEVEL_NAMES, empty_projects
 from eduplan.forecast.planning import open_schools, planning_check
-from eduplan.forecast.report import STAGES, PlacesReport, places_report
+from eduplan.forecast.report import STAGES, PlacesReport, places_report, school_forecast
 from eduplan.forecast.scenarios import Scenario
 from eduplan.web.charts import Band, Series, line_chart
 from eduplan.web.forecast.scenario_form import (
@@ -26,6 +26,7 @@ from eduplan.web.forecast.scenario_form import (
     parse_villages,
     parse_zone_migration,
 )
+from eduplan.web.methods import method_html
 
 
 def _facts(unit: str) -> Facts:
@@ -101,11 +102,17 @@ def index(request: HttpRequest) -> HttpResponse:
         origin = d["origin"] or int(facts.grade_year["year"].max())  # type: ignore[arg-type]
         projects = parse_projects(d["projects"] or "", set(facts.schools["code"].to_list()))
         scenario = _scenario(d)
-        report = places_report(facts, d["level"], origin, d["horizon"], projects, scenario)
+        # The per-school forecast does not depend on the scenario: the baseline report reuses it.
+        per_school = school_forecast(facts, origin, d["horizon"])
+        report = places_report(
+            facts, d["level"], origin, d["horizon"], projects, scenario, schools_fc=per_school
+        )
         changed = not projects.is_empty() or not scenario.is_baseline()
         norms = _norms(facts, origin, d)
         baseline = (
-            places_report(facts, d["level"], origin, d["horizon"], empty_projects()) if changed else None
+            places_report(facts, d["level"], origin, d["horizon"], empty_projects(), schools_fc=per_school)
+            if changed
+            else None
         )
     except EduplanError as exc:
         context["error"] = exc.message
@@ -191,4 +198,4 @@ def zone(request: HttpRequest, unit: str) -> HttpResponse:
 
 @login_required
 def method(request: HttpRequest) -> HttpResponse:
-    return render(request, "forecast/method.html", {"method": DEFAULT_METHOD})
+    return render(request, "forecast/method.html", {"body": method_html("eduplan.forecast")})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from importlib import resources
 from typing import Any
 
 from django.contrib import messages
@@ -11,9 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
-from markdown_it import MarkdownIt
 
 from eduplan.errors import EduplanError
 from eduplan.facts import STAGE_NAMES, Facts
@@ -21,6 +18,7 @@ from eduplan.standards.export import write_todo
 from eduplan.standards.gaps import teacher_surplus
 from eduplan.standards.loader import load
 from eduplan.standards.result import STATUS_NAMES, Evaluation
+from eduplan.web.methods import method_html
 from eduplan.web.schools.models import OrgUnit
 from eduplan.web.schools.store import load_facts
 from eduplan.web.standards import pages
@@ -83,7 +81,7 @@ def _evaluation_context(
     request: HttpRequest, kind: str, facts: Facts, unit: str, year: int
 ) -> dict[str, Any]:
     result = pages.run(kind, facts, unit, year)
-    rows = pages.history(kind, facts, unit)
+    rows = pages.history(kind, facts, unit, result)
     stages = [
         {
             "code": st,
@@ -171,6 +169,4 @@ def enter(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 def method(request: HttpRequest) -> HttpResponse:
     """The method page: the package's method.md (also docs/standards.md) rendered to HTML."""
-    text = resources.files("eduplan.standards").joinpath("method.md").read_text("utf-8")
-    body = mark_safe(MarkdownIt("commonmark").enable("table").render(text))  # our own file, not user input
-    return render(request, "standards/method.html", {"body": body})
+    return render(request, "standards/method.html", {"body": method_html("eduplan.standards")})
