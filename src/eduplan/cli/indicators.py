@@ -64,9 +64,14 @@ def values(facts: Facts, unit: str | None, year: int | None, codes: list[str] | 
         out = out.filter(pl.col("unit") == unit)
     if year is not None:
         out = out.filter(pl.col("year") == year)
-    names = pl.DataFrame({"code": list(catalogue.indicators), "name": [i.name for i in catalogue]})
-    units = pl.DataFrame({"code": list(catalogue.indicators), "measure": [i.unit for i in catalogue]})
-    return out.join(names, on="code", how="left").join(units, on="code", how="left")
+    meta = pl.DataFrame(
+        {
+            "code": list(catalogue.indicators),
+            "name": [i.name for i in catalogue],
+            "measure": [i.unit for i in catalogue],
+        }
+    )
+    return out.join(meta, on="code", how="left")
 
 
 def _clean(value: Any) -> Any:
@@ -150,19 +155,18 @@ QUALITY_LABELS = {
 }
 
 
-SEVERITY_NAMES = {"error": "错误", "warning": "警告"}
 KIND_NAMES = {"rule": "校验规则", "outlier": "逐年异常", "completeness": "完整性"}
 
 
 def _quality(args: argparse.Namespace) -> int:
-    from eduplan.indicators.quality import check
+    from eduplan.indicators.quality import SEVERITIES, check
 
     findings = check(_facts(args.unit))
     if args.year is not None:
         findings = findings.filter(pl.col("year") == args.year)
     if args.format == "table":
         findings = findings.with_columns(
-            pl.col("severity").replace(SEVERITY_NAMES), pl.col("kind").replace(KIND_NAMES)
+            pl.col("severity").replace(SEVERITIES), pl.col("kind").replace(KIND_NAMES)
         )
     _print(findings, args.format, QUALITY_COLUMNS, QUALITY_LABELS)
     return 0

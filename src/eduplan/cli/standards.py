@@ -6,11 +6,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eduplan.errors import ConfigError
 from eduplan.facts import STAGE_NAMES
 from eduplan.standards.result import STATUS_NAMES, Evaluation
+
+if TYPE_CHECKING:
+    from eduplan.standards.gaps import Plan
 
 VERDICTS = {"pass": "达标", "fail": "未达标"}
 
@@ -61,23 +64,24 @@ def _evaluate(args: argparse.Namespace) -> int:
         entries(args.unit, args.year, args.kind),
         include_small_points=args.include_small_points,
     )
-    if getattr(args, "todo", None):
-        _write_todo(result, args.todo, args.mode)
+    todo = _write_todo(result, args.todo, args.mode) if getattr(args, "todo", None) else None
     if args.format == "json":
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
         print(render_table(result))
         if args.kind == "balanced":
-            print(_plan_line(result, args.mode))
+            print(_plan_line(result, args.mode, todo))
     return 0
 
 
-def _plan_line(result: Evaluation, mode: str) -> str:
+def _plan_line(result: Evaluation, mode: str, todo: Plan | None = None) -> str:
+    """The one-line summary of the to-do list (`todo` when already made by --todo, else made here)."""
     from eduplan.standards.gaps import plan
     from eduplan.standards.loader import load
 
-    todo = plan(result, load("balanced", result.unit), mode)
+    if todo is None:
+        todo = plan(result, load("balanced", result.unit), mode)
     after = "资源配置可全部达标" if todo.passes_after else "仍未达标：" + "、".join(todo.failing_after)
     schools = len({a.school for a in todo.actions})
     return (
@@ -86,7 +90,7 @@ def _plan_line(result: Evaluation, mode: str) -> str:
     )
 
 
-def _write_todo(result: Evaluation, path: Path, mode: str) -> None:
+def _write_todo(result: Evaluation, path: Path, mode: str) -> Plan:
     from eduplan.standards.export import write_todo
     from eduplan.standards.gaps import plan, shortfalls
     from eduplan.standards.loader import load
@@ -98,6 +102,7 @@ def _write_todo(result: Evaluation, path: Path, mode: str) -> None:
     with path.open("wb") as stream:
         write_todo(todo, shortfalls(result, standard), stream, f"{result.name} {result.unit} {result.year}")
     print(f"整改清单已写入 {path}（{len(todo.actions)} 项，估算 {todo.total_cost:,.0f} 元）", file=sys.stderr)
+    return todo
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:

@@ -33,7 +33,7 @@ def evaluate_basic(
         missing = [code for code, v in result.cv.items() if v is None]
         if missing:
             notes.append(
-                f"{STAGE_NAMES[stage]}：{'、'.join(missing)} 无数据，综合差异系数按其余 {8 - len(missing)} 项的平均计算"
+                f"{STAGE_NAMES[stage]}：{'、'.join(missing)} 无数据，综合差异系数按其余 {len(result.cv) - len(missing)} 项的平均计算"
             )
     items = evaluate_items(c, standard.items, frame, entered or {})
     return Evaluation(

@@ -5,13 +5,14 @@ Each direct formula sums numerators and denominators over the county, never aver
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 
 from eduplan.errors import EduplanError
+from eduplan.indicators.catalogue import load_catalogue
+from eduplan.indicators.engine import compute
 from eduplan.standards.county import County
 
 
@@ -94,16 +95,15 @@ DIRECT: dict[str, Callable[[County], Ratio]] = {
 
 def _from_engine(c: County, code: str) -> Ratio | None:
     try:
-        engine = importlib.import_module("eduplan.indicators.engine")
-        frame = engine.compute(c.facts, codes=[code])
-    except (ImportError, AttributeError, EduplanError):
-        return None  # the engine is absent or does not know the code: compute directly
+        frame = compute(c.facts, codes=[code])
+    except EduplanError:
+        return None  # the engine does not know the code: compute directly
     row = frame.filter((pl.col("unit") == c.unit) & (pl.col("year") == c.year) & (pl.col("code") == code))
     if row.is_empty() or row["value"][0] is None:
         return None
     r = row.row(0, named=True)
     # The engine gives percent indicators in percent (its catalogue's scale); the standards compare fractions.
-    scale = importlib.import_module("eduplan.indicators.catalogue").load_catalogue().get(code).scale
+    scale = load_catalogue().get(code).scale
     return Ratio(r["value"] / scale, r.get("numerator"), r.get("denominator"), "engine")
 
 

@@ -46,6 +46,11 @@ def _names(facts: Facts) -> dict[str, str]:
     return dict(pairs) | dict(zip(facts.schools["code"], facts.schools["name"], strict=True))
 
 
+def _with_names(frame: pl.DataFrame, names: dict[str, str], column: str = "unit") -> pl.DataFrame:
+    """`frame` with a `name` column: the name of the code in `column` (the code itself when it has none)."""
+    return frame.with_columns(pl.col(column).replace_strict(names, default=pl.col(column)).alias("name"))
+
+
 def _units(facts: Facts, county: str) -> list[dict[str, str]]:
     """The county and its townships, for the unit picker."""
     towns = facts.org_units.filter(pl.col("parent") == county).sort("code")
@@ -98,8 +103,7 @@ def _series(facts: Facts, ind: Indicator, unit: str) -> pl.DataFrame:
 
 
 def _download(frame: pl.DataFrame, ind: Indicator, fmt: str, names: dict[str, str]) -> HttpResponse:
-    frame = frame.with_columns(pl.col("unit").replace_strict(names, default=pl.col("unit")).alias("name"))
-    table = frame.select(list(DOWNLOAD_HEADERS)).rename(DOWNLOAD_HEADERS)
+    table = _with_names(frame, names).select(list(DOWNLOAD_HEADERS)).rename(DOWNLOAD_HEADERS)
     if fmt == "csv":
         # UTF-8 with BOM so that Excel on Windows opens the Chinese headers correctly.
         response = HttpResponse("\ufeff" + table.write_csv(), content_type="text/csv; charset=utf-8")
@@ -176,10 +180,7 @@ def compare(request: HttpRequest, code: str) -> HttpResponse:
     county = context["county"].code
     values = compute(facts, [code])
     year = _year(request, values)
-    names = _names(facts)
-    this_year = values.filter(pl.col("year") == year).with_columns(
-        pl.col("unit").replace_strict(names, default=pl.col("unit")).alias("name")
-    )
+    this_year = _with_names(values.filter(pl.col("year") == year), _names(facts))
     towns = this_year.filter(pl.col("level") == "township").sort("unit").to_dicts()
     schools = (
         this_year.filter(pl.col("level") == "school")
@@ -209,12 +210,8 @@ def quality(request: HttpRequest) -> HttpResponse:
     if asked.isdigit():
         findings = findings.filter(pl.col("year") == int(asked))
     names = _names(facts)
-    findings = findings.with_columns(
-        pl.col("unit").replace_strict(names, default=pl.col("unit")).alias("name")
-    )
-    fill = completeness(facts).with_columns(
-        pl.col("township").replace_strict(names, default=pl.col("township")).alias("name")
-    )
+    findings = _with_names(findings, names)
+    fill = _with_names(completeness(facts), names, "township")
     context |= {
         "findings": findings.to_dicts(),
         "counts": findings.group_by("severity").len().to_dicts(),

@@ -78,11 +78,11 @@ class YearRow:
     result: Evaluation
 
 
-def history(kind: str, facts: Facts, unit: str) -> list[YearRow]:
-    """The verdict of each year with data (newest first)."""
+def history(kind: str, facts: Facts, unit: str, known: Evaluation | None = None) -> list[YearRow]:
+    """The verdict of each year with data (newest first); `known`, already run for its year, is not run again."""
     rows = []
     for year in reversed(years_of(facts)):
-        r = run(kind, facts, unit, year)
+        r = known if known is not None and known.year == year else run(kind, facts, unit, year)
         worst = {st: _worst(s.cv, s.combined_cv) for st, s in r.stages.items()}
         rows.append(YearRow(year, r.verdict, {st: s.passed for st, s in r.stages.items()}, worst, r))
     return rows
