@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 
 from eduplan.errors import DataError, NotFound
-from eduplan.facts import STAGE_NAMES
+from eduplan.facts import STAGE_NAMES, Facts
 from eduplan.forecast.backtest import (
     HORIZONS,
     BacktestResult,
@@ -103,6 +103,16 @@ def _read_csv(path: Path, what: str) -> pl.DataFrame:
         ) from exc
 
 
+def _facts(unit: str) -> Facts:
+    """The database's facts of `unit` (Django is set up only for the commands that read it)."""
+    from eduplan.web import setup
+
+    setup()
+    from eduplan.web.schools.store import load_facts
+
+    return load_facts(unit)
+
+
 def run_backtest(args: argparse.Namespace) -> int:
     enrollment = _read_csv(args.enrollment, "在校生")
     births = _read_csv(args.births, "出生人口")
@@ -139,12 +149,7 @@ def run_accuracy(args: argparse.Namespace) -> int:
 
         facts = generate_county()
     elif args.unit:
-        from eduplan.web import setup
-
-        setup()
-        from eduplan.web.schools.store import load_facts
-
-        facts = load_facts(args.unit)
+        facts = _facts(args.unit)
     else:
         raise DataError("请用 --unit 指定区划代码，或用 --demo 使用示例县", english="need --unit or --demo")
     h, _ = history_of(facts, args.level)
@@ -166,12 +171,7 @@ def run_accuracy(args: argparse.Namespace) -> int:
 
 
 def run_norms(args: argparse.Namespace) -> int:
-    from eduplan.web import setup
-
-    setup()
-    from eduplan.web.schools.store import load_facts
-
-    facts = load_facts(args.unit)
+    facts = _facts(args.unit)
     year = args.year or int(facts.grade_year["year"].max())  # type: ignore[arg-type]
     residents = _read_csv(args.residents, "常住人口").with_columns(pl.col("township").cast(pl.String))
     villages = _read_csv(args.villages, "行政村人口") if args.villages else None
@@ -220,12 +220,7 @@ def _scenario(args: argparse.Namespace) -> Scenario:
 def run_places(args: argparse.Namespace) -> int:
     if not 1 <= args.horizon <= 10:
         raise DataError("预测年数须在 1–10 之间", english="horizon must be 1-10")
-    from eduplan.web import setup
-
-    setup()
-    from eduplan.web.schools.store import load_facts
-
-    facts = load_facts(args.unit)
+    facts = _facts(args.unit)
     report = places_report(
         facts,
         args.level,
@@ -274,7 +269,9 @@ def places_table(r: PlacesReport) -> str:
         lines.append(
             f"{w['unit']}  {STAGE_NAMES[w['stage']]}  {first}  {w['max_gap']:.0f}  {use}  {LEVEL_NAMES[w['level']]}"
         )
+    n = load_norms()
     lines.append(
-        f"预测大班额（56 人及以上）年级数：{r.large_classes.height}；预测小规模学校（不足 100 人）学校-年：{r.small_schools.height}"
+        f"预测大班额（{n.large_class} 人及以上）年级数：{r.large_classes.height}；"
+        f"预测小规模学校（不足 {n.small_school_max + 1} 人）学校-年：{r.small_schools.height}"
     )
     return "\n".join(lines)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from eduplan.text.projects import KIND_LABELS
 from eduplan.text.readers import read_document
 from eduplan.text.statements import Statement, extract
 
@@ -56,10 +57,9 @@ def _print_projects(projects: list[dict[str, object]], fmt: str) -> None:
     table = Table()
     for label in ("文件", "类型", "项目", "新增学位", "年份", "原文"):
         table.add_column(label, overflow="fold")
-    kinds = {"new": "新建", "expand": "改扩建", "bundled": "配建"}
     for p in projects:
         table.add_row(
-            str(p["doc"]), kinds.get(str(p["kind"]), str(p["kind"])), str(p["name"]),
+            str(p["doc"]), KIND_LABELS.get(str(p["kind"]), str(p["kind"])), str(p["name"]),
             _cell("places", p["places"]), _cell("year", p["year"]), _cell("quote", p["quote"]),
         )  # fmt: skip
     Console(width=200).print(table)

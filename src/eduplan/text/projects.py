@@ -13,6 +13,7 @@ from eduplan.text.normalise import Normalised
 
 _KIND = {"新建": "new", "迁建": "new", "改扩建": "expand", "扩建": "expand", "改建": "expand", "续建": "new",
          "配建": "bundled"}  # fmt: skip
+KIND_LABELS = {"new": "新建", "expand": "改扩建", "bundled": "配建"}  # how the CLI and the web name each kind
 _SCHOOL = r"(?:小学|中学|初中|高中|幼儿园|学校|分校|校区|分园|职中|教学楼|综合楼|宿舍楼|实验楼)"
 _VERBS = r"改扩建|新建|扩建|迁建|改建|续建|配建"
 # The name runs (greedily, never across another verb or a clause mark) to its last school word.

@@ -19,7 +19,6 @@ _COMPARATOR = {">=": Target.Comparator.GE, ">": Target.Comparator.GE, "=": Targe
                "change": Target.Comparator.CHANGE}  # fmt: skip
 _SCOPE = {"农村": Target.Scope.RURAL, "乡村": Target.Scope.RURAL, "城区": Target.Scope.URBAN,
           "城镇": Target.Scope.URBAN, "每个乡镇": Target.Scope.TOWNSHIP}  # fmt: skip
-PROJECT_KINDS = {"new": "新建", "expand": "改扩建", "bundled": "配建"}
 CMP_LABELS = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<", "range": "区间", "change": "每年变化",
               "ratio": "比例"}  # fmt: skip
 

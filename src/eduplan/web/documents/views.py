@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from eduplan.errors import EduplanError
+from eduplan.text.projects import KIND_LABELS
 from eduplan.text.readers import read_bytes
 from eduplan.text.statements import Extraction, extract
 from eduplan.web.documents import review
@@ -49,9 +50,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "structure": ex.structure,
         "text": review.highlighted(ex),
         "rows": review.rows(doc, ex),
-        "projects": [
-            {**p.row(), "kind_label": review.PROJECT_KINDS.get(p.kind, p.kind)} for p in ex.projects
-        ],
+        "projects": [{**p.row(), "kind_label": KIND_LABELS.get(p.kind, p.kind)} for p in ex.projects],
         "commitments": sum(s.kind == "commitment" for s in ex.statements),
         "baselines": sum(s.kind == "baseline" for s in ex.statements),
     }
