@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from eduplan.monitoring.progress import Milestone, TargetSpec, judge
 from eduplan.monitoring.warnings import rank_warnings
+from tests.monitoring.test_progress import spec
 
 
 def _spec(key: str, **kw: object) -> TargetSpec:
-    base: dict[str, object] = {"key": key, "indicator": key, "comparator": "ge", "value": 72.0, "target_year": 2022,
-                               "baseline_value": 50.0, "baseline_year": 2020, "percent": False}  # fmt: skip
-    base.update(kw)
-    return TargetSpec(**base)  # type: ignore[arg-type]
+    return spec(key=key, indicator=key, **kw)
 
 
 def test_ranking_and_kinds() -> None:

@@ -28,6 +28,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from eduplan.cli.foundation import DEMO_PASSWORD, DEMO_USER
+
 USERS = 20
 ROUNDS = 10  # requests per user per page
 THINK = (0.5, 1.5)  # seconds between a user's page views, as locust's between(0.5, 1.5)
@@ -40,7 +42,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _eduplan(*args: str, env: dict[str, str]) -> list[str]:
+def _eduplan(*args: str) -> list[str]:
     return [sys.executable, "-m", "eduplan.cli", *args]
 
 
@@ -63,8 +65,8 @@ def _client(base: str) -> urllib.request.OpenerDirector:
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert token is not None, "login form without CSRF token"
     form = {
-        "username": "demo",
-        "password": "eduplan-demo",
+        "username": DEMO_USER,
+        "password": DEMO_PASSWORD,
         "csrfmiddlewaretoken": token.group(1),
         "next": "/plans/",
     }
@@ -114,11 +116,11 @@ def run() -> None:
     with tempfile.TemporaryDirectory(prefix="eduplan-bench-") as data_dir:
         env = {**os.environ, "EDUPLAN_DATA_DIR": data_dir, "EDUPLAN_DEBUG": "false"}
         env.pop("DATABASE_URL", None)
-        subprocess.run(_eduplan("demo", "--no-serve", env=env), env=env, check=True, capture_output=True)
+        subprocess.run(_eduplan("demo", "--no-serve"), env=env, check=True, capture_output=True)
         port = _free_port()
         log = Path(data_dir) / "server.log"
         with log.open("w") as out:
-            server = subprocess.Popen(_eduplan("serve", "--host", HOST, "--port", str(port), env=env),
+            server = subprocess.Popen(_eduplan("serve", "--host", HOST, "--port", str(port)),
                                       env=env, stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
         try:
             base = f"http://{HOST}:{port}"

@@ -125,7 +125,7 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"网址：http://{args.host}:{args.port}/")
     if args.no_serve:
         return 0
-    return run_serve(args)
+    return _serve(args)
 
 
 def _save(progress: Progress, facts: Any, description: str) -> Any:
@@ -146,12 +146,16 @@ def _demo_user() -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    migrate()
+    return _serve(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
     """Django's threaded WSGI server (the one runserver uses), without autoreload or debug pages."""
     from django.conf import settings
     from django.core.servers.basehttp import WSGIServer, run
     from django.core.wsgi import get_wsgi_application
 
-    migrate()
     if args.host not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS.append("*" if args.host in ("0.0.0.0", "::") else args.host)
     print(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from eduplan.facts import LEVELS, STAGE_GRADES, TABLES, Table
 from eduplan.io.cells import Bad, parse_cell
@@ -146,7 +146,7 @@ def _headers(run: _Run, sheet: RawSheet, table: Table) -> dict[str, tuple[str, s
 def _parse_row(run: _Run, table: Table, row: _Row, cells: list[Any]) -> bool:
     """Parse the row's cells into row.values; True when every cell is valid."""
     ok = True
-    positions = {name: _index(letter) for name, (_, letter) in row.letters.items()}
+    positions = {name: column_index_from_string(letter) - 1 for name, (_, letter) in row.letters.items()}
     for name, position in positions.items():
         raw = cells[position] if position < len(cells) else None
         if table.name == "grade_year" and name == "grade" and str(raw).strip() in TOTAL_LABELS:
@@ -159,13 +159,6 @@ def _parse_row(run: _Run, table: Table, row: _Row, cells: list[Any]) -> bool:
         else:
             row.values[name] = value
     return ok
-
-
-def _index(letter: str) -> int:
-    number = 0
-    for char in letter:
-        number = number * 26 + ord(char) - 64
-    return number - 1
 
 
 def _check_row(run: _Run, table: Table, row: _Row) -> None:

@@ -187,9 +187,7 @@ def milestone_path(spec: TargetSpec, years: Iterable[int]) -> dict[int, float]:
 
 def committed_milestones(spec: TargetSpec, years: Iterable[int]) -> dict[int, float]:
     """Milestones the plan commits to: explicit ones, or the yearly steps of a change target."""
-    if spec.milestones:
-        return milestone_path(spec, years)
-    if spec.comparator == "change":
+    if spec.milestones or spec.comparator == "change":
         return milestone_path(spec, years)
     return {}
 

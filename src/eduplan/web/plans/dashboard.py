@@ -17,7 +17,6 @@ from openpyxl.styles import Font
 
 from eduplan.monitoring.progress import COMPARATOR_LABELS, STATUS_LABELS, milestone_path
 from eduplan.web import charts
-from eduplan.web.plans import indicator_source
 from eduplan.web.plans.models import Plan
 from eduplan.web.plans.services import TargetRow, cached_evaluation, cached_rows, data_fingerprint, label
 
@@ -289,7 +288,8 @@ def rollup_table(plans: Sequence[Plan]) -> dict[str, Any]:
                 r.target.indicator_text
                 + ("" if r.target.scope == "region" else f"（{r.target.get_scope_display()}）"),
             )
-            cells[(key, plan.pk)] = {"target": table_rows([r])[0].target, "latest": table_rows([r])[0].latest,
+            shown = table_rows([r])[0]
+            cells[(key, plan.pk)] = {"target": shown.target, "latest": shown.latest,
                                      "status": r.judgement.status, "label": STATUS_LABELS[r.judgement.status]}  # fmt: skip
             counts[r.judgement.status] += 1
         totals.append({"plan": plan, "counts": counts})
@@ -297,8 +297,3 @@ def rollup_table(plans: Sequence[Plan]) -> dict[str, Any]:
         {"name": name, "cells": [cells.get((key, p.pk)) for p in plans]} for key, name in indicators.items()
     ]
     return {"grid": grid, "totals": totals, "status_labels": STATUS_LABELS}
-
-
-def indicator_name(code: str) -> str:
-    info = indicator_source.catalogue().get(code)
-    return info.name if info else code

@@ -115,12 +115,7 @@ def _valid(obj: Any, what: str) -> None:
 
 def _save_target(plan: Plan, number: int, item: dict[str, Any], known: dict[str, Any]) -> Target:
     baseline = item.get("baseline") or {}
-    code = item.get("code") or ""
-    if not code and known:
-        for name in (item["indicator"], *item.get("aliases", [])):
-            code = indicator_source.resolve_code(name, known)
-            if code:
-                break
+    code = _code_of(item, known) if known else item.get("code") or ""
     target = Target(
         plan=plan, number=number, indicator_code=code, indicator_text=item["indicator"],
         scope=item.get("scope", "region"), scope_value=str(item.get("scope_value", "")),
@@ -148,6 +143,12 @@ def _save_target(plan: Plan, number: int, item: dict[str, Any], known: dict[str,
         for y, v in (item.get("manual_values") or {}).items()
     )
     return target
+
+
+def _code_of(item: dict[str, Any], known: dict[str, Any]) -> str:
+    """The item's catalogue code: as written, else that of the first of its names the catalogue knows."""
+    names = (item["indicator"], *item.get("aliases", []))
+    return item.get("code") or next((c for n in names if (c := indicator_source.resolve_code(n, known))), "")
 
 
 def _save_project(plan: Plan, item: dict[str, Any]) -> Project:
@@ -195,11 +196,7 @@ def dump_yaml(data: dict[str, Any]) -> str:
 def load_demo_plan(region_code: str, region_name: str = "") -> Plan:
     """Give the demo county its plan (seed 000's targets). Called by `eduplan demo`; safe to call again."""
     data = demo_plan_data()
-    plan = save_plan(data, region_code, region_name or _region_name(region_code))
-    from eduplan.web.plans.services import clear_cache
-
-    clear_cache()
-    return plan
+    return save_plan(data, region_code, region_name or _region_name(region_code))
 
 
 def demo_plan_data() -> dict[str, Any]:
@@ -223,15 +220,7 @@ def merge_targets(extracted: list[dict[str, Any]], curated: list[dict[str, Any]]
     known = indicator_source.catalogue()
 
     def key(item: dict[str, Any]) -> tuple[str, str]:
-        code = item.get("code") or next(
-            (
-                c
-                for n in (item["indicator"], *item.get("aliases", []))
-                if (c := indicator_source.resolve_code(n, known))
-            ),
-            "",
-        )
-        return code or item["indicator"], item.get("scope", "region")
+        return _code_of(item, known) or item["indicator"], item.get("scope", "region")
 
     by_key = {key(c): c for c in curated}
     merged: list[dict[str, Any]] = []

@@ -134,7 +134,7 @@ def evaluate(plan: Plan, as_of: int | None = None, facts: Facts | None = None) -
         info = known.get(target.indicator_code)
         unit = scope_unit(target)
         points: list[Point] = []
-        if frame is not None and unit is not None:
+        if unit is not None:
             points = indicator_source.series(frame, target.indicator_code, unit)
         source = "computed" if points else "none"
         manual = [(m.year, m.value) for m in target.manual_values.all()]

@@ -15,7 +15,7 @@ from eduplan.monitoring.progress import STATUS_LABELS, STATUSES
 from eduplan.web.plans import dashboard
 from eduplan.web.plans.forms import ManualValueFormSet, MilestoneFormSet, PlanForm, TargetForm
 from eduplan.web.plans.models import Plan, Target
-from eduplan.web.plans.services import cached_evaluation, cached_rows, clear_cache, label, plan_warnings
+from eduplan.web.plans.services import cached_evaluation, cached_rows, label, plan_warnings
 
 
 def _plan(request: HttpRequest) -> Plan:
@@ -124,7 +124,6 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         plan = form.save()
-        clear_cache()
         messages.success(request, "规划已保存")
         return redirect(f"/plans/?plan={plan.pk}")
     return render(request, "plans/edit.html", {"form": form, "title": "编辑规划" if plan else "新建规划"})
@@ -144,7 +143,6 @@ def target_edit(request: HttpRequest, pk: int | None = None, plan_pk: int | None
         for inline in (formset, values):
             inline.instance = target
             inline.save()
-        clear_cache()
         messages.success(request, "目标已保存")
         return redirect("plans:target", pk=target.pk)
     title = f"编辑目标：{target.indicator_text}" if target.pk else "新建目标"
