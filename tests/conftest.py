@@ -69,9 +69,7 @@ def _fast_password_hashing() -> None:
 
 def _frame(table: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
     """A frame with every column of `table`; columns a row leaves out are null."""
-    columns = [c.name for c in TABLES[table].columns]
-    full = [{c: r.get(c) for c in columns} for r in rows]
-    return pl.DataFrame(full, schema=TABLES[table].polars_schema(), orient="row")
+    return TABLES[table].frame(rows)
 
 
 def make_tiny_facts() -> Facts:

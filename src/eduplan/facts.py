@@ -7,6 +7,7 @@ frames with exactly these column names. Missing values are null, never 0.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -73,6 +74,11 @@ class Table:
 
     def empty(self) -> pl.DataFrame:
         return pl.DataFrame(schema=self.polars_schema())
+
+    def frame(self, rows: Iterable[Mapping[str, object]]) -> pl.DataFrame:
+        """`rows` as a frame of this table: every column, in order; a column a row leaves out is null."""
+        full = [{c.name: r.get(c.name) for c in self.columns} for r in rows]
+        return pl.DataFrame(full, schema=self.polars_schema(), orient="row") if full else self.empty()
 
 
 _POLARS: dict[str, pl.DataType] = {

@@ -90,10 +90,7 @@ def test_single_stage_chain_starts_at_entry_grade() -> None:
 
 
 def _frame(table: str, rows: list[dict[str, object]]) -> pl.DataFrame:
-    columns = [c.name for c in TABLES[table].columns]
-    return pl.DataFrame(
-        [{c: r.get(c) for c in columns} for r in rows], schema=TABLES[table].polars_schema(), orient="row"
-    )
+    return TABLES[table].frame(rows)
 
 
 def transition_facts() -> Facts:

@@ -19,10 +19,7 @@ from eduplan.forecast.planning import open_schools, planning_check
 
 
 def _frame(table: str, rows: list[dict[str, object]]) -> pl.DataFrame:
-    columns = [c.name for c in TABLES[table].columns]
-    return pl.DataFrame(
-        [{c: r.get(c) for c in columns} for r in rows], schema=TABLES[table].polars_schema(), orient="row"
-    )
+    return TABLES[table].frame(rows)
 
 
 BASE = {"township": "T1", "ownership": "public", "locale": "urban"}

@@ -15,9 +15,7 @@ YEAR = 2024
 
 
 def frame(table: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
-    spec = TABLES[table]
-    full = [{c.name: r.get(c.name) for c in spec.columns} for r in rows]
-    return pl.DataFrame(full, schema=spec.polars_schema(), orient="row") if full else spec.empty()
+    return TABLES[table].frame(rows)
 
 
 # A primary school of 500 pupils that meets every 优质均衡 threshold exactly:

@@ -123,7 +123,4 @@ def _grade_rows(
 
 
 def _frame(table: str, rows: list[dict[str, object]]) -> pl.DataFrame:
-    columns = [c.name for c in TABLES[table].columns]
-    return pl.DataFrame(
-        [{c: r.get(c) for c in columns} for r in rows], schema=TABLES[table].polars_schema(), orient="row"
-    )
+    return TABLES[table].frame(rows)
