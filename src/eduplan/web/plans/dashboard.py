@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +14,9 @@ from django.utils.safestring import SafeString
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from eduplan.errors import NotFound
+from eduplan.indicators.catalogue import load_catalogue
+from eduplan.indicators.explain import explain
 from eduplan.monitoring.progress import COMPARATOR_LABELS, STATUS_LABELS, milestone_path
 from eduplan.web import charts
 from eduplan.web.plans.models import Plan
@@ -147,25 +149,19 @@ _explained: dict[tuple[object, ...], str] = {}
 
 def _explain_text(row: TargetRow) -> str:
     """`explain(facts, code, unit, year).text()`, kept while the data are unchanged (it recomputes the engine)."""
-    try:
-        module = importlib.import_module("eduplan.indicators.explain")
-    except ImportError:
-        return ""
-    evaluation = cached_evaluation(row.target.plan)
-    if evaluation.facts is None:
+    evaluation, year = cached_evaluation(row.target.plan), row.judgement.latest_year
+    if evaluation.facts is None or year is None:
         return ""
     key = (
         data_fingerprint(),
         row.target.plan.pk,
         row.target.indicator_code,
         row.unit_code,
-        row.judgement.latest_year,
+        year,
     )
     if key not in _explained:
         try:
-            result = module.explain(
-                evaluation.facts, row.target.indicator_code, row.unit_code, row.judgement.latest_year
-            )
+            result = explain(evaluation.facts, row.target.indicator_code, row.unit_code, year)
             text = str(result.text())
         except Exception:
             text = ""
@@ -177,10 +173,8 @@ def _explain_text(row: TargetRow) -> str:
 
 def _catalogue_lines(code: str) -> list[tuple[str, str]]:
     try:
-        from eduplan.indicators.catalogue import load_catalogue
-
         ind = load_catalogue().get(code)
-    except Exception:
+    except NotFound:
         return []
     lines = [("指标", f"{ind.name}（{ind.code}）")]
     if ind.denominator:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 from pathlib import Path
@@ -56,14 +55,8 @@ def read_plan_file(path: Path) -> dict[str, Any]:
 
 
 def extract_plan(path: Path) -> dict[str, Any]:
-    """Plan text → plan dict through the extractor; a clear error while the extractor is missing."""
-    try:
-        statements = importlib.import_module("eduplan.text.statements")
-    except ImportError as exc:
-        raise DataError(
-            "规划文本抽取模块（eduplan.text.statements）尚不可用，请改用 YAML 规划文件",
-            english="eduplan.text.statements is not available",
-        ) from exc
+    """Plan text → plan dict through the extractor."""
+    from eduplan.text import statements
     from eduplan.web.plans.extracted import plan_from_statements
 
     return plan_from_statements(statements, path)
