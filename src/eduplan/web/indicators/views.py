@@ -18,6 +18,7 @@ from eduplan.indicators.engine import compute
 from eduplan.indicators.explain import explain
 from eduplan.indicators.quality import check, completeness
 from eduplan.web.charts import Series, bar_chart, line_chart
+from eduplan.web.downloads import CSV, attachment
 from eduplan.web.schools.models import OrgUnit
 from eduplan.web.schools.store import load_facts
 
@@ -106,9 +107,7 @@ def _download(frame: pl.DataFrame, ind: Indicator, fmt: str, names: dict[str, st
     table = _with_names(frame, names).select(list(DOWNLOAD_HEADERS)).rename(DOWNLOAD_HEADERS)
     if fmt == "csv":
         # UTF-8 with BOM so that Excel on Windows opens the Chinese headers correctly.
-        response = HttpResponse("\ufeff" + table.write_csv(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{ind.code}.csv"'
-        return response
+        return attachment("\ufeff" + table.write_csv(), f"{ind.code}.csv", CSV)
     from openpyxl import Workbook
 
     book = Workbook()
@@ -129,11 +128,7 @@ def _download(frame: pl.DataFrame, ind: Indicator, fmt: str, names: dict[str, st
     sheet.append([f"来源：{ind.source_text}"])
     buffer = io.BytesIO()
     book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{ind.code}.xlsx"'
-    return response
+    return attachment(buffer.getvalue(), f"{ind.code}.xlsx")
 
 
 @login_required

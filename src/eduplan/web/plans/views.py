@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 
 from eduplan.monitoring.progress import STATUS_LABELS, STATUSES
+from eduplan.web.downloads import attachment
 from eduplan.web.plans import dashboard
 from eduplan.web.plans.forms import ManualValueFormSet, MilestoneFormSet, PlanForm, TargetForm
 from eduplan.web.plans.models import Plan, Target
@@ -67,11 +68,7 @@ def targets(request: HttpRequest) -> HttpResponse:
 def targets_excel(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
     data = dashboard.excel(plan, dashboard.table_rows(cached_rows(plan)))
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="targets-{plan.region_code}.xlsx"'
-    return response
+    return attachment(data, f"targets-{plan.region_code}.xlsx")
 
 
 @login_required

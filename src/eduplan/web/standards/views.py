@@ -18,13 +18,12 @@ from eduplan.standards.export import write_todo
 from eduplan.standards.gaps import teacher_surplus
 from eduplan.standards.loader import load
 from eduplan.standards.result import STATUS_NAMES, Evaluation
+from eduplan.web.downloads import attachment
 from eduplan.web.methods import method_html
 from eduplan.web.schools.models import OrgUnit
 from eduplan.web.schools.store import load_facts
 from eduplan.web.standards import pages
 from eduplan.web.standards.models import EnteredItem
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _scope(request: HttpRequest) -> tuple[list[OrgUnit], OrgUnit | None, Facts | None, list[int], int | None]:
@@ -126,9 +125,7 @@ def todo_xlsx(request: HttpRequest) -> HttpResponse:
     todo, gaps = pages.todo(result, mode)
     stream = io.BytesIO()
     write_todo(todo, gaps, stream, f"{result.name} {county.name} {year} 学年")
-    response = HttpResponse(stream.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="todo-{county.code}-{year}.xlsx"'
-    return response
+    return attachment(stream.getvalue(), f"todo-{county.code}-{year}.xlsx")
 
 
 @login_required
