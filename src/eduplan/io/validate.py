@@ -9,6 +9,7 @@ org unit that the files or the database hold.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -209,6 +210,23 @@ def _check_special(run: _Run, table: Table, row: _Row) -> None:
         )
     if table.name == "org_units":
         _check_unit(run, row)
+    if table.name == "teachers":
+        _check_teacher(run, row)
+
+
+# An id that could identify a person: an 18-character 身份证号, or Chinese characters (a name).
+PERSONAL_ID = re.compile(r"^\d{17}[\dXx]$|[\u4e00-\u9fff]")
+
+
+def _check_teacher(run: _Run, row: _Row) -> None:
+    v = row.values
+    if PERSONAL_ID.search(v["teacher"]):
+        run.add(row, "teacher", v["teacher"], "匿名教师编号（不得填写身份证号或姓名）", "teacher id looks personal")
+    joined, born = v.get("joined_year"), v.get("birth_year")
+    if joined is not None and joined > v["year"]:
+        run.add(row, "joined_year", joined, f"不晚于学年 {v['year']}", "joined after the school year")
+    if joined is not None and born is not None and joined < born + 16:
+        run.add(row, "joined_year", joined, f"不早于出生年份 {born} 加 16 年", "joined before working age")
 
 
 def _check_unit(run: _Run, row: _Row) -> None:

@@ -131,7 +131,7 @@ def load_facts(unit_code: str | None = None, years: tuple[int, int] | None = Non
             )
         units = units.filter(pl.col("code").is_in(sorted(shown)))
     frames = {"org_units": units, "schools": _frame(TABLES["schools"], schools)}
-    for name in ("school_year", "stage_year", "grade_year", "health_year", "memberships"):
+    for name in _school_tables():
         queryset = (
             MODELS[name]._default_manager.all()
             if inside is None
@@ -150,6 +150,11 @@ def load_facts(unit_code: str | None = None, years: tuple[int, int] | None = Non
         )
     frames["reported"] = _frame(TABLES["reported"], _in_years(reported, years))
     return Facts(**frames)
+
+
+def _school_tables() -> list[str]:
+    """Every stored table keyed by school (the areas' tables too, once their app has registered its model)."""
+    return [n for n in MODELS if n != "schools" and "school" in TABLES[n].by_name]
 
 
 def _ancestors(units: pl.DataFrame, code: str) -> set[str]:
