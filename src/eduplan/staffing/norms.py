@@ -251,6 +251,7 @@ def _stage_due(r: dict[str, Any], norms: Norms) -> tuple[Any, ...]:
         by_ratio, text = pupils / norms.ratio[stage], f"学生 {pupils} ÷ {norms.ratio[stage]:g}"
     else:
         return (r["school"], stage, pupils, classes, boarders, None, None, None, None, "无编制标准")
+    text += f" = {by_ratio:.2f}"
     due = by_ratio
     if _small(r, norms):
         by_class = classes * norms.small_staff_per_class[stage]

@@ -229,7 +229,7 @@ def plan_xlsx(request: HttpRequest) -> HttpResponse:
     stream = io.BytesIO()
     write_moves(result, stream, f"{context['county'].name} {context['plan_year']} 学年交流轮岗方案")
     access.audit(request, "export_personal", unit, what="rotation_plan", year=context["plan_year"], moves=len(result.moves))
-    return attachment(stream.getvalue(), f"交流名单-{unit}-{context['plan_year']}.xlsx")
+    return attachment(stream.getvalue(), f"rotation-{unit}-{context['plan_year']}.xlsx")
 
 
 @login_required
@@ -249,7 +249,7 @@ def shortage_xlsx(request: HttpRequest) -> HttpResponse:
     stream = io.BytesIO()
     write_shortage(table, county_totals(table), establishment_table(facts, unit, year), ahead, stream,
                    f"{context['county'].name} {year} 学年缺编报表")  # fmt: skip
-    return attachment(stream.getvalue(), f"缺编-{unit}-{year}.xlsx")
+    return attachment(stream.getvalue(), f"shortage-{unit}-{year}.xlsx")
 
 
 @login_required

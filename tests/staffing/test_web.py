@@ -1,0 +1,131 @@
+"""教师编制 pages on the demo county: scoped, red where short, personal data only with the right, logged."""
+
+from __future__ import annotations
+
+import logging
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eduplan.facts import Facts
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGLISH = re.compile(r"\b(primary|junior|chinese|math|rural|urban|records|aggregate|optimal|infeasible|county|shared)\b")
+
+
+def visible(html: str) -> str:
+    """The text a reader sees: tags, scripts and attribute values removed."""
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.fixture
+def alice_client(client: Any, alice: Any) -> Any:
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(client: Any, bob: Any) -> Any:
+    client.force_login(bob)
+    return client
+
+
+@pytest.mark.db
+def test_pages_need_login(client: Any, db: None) -> None:
+    for url in ("/staffing/", "/staffing/plan/", "/staffing/school/9901010021/", "/staffing/plan.xlsx"):
+        assert client.get(url).status_code == 302
+
+
+@pytest.mark.db
+def test_county_matrix_red_where_short(alice_client: Any, demo_db: Facts) -> None:
+    response = alice_client.get("/staffing/", {"unit": "990101", "year": 2024})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="matrix"' in html and "gap-short" in html and "gap-enough" in html
+    assert "/staffing/school/9901010021/" in html and "教职工编制" in html and 'id="outlook"' in html
+    assert not ENGLISH.search(visible(html)), ENGLISH.search(visible(html))
+    assert alice_client.get("/staffing/", {"unit": "999999"}).status_code == 404  # not disclosed
+
+
+@pytest.mark.db
+def test_school_page_shows_teachers_only_with_the_right(
+    alice_client: Any, demo_db: Facts, caplog: pytest.LogCaptureFixture, bob: Any
+) -> None:
+    with caplog.at_level(logging.INFO, logger="eduplan.audit"):
+        html = alice_client.get("/staffing/school/9901010021/", {"year": 2025}).content.decode()
+    assert 'id="teachers"' in html and re.search(r"T990101\d{5}", html)
+    assert any("view_personal" in r.getMessage() and "9901010021" in r.getMessage() for r in caplog.records)
+    assert not ENGLISH.search(visible(html))
+    alice_client.force_login(bob)
+    html = alice_client.get("/staffing/school/9901010021/", {"year": 2025}).content.decode()
+    assert "个人信息查看权限" in html and not re.search(r"T990101\d{5}", html)
+    assert alice_client.get("/staffing/school/0000000000/").status_code == 404
+
+
+@pytest.mark.db
+def test_plan_page_and_its_what_if(alice_client: Any, demo_db: Facts, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="eduplan.audit"):
+        html = alice_client.get("/staffing/plan/", {"unit": "990101", "year": 2025}).content.decode()
+    assert "已求得最优方案（已证明）" in html and 'id="moves"' in html and 'id="balanced"' in html
+    assert "目标值" in html and "下界" in html and "手工方法" in html
+    assert not ENGLISH.search(visible(html)), ENGLISH.search(visible(html))
+    assert any("rotation_plan" in r.getMessage() for r in caplog.records)
+    strict = alice_client.get("/staffing/plan/", {"unit": "990101", "year": 2025, "quota_rate": "0.9"}).content.decode()
+    assert "规则无法同时满足" in strict and "交流比例：须交流不少于" in strict
+    bad = alice_client.get("/staffing/plan/", {"unit": "990101", "year": 2025, "locks": "T1"}).content.decode()
+    assert "每行写“教师编号,学校标识码”" in bad
+
+
+@pytest.mark.db
+def test_readers_see_counts_not_people(bob_client: Any, demo_db: Facts) -> None:
+    html = bob_client.get("/staffing/plan/", {"unit": "990101", "year": 2025}).content.decode()
+    assert 'id="pairs"' in html and 'id="moves"' not in html and not re.search(r"T990101\d{5}", html)
+    assert bob_client.get("/staffing/plan.xlsx", {"unit": "990101", "year": 2025}).status_code == 403
+    sheet = bob_client.get("/staffing/shortage.xlsx", {"unit": "990101", "year": 2024})
+    assert sheet.status_code == 200 and sheet["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.db
+def test_plan_workbook_is_logged(alice_client: Any, demo_db: Facts, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="eduplan.audit"):
+        response = alice_client.get("/staffing/plan.xlsx", {"unit": "990101", "year": 2025})
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert any("export_personal" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.db
+def test_method_page_is_the_docs_text(alice_client: Any) -> None:
+    html = alice_client.get("/staffing/method/").content.decode()
+    assert "中央编办发〔2014〕72号" in html and "HiGHS" in html
+
+
+def test_packaged_method_matches_docs() -> None:
+    packaged = resources.files("eduplan.staffing").joinpath("method.md").read_text("utf-8")
+    assert packaged == (ROOT / "docs/staffing.md").read_text("utf-8")
+
+
+def test_every_rotation_setting_is_documented() -> None:
+    from eduplan.staffing.rules import settings
+
+    text = (ROOT / "docs/staffing.md").read_text("utf-8")
+    assert [name for name in settings() if f"`{name}`" not in text] == []
+
+
+@pytest.mark.browser
+def test_what_if_in_the_browser(alice_page: Any) -> None:
+    page = alice_page
+    base = page.url.rstrip("/")
+    page.goto(f"{base}/staffing/plan/?unit=990101&year=2025")
+    assert page.locator("#status").inner_text().startswith("已求得最优方案")
+    page.locator("#rules summary").click()
+    page.fill("#rule-quota_rate", "0.9")
+    page.click("#rules button[type=submit]")
+    page.wait_for_selector("p.binding")
+    assert "交流比例" in page.locator("p.binding").first.inner_text()
+    page.goto(f"{base}/staffing/?unit=990101&year=2024")
+    assert page.locator("#matrix td.gap-short").count() > 10
+    page.locator("#matrix thead th").last.click()  # sortable
