@@ -23,7 +23,20 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 def test_norms_json_fixed_point(demo_db: Facts, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["norms", "--unit", "990101", "--year", "2024", "--format", "json", "--out", str(tmp_path / "缺编.xlsx")], capsys)
+    code, out, _ = run(
+        [
+            "norms",
+            "--unit",
+            "990101",
+            "--year",
+            "2024",
+            "--format",
+            "json",
+            "--out",
+            str(tmp_path / "缺编.xlsx"),
+        ],
+        capsys,
+    )
     rows = json.loads(out)
     assert code == 0 and isinstance(rows, list) and len(rows) > 500
     assert all({"school", "subject", "required", "in_post", "gap"} <= set(r) for r in rows)
@@ -34,21 +47,40 @@ def test_norms_json_fixed_point(demo_db: Facts, tmp_path: Path, capsys: pytest.C
     assert book["学科缺编"].max_row == len(rows) + 1
 
 
-def test_rotate_json_fixed_point(demo_db: Facts, tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
+def test_rotate_json_fixed_point(
+    demo_db: Facts, tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.INFO, logger="eduplan.audit"):
-        code, out, _ = run(["rotate", "--unit", "990101", "--year", "2025", "--format", "json", "--out", str(tmp_path / "名单.xlsx")], capsys)
+        code, out, _ = run(
+            [
+                "rotate",
+                "--unit",
+                "990101",
+                "--year",
+                "2025",
+                "--format",
+                "json",
+                "--out",
+                str(tmp_path / "名单.xlsx"),
+            ],
+            capsys,
+        )
     plan = json.loads(out)
     assert code == 0 and plan["status"] == "optimal"
     assert {"eligible", "moves", "backbone_moved", "objective", "bound"} <= set(plan)
     assert plan["eligible"] > 0 and plan["objective"] == pytest.approx(plan["bound"], abs=1e-6)
-    assert plan["moves"] and all({"teacher", "from_school", "to_school", "reason"} <= set(m) for m in plan["moves"])
+    assert plan["moves"] and all(
+        {"teacher", "from_school", "to_school", "reason"} <= set(m) for m in plan["moves"]
+    )
     assert plan["backbone_moved"] == sum(m["backbone"] is not None for m in plan["moves"])
     assert any("staffing_rotate" in r.getMessage() for r in caplog.records)  # individual records left: logged
     sheet = load_workbook(tmp_path / "名单.xlsx")["交流名单"]
     assert sheet.max_row == len(plan["moves"]) + 1 and sheet["B2"].value == plan["moves"][0]["teacher"]
 
 
-def test_rotate_what_if_and_rules_that_cannot_hold(demo_db: Facts, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rotate_what_if_and_rules_that_cannot_hold(
+    demo_db: Facts, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(["rotate", "--unit", "990101", "--year", "2025", "--set", "quota_rate=0.9"], capsys)
     assert code == 1 and "规则无法同时满足" in out and "无法满足：交流比例" in out
     code, _, err = run(["rotate", "--unit", "990101", "--year", "2025", "--set", "quota=1"], capsys)

@@ -23,7 +23,11 @@ def test_rosters_add_up_to_the_school_year_counts(demo_facts: Facts) -> None:
     records = demo_facts.teachers
     assert sorted(records["year"].unique().to_list()) == [2024, 2025]
     for year in (2024, 2025):
-        got = records.filter(pl.col("year") == year).group_by("school").agg(**{k: v.cast(pl.Int64) for k, v in COUNTS.items()})
+        got = (
+            records.filter(pl.col("year") == year)
+            .group_by("school")
+            .agg(**{k: v.cast(pl.Int64) for k, v in COUNTS.items()})
+        )
         want = demo_facts.school_year.filter(pl.col("year") == year).select("school", *COUNTS)
         joined = got.join(want, on="school", suffix="_form")
         assert joined.height == got.height  # every school with records has its form
@@ -41,13 +45,17 @@ def test_the_later_roster_follows_the_earlier(demo_facts: Facts) -> None:
     assert (both["birth_year"] == both["birth_year_later"]).all()
     moved = both.filter(pl.col("school") != pl.col("school_later"))
     assert moved.height > 0 and (moved["joined_year_later"] == 2025).all()
-    assert (first["birth_year"] + 60 > 2024).all() and (later["birth_year"] + 60 > 2025).all()  # nobody past 60
+    assert (first["birth_year"] + 60 > 2024).all() and (
+        later["birth_year"] + 60 > 2025
+    ).all()  # nobody past 60
 
 
 def test_rural_schools_short_of_music_art_and_science(demo_facts: Facts) -> None:
     table = subject_table(demo_facts, "990101", 2024)
-    short = table.filter(pl.col("subject").is_in(["pe", "music", "art", "science"])).group_by("locale", "subject").agg(
-        (pl.col("gap").clip(lower_bound=0).sum() / pl.col("required").sum()).alias("share")
+    short = (
+        table.filter(pl.col("subject").is_in(["pe", "music", "art", "science"]))
+        .group_by("locale", "subject")
+        .agg((pl.col("gap").clip(lower_bound=0).sum() / pl.col("required").sum()).alias("share"))
     )
     share = {(r["locale"], r["subject"]): r["share"] for r in short.iter_rows(named=True)}
     for subject in ("pe", "music", "art", "science"):  # the share of posts short, school by school

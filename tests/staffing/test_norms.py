@@ -16,7 +16,11 @@ APPROX = pytest.approx
 
 
 def classes(rows: list[tuple[str, str, int, int]]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema={"school": pl.String, "stage": pl.String, "grade": pl.Int64, "classes": pl.Int64}, orient="row")
+    return pl.DataFrame(
+        rows,
+        schema={"school": pl.String, "stage": pl.String, "grade": pl.Int64, "classes": pl.Int64},
+        orient="row",
+    )
 
 
 def demand_of(frame: pl.DataFrame) -> dict[tuple[str, str], float]:
@@ -65,14 +69,27 @@ def test_establishment_by_the_norms() -> None:
         ("T", "special", "urban", 30, 4, 0, 0),  # 30 ÷ 3 = 10
         ("V", "vocational", "urban", 500, 10, 0, 0),  # no norm: null
     ]
-    frame = pl.DataFrame(rows, schema=["school", "stage", "locale", "pupils", "classes", "boarders", "school_pupils"], orient="row")
+    frame = pl.DataFrame(
+        rows,
+        schema=["school", "stage", "locale", "pupils", "classes", "boarders", "school_pupils"],
+        orient="row",
+    )
     due = dict(establishment(frame, load_norms()).select("school", "due").iter_rows())
-    assert due == {"P": APPROX(20), "J": APPROX(22), "S": APPROX(6.6), "K": APPROX(30), "T": APPROX(10), "V": None}
+    assert due == {
+        "P": APPROX(20),
+        "J": APPROX(22),
+        "S": APPROX(6.6),
+        "K": APPROX(30),
+        "T": APPROX(10),
+        "V": None,
+    }
 
 
 def test_province_file_overrides_and_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "98.yaml").write_text("establishment:\n  small_school:\n    method: max\n", "utf-8")
-    (tmp_path / "97.yaml").write_text("curriculum:\n  periods:\n    pe: [9, 4, 3, 3, 3, 3, 3, 3, 3]\n", "utf-8")
+    (tmp_path / "97.yaml").write_text(
+        "curriculum:\n  periods:\n    pe: [9, 4, 3, 3, 3, 3, 3, 3, 3]\n", "utf-8"
+    )
     monkeypatch.setenv("EDUPLAN_STAFFING_DIR", str(tmp_path))
     load_norms.cache_clear()
     try:
@@ -130,7 +147,9 @@ def test_subject_table_from_records_and_from_the_forms() -> None:
 
 
 def test_county_totals_add_shortages_and_surpluses_school_by_school() -> None:
-    table = pl.DataFrame({"subject": ["pe", "pe"], "required": [2.0, 1.0], "in_post": [1, 3], "gap": [1.0, -2.0]})
+    table = pl.DataFrame(
+        {"subject": ["pe", "pe"], "required": [2.0, 1.0], "in_post": [1, 3], "gap": [1.0, -2.0]}
+    )
     row = county_totals(table).row(0, named=True)
     assert (row["gap"], row["shortage"], row["surplus"]) == (-1.0, 1.0, 2.0)
 
@@ -150,7 +169,12 @@ def test_no_schools_is_a_clear_error() -> None:
 def test_outlook_on_the_demo_years_ahead(demo_facts: Facts) -> None:
     frame = outlook(demo_facts, "990101", 2025, 5)
     assert sorted(frame["year"].unique().to_list()) == [2026, 2027, 2028, 2029, 2030]
-    total = frame.filter(pl.col("subject") == "total").group_by("year").agg(pl.col("in_post").sum(), pl.col("required").sum()).sort("year")
+    total = (
+        frame.filter(pl.col("subject") == "total")
+        .group_by("year")
+        .agg(pl.col("in_post").sum(), pl.col("required").sum())
+        .sort("year")
+    )
     # Teachers reaching 60 leave; nobody is hired in the outlook, and falling births cut the posts due.
     assert total["in_post"].to_list() == sorted(total["in_post"].to_list(), reverse=True)
     assert total["required"][-1] < total["required"][0]

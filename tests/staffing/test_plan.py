@@ -37,7 +37,12 @@ def test_optimal_and_every_rule_kept(plan: Plan, demo_facts: Facts) -> None:
         who = people[m.teacher]
         assert YEAR - who["joined_year"] >= 6 and who["established"] and YEAR - who["birth_year"] < 55
         assert tier[m.from_school] != tier[m.to_school]  # 城镇/优质 ↔ 乡村/薄弱
-        assert who["cert_subject"] == who["subject"] or who["subject"] in ("labour", "practice", "psychology", "other")
+        assert who["cert_subject"] == who["subject"] or who["subject"] in (
+            "labour",
+            "practice",
+            "psychology",
+            "other",
+        )
         assert STAGE_LEVEL[who["cert_stage"]] >= STAGE_LEVEL[m.stage] and m.km <= 40
 
 
@@ -53,7 +58,9 @@ def test_each_move_says_why(plan: Plan) -> None:
 def test_posts_after_keep_every_teacher(plan: Plan) -> None:
     frame = posts_after(plan)
     assert frame["in_post"].sum() == frame["in_post_after"].sum()
-    short = frame.select(pl.col("gap").clip(lower_bound=0).sum(), pl.col("gap_after").clip(lower_bound=0).sum()).row(0)
+    short = frame.select(
+        pl.col("gap").clip(lower_bound=0).sum(), pl.col("gap_after").clip(lower_bound=0).sum()
+    ).row(0)
     assert short[1] < short[0]
 
 
@@ -70,7 +77,9 @@ def test_balanced_teacher_indicators_after_the_plan(plan: Plan, demo_facts: Fact
 
 def test_what_if_lock_exclude_and_a_stricter_rule(plan: Plan, demo_facts: Facts) -> None:
     gone = plan.moves[0].teacher
-    stay = plan.problem.candidates.filter(~pl.col("teacher").is_in([m.teacher for m in plan.moves])).row(0, named=True)
+    stay = plan.problem.candidates.filter(~pl.col("teacher").is_in([m.teacher for m in plan.moves])).row(
+        0, named=True
+    )
     target = next(c for c in plan.problem.schools["code"] if c != stay["school"])
     rules = Rules().with_overrides({"quota_rate": "0.15"})
     again = make_plan(demo_facts, UNIT, YEAR, rules, locks=[(stay["teacher"], target)], exclude=[gone])

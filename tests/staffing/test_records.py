@@ -49,7 +49,18 @@ def _sheet(tmp_path: Path, rows: list[list[object]]) -> Path:
     ws = book.active
     assert ws is not None
     ws.title = "专任教师名册"
-    ws.append(["教师编号", "学年", "学校标识码", "任教学段", "主要任教学科", "专业技术职务", "出生年份", "调入本校年份"])
+    ws.append(
+        [
+            "教师编号",
+            "学年",
+            "学校标识码",
+            "任教学段",
+            "主要任教学科",
+            "专业技术职务",
+            "出生年份",
+            "调入本校年份",
+        ]
+    )
     for row in rows:
         ws.append(row)
     path = tmp_path / "in.xlsx"

@@ -68,7 +68,9 @@ def test_optimal_equals_brute_force(seed: int) -> None:
 
 def least_breach(inst: Instance) -> float:
     """The least total by which quota and backbone share must give way, the schools' limits kept."""
-    keep = [p for p in plans(inst) if not [v for v in violations(inst, p) if v.rule not in ("quota", "backbone")]]
+    keep = [
+        p for p in plans(inst) if not [v for v in violations(inst, p) if v.rule not in ("quota", "backbone")]
+    ]
     return min(sum(v.amount for v in violations(inst, p)) for p in keep)
 
 
@@ -109,6 +111,8 @@ def test_a_lock_that_overfills_a_school_is_named() -> None:
 
 def test_nothing_to_gain_moves_nobody() -> None:
     inst = random_instance(2)
-    inst = Instance(**{**inst.__dict__, "required": inst.in_post.copy(), "quota": 0, "locked": np.zeros(0, np.int64)})
+    inst = Instance(
+        **{**inst.__dict__, "required": inst.in_post.copy(), "quota": 0, "locked": np.zeros(0, np.int64)}
+    )
     result = solve(inst)
     assert result.status == "optimal" and len(result.arcs) == 0 and result.objective == pytest.approx(0.0)

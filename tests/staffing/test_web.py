@@ -13,7 +13,9 @@ import pytest
 from eduplan.facts import Facts
 
 ROOT = Path(__file__).resolve().parents[2]
-ENGLISH = re.compile(r"\b(primary|junior|chinese|math|rural|urban|records|aggregate|optimal|infeasible|county|shared)\b")
+ENGLISH = re.compile(
+    r"\b(primary|junior|chinese|math|rural|urban|records|aggregate|optimal|infeasible|county|shared)\b"
+)
 
 
 def visible(html: str) -> str:
@@ -67,16 +69,22 @@ def test_school_page_shows_teachers_only_with_the_right(
 
 
 @pytest.mark.db
-def test_plan_page_and_its_what_if(alice_client: Any, demo_db: Facts, caplog: pytest.LogCaptureFixture) -> None:
+def test_plan_page_and_its_what_if(
+    alice_client: Any, demo_db: Facts, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.INFO, logger="eduplan.audit"):
         html = alice_client.get("/staffing/plan/", {"unit": "990101", "year": 2025}).content.decode()
     assert "已求得最优方案（已证明）" in html and 'id="moves"' in html and 'id="balanced"' in html
     assert "目标值" in html and "下界" in html and "手工方法" in html
     assert not ENGLISH.search(visible(html)), ENGLISH.search(visible(html))
     assert any("rotation_plan" in r.getMessage() for r in caplog.records)
-    strict = alice_client.get("/staffing/plan/", {"unit": "990101", "year": 2025, "quota_rate": "0.9"}).content.decode()
+    strict = alice_client.get(
+        "/staffing/plan/", {"unit": "990101", "year": 2025, "quota_rate": "0.9"}
+    ).content.decode()
     assert "规则无法同时满足" in strict and "交流比例：须交流不少于" in strict
-    bad = alice_client.get("/staffing/plan/", {"unit": "990101", "year": 2025, "locks": "T1"}).content.decode()
+    bad = alice_client.get(
+        "/staffing/plan/", {"unit": "990101", "year": 2025, "locks": "T1"}
+    ).content.decode()
     assert "每行写“教师编号,学校标识码”" in bad
 
 

@@ -105,7 +105,9 @@ def run() -> None:
     n = facts.teachers.height
     print(f"合成大县：{SCHOOLS} 所学校、{n} 名专任教师（{YEAR} 学年名册）")
     _line("默认规则", facts, Rules())
-    everyone = Rules().with_overrides({"min_years": "0", "years_before_retirement": "0", "only_established": "否"})
+    everyone = Rules().with_overrides(
+        {"min_years": "0", "years_before_retirement": "0", "only_established": "否"}
+    )
     _line("全员可交流（最难的规模）", facts, everyone)
     from eduplan.demo import DEMO_COUNTY, generate_county
 
@@ -113,7 +115,9 @@ def run() -> None:
     start = time.perf_counter()
     plan = make_plan(demo, DEMO_COUNTY, YEAR)
     total = time.perf_counter() - start
-    print(f"示例县 {YEAR} 交流方案（建模 + 求解 + 说明）：{total:.2f} 秒，其中求解 {plan.solution.seconds:.2f} 秒")
+    print(
+        f"示例县 {YEAR} 交流方案（建模 + 求解 + 说明）：{total:.2f} 秒，其中求解 {plan.solution.seconds:.2f} 秒"
+    )
     start = time.perf_counter()
     solve(plan.problem.instance)
     print(f"示例县重新求解（假设分析的一次）：{time.perf_counter() - start:.2f} 秒")

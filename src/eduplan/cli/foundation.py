@@ -220,5 +220,7 @@ def run_export(args: argparse.Namespace) -> int:
     if personal:  # individual records left the system: the trail says who, what and where to
         from eduplan.web import access
 
-        access.audit(None, "export_personal", args.unit or "", tables=personal, files=[str(p) for p in written])
+        access.audit(
+            None, "export_personal", args.unit or "", tables=personal, files=[str(p) for p in written]
+        )
     return 0

@@ -32,13 +32,27 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     outlook.add_argument("--horizon", type=int, default=5, help="预测年数，默认 5")
     outlook.set_defaults(handler=run_outlook)
     rotate = _scoped(commands.add_parser("rotate", help="县管校聘交流方案（混合整数规划，证明最优）"))
-    rotate.add_argument("--set", action="append", default=[], metavar="名称=值", help="改一条规则，可重复；见 eduplan staffing rules")
-    rotate.add_argument("--lock", action="append", default=[], metavar="教师编号=学校标识码", help="锁定一次调动，可重复")
-    rotate.add_argument("--exclude", action="append", default=[], metavar="教师编号", help="不安排这名教师交流，可重复")
-    rotate.add_argument("--baseline", action="store_true", help="同时给出逐个挑选的手工方法（贪心）的结果作对比")
+    rotate.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="名称=值",
+        help="改一条规则，可重复；见 eduplan staffing rules",
+    )
+    rotate.add_argument(
+        "--lock", action="append", default=[], metavar="教师编号=学校标识码", help="锁定一次调动，可重复"
+    )
+    rotate.add_argument(
+        "--exclude", action="append", default=[], metavar="教师编号", help="不安排这名教师交流，可重复"
+    )
+    rotate.add_argument(
+        "--baseline", action="store_true", help="同时给出逐个挑选的手工方法（贪心）的结果作对比"
+    )
     rotate.add_argument("--out", type=Path, help="把交流名单写入这个 Excel 文件（.xlsx；个人信息，导出留痕）")
     rotate.set_defaults(handler=run_rotate)
-    commands.add_parser("rules", help="列出交流轮岗规则及其默认值、说明与来源").set_defaults(handler=run_rules)
+    commands.add_parser("rules", help="列出交流轮岗规则及其默认值、说明与来源").set_defaults(
+        handler=run_rules
+    )
 
 
 def _scoped(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -65,7 +79,8 @@ def _xlsx(path: Path) -> Path:
 
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return [
-        {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()} for row in frame.iter_rows(named=True)
+        {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
+        for row in frame.iter_rows(named=True)
     ]
 
 
@@ -119,11 +134,15 @@ def run_establishment(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json(_rows(table))
         return 0
-    due, staff = table["due"].sum(), table["staff"].sum()
-    print(f"全县应核教职工编制 {due:.1f}，教职工 {staff}，{'缺' if due > staff else '超'} {abs(due - staff):.1f}")
+    due, staff = float(table["due"].sum()), float(table["staff"].sum())
+    print(
+        f"全县应核教职工编制 {due:.1f}，教职工 {staff:.0f}，{'缺' if due > staff else '超'} {abs(due - staff):.1f}"
+    )
     for r in table.sort("gap", descending=True, nulls_last=True).head(15).iter_rows(named=True):
         gap = "—" if r["gap"] is None else f"{r['gap']:+.1f}"
-        print(f"  {r['name']}（{LOCALES.get(r['locale'], r['locale'])}）：应核 {r['due'] or 0:.1f}，现有 {r['staff']}，缺口 {gap}；{r['basis']}")
+        print(
+            f"  {r['name']}（{LOCALES.get(r['locale'], r['locale'])}）：应核 {r['due'] or 0:.1f}，现有 {r['staff']}，缺口 {gap}；{r['basis']}"
+        )
     return 0
 
 
@@ -139,7 +158,9 @@ def run_outlook(args: argparse.Namespace) -> int:
     for year in sorted(set(frame["year"].to_list())):
         totals = county_totals(frame.filter(frame["year"] == year))
         total = totals.filter(totals["subject"] == "total").row(0, named=True)
-        print(f"{year} 学年：应配 {total['required']:.1f}，在岗（除退休）{total['in_post']}，各校缺编合计 {total['shortage']:.1f}，超编合计 {total['surplus']:.1f}")
+        print(
+            f"{year} 学年：应配 {total['required']:.1f}，在岗（除退休）{total['in_post']}，各校缺编合计 {total['shortage']:.1f}，超编合计 {total['surplus']:.1f}"
+        )
     return 0
 
 
@@ -161,8 +182,12 @@ def run_rotate(args: argparse.Namespace) -> int:
     facts = _facts(args.unit)
     from eduplan.web import access  # after Django is set up
 
-    plan = make_plan(facts, args.unit, args.year, rules, _pairs(args.lock, "--lock "), args.exclude, args.baseline)
-    access.audit(None, "staffing_rotate", args.unit, year=args.year, moves=len(plan.moves), out=str(args.out or ""))
+    plan = make_plan(
+        facts, args.unit, args.year, rules, _pairs(args.lock, "--lock "), args.exclude, args.baseline
+    )
+    access.audit(
+        None, "staffing_rotate", args.unit, year=args.year, moves=len(plan.moves), out=str(args.out or "")
+    )
     if args.out:
         from eduplan.staffing.export import write_moves
 
@@ -191,10 +216,14 @@ def plan_text(plan: Plan) -> str:
         )
     if j["baseline"]:
         b = j["baseline"]
-        lines.append(f"对比：逐个挑选的手工方法目标值 {b['objective']:.4f}（交流 {b['moved']} 人，{b['seconds']:.2f} 秒）")
+        lines.append(
+            f"对比：逐个挑选的手工方法目标值 {b['objective']:.4f}（交流 {b['moved']} 人，{b['seconds']:.2f} 秒）"
+        )
     lines += [f"无法满足：{text}" for text in j["binding"]]
     for m in plan.moves:
-        lines.append(f"  {m.teacher} {m.from_name} → {m.to_name}（{STAGE_NAMES[m.stage]}{SUBJECT_NAMES.get(m.subject, m.subject)}）：{m.reason}")
+        lines.append(
+            f"  {m.teacher} {m.from_name} → {m.to_name}（{STAGE_NAMES[m.stage]}{SUBJECT_NAMES.get(m.subject, m.subject)}）：{m.reason}"
+        )
     return "\n".join(lines)
 
 

@@ -94,8 +94,10 @@ def generate_teachers(facts: Facts, seed: int | None = None) -> pl.DataFrame:
 
 def _county_town(facts: Facts, county: str) -> str:
     urban = facts.schools.filter(pl.col("township").str.starts_with(county) & (pl.col("locale") == "urban"))
-    townships = urban["township"] if urban.height else facts.schools["township"].filter(
-        facts.schools["township"].str.starts_with(county)
+    townships = (
+        urban["township"]
+        if urban.height
+        else facts.schools["township"].filter(facts.schools["township"].str.starts_with(county))
     )
     return str(townships.mode().sort()[0]) if townships.len() else f"{county}001"
 
@@ -118,11 +120,13 @@ def apportion(total: int, weights: dict[str, float]) -> dict[str, int]:
 
 def _targets(facts: Facts, county: str, year: int, run: Run) -> list[Target]:
     schools = facts.schools.filter(pl.col("township").str.starts_with(county))
-    grades = facts.grade_year.filter((pl.col("year") == year) & pl.col("school").is_in(schools["code"].implode()))
+    grades = facts.grade_year.filter(
+        (pl.col("year") == year) & pl.col("school").is_in(schools["code"].implode())
+    )
     demand: dict[str, dict[tuple[str, str], float]] = {}
-    for school, stage, pool, required in subject_demand(grades, run.norms).select(
-        "school", "stage", "pool", "required"
-    ).iter_rows():
+    for school, stage, pool, required in (
+        subject_demand(grades, run.norms).select("school", "stage", "pool", "required").iter_rows()
+    ):
         demand.setdefault(school, {})[(stage, pool)] = required
     pupils: dict[str, dict[str, int]] = {}
     for school, stage, n in grades.group_by("school", "stage").agg(pl.col("enrollment").sum()).iter_rows():
@@ -140,7 +144,11 @@ def _targets(facts: Facts, county: str, year: int, run: Run) -> list[Target]:
 
 
 def _target(
-    school: dict[str, Any], sy: dict[str, Any], demand: dict[tuple[str, str], float], pupils: dict[str, int], run: Run
+    school: dict[str, Any],
+    sy: dict[str, Any],
+    demand: dict[tuple[str, str], float],
+    pupils: dict[str, int],
+    run: Run,
 ) -> Target | None:
     compulsory = sum(v for s, v in pupils.items() if s in COMPULSORY)
     if compulsory == 0:
@@ -181,7 +189,10 @@ def _draw(rng: np.random.Generator, shares: dict[str, float], n: int) -> list[st
     """n values drawn with the given shares."""
     keys = sorted(shares)
     cum = np.cumsum([float(shares[k]) for k in keys])
-    return [keys[i] for i in np.minimum(np.searchsorted(cum / cum[-1], rng.random(n), side="right"), len(keys) - 1)]
+    return [
+        keys[i]
+        for i in np.minimum(np.searchsorted(cum / cum[-1], rng.random(n), side="right"), len(keys) - 1)
+    ]
 
 
 def _titles(rng: np.random.Generator, bands: dict[int, list[float]], ages: np.ndarray) -> list[str]:
@@ -204,7 +215,11 @@ def _people(run: Run, t: Target, stage: str, subjects: list[str], year: int, hir
     if t.locale == "rural" and not hired:
         older = rng.random(n) < float(tp["rural_older"])
         ages = np.where(older, rng.integers((low + high) // 2, high + 1, n), ages)
-    tenure = np.zeros(n, np.int64) if hired else np.minimum(rng.exponential(float(tp["tenure_mean"]), n).astype(np.int64), ages - 22)
+    tenure = (
+        np.zeros(n, np.int64)
+        if hired
+        else np.minimum(rng.exponential(float(tp["tenure_mean"]), n).astype(np.int64), ages - 22)
+    )
     quals = ["bachelor"] * n if hired else _draw(rng, {"bachelor": 0.6, "college": 0.4}, n)
     titles = ["none"] * n if hired else _titles(rng, {int(k): v for k, v in tp["title_by_age"].items()}, ages)
     established = rng.random(n) < float(tp["established"][t.ownership])
@@ -284,10 +299,10 @@ def _category(subject: str) -> str:
 def _next(run: Run, previous: list[Teacher], targets: list[Target], year: int) -> list[Teacher]:
     staying = [dict(t) for t in previous if t["birth_year"] + RETIREMENT_AGE > year]
     by_school: dict[str, list[Teacher]] = {}
-    for t in staying:
-        by_school.setdefault(t["school"], []).append(t)
+    for person in staying:
+        by_school.setdefault(person["school"], []).append(person)
     wanted = {t.code: t for t in targets}
-    run.leavers = [t for code, ts in by_school.items() if code not in wanted for t in ts]
+    run.leavers = [x for code, people in by_school.items() if code not in wanted for x in people]
     kept = {t.code: _trim(run, t, by_school.get(t.code, [])) for t in targets}
     run.rng.shuffle(run.leavers)  # type: ignore[arg-type]
     roster = []
@@ -374,7 +389,11 @@ def _settle(run: Run, t: Target, school: list[Teacher]) -> list[Teacher]:
 def _relabel(rng: np.random.Generator, school: list[Teacher], column: str, targets: dict[str, int]) -> None:
     """Change the fewest values of `column` so that each value occurs exactly `targets[value]` times."""
     counts = Counter(x[column] for x in school)
-    surplus = [x for v in sorted(counts, key=str) for x in _some(rng, school, column, v, counts[v] - targets.get(v, 0))]
+    surplus = [
+        x
+        for v in sorted(counts, key=str)
+        for x in _some(rng, school, column, v, counts[v] - targets.get(v, 0))
+    ]
     for value in sorted(targets):
         for _ in range(max(0, targets[value] - counts.get(value, 0))):
             surplus.pop()[column] = value

@@ -221,7 +221,13 @@ PERSONAL_ID = re.compile(r"^\d{17}[\dXx]$|[\u4e00-\u9fff]")
 def _check_teacher(run: _Run, row: _Row) -> None:
     v = row.values
     if PERSONAL_ID.search(v["teacher"]):
-        run.add(row, "teacher", v["teacher"], "匿名教师编号（不得填写身份证号或姓名）", "teacher id looks personal")
+        run.add(
+            row,
+            "teacher",
+            v["teacher"],
+            "匿名教师编号（不得填写身份证号或姓名）",
+            "teacher id looks personal",
+        )
     joined, born = v.get("joined_year"), v.get("birth_year")
     if joined is not None and joined > v["year"]:
         run.add(row, "joined_year", joined, f"不晚于学年 {v['year']}", "joined after the school year")

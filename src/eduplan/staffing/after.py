@@ -15,7 +15,9 @@ from eduplan.io.rules import QUALIFICATIONS
 from eduplan.staffing.plan import Plan
 
 TEACHER_INDICATORS = ("teachers_above_degree", "teachers_backbone", "teachers_pe_arts")
-QUALIFICATION_COLUMN = dict(zip(("postgrad", "bachelor", "college", "secondary"), QUALIFICATIONS, strict=True))
+QUALIFICATION_COLUMN = dict(
+    zip(("postgrad", "bachelor", "college", "secondary"), QUALIFICATIONS, strict=True)
+)
 
 
 def facts_after(facts: Facts, plan: Plan) -> Facts:
@@ -37,13 +39,19 @@ def facts_after(facts: Facts, plan: Plan) -> Facts:
     for row in facts.school_year.filter(pl.col("year") == year).iter_rows(named=True):
         code = row["school"]
         if code in set(p.schools["code"]):
-            row = dict(row, teachers_rotated=0, backbone_rotated=0, teachers_rotation_eligible=eligible.get(code, 0))
+            row = dict(
+                row, teachers_rotated=0, backbone_rotated=0, teachers_rotation_eligible=eligible.get(code, 0)
+            )
         for (school, column), change in delta.items():
             if school == code and row.get(column) is not None:
                 row[column] = row[column] + change
         rows.append(row)
     others = facts.school_year.filter(pl.col("year") != year)
-    changed = pl.DataFrame(rows, schema=facts.school_year.schema, orient="row") if rows else facts.school_year.clear()
+    changed = (
+        pl.DataFrame(rows, schema=facts.school_year.schema, orient="row")
+        if rows
+        else facts.school_year.clear()
+    )
     return replace(facts, school_year=pl.concat([others, changed]))
 
 

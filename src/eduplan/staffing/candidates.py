@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -65,7 +66,9 @@ class Problem:
     instance: Instance
     schools: pl.DataFrame  # in index order: code, name, locale, tier, …
     cells: pl.DataFrame  # in index order: school, stage, pool, required, in_post, school_index, weight
-    candidates: pl.DataFrame  # in index order: teacher, school, stage, subject, backbone, years, principal, locked
+    candidates: (
+        pl.DataFrame
+    )  # in index order: teacher, school, stage, subject, backbone, years, principal, locked
     arc_km: np.ndarray
     eligible: int  # teachers the rules make eligible
     quota_base: int  # eligible teachers the quota counts (all of them, or those of 城镇/优质 schools)
@@ -87,9 +90,9 @@ def haversine(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.nda
 def tier_expr(rules: Rules) -> pl.Expr:
     """strong (城镇学校、优质学校: they send) or weak (乡村学校、薄弱学校: they receive)."""
     code = pl.col("code")
-    strong = (pl.col("locale").is_in(["urban", "town"]) | code.is_in(list(rules.strong_schools))) & ~code.is_in(
-        list(rules.weak_schools)
-    )
+    strong = (
+        pl.col("locale").is_in(["urban", "town"]) | code.is_in(list(rules.strong_schools))
+    ) & ~code.is_in(list(rules.weak_schools))
     return pl.when(strong).then(pl.lit("strong")).otherwise(pl.lit("weak")).alias("tier")
 
 
@@ -126,16 +129,30 @@ def build(
         pl.col("subject").replace_strict(norms.pools, default=pl.col("subject")).alias("pool"),
         pl.col("cert_subject").replace_strict(norms.pools, default=pl.col("cert_subject")).alias("cert_pool"),
     )
-    return _assemble(facts, schools, cells, people, rules, list(locks), (unit, year, ry), sorted(set(codes) - set(recorded)))
+    return _assemble(
+        facts,
+        schools,
+        cells,
+        people,
+        rules,
+        list(locks),
+        (unit, year, ry),
+        sorted(set(codes) - set(recorded)),
+    )
 
 
 def _cells(table: pl.DataFrame, schools: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    index = schools.select(pl.col("code").alias("school"), pl.int_range(pl.len()).alias("school_index"), "locale")
+    index = schools.select(
+        pl.col("code").alias("school"), pl.int_range(pl.len()).alias("school_index"), "locale"
+    )
     cells = table.filter((pl.col("source") == "records") & (pl.col("subject") != TOTAL)).select(
         "school", "stage", pl.col("subject").alias("pool"), "required", "in_post"
     )
     cells = cells.join(index, on="school").sort("school_index", "stage", "pool")
-    weight = [rules.subject_weight(p) * rules.locale_weight(loc) for p, loc in cells.select("pool", "locale").iter_rows()]
+    weight = [
+        rules.subject_weight(p) * rules.locale_weight(loc)
+        for p, loc in cells.select("pool", "locale").iter_rows()
+    ]
     return cells.with_columns(pl.Series("weight", weight, pl.Float64)).drop("locale")
 
 
@@ -154,7 +171,7 @@ def _eligibility(people: pl.DataFrame, year: int, rules: Rules, exclude: set[str
         (age.fill_null(0) >= rules.retirement_age - rules.years_before_retirement, "临近退休"),
         (pl.col("appraisal").is_in(list(rules.excluded_appraisals)), "年度考核等次"),
     ]
-    why = pl.when(checks[0][0]).then(pl.lit(checks[0][1]))
+    why: Any = pl.when(checks[0][0]).then(pl.lit(checks[0][1]))
     for test, reason in checks[1:]:
         why = why.when(test).then(pl.lit(reason))
     return people.with_columns(years.alias("years"), why.otherwise(pl.lit(None, pl.String)).alias("why_not"))
@@ -177,7 +194,9 @@ def _assemble(
     home = np.array([cell_of[k] for k in movers.select("school", "stage", "pool").iter_rows()], np.int64)
     strong = schools["tier"].to_numpy()[cells["school_index"].to_numpy()[home]] == "strong"
     counted = np.ones(len(home), bool) if rules.quota_scope == "all" else strong
-    base = eligible.height if rules.quota_scope == "all" else int(np.sum(strong & ~movers["locked"].to_numpy()))
+    base = (
+        eligible.height if rules.quota_scope == "all" else int(np.sum(strong & ~movers["locked"].to_numpy()))
+    )
     teacher, cell, km, fixed = _arcs(facts, schools, cells, movers, home, rules, locked)
     present = np.bincount(cells["school_index"], cells["in_post"].cast(pl.Float64), len(schools))
     posts = np.bincount(cells["school_index"], cells["required"], len(schools))
@@ -190,17 +209,33 @@ def _assemble(
         outflow_cap=np.floor(rules.max_out_share * present + 1e-9), quota=math.ceil(rules.quota_rate * base - 1e-9),
         backbone_share=rules.backbone_share, locked=fixed,
     )  # fmt: skip
-    excluded = dict(people.filter(pl.col("why_not").is_not_null()).group_by("why_not").len().sort("why_not").iter_rows())
+    excluded = dict(
+        people.filter(pl.col("why_not").is_not_null()).group_by("why_not").len().sort("why_not").iter_rows()
+    )
     candidates = movers.select(
         "teacher", "school", "stage", "subject", "backbone", "years", "principal", "locked", "qualification"
     )
     unit, year, ry = when
     return Problem(
-        instance, schools, cells, candidates, km, eligible.height, base, excluded, unrecorded, ry, year, unit, rules
+        instance,
+        schools,
+        cells,
+        candidates,
+        km,
+        eligible.height,
+        base,
+        excluded,
+        unrecorded,
+        ry,
+        year,
+        unit,
+        rules,
     )
 
 
-def _locks(people: pl.DataFrame, locks: list[tuple[str, str]], cell_of: dict[tuple[str, str, str], int]) -> dict[str, int]:
+def _locks(
+    people: pl.DataFrame, locks: list[tuple[str, str]], cell_of: dict[tuple[str, str, str], int]
+) -> dict[str, int]:
     """teacher -> the cell a lock sends them to; a lock naming an unknown teacher or a school without the
     teacher's subject is refused with the reason."""
     by_id = {r["teacher"]: r for r in people.iter_rows(named=True)}
@@ -208,11 +243,17 @@ def _locks(people: pl.DataFrame, locks: list[tuple[str, str]], cell_of: dict[tup
     for teacher, school in locks:
         person = by_id.get(teacher)
         if person is None:
-            raise DataError(f"锁定的教师 {teacher} 不在该县当年的名册中", english=f"locked teacher {teacher} unknown")
+            raise DataError(
+                f"锁定的教师 {teacher} 不在该县当年的名册中", english=f"locked teacher {teacher} unknown"
+            )
         if school == person["school"]:
-            raise DataError(f"锁定的去向 {school} 就是教师 {teacher} 现在的学校", english=f"lock {teacher} to own school")
+            raise DataError(
+                f"锁定的去向 {school} 就是教师 {teacher} 现在的学校", english=f"lock {teacher} to own school"
+            )
         stages = [person["stage"], *(s for s in COMPULSORY if s != person["stage"])]
-        found = [cell_of[(school, s, person["pool"])] for s in stages if (school, s, person["pool"]) in cell_of]
+        found = [
+            cell_of[(school, s, person["pool"])] for s in stages if (school, s, person["pool"]) in cell_of
+        ]
         if not found:
             raise DataError(
                 f"锁定的去向 {school} 没有教师 {teacher} 所教学科的岗位（或不是本县有名册的义务教育学校）",
@@ -225,7 +266,9 @@ def _locks(people: pl.DataFrame, locks: list[tuple[str, str]], cell_of: dict[tup
 def _origins(facts: Facts, schools: pl.DataFrame, movers: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Where each mover travels from: the centre of their home township's schools when given, else their school."""
     centre = facts.schools.group_by("township").agg(pl.col("longitude").mean(), pl.col("latitude").mean())
-    at_school = schools.select(pl.col("code").alias("school"), pl.col("longitude").alias("lon"), pl.col("latitude").alias("lat"))
+    at_school = schools.select(
+        pl.col("code").alias("school"), pl.col("longitude").alias("lon"), pl.col("latitude").alias("lat")
+    )
     frame = (
         movers.select("school", "home_township")
         .with_row_index("i")
@@ -244,7 +287,12 @@ def _arcs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """(mover, cell, km) of every move the rules allow, and the indices of the locked ones."""
     lon, lat = _origins(facts, schools, movers)
-    km = haversine(lon[:, None], lat[:, None], schools["longitude"].to_numpy()[None, :], schools["latitude"].to_numpy()[None, :])
+    km = haversine(
+        lon[:, None],
+        lat[:, None],
+        schools["longitude"].to_numpy()[None, :],
+        schools["latitude"].to_numpy()[None, :],
+    )
     km = np.nan_to_num(km, nan=0.0)  # a school without coordinates: distance unknown, no limit applied
     strong = schools["tier"].to_numpy() == "strong"
     cell_school = cells["school_index"].to_numpy()

@@ -29,7 +29,9 @@ def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], 
     for row in rows:
         ws.append(row)
     for i, header in enumerate(headers, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(10, min(60, 2 * len(header) + 4))
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(
+            10, min(60, 2 * len(header) + 4)
+        )
     ws.freeze_panes = "A2"
     return ws
 
@@ -51,7 +53,17 @@ def _posts_rows(table: pl.DataFrame) -> list[list[Any]]:
     ]  # fmt: skip
 
 
-POSTS_HEADERS = ["学校标识码", "学校名称", "城乡", "学段", "学科", "应配（人）", "在岗（人）", "缺口（正为缺编）", "依据"]
+POSTS_HEADERS = [
+    "学校标识码",
+    "学校名称",
+    "城乡",
+    "学段",
+    "学科",
+    "应配（人）",
+    "在岗（人）",
+    "缺口（正为缺编）",
+    "依据",
+]
 
 
 def write_shortage(
@@ -73,7 +85,15 @@ def write_shortage(
     _colour_gaps(ws, 6)
     if outlook is not None and outlook.height:
         headers = ["学年", *POSTS_HEADERS]
-        ws = _sheet(wb, "未来五年", headers, [[r["year"], *row] for r, row in zip(outlook.iter_rows(named=True), _posts_rows(outlook), strict=True)])
+        ws = _sheet(
+            wb,
+            "未来五年",
+            headers,
+            [
+                [r["year"], *row]
+                for r, row in zip(outlook.iter_rows(named=True), _posts_rows(outlook), strict=True)
+            ],
+        )
         _colour_gaps(ws, 9)
     _sheet(wb, "说明", ["项目", "内容"], [["报表", title], ["缺口", "应配减在岗：正数为缺编（红），负数为超编（绿）"],
                                         ["依据", "名册：按专任教师名册逐人统计；汇总表：只有基层报表时按体育、艺术与全体教师比较"]])  # fmt: skip
@@ -84,7 +104,20 @@ def _round(v: float | None) -> float | None:
     return None if v is None else round(v, 2)
 
 
-MOVE_HEADERS = ["序号", "教师编号", "原学校标识码", "原学校", "学段", "学科", "骨干", "本校任教年限", "去向学校标识码", "去向学校", "路程（公里）", "理由"]
+MOVE_HEADERS = [
+    "序号",
+    "教师编号",
+    "原学校标识码",
+    "原学校",
+    "学段",
+    "学科",
+    "骨干",
+    "本校任教年限",
+    "去向学校标识码",
+    "去向学校",
+    "路程（公里）",
+    "理由",
+]
 
 
 def write_moves(plan: Plan, stream: BinaryIO, title: str) -> None:

@@ -59,9 +59,13 @@ def _read(path: Path | Any) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text("utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"编制标准文件 {path} 不是有效的 YAML：{exc}", english=f"bad YAML {path}: {exc}") from exc
+        raise ConfigError(
+            f"编制标准文件 {path} 不是有效的 YAML：{exc}", english=f"bad YAML {path}: {exc}"
+        ) from exc
     if not isinstance(data, dict):
-        raise ConfigError(f"编制标准文件 {path} 的顶层应为映射", english=f"{path}: top level must be a mapping")
+        raise ConfigError(
+            f"编制标准文件 {path} 的顶层应为映射", english=f"{path}: top level must be a mapping"
+        )
     return data
 
 
@@ -71,7 +75,8 @@ def province_file(province: str) -> Path | None:
     if env:
         if not Path(env).is_dir():
             raise ConfigError(
-                f"环境变量 EDUPLAN_STAFFING_DIR 指向的目录不存在：{env}", english=f"EDUPLAN_STAFFING_DIR {env!r} missing"
+                f"环境变量 EDUPLAN_STAFFING_DIR 指向的目录不存在：{env}",
+                english=f"EDUPLAN_STAFFING_DIR {env!r} missing",
             )
         if (Path(env) / f"{province}.yaml").is_file():
             return Path(env) / f"{province}.yaml"
@@ -83,7 +88,9 @@ def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     """`over` laid over a copy of `base`, mappings key by key (a province may set any value, up or down)."""
     out = copy.deepcopy(base)
     for key, value in over.items():
-        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        out[key] = (
+            merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        )
     return out
 
 
@@ -98,7 +105,9 @@ def load_norms(province: str = "") -> Norms:
     try:
         norms = _build(raw, str(path) if path else None)
     except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"编制标准文件 {where} 格式错误：缺少或错误的项 {exc}", english=f"bad {where}: {exc}") from exc
+        raise ConfigError(
+            f"编制标准文件 {where} 格式错误：缺少或错误的项 {exc}", english=f"bad {where}: {exc}"
+        ) from exc
     check_curriculum(raw["curriculum"], where)
     return norms
 
@@ -106,9 +115,7 @@ def load_norms(province: str = "") -> Norms:
 def _build(raw: dict[str, Any], path: str | None) -> Norms:
     e, c = raw["establishment"], raw["curriculum"]
     small = e["small_school"]
-    loads = {
-        stage: {k: float(v) for k, v in raw["teaching_load"][stage].items()} for stage in COMPULSORY
-    }
+    loads = {stage: {k: float(v) for k, v in raw["teaching_load"][stage].items()} for stage in COMPULSORY}
     return Norms(
         ratio={k: float(v) for k, v in e["ratio"].items() if k != "source"},
         preschool_children_per_staff=float(e["preschool"]["children_per_staff"]),
@@ -125,11 +132,15 @@ def _build(raw: dict[str, Any], path: str | None) -> Norms:
         homeroom_posts=float(raw["homeroom"]["posts_per_class"]),
         homeroom_pools=tuple(raw["homeroom"]["pools"]),
         sources={
-            "ratio": e["ratio"]["source"], "preschool": e["preschool"]["source"],
-            "small_school": small["source"], "boarding": e["boarding"]["source"],
-            "special": e["special"]["source"], "curriculum": c["source"],
-            "teaching_load": raw["teaching_load"]["source"], "homeroom": raw["homeroom"]["source"],
-        },  # fmt: skip
+            "ratio": e["ratio"]["source"],
+            "preschool": e["preschool"]["source"],
+            "small_school": small["source"],
+            "boarding": e["boarding"]["source"],
+            "special": e["special"]["source"],
+            "curriculum": c["source"],
+            "teaching_load": raw["teaching_load"]["source"],
+            "homeroom": raw["homeroom"]["source"],
+        },
         province_file=path,
     )
 
@@ -143,7 +154,8 @@ def check_curriculum(c: dict[str, Any], where: str) -> None:
         given = sum(p[g] for p in periods.values())
         if given != total:
             raise ConfigError(
-                f"{where}：{g + 1} 年级各科周课时合计 {given}，应为 {total}", english=f"grade {g + 1}: {given} != {total}"
+                f"{where}：{g + 1} 年级各科周课时合计 {given}，应为 {total}",
+                english=f"grade {g + 1}: {given} != {total}",
             )
     whole = sum(t * w for t, w in zip(totals, weeks, strict=True))
     for group in c["shares"]:
@@ -171,14 +183,18 @@ def curriculum_frame(norms: Norms) -> pl.DataFrame:
                 if periods:
                     rows.append((stage, grade, norms.pool(subject), periods))
     frame = pl.DataFrame(
-        rows, schema={"stage": pl.String, "grade": pl.Int64, "pool": pl.String, "periods": pl.Int64}, orient="row"
+        rows,
+        schema={"stage": pl.String, "grade": pl.Int64, "pool": pl.String, "periods": pl.Int64},
+        orient="row",
     )
     return frame.group_by("stage", "grade", "pool").agg(pl.col("periods").sum())
 
 
 def load_frame(norms: Norms, pools: list[str]) -> pl.DataFrame:
     rows = [(stage, pool, norms.load(stage, pool)) for stage in COMPULSORY for pool in pools]
-    return pl.DataFrame(rows, schema={"stage": pl.String, "pool": pl.String, "load": pl.Float64}, orient="row")
+    return pl.DataFrame(
+        rows, schema={"stage": pl.String, "pool": pl.String, "load": pl.Float64}, orient="row"
+    )
 
 
 def subject_demand(classes: pl.DataFrame, norms: Norms) -> pl.DataFrame:
@@ -189,7 +205,9 @@ def subject_demand(classes: pl.DataFrame, norms: Norms) -> pl.DataFrame:
     their share of the 班主任 posts (classes × 0.5 ÷ 2 each). E.g. a primary school with one class in each of
     grades 1-6 needs (4+4+3+3+3+3) ÷ 16 = 20/16 = 1.25 PE posts.
     """
-    compulsory = classes.filter(pl.col("stage").is_in(COMPULSORY)).with_columns(pl.col("classes").fill_null(0))
+    compulsory = classes.filter(pl.col("stage").is_in(COMPULSORY)).with_columns(
+        pl.col("classes").fill_null(0)
+    )
     curriculum = curriculum_frame(norms)
     demand = (
         compulsory.join(curriculum, on=["stage", "grade"])
@@ -244,9 +262,15 @@ def _stage_due(r: dict[str, Any], norms: Norms) -> tuple[Any, ...]:
     boarders = r["boarders"] or 0
     by_class = None
     if stage == "preschool":
-        by_ratio, text = pupils / norms.preschool_children_per_staff, f"幼儿 {pupils} ÷ {norms.preschool_children_per_staff:g}"
+        by_ratio, text = (
+            pupils / norms.preschool_children_per_staff,
+            f"幼儿 {pupils} ÷ {norms.preschool_children_per_staff:g}",
+        )
     elif stage == "special":
-        by_ratio, text = pupils / norms.special_children_per_staff, f"学生 {pupils} ÷ {norms.special_children_per_staff:g}"
+        by_ratio, text = (
+            pupils / norms.special_children_per_staff,
+            f"学生 {pupils} ÷ {norms.special_children_per_staff:g}",
+        )
     elif stage in norms.ratio:
         by_ratio, text = pupils / norms.ratio[stage], f"学生 {pupils} ÷ {norms.ratio[stage]:g}"
     else:

@@ -134,7 +134,10 @@ def _move(problem: Problem, arc: int, before: np.ndarray, after: np.ndarray, arr
     parts.append("人工锁定的调动" if who["locked"] else _eligible_text(who, rules))
     if who["backbone"]:
         parts.append(f"{BACKBONE_LEVELS.get(who['backbone'], who['backbone'])}骨干教师")
-    parts.append(f"{TIER_NAMES[frm['tier']]}→{TIER_NAMES[to['tier']]}" + ("（双向交流）" if frm["tier"] == "weak" else ""))
+    parts.append(
+        f"{TIER_NAMES[frm['tier']]}→{TIER_NAMES[to['tier']]}"
+        + ("（双向交流）" if frm["tier"] == "weak" else "")
+    )
     parts.append(f"路程约 {problem.arc_km[arc]:.0f} 公里")
     return Move(
         who["teacher"], frm["code"], frm["name"], to["code"], to["name"], str(problem.cells["stage"][cell]), pool,
@@ -159,7 +162,9 @@ def _fills(problem: Problem, cell: int, before: np.ndarray, after: np.ndarray, a
     why = []
     if problem.rules.subject_weight(problem.cells["pool"][cell]) > problem.rules.subject_weight("default"):
         why.append("音体美学科优先")
-    if school["locale"] == "rural" and problem.rules.locale_weight("rural") > problem.rules.locale_weight("default"):
+    if school["locale"] == "rural" and problem.rules.locale_weight("rural") > problem.rules.locale_weight(
+        "default"
+    ):
         why.append("乡村学校优先")
     note = f"（{'、'.join(why)}）" if why else ""
     return (

@@ -54,7 +54,8 @@ def county_schools(facts: Facts, unit: str, year: int) -> pl.DataFrame:
     schools = schools.filter(pl.col("code").is_in(teaching.implode()))
     if schools.is_empty():
         raise NotFound(
-            f"{unit} 在 {year} 学年没有义务教育学校的在校生统计", english=f"no compulsory schools in {unit} for {year}"
+            f"{unit} 在 {year} 学年没有义务教育学校的在校生统计",
+            english=f"no compulsory schools in {unit} for {year}",
         )
     return schools
 
@@ -143,7 +144,9 @@ def _compare(
     if aggregate:
         parts.append(_from_aggregates(demand, school_year, aggregate))
     info = schools.select(pl.col("code").alias("school"), "name", "locale")
-    frame = pl.concat([p.select("school", "stage", "subject", "required", "in_post", "gap", "source") for p in parts])
+    frame = pl.concat(
+        [p.select("school", "stage", "subject", "required", "in_post", "gap", "source") for p in parts]
+    )
     return (
         frame.join(info, on="school")
         .select(list(TABLE_SCHEMA))
@@ -176,7 +179,9 @@ def establishment_table(facts: Facts, unit: str, year: int, norms: Norms | None 
     """school, name, locale, due, staff, gap, basis: 编制 due (教职工, every stage) against 教职工数 in post."""
     norms = norms or norms_for(unit)
     schools = facts.schools.filter(pl.col("township").str.starts_with(unit))
-    grades = facts.grade_year.filter((pl.col("year") == year) & pl.col("school").is_in(schools["code"].implode()))
+    grades = facts.grade_year.filter(
+        (pl.col("year") == year) & pl.col("school").is_in(schools["code"].implode())
+    )
     stages = grades.group_by("school", "stage").agg(
         pl.col("enrollment").sum().alias("pupils"), pl.col("classes").sum()
     )
@@ -184,7 +189,9 @@ def establishment_table(facts: Facts, unit: str, year: int, norms: Norms | None 
         raise NotFound(f"{unit} 没有 {year} 学年的在校生统计", english=f"no enrolment in {unit} for {year}")
     boarders = facts.stage_year.filter(pl.col("year") == year).select("school", "stage", "boarders")
     compulsory = (
-        stages.filter(pl.col("stage").is_in(COMPULSORY)).group_by("school").agg(pl.col("pupils").sum().alias("school_pupils"))
+        stages.filter(pl.col("stage").is_in(COMPULSORY))
+        .group_by("school")
+        .agg(pl.col("pupils").sum().alias("school_pupils"))
     )
     frame = (
         stages.join(boarders, on=["school", "stage"], how="left")
@@ -249,7 +256,9 @@ def outlook(
     years = []
     for year in range(origin + 1, origin + horizon + 1):
         demand = subject_demand(classes.filter(pl.col("year") == year), norms)
-        staying = teachers.filter(pl.col("birth_year").is_null() | (pl.col("birth_year") + retirement_age > year))
+        staying = teachers.filter(
+            pl.col("birth_year").is_null() | (pl.col("birth_year") + retirement_age > year)
+        )
         frame = _compare(facts, schools, demand, staying, recorded, origin, norms)
         years.append(frame.with_columns(pl.lit(year, pl.Int64).alias("year")))
     return pl.concat(years)

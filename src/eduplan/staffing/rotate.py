@@ -86,14 +86,16 @@ def violations(inst: Instance, arcs: np.ndarray) -> list[Binding]:
     if need > 1e-9:
         found.append(Binding("backbone", need))
     net, out = _flows(inst, arcs)
-    found += [Binding("inflow", net[s] - inst.inflow_cap[s], s) for s in np.nonzero(net > inst.inflow_cap + 1e-9)[0]]
-    found += [Binding("outflow", out[s] - inst.outflow_cap[s], s) for s in np.nonzero(out > inst.outflow_cap + 1e-9)[0]]
+    for rule, flow, cap in (("inflow", net, inst.inflow_cap), ("outflow", out, inst.outflow_cap)):
+        found += [Binding(rule, float(flow[s] - cap[s]), int(s)) for s in np.nonzero(flow > cap + 1e-9)[0]]
     return found
 
 
 def _flows(inst: Instance, arcs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     into = np.bincount(inst.cell_school[inst.arc_cell[arcs]], minlength=inst.schools).astype(float)
-    out = np.bincount(inst.cell_school[inst.home[inst.arc_teacher[arcs]]], minlength=inst.schools).astype(float)
+    out = np.bincount(inst.cell_school[inst.home[inst.arc_teacher[arcs]]], minlength=inst.schools).astype(
+        float
+    )
     return into - out, out
 
 
@@ -111,7 +113,9 @@ class _Model:
     col_cell: np.ndarray  # column -> destination cell
     col_cost: np.ndarray
     rows: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # blocks of (lower, upper)
-    entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)  # (row, col, value)
+    entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=list
+    )  # (row, col, value)
     named: dict[str, int] = field(default_factory=dict)  # quota, backbone -> row
     school_rows: dict[tuple[str, int], int] = field(default_factory=dict)  # (inflow|outflow, school) -> row
     n_rows: int = 0
@@ -156,7 +160,9 @@ def _groups(inst: Instance) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
 def _model(inst: Instance) -> _Model:
     members, group_of, first = _groups(inst)
     rep = np.isin(inst.arc_teacher, first)  # the columns: the arcs of each group's first member
-    m = _Model(inst, members, group_of, group_of[inst.arc_teacher[rep]], inst.arc_cell[rep], inst.arc_cost[rep])
+    m = _Model(
+        inst, members, group_of, group_of[inst.arc_teacher[rep]], inst.arc_cell[rep], inst.arc_cost[rep]
+    )
     cols = np.arange(m.moves)
     home = inst.home[first[m.col_group]]
     size = np.array([len(p) for p in members], float)
@@ -202,7 +208,9 @@ def _rounding_rows(m: _Model, home: np.ndarray, u: np.ndarray) -> None:
     touched[m.col_cell] = touched[home] = True
     cells = np.nonzero((phi > 1e-9) & touched)[0]
     index = np.full(inst.cells, -1)
-    index[cells] = m.block(phi[cells] * (np.floor(f[cells]) + 1), np.full(len(cells), INF)) + np.arange(len(cells))
+    index[cells] = m.block(phi[cells] * (np.floor(f[cells]) + 1), np.full(len(cells), INF)) + np.arange(
+        len(cells)
+    )
     m.add(index[cells], u[cells], 1.0)
     into, out = index[m.col_cell] >= 0, index[home] >= 0
     m.add(index[m.col_cell[into]], cols[into], phi[m.col_cell[into]])
@@ -213,7 +221,10 @@ def _school_rows(m: _Model, home: np.ndarray) -> None:
     """Net arrivals within each school's spare posts; departures within its outflow limit."""
     inst, cols = m.inst, np.arange(m.moves)
     to_school, from_school = inst.cell_school[m.col_cell], inst.cell_school[home]
-    for kind, caps, hit in (("inflow", inst.inflow_cap, to_school), ("outflow", inst.outflow_cap, from_school)):
+    for kind, caps, hit in (
+        ("inflow", inst.inflow_cap, to_school),
+        ("outflow", inst.outflow_cap, from_school),
+    ):
         schools = np.unique(hit[np.isfinite(caps[hit])])
         index = np.full(inst.schools, -1)
         index[schools] = m.block(np.full(len(schools), -INF), caps[schools]) + np.arange(len(schools))
@@ -255,7 +266,9 @@ def _lp(m: _Model, elastic: bool = False, caps: bool = False) -> highspy.HighsLp
     lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lower, upper
     lp.row_lower_ = np.concatenate([r[0] for r in m.rows])
     lp.row_upper_ = np.concatenate([r[1] for r in m.rows])
-    lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in integer]
+    lp.integrality_ = [
+        highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in integer
+    ]
     order = np.lexsort((rows, cols))
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = np.searchsorted(cols[order], np.arange(len(cost) + 1)).astype(np.int32)
@@ -279,7 +292,9 @@ def _quiet_banner() -> None:
         os.close(saved)
 
 
-def _highs(lp: highspy.HighsLp, time_limit: float, relax: bool = False, presolve: bool = False) -> highspy.Highs:
+def _highs(
+    lp: highspy.HighsLp, time_limit: float, relax: bool = False, presolve: bool = False
+) -> highspy.Highs:
     """A solver run on `lp` (its relaxation when `relax`). The relaxation runs without presolve: on the
     5,000-teacher model HiGHS's presolve costs ten times the simplex itself."""
     _quiet_banner()
@@ -299,7 +314,9 @@ def _highs(lp: highspy.HighsLp, time_limit: float, relax: bool = False, presolve
     return h
 
 
-def _rens(lp: highspy.HighsLp, x: np.ndarray, moves: int, time_limit: float) -> tuple[np.ndarray, float] | None:
+def _rens(
+    lp: highspy.HighsLp, x: np.ndarray, moves: int, time_limit: float
+) -> tuple[np.ndarray, float] | None:
     """HiGHS's MIP on the moves the relaxation uses (the others fixed at none): a plan, and usually the
     optimal one, found in a small model (the relaxation-enforced neighbourhood search of Berthold 2014)."""
     kept = np.array(lp.col_upper_, float)
@@ -318,16 +335,25 @@ def solve(inst: Instance, time_limit: float = 60.0) -> Solution:
     start = time.perf_counter()
     m = _model(inst)
     search = branch_and_bound(_lp(m), m.moves + 2, time_limit, first=(m.moves, m.moves + 1), moves=m.moves)
-    size = {"columns": search.columns, "rows": search.rows}
+    none = np.zeros(0, np.int64)
     if search.status == "infeasible":
         binding = _binding(m, time_limit)
-        return Solution("infeasible", np.zeros(0, np.int64), None, None, None, time.perf_counter() - start, binding=binding, **size)
+        seconds = time.perf_counter() - start
+        return Solution(
+            "infeasible", none, None, None, None, seconds, search.columns, search.rows, search.nodes, binding
+        )
     if search.x is None:  # no plan found within the time
-        return Solution(search.status, np.zeros(0, np.int64), None, search.bound, None, time.perf_counter() - start, **size)
+        seconds = time.perf_counter() - start
+        return Solution(
+            search.status, none, None, search.bound, None, seconds, search.columns, search.rows, search.nodes
+        )
     arcs = _arcs_of(m, search.x[: m.moves])
     value = objective(inst, arcs)
+    seconds = time.perf_counter() - start
     gap = max(0.0, value - search.bound)
-    return Solution(search.status, arcs, value, search.bound, gap, time.perf_counter() - start, nodes=search.nodes, **size)
+    return Solution(
+        search.status, arcs, value, search.bound, gap, seconds, search.columns, search.rows, search.nodes
+    )
 
 
 @dataclass
@@ -422,7 +448,7 @@ def _arcs_of(m: _Model, x: np.ndarray) -> np.ndarray:
     taken: dict[int, int] = defaultdict(int)
     pairs = []
     for col in np.nonzero(np.rint(x) > 0)[0]:
-        g, k = int(m.col_group[col]), int(round(x[col]))
+        g, k = int(m.col_group[col]), round(x[col])
         pairs += [(int(t), int(m.col_cell[col])) for t in m.members[g][taken[g] : taken[g] + k]]
         taken[g] += k
     mine = np.nonzero(np.isin(inst.arc_teacher, [t for t, _ in pairs]))[0]
@@ -435,12 +461,20 @@ def _binding(m: _Model, time_limit: float) -> list[Binding]:
     other rule kept; when even that is impossible (locks that overfill a school), the schools' limits too."""
     for caps in (False, True):
         search = branch_and_bound(
-            _lp(m, elastic=True, caps=caps), m.moves + 2, time_limit, first=(m.moves, m.moves + 1), moves=m.moves
+            _lp(m, elastic=True, caps=caps),
+            m.moves + 2,
+            time_limit,
+            first=(m.moves, m.moves + 1),
+            moves=m.moves,
         )
         if search.x is not None:
             slack = search.x[m.moves + 2 + m.inst.cells :]
             names = [("quota", -1), ("backbone", -1), *(m.school_rows if caps else [])]
-            return [Binding(rule, float(v), school) for (rule, school), v in zip(names, slack, strict=True) if v > 1e-6]
+            return [
+                Binding(rule, float(v), school)
+                for (rule, school), v in zip(names, slack, strict=True)
+                if v > 1e-6
+            ]
     return [Binding("locked", 1.0)]
 
 
@@ -479,7 +513,14 @@ def greedy(inst: Instance) -> Solution:
         take(a)
     arcs = np.array(sorted(chosen), np.int64)
     ok = not violations(inst, arcs)
-    return Solution("feasible" if ok else "infeasible", arcs, objective(inst, arcs), None, None, time.perf_counter() - start)
+    return Solution(
+        "feasible" if ok else "infeasible",
+        arcs,
+        objective(inst, arcs),
+        None,
+        None,
+        time.perf_counter() - start,
+    )
 
 
 def _backbone_short(inst: Instance, chosen: list[int]) -> float:

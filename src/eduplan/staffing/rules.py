@@ -6,6 +6,7 @@ type and refuses what it cannot read, naming the setting and what it expected.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -45,7 +46,8 @@ def settings() -> dict[str, Setting]:
 
 
 def _default(name: str) -> Any:
-    return field(default_factory=lambda: settings()[name].default)
+    """The dataclass field of setting `name`: its default from data/rotation.yaml (copied: lists, mappings)."""
+    return field(default_factory=lambda: copy.deepcopy(settings()[name].default))
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,8 @@ class Rules:
     protected: tuple[str, ...] = _default("protected")
     max_out_share: float = _default("max_out_share")
     capacity: bool = _default("capacity")
-    subject_weights: dict[str, float] = _default("subject_weights")
-    locale_weights: dict[str, float] = _default("locale_weights")
+    subject_weights: dict[str, float] = _default("subject_weights")  # noqa: RUF009 (a field with a factory)
+    locale_weights: dict[str, float] = _default("locale_weights")  # noqa: RUF009 (a field with a factory)
     travel_per_km: float = _default("travel_per_km")
     move_cost: float = _default("move_cost")
     time_limit: float = _default("time_limit")
@@ -96,13 +98,19 @@ class Rules:
     def changed(self) -> dict[str, Any]:
         """The settings that differ from the defaults."""
         base = Rules()
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if getattr(self, f.name) != getattr(base, f.name)}
+        return {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if getattr(self, f.name) != getattr(base, f.name)
+        }
 
 
 def _check(rules: Rules) -> None:
     def bad(name: str, expected: str) -> ConfigError:
         value = getattr(rules, name)
-        return ConfigError(f"交流规则 {name} 的值 {value!r} 不可用：应为{expected}", english=f"rule {name}={value!r}")
+        return ConfigError(
+            f"交流规则 {name} 的值 {value!r} 不可用：应为{expected}", english=f"rule {name}={value!r}"
+        )
 
     for name in ("quota_rate", "backbone_share", "max_out_share"):
         if not 0 <= getattr(rules, name) <= 1:
@@ -140,7 +148,9 @@ def parse(name: str, text: str) -> Any:
     """The value of setting `name` read from `text` (codes or their Chinese names), typed like its default."""
     known = settings()
     if name not in known:
-        raise ConfigError(f"没有名为 {name} 的交流规则；可用：{'、'.join(known)}", english=f"unknown rule {name}")
+        raise ConfigError(
+            f"没有名为 {name} 的交流规则；可用：{'、'.join(known)}", english=f"unknown rule {name}"
+        )
     default, text = known[name].default, text.strip()
     codes = {label: code for code, label in NAMES.get(name, {}).items()}
     try:
@@ -151,13 +161,16 @@ def parse(name: str, text: str) -> Any:
         if isinstance(default, float):
             return float(text)
         if isinstance(default, list):
-            return tuple(codes.get(v.strip(), v.strip()) for v in text.replace("，", ",").split(",") if v.strip())
+            return tuple(
+                codes.get(v.strip(), v.strip()) for v in text.replace("，", ",").split(",") if v.strip()
+            )
         if isinstance(default, dict):
             return {codes.get(k, k): v for k, v in _weights(text).items()}
         return codes.get(text, text)
     except ValueError as exc:
         raise ConfigError(
-            f"交流规则 {name} 的值“{text}”无法识别（示例：{_example(default)}）", english=f"rule {name}: bad value {text!r}"
+            f"交流规则 {name} 的值“{text}”无法识别（示例：{_example(default)}）",
+            english=f"rule {name}: bad value {text!r}",
         ) from exc
 
 
@@ -170,7 +183,9 @@ def _flag(text: str) -> bool:
 
 
 def _weights(text: str) -> dict[str, float]:
-    pairs = [p.split(":") if ":" in p else p.split("：") for p in text.replace("，", ",").split(",") if p.strip()]
+    pairs = [
+        p.split(":") if ":" in p else p.split("：") for p in text.replace("，", ",").split(",") if p.strip()
+    ]
     if any(len(p) != 2 for p in pairs):
         raise ValueError(text)
     return {k.strip(): float(v) for k, v in pairs}

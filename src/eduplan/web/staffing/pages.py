@@ -13,14 +13,22 @@ from eduplan.staffing.posts import ARTS, PRIORITY, SHARED, SUBJECT_NAMES, TOTAL,
 from eduplan.staffing.rules import Rules, display, settings
 
 # Matrix columns: 音体美 first, then the other subjects in the order of the 教基4155 list.
-COLUMNS = [*PRIORITY[:3], *(s for s in SUBJECT_NAMES if s not in (*PRIORITY, SHARED, ARTS, TOTAL)), SHARED, TOTAL]
+COLUMNS = [
+    *PRIORITY[:3],
+    *(s for s in SUBJECT_NAMES if s not in (*PRIORITY, SHARED, ARTS, TOTAL)),
+    SHARED,
+    TOTAL,
+]
 SHORT_FROM = 0.5  # half a post or more short: red
 
 
 def cell(gap: float | None) -> dict[str, Any]:
     if gap is None:
         return {"gap": None, "css": "none"}
-    return {"gap": gap, "css": "short" if gap >= SHORT_FROM else ("surplus" if gap <= -SHORT_FROM else "enough")}
+    return {
+        "gap": gap,
+        "css": "short" if gap >= SHORT_FROM else ("surplus" if gap <= -SHORT_FROM else "enough"),
+    }
 
 
 def matrix(table: pl.DataFrame) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
@@ -53,11 +61,15 @@ def totals_rows(table: pl.DataFrame) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: order.get(r["subject"], 99))
 
 
-def outlook_rows(frame: pl.DataFrame, subjects: tuple[str, ...] = (*PRIORITY[:3], "science", TOTAL)) -> list[dict[str, Any]]:
+def outlook_rows(
+    frame: pl.DataFrame, subjects: tuple[str, ...] = (*PRIORITY[:3], "science", TOTAL)
+) -> list[dict[str, Any]]:
     """County shortage and surplus per year for the subjects a planner watches."""
     out = []
     for year in sorted(set(frame["year"].to_list())):
-        totals = {r["subject"]: r for r in county_totals(frame.filter(pl.col("year") == year)).iter_rows(named=True)}
+        totals = {
+            r["subject"]: r for r in county_totals(frame.filter(pl.col("year") == year)).iter_rows(named=True)
+        }
         out.append({"year": year, "subjects": [totals.get(s) for s in subjects]})
     return out
 
@@ -67,7 +79,9 @@ def outlook_subjects() -> list[str]:
 
 
 def school_years(facts: Facts) -> list[int]:
-    grades = facts.grade_year.filter(pl.col("stage").is_in(["primary", "junior"]) & (pl.col("enrollment") > 0))
+    grades = facts.grade_year.filter(
+        pl.col("stage").is_in(["primary", "junior"]) & (pl.col("enrollment") > 0)
+    )
     return sorted(int(y) for y in grades["year"].unique())
 
 
@@ -78,7 +92,7 @@ def teacher_years(facts: Facts) -> list[int]:
 # ---------------------------------------------------------------------------------------------- the rule form
 
 
-def rule_fields(rules: Rules) -> list[dict[str, str]]:
+def rule_fields(rules: Rules) -> list[dict[str, Any]]:
     return [
         {"name": s.name, "label": s.label, "value": display(s.name, getattr(rules, s.name)), "help": s.help,
          "source": s.source, "changed": display(s.name, getattr(rules, s.name)) != display(s.name, s.default)}

@@ -101,7 +101,9 @@ def school(request: HttpRequest, code: str) -> HttpResponse:
         context["rows"] = _subject_rows(table)
         ahead = outlook(facts, unit, year).filter(pl.col("school") == code)
         context["ahead"] = _ahead(ahead)
-        context["establishment"] = establishment_table(facts, unit, year).filter(pl.col("school") == code).to_dicts()
+        context["establishment"] = (
+            establishment_table(facts, unit, year).filter(pl.col("school") == code).to_dicts()
+        )
     except EduplanError as exc:
         context["error"] = exc.message
     if access.can(request.user, code, "personal"):
@@ -203,8 +205,14 @@ def _balanced(facts: Facts, result: Plan) -> dict[str, Any]:
             b = data["before"]["stages"].get(stage, {}).get(code)
             a = data["after"]["stages"].get(stage, {}).get(code)
             if b and a:
-                rows.append({"stage": STAGE_NAMES[stage], "name": INDICATOR_NAMES[code], "before": b, "after": a})
-    return {"rows": rows, "rotation_before": data["before"]["rotation"], "rotation_after": data["after"]["rotation"]}
+                rows.append(
+                    {"stage": STAGE_NAMES[stage], "name": INDICATOR_NAMES[code], "before": b, "after": a}
+                )
+    return {
+        "rows": rows,
+        "rotation_before": data["before"]["rotation"],
+        "rotation_after": data["after"]["rotation"],
+    }
 
 
 def _pairs(result: Plan) -> list[dict[str, Any]]:
@@ -225,10 +233,19 @@ def plan_xlsx(request: HttpRequest) -> HttpResponse:
     try:
         result = _plan(request, context)
     except EduplanError as exc:
-        return HttpResponse(f"无法生成交流名单：{exc.message}", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            f"无法生成交流名单：{exc.message}", status=400, content_type="text/plain; charset=utf-8"
+        )
     stream = io.BytesIO()
     write_moves(result, stream, f"{context['county'].name} {context['plan_year']} 学年交流轮岗方案")
-    access.audit(request, "export_personal", unit, what="rotation_plan", year=context["plan_year"], moves=len(result.moves))
+    access.audit(
+        request,
+        "export_personal",
+        unit,
+        what="rotation_plan",
+        year=context["plan_year"],
+        moves=len(result.moves),
+    )
     return attachment(stream.getvalue(), f"rotation-{unit}-{context['plan_year']}.xlsx")
 
 
@@ -241,7 +258,9 @@ def shortage_xlsx(request: HttpRequest) -> HttpResponse:
     try:
         table = subject_table(facts, unit, year)
     except EduplanError as exc:
-        return HttpResponse(f"无法生成缺编报表：{exc.message}", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            f"无法生成缺编报表：{exc.message}", status=400, content_type="text/plain; charset=utf-8"
+        )
     try:
         ahead: pl.DataFrame | None = outlook(facts, unit, year)
     except EduplanError:

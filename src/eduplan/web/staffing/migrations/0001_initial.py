@@ -6,40 +6,238 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('schools', '0001_initial'),
+        ("schools", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Teacher',
+            name="Teacher",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('teacher', models.CharField(help_text='教育局自编的匿名编号（不填姓名、身份证号），同一教师各年相同', max_length=200, verbose_name='教师编号')),
-                ('year', models.BigIntegerField(help_text='学年起始年份，如 2024 表示 2024-2025 学年', validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='学年')),
-                ('stage', models.CharField(choices=[('preschool', '学前'), ('primary', '小学'), ('junior', '初中'), ('senior', '高中'), ('vocational', '中职'), ('special', '特教')], max_length=200, verbose_name='任教学段')),
-                ('subject', models.CharField(choices=[('morality', '道德与法治'), ('chinese', '语文'), ('math', '数学'), ('foreign_language', '外语'), ('history', '历史'), ('geography', '地理'), ('science', '科学'), ('physics', '物理'), ('chemistry', '化学'), ('biology', '生物学'), ('it', '信息科技'), ('pe', '体育与健康'), ('music', '音乐'), ('art', '美术'), ('labour', '劳动'), ('practice', '综合实践'), ('psychology', '心理健康'), ('other', '其他')], max_length=200, verbose_name='主要任教学科')),
-                ('qualification', models.CharField(blank=True, choices=[('postgrad', '研究生'), ('bachelor', '本科'), ('college', '专科'), ('secondary', '高中及以下')], max_length=200, null=True, verbose_name='最高学历')),
-                ('title', models.CharField(blank=True, choices=[('senior_full', '正高级'), ('senior', '高级'), ('first', '一级'), ('second', '二级'), ('third', '三级'), ('none', '未定职级')], max_length=200, null=True, verbose_name='专业技术职务')),
-                ('birth_year', models.BigIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1940), django.core.validators.MaxValueValidator(2010)], verbose_name='出生年份')),
-                ('backbone', models.CharField(blank=True, choices=[('county', '县级'), ('city', '市级'), ('province', '省级')], help_text='非骨干教师留空', max_length=200, null=True, verbose_name='骨干教师级别')),
-                ('established', models.BooleanField(blank=True, null=True, verbose_name='是否在编')),
-                ('principal', models.BooleanField(blank=True, null=True, verbose_name='是否校长')),
-                ('joined_year', models.BigIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1950), django.core.validators.MaxValueValidator(2100)], verbose_name='调入本校年份')),
-                ('appraisal', models.CharField(blank=True, choices=[('excellent', '优秀'), ('qualified', '合格'), ('basic', '基本合格'), ('unqualified', '不合格')], max_length=200, null=True, verbose_name='最近一次年度考核')),
-                ('cert_stage', models.CharField(blank=True, choices=[('preschool', '学前'), ('primary', '小学'), ('junior', '初中'), ('senior', '高中'), ('vocational', '中职'), ('special', '特教')], max_length=200, null=True, verbose_name='教师资格证学段')),
-                ('cert_subject', models.CharField(blank=True, choices=[('morality', '道德与法治'), ('chinese', '语文'), ('math', '数学'), ('foreign_language', '外语'), ('history', '历史'), ('geography', '地理'), ('science', '科学'), ('physics', '物理'), ('chemistry', '化学'), ('biology', '生物学'), ('it', '信息科技'), ('pe', '体育与健康'), ('music', '音乐'), ('art', '美术'), ('labour', '劳动'), ('practice', '综合实践'), ('psychology', '心理健康'), ('other', '其他')], max_length=200, null=True, verbose_name='教师资格证学科')),
-                ('home_township', models.CharField(blank=True, help_text='选填，9 位乡镇（街道）代码，用于估算交流路程', max_length=200, null=True, verbose_name='居住乡镇代码')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='teachers', to='schools.school', verbose_name='学校')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "teacher",
+                    models.CharField(
+                        help_text="教育局自编的匿名编号（不填姓名、身份证号），同一教师各年相同",
+                        max_length=200,
+                        verbose_name="教师编号",
+                    ),
+                ),
+                (
+                    "year",
+                    models.BigIntegerField(
+                        help_text="学年起始年份，如 2024 表示 2024-2025 学年",
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="学年",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("preschool", "学前"),
+                            ("primary", "小学"),
+                            ("junior", "初中"),
+                            ("senior", "高中"),
+                            ("vocational", "中职"),
+                            ("special", "特教"),
+                        ],
+                        max_length=200,
+                        verbose_name="任教学段",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[
+                            ("morality", "道德与法治"),
+                            ("chinese", "语文"),
+                            ("math", "数学"),
+                            ("foreign_language", "外语"),
+                            ("history", "历史"),
+                            ("geography", "地理"),
+                            ("science", "科学"),
+                            ("physics", "物理"),
+                            ("chemistry", "化学"),
+                            ("biology", "生物学"),
+                            ("it", "信息科技"),
+                            ("pe", "体育与健康"),
+                            ("music", "音乐"),
+                            ("art", "美术"),
+                            ("labour", "劳动"),
+                            ("practice", "综合实践"),
+                            ("psychology", "心理健康"),
+                            ("other", "其他"),
+                        ],
+                        max_length=200,
+                        verbose_name="主要任教学科",
+                    ),
+                ),
+                (
+                    "qualification",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("postgrad", "研究生"),
+                            ("bachelor", "本科"),
+                            ("college", "专科"),
+                            ("secondary", "高中及以下"),
+                        ],
+                        max_length=200,
+                        null=True,
+                        verbose_name="最高学历",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("senior_full", "正高级"),
+                            ("senior", "高级"),
+                            ("first", "一级"),
+                            ("second", "二级"),
+                            ("third", "三级"),
+                            ("none", "未定职级"),
+                        ],
+                        max_length=200,
+                        null=True,
+                        verbose_name="专业技术职务",
+                    ),
+                ),
+                (
+                    "birth_year",
+                    models.BigIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1940),
+                            django.core.validators.MaxValueValidator(2010),
+                        ],
+                        verbose_name="出生年份",
+                    ),
+                ),
+                (
+                    "backbone",
+                    models.CharField(
+                        blank=True,
+                        choices=[("county", "县级"), ("city", "市级"), ("province", "省级")],
+                        help_text="非骨干教师留空",
+                        max_length=200,
+                        null=True,
+                        verbose_name="骨干教师级别",
+                    ),
+                ),
+                ("established", models.BooleanField(blank=True, null=True, verbose_name="是否在编")),
+                ("principal", models.BooleanField(blank=True, null=True, verbose_name="是否校长")),
+                (
+                    "joined_year",
+                    models.BigIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1950),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="调入本校年份",
+                    ),
+                ),
+                (
+                    "appraisal",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("excellent", "优秀"),
+                            ("qualified", "合格"),
+                            ("basic", "基本合格"),
+                            ("unqualified", "不合格"),
+                        ],
+                        max_length=200,
+                        null=True,
+                        verbose_name="最近一次年度考核",
+                    ),
+                ),
+                (
+                    "cert_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("preschool", "学前"),
+                            ("primary", "小学"),
+                            ("junior", "初中"),
+                            ("senior", "高中"),
+                            ("vocational", "中职"),
+                            ("special", "特教"),
+                        ],
+                        max_length=200,
+                        null=True,
+                        verbose_name="教师资格证学段",
+                    ),
+                ),
+                (
+                    "cert_subject",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("morality", "道德与法治"),
+                            ("chinese", "语文"),
+                            ("math", "数学"),
+                            ("foreign_language", "外语"),
+                            ("history", "历史"),
+                            ("geography", "地理"),
+                            ("science", "科学"),
+                            ("physics", "物理"),
+                            ("chemistry", "化学"),
+                            ("biology", "生物学"),
+                            ("it", "信息科技"),
+                            ("pe", "体育与健康"),
+                            ("music", "音乐"),
+                            ("art", "美术"),
+                            ("labour", "劳动"),
+                            ("practice", "综合实践"),
+                            ("psychology", "心理健康"),
+                            ("other", "其他"),
+                        ],
+                        max_length=200,
+                        null=True,
+                        verbose_name="教师资格证学科",
+                    ),
+                ),
+                (
+                    "home_township",
+                    models.CharField(
+                        blank=True,
+                        help_text="选填，9 位乡镇（街道）代码，用于估算交流路程",
+                        max_length=200,
+                        null=True,
+                        verbose_name="居住乡镇代码",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="teachers",
+                        to="schools.school",
+                        verbose_name="学校",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专任教师名册',
-                'verbose_name_plural': '专任教师名册',
-                'indexes': [models.Index(fields=['school', 'year'], name='teacher_school_year')],
-                'constraints': [models.UniqueConstraint(fields=('teacher', 'year'), name='teacher_year_key')],
+                "verbose_name": "专任教师名册",
+                "verbose_name_plural": "专任教师名册",
+                "indexes": [models.Index(fields=["school", "year"], name="teacher_school_year")],
+                "constraints": [models.UniqueConstraint(fields=("teacher", "year"), name="teacher_year_key")],
             },
         ),
     ]
