@@ -285,6 +285,8 @@ def _stage_due(r: dict[str, Any], norms: Norms) -> tuple[Any, ...]:
     extra = boarders / norms.boarders_per_staff if boarders else 0.0
     if extra:
         text += f"；寄宿生 {boarders} ÷ {norms.boarders_per_staff:g} = {extra:.2f}"
+    if stage == "preschool":  # 教师〔2013〕1号: two 专任教师 a class, within the staff due
+        text += f"；其中专任教师每班 {norms.preschool_teachers_per_class:g} 名，应有 {classes * norms.preschool_teachers_per_class:g} 名"
     return (r["school"], stage, pupils, classes, boarders, by_ratio, by_class, extra, due + extra, text)
 
 
