@@ -22,7 +22,9 @@ DEMO_COUNTY = "990101"  # repeated from eduplan.demo to avoid a cycle: that pack
 def generate_finance(facts: Facts) -> Facts:
     """`facts` with school_finance and county_finance filled in for every county and year it holds."""
     params = load_params()
-    counts = stage_counts(facts)
+    counts = stage_counts(
+        facts, facts.school_year["year"].unique().to_list()
+    )  # not the enrollment-only history
     result = floors(counts, facts.schools)
     facts.school_finance = _schools(result.schools, facts, params)
     facts.county_finance = _counties(counts, facts, params)

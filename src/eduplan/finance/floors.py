@@ -232,7 +232,7 @@ def assess(result: Floors, allocation: pl.DataFrame) -> Floors:
     under = pl.col("status") == "under"
     # A run breaks at a year that is not under, or at a year missing from the school's rows.
     breaks = (~under | (pl.col("year").diff().over("school") != 1).fill_null(True)).cum_sum().over("school")
-    since = pl.when(under).then(pl.col("year").min().over("school", "run")).alias("since")
+    since = pl.when(under).then(pl.col("year").filter(under).min().over("school", "run")).alias("since")
     return Floors(out.with_columns(breaks.alias("run")).with_columns(since).drop("run"), result.parts)
 
 

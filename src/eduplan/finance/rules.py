@@ -292,12 +292,12 @@ def check_not_laxer(parent: Rules, child: Level) -> None:
                 raise _fail(child.file, f"{SCHOOL_TYPES[school_type][0]}按 {n} 人核定是上级要求，不能降低")
         missing = set(above_small.locales) - set(child.small.locales)
         if missing:
-            names = "、".join(LOCALES[m] for m in sorted(missing))
+            names = "、".join(LOCALES[m] for m in sorted(missing, key=list(LOCALES).index))
             raise _fail(child.file, f"上级规定{names}的小规模学校按人数下限核定，下级不能取消")
     for key, owners in child.ownerships.items():
         dropped = set(parent.ownerships(key)) - set(owners)
         if dropped:
-            names = "、".join(OWNERSHIPS[o] for o in sorted(dropped))
+            names = "、".join(OWNERSHIPS[o] for o in sorted(dropped, key=list(OWNERSHIPS).index))
             raise _fail(child.file, f"上级标准覆盖{names}学校的{KEY_NAMES[key]}，下级不能取消")
 
 

@@ -206,11 +206,12 @@ def unit_costs(request: HttpRequest) -> HttpResponse:
         for e in errors:
             messages.error(request, e)
         return redirect(target)
+    editor = request.user if isinstance(request.user, User) else None
     for key, value in changed.items():
         UnitCost.objects.update_or_create(
             county=county.code,
             key=key,
-            defaults={"value": value, "changed_by": request.user},  # type: ignore[misc]
+            defaults={"value": value, "changed_by": editor},
         )
     reset = [k for k in request.POST.getlist("reset") if k in known]
     UnitCost.objects.filter(county=county.code, key__in=reset).delete()
