@@ -86,11 +86,10 @@ def run_floors(args: argparse.Namespace) -> int:
         f"{args.unit} {report.year} 学年生均公用经费：应拨 {_money(t['floor'])} 元，实拨 {_money(t['allocated'])} 元"
     )
     print(f"未达标 {t['under']} 所，缺口合计 {_money(t['gap'])} 元；未报拨付数（无法评估）{t['unknown']} 所")
-    for r in report.rows:
-        if r["status"] != "ok":
-            since = f"，自 {r['since']} 年" if r["since"] else ""
-            print(f"  {r['school']} {r['name']}：{r['status_name']}，应拨 {_money(r['floor'])}，实拨 "
-                  f"{_money(r['allocated'])}，缺口 {_money(r['gap'])}{since}（{r['rule']}）")  # fmt: skip
+    for r in report.todo + [r for r in report.rows if r["status"] == "unknown"]:  # largest gap first
+        since = f"，自 {r['since']} 年" if r["since"] else ""
+        print(f"  {r['school']} {r['name']}：{r['status_name']}，应拨 {_money(r['floor'])}，实拨 "
+              f"{_money(r['allocated'])}，缺口 {_money(r['gap'])}{since}（{r['rule']}）")  # fmt: skip
     return 0
 
 
@@ -100,9 +99,8 @@ def _write_todo(path: Path, unit: str, report: Any) -> None:
     if path.suffix.lower() != ".xlsx":
         raise ConfigError(f"整改清单文件应以 .xlsx 结尾：{path}", english=f"{path}: expected .xlsx")
     with path.open("wb") as stream:
-        write_floors(report.rows, stream, f"{unit} {report.year} 学年")
-    under = sum(1 for r in report.rows if r["status"] == "under")
-    print(f"未达标学校清单已写入 {path}（{under} 所）", file=sys.stderr)
+        write_floors(report.rows, report.todo, stream, f"{unit} {report.year} 学年")
+    print(f"未达标学校清单已写入 {path}（{len(report.todo)} 所）", file=sys.stderr)
 
 
 def run_county(args: argparse.Namespace) -> int:

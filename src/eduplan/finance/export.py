@@ -38,13 +38,14 @@ def _floor_row(r: Mapping[str, Any]) -> list[Any]:
             r["allocated"], r["gap"], r["since"], r["status_name"], r["rule"]]  # fmt: skip
 
 
-def write_floors(rows: Sequence[Mapping[str, Any]], stream: BinaryIO, title: str) -> None:
-    """Two sheets: 整改清单 (underfunded schools, largest gap first, with totals) and 全部学校."""
+def write_floors(
+    rows: Sequence[Mapping[str, Any]], under: Sequence[Mapping[str, Any]], stream: BinaryIO, title: str
+) -> None:
+    """Two sheets: 整改清单 (`under`: the underfunded schools in their order, with totals) and 全部学校 (`rows`)."""
     wb = Workbook()
     todo = wb.active
     assert todo is not None
     todo.title = "整改清单"
-    under = sorted((r for r in rows if r["status"] == "under"), key=lambda r: (-r["gap"], r["school"]))
     widths = {"B": 28, "L": 90}
     _sheet(todo, FLOOR_HEADERS, (_floor_row(r) for r in under), widths)
     todo.append([])

@@ -11,7 +11,7 @@ Only schools whose 办别 the rule covers count. Missing 寄宿生 or 残疾学�
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import polars as pl
@@ -372,9 +372,3 @@ def need_ahead(
             pl.col(c).round(2) for c in ("need", "allocated", *[v for v in variants if v != "need"])
         )
     )
-
-
-def years_of(facts: Facts) -> Sequence[int]:
-    """School years with allocation data, else with statistics, ascending."""
-    source = facts.school_finance if facts.school_finance.height else facts.grade_year
-    return sorted(source["year"].unique().to_list())

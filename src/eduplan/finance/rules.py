@@ -108,10 +108,6 @@ class Rules:
     levels: tuple[Level, ...]
 
     @property
-    def name(self) -> str:
-        return self.levels[-1].name
-
-    @property
     def small(self) -> SmallSchool:
         return next(lv.small for lv in reversed(self.levels) if lv.small is not None)
 

@@ -22,6 +22,7 @@ from eduplan.finance.floors import (
     rule_text,
     school_floors,
     stage_counts,
+    underfunded,
 )
 from eduplan.finance.floors import floors as floors_of
 from eduplan.finance.rules import rules_for
@@ -34,7 +35,8 @@ class FloorReport:
     """One county's (or region's) floors in a year: a row per school, and totals."""
 
     year: int
-    rows: list[dict[str, Any]]
+    rows: list[dict[str, Any]]  # every school with a floor, by code
+    todo: list[dict[str, Any]]  # the schools under their floor, largest gap first
     totals: dict[str, Any]
     years: list[int]
 
@@ -55,8 +57,10 @@ def floor_report(facts: Facts, year: int | None = None) -> FloorReport:
     assessed = school_floors(facts, rules_for, year)
     schools = assessed.schools.filter(pl.col("year") == year).sort("school")
     rows = [_row(r, assessed.parts) for r in schools.iter_rows(named=True)]
+    by_code = {r["school"]: r for r in rows}
+    todo = [by_code[code] for code in underfunded(schools, year)["school"]]
     sums = county_totals(schools).select(pl.col(TOTALS).sum()).row(0, named=True)
-    return FloorReport(year, rows, sums, years)
+    return FloorReport(year, rows, todo, sums, years)
 
 
 TOTALS = ("schools", "pupils", "counted_pupils", "floor", "allocated", "gap", "under", "unknown")

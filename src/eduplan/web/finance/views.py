@@ -105,7 +105,7 @@ def floors_xlsx(request: HttpRequest) -> HttpResponse:
         raise Http404("没有经费数据")
     report = services.floor_report(facts, year)
     stream = io.BytesIO()
-    export.write_floors(report.rows, stream, f"{county.name}{year}-{year + 1} 学年")
+    export.write_floors(report.rows, report.todo, stream, f"{county.name}{year}-{year + 1} 学年")
     access.audit(request, "export", county.code, what="finance.floors", year=year)
     return attachment(stream.getvalue(), f"floors-{county.code}-{year}.xlsx")
 
