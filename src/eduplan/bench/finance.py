@@ -3,27 +3,17 @@ rows and rules), and the work behind the demo county's finance pages."""
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 import polars as pl
 
+from eduplan.bench import best_time
 from eduplan.facts import Facts
 from eduplan.finance.floors import BOARDING_STAGES, COMPULSORY, floors, stage_counts
 from eduplan.finance.rules import rules_for
 
 COUNTIES = 40
-
-
-def _timed(fn: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def plain_floors(facts: Facts) -> dict[tuple[str, int], float]:
@@ -84,8 +74,8 @@ def run() -> None:
 
     facts = generate_province(COUNTIES)
     schools = facts.schools.height
-    fast = _timed(lambda: floors(stage_counts(facts), facts.schools))
-    slow = _timed(lambda: plain_floors(facts), repeat=1)
+    fast = best_time(lambda: floors(stage_counts(facts), facts.schools))
+    slow = best_time(lambda: plain_floors(facts), repeat=1)
     result = floors(stage_counts(facts), facts.schools).schools
     plain = plain_floors(facts)
     agree = result.height == len(plain) and all(
@@ -130,4 +120,4 @@ def _pages() -> None:
         ("规划所需投入与五年需求", cost_page),
     ):
         fn()  # warm imports and caches
-        print(f"示例县 {name}：{_timed(fn) * 1000:.0f} ms")
+        print(f"示例县 {name}：{best_time(fn) * 1000:.0f} ms")

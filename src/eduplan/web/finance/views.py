@@ -21,6 +21,7 @@ from eduplan.errors import EduplanError
 from eduplan.facts import Facts
 from eduplan.finance import budget, export
 from eduplan.finance.rules import describe, rules_for
+from eduplan.indicators.completeness import year_status
 from eduplan.web import access
 from eduplan.web.charts import HLine, Series, line_chart
 from eduplan.web.downloads import attachment
@@ -33,12 +34,13 @@ from eduplan.web.schools.store import load_facts
 MAX_UNIT_COST = 1e9
 
 
-def _county(request: HttpRequest) -> tuple[list[OrgUnit], OrgUnit | None, Facts | None]:
+def _county(request: HttpRequest) -> tuple[dict[str, Any], OrgUnit | None, Facts | None]:
+    """The page's base context (the counties to choose from, the county), the county and its facts."""
     county = access.county_of(request)
     if county is None:
-        return [], None, None
+        return {"counties": [], "county": None}, None, None
     access.require(request, county.code, "view")
-    return access.counties(request.user), county, load_facts(county.code)
+    return {"counties": access.counties(request.user), "county": county}, county, load_facts(county.code)
 
 
 def _year(request: HttpRequest, years: list[int]) -> int | None:
@@ -52,8 +54,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpR
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    counties, county, facts = _county(request)
-    context: dict[str, Any] = {"counties": counties, "county": county}
+    context, county, facts = _county(request)
     if county is not None and facts is not None:
         report = services.floor_report(facts)
         years = services.county_report(facts, county.code)
@@ -82,13 +83,14 @@ def _floor_chart(facts: Facts) -> Any:
 
 @login_required
 def floors(request: HttpRequest) -> HttpResponse:
-    counties, county, facts = _county(request)
-    context: dict[str, Any] = {"counties": counties, "county": county}
+    context, county, facts = _county(request)
     if county is not None and facts is not None:
         years = services.floor_years(facts)
         year = _year(request, years)
         report = services.floor_report(facts, year) if year is not None else None
         rules = rules_for(county.code)
+        status = year_status(facts, county.code).get(year) if year is not None else None
+        context["completeness"] = status.label if status else ""
         context |= {"years_select": years, "year": year, "report": report,
                     "rules": describe(rules, year) if year else [], "small": rules.small,
                     "levels": [lv.name for lv in rules.levels]}  # fmt: skip
@@ -112,8 +114,8 @@ def floors_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def county_tests(request: HttpRequest) -> HttpResponse:
-    counties, county, facts = _county(request)
-    context: dict[str, Any] = {"counties": counties, "county": county, "sources": budget.sources()}
+    context, county, facts = _county(request)
+    context["sources"] = budget.sources()
     if county is not None and facts is not None:
         years = services.county_report(facts, county.code)
         context |= {"years": list(reversed(years)), "charts": _county_charts(years)}
@@ -147,8 +149,7 @@ def county_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cost(request: HttpRequest) -> HttpResponse:
-    counties, county, facts = _county(request)
-    context: dict[str, Any] = {"counties": counties, "county": county}
+    context, county, facts = _county(request)
     if county is not None and facts is not None:
         try:
             plan = services.plan_cost(facts, county.code)
