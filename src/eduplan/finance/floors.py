@@ -177,11 +177,12 @@ def _school_level(
 def _parts(priced: pl.DataFrame, school: pl.DataFrame, rate: pl.DataFrame) -> pl.DataFrame:
     """One row per (school, year, part): count × rate = amount, with who set the rate and why."""
     compulsory = pl.col("stage").is_in(COMPULSORY)
+    regular = pl.col("regular").filter(compulsory).sum().over("school", "year")
+    pupils = pl.col("pupils").filter(compulsory).sum().over("school", "year")
+    # The added pupils follow the pupils without disabilities (all pupils when every one has a disability).
+    share = pl.when(regular > 0).then(pl.col("regular") / regular).otherwise(pl.col("pupils") / pupils)
     shares = priced.join(school.select("school", "year", "added"), on=["school", "year"]).with_columns(
-        pl.when(pl.col("regular").filter(compulsory).sum().over("school", "year") > 0)
-        .then(pl.col("regular") / pl.col("regular").filter(compulsory).sum().over("school", "year"))
-        .otherwise(pl.col("pupils") / pl.col("pupils").filter(compulsory).sum().over("school", "year"))
-        .alias("share")
+        share.alias("share")
     )
     count = (
         pl.when(compulsory)
