@@ -15,7 +15,7 @@ class TargetInline(admin.TabularInline):  # type: ignore[type-arg]
 class ProjectInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Project
     extra = 0
-    fields = ("name", "kind", "planned_year", "actual_year", "status")
+    fields = ("name", "kind", "budget", "planned_year", "actual_year", "status")
 
 
 class MilestoneInline(admin.TabularInline):  # type: ignore[type-arg]
