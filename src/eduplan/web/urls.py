@@ -13,5 +13,7 @@ urlpatterns = [
     path("standards/", include("eduplan.web.standards.urls")),
     path("forecast/", include("eduplan.web.forecast.urls")),
     path("documents/", include("eduplan.web.documents.urls")),
+    path("reports/", include("eduplan.web.reports.urls")),
+    path("public/", include("eduplan.web.public.urls")),
     path("", include("eduplan.web.schools.urls")),
 ]
