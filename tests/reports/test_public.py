@@ -63,6 +63,7 @@ def test_county_page_content_and_caching(plan: Any) -> None:
     again = client.get(f"/public/{DEMO_COUNTY}/", HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304 and again.content == b""
     assert client.get(f"/public/{DEMO_COUNTY}/?year=2024").content.decode().count("数据截至2024学年") == 1
+    assert client.get(f"/public/{DEMO_COUNTY}/?year=²").status_code == 200  # "²".isdigit(), yet no number
 
 
 def test_school_tables_only_when_allowed(plan: Any, demo_db: Facts) -> None:

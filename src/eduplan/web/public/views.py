@@ -36,7 +36,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @access.public
 def county(request: HttpRequest, county: str) -> HttpResponse:
     raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else None
+    year = int(raw) if raw.isascii() and raw.isdigit() and 1990 <= int(raw) <= 2100 else None
     try:
         html = site.render(county, year)
     except EduplanError as exc:

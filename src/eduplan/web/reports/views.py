@@ -21,7 +21,8 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     fmt = request.GET.get("format", "docx")
     fmt = fmt if fmt in FORMATS else "docx"
     raw = request.GET.get("as_of", "")
-    as_of = int(raw) if raw.isdigit() and plan.period_start - 1 <= int(raw) <= plan.period_end + 10 else None
+    known = raw.isascii() and raw.isdigit()  # "²".isdigit() is True, int("²") fails
+    as_of = int(raw) if known and plan.period_start - 1 <= int(raw) <= plan.period_end + 10 else None
     try:
         data, inputs = evaluation_report(plan, as_of, fmt)  # type: ignore[arg-type]
     except EduplanError as exc:
