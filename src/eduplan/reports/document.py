@@ -72,9 +72,6 @@ class Document:
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
 
-    def figures(self) -> list[Figure]:
-        return [b for b in self.blocks if isinstance(b, Figure)]
-
     def text(self) -> str:
         """Every heading and paragraph, one per line (for checks and plain-text previews)."""
         return "\n".join(b.text for b in self.blocks if isinstance(b, Heading | Paragraph))

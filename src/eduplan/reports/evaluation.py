@@ -13,7 +13,7 @@ from eduplan.monitoring.progress import STATUS_LABELS
 from eduplan.reports import equity, findings, supply
 from eduplan.reports.content import ProjectLine, ReportInputs, TargetLine
 from eduplan.reports.document import Block, Document, Figure, Heading, Paragraph, Table, ref
-from eduplan.reports.numbers import money, num
+from eduplan.reports.numbers import money, num, share
 from eduplan.reports.ratings import GOOD, RATING_COLORS, RATINGS, counts, note, progress, rating
 
 TARGET_HEADER = ("序号", "指标", "属性", "基期值", "目标值", "现状值", "进度", "评价", "说明")
@@ -83,7 +83,7 @@ def overall(inputs: ReportInputs) -> list[Block]:
     text = (
         f"截至{inputs.as_of}年，规划期已过{elapsed}年，时间进度{elapsed / (end - start + 1):.0%}。"
         f"规划提出的{len(inputs.targets)}项主要指标中，{'、'.join(parts) or '尚无指标'}；"
-        f"提前实现、快于预期或基本符合预期的合计{good}项，占{_share(good, len(inputs.targets))}。"
+        f"提前实现、快于预期或基本符合预期的合计{good}项，占{share(good, len(inputs.targets))}。"
     )
     blocks.append(Paragraph(text + _names_by_rating(inputs.targets)))
     if inputs.projects:
@@ -101,10 +101,6 @@ def overall(inputs: ReportInputs) -> list[Block]:
             )
         )
     return blocks
-
-
-def _share(part: int, whole: int) -> str:
-    return "—" if not whole else f"{part / whole:.0%}"
 
 
 def _names_by_rating(lines: list[TargetLine]) -> str:

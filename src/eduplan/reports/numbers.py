@@ -33,7 +33,3 @@ def money(yuan: float) -> str:
 def share(part: int, whole: int) -> str:
     return "—" if whole == 0 else f"{part / whole:.0%}"
 
-
-def years(values: tuple[int, ...] | list[int]) -> str:
-    """2022、2023年."""
-    return "、".join(str(y) for y in values) + "年"

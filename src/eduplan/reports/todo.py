@@ -13,11 +13,5 @@ def resource_totals(todo: Plan) -> dict[tuple[str, str], float]:
     return totals
 
 
-def teachers(todo: Plan) -> tuple[float, list[str]]:
-    """Teachers the list adds (resources counted in 人), and the resources they are."""
-    found = {k: v for k, v in resource_totals(todo).items() if k[1] == "人"}
-    return sum(found.values()), [f"{name}{amount:,.0f}人" for (name, _), amount in found.items()]
-
-
 def schools(todo: Plan) -> int:
     return len({a.school for a in todo.actions})
