@@ -85,25 +85,24 @@ def _page_number(p: DocxParagraph, align: WD_ALIGN_PARAGRAPH) -> None:
     else:
         p.paragraph_format.left_indent = indent
     p.add_run("— ")
-    run = p.add_run()
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        if kind:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
-        elif text == " PAGE ":
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._r.append(instr)
-        else:
-            shown = OxmlElement("w:t")
-            shown.text = text
-            run._r.append(shown)
+    _page_field(p.add_run())
     p.add_run(" —")
     for r in p.runs:
         _font(r.font.element.get_or_add_rPr(), SONGTI)
         r.font.size = Pt(PAGE_NUMBER_PT)
+
+
+def _page_field(run: object) -> None:
+    """A PAGE field (shown as 1 until Word or LibreOffice fills in each page's number)."""
+    for tag, value in (("w:fldChar", "begin"), ("w:instrText", " PAGE "), ("w:fldChar", "separate"),
+                       ("w:t", "1"), ("w:fldChar", "end")):  # fmt: skip
+        element = OxmlElement(tag)
+        if tag == "w:fldChar":
+            element.set(qn("w:fldCharType"), value)
+        else:
+            element.set(qn("xml:space"), "preserve")
+            element.text = value
+        run._r.append(element)  # type: ignore[attr-defined]
 
 
 def _font(rpr: object, name: str) -> None:
