@@ -32,4 +32,3 @@ def money(yuan: float) -> str:
 
 def share(part: int, whole: int) -> str:
     return "—" if whole == 0 else f"{part / whole:.0%}"
-
