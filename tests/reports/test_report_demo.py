@@ -92,16 +92,30 @@ def test_docx_cells_match_the_computed_results(
     for item in balanced["items"]:
         if item["status"] in ("pass", "fail"):
             assert cells[item["name"]][1] == {"pass": "达标", "fail": "未达标"}[item["status"]]
-    # 表5: every red or amber zone of `eduplan forecast places`.
+    # 表5: every red or amber zone of `eduplan forecast places`, its shortfall in each forecast year.
     forecast = _json(
         capsys, "forecast", "places", "--unit", DEMO_COUNTY, "--from-year", str(AS_OF), "--format", "json"
     )
     alerts = [
         w for w in forecast["warnings"] if w["level"] in ("red", "amber") and w["stage"] != "vocational"
     ]
-    places = _table(word, "学区", "首个缺口年份")[1:]
-    assert len(places) == len(alerts)
-    assert sorted(int(r[3].replace(",", "")) for r in places) == sorted(round(w["max_gap"]) for w in alerts)
+    places = _table(word, "学区", "学段", "预警")
+    years = [int(h.removesuffix("年")) for h in places[0][2:-1]]
+    assert years == list(range(AS_OF + 1, AS_OF + 6)) and len(places) - 1 == len(alerts)
+    gaps = {(g["unit"], g["stage"], g["year"]): g["gap"] for g in forecast["gaps"]}
+    names = {"preschool": "学前", "primary": "小学", "junior": "初中", "senior": "高中"}
+
+    def cell(gap: float) -> str:
+        return f"{gap:,.0f}" if gap > 0.5 else "—"
+
+    expected = sorted(
+        (names[w["stage"]], *(cell(gaps[w["unit"], w["stage"], y]) for y in years), w["level"])
+        for w in alerts
+    )
+    level = {"红色预警": "red", "黄色预警": "amber"}
+    assert sorted((*r[1:-1], level[r[-1]]) for r in places[1:]) == expected
+    zones = {w["unit"].split("-", 1)[1] for w in alerts if "-" in w["unit"]}
+    assert zones <= {r[0] for r in places[1:]}
 
 
 def test_pdf_embeds_fonts_and_draws_every_glyph(plan: Any, tmp_path: Path) -> None:

@@ -15,8 +15,7 @@ from eduplan.reports.document import Block, Heading, Paragraph, Table, ref
 from eduplan.reports.numbers import num
 
 ESTIMATORS = {"pooled": "合并", "mean": "平均", "median": "中位数"}
-HEADER = ("学区", "学段", "首个缺口年份", "最大缺口（个）", "末年学位利用率", "预警")
-WIDTHS = (4.4, 1.6, 2.4, 2.6, 2.2, 2.4)
+NAME_WIDTHS, YEARS_WIDTH, LEVEL_WIDTH = (3.6, 1.2), 8.5, 2.3  # centimetres: the years share 8.5 cm
 
 
 def section(inputs: ReportInputs) -> list[Block]:
@@ -25,10 +24,8 @@ def section(inputs: ReportInputs) -> list[Block]:
     if places is None:
         return [*blocks, Paragraph(f"缺少{inputs.as_of}年及以前的分年级在校生数据，未能预测学位供需。")]
     blocks.append(Paragraph(overview(places)))
-    alerts = places.alerts()
-    if alerts.height:
-        rows = [alert_row(places, r) for r in alerts.iter_rows(named=True)]
-        blocks.append(Table("places", "学位缺口预警（红色、黄色）", HEADER, rows, WIDTHS))
+    if places.alerts().height:
+        blocks.append(alert_table(places))
     if places.unplaced:
         blocks.append(
             Paragraph(
@@ -66,16 +63,20 @@ def worst_gap(places: Places) -> dict[str, Any] | None:
     return None if g.is_empty() else g.sort("gap", descending=True).row(0, named=True)
 
 
-def alert_row(places: Places, w: dict[str, Any]) -> tuple[str, ...]:
-    use = w["final_utilisation"]
-    return (
-        places.name(str(w["unit"])),
-        STAGE_NAMES[str(w["stage"])],
-        str(w["first_shortfall"]),
-        num(float(w["max_gap"]), "个").removesuffix("个"),
-        "—" if use is None else f"{float(use):.0%}",
-        LEVEL_NAMES[str(w["level"])],
-    )
+def alert_table(places: Places) -> Table:
+    """Red and amber units, one row each: the shortfall in every forecast year (— where places suffice)."""
+    r = places.report
+    years = list(range(r.origin + 1, r.origin + r.horizon + 1))
+    gaps = {(u, s, y): g for u, s, y, g in r.gaps.select("unit", "stage", "year", "gap").iter_rows()}
+    rows = []
+    for w in places.alerts().iter_rows(named=True):
+        cells = [gaps.get((w["unit"], w["stage"], y)) for y in years]
+        shown = ["—" if g is None or g <= 0.5 else num(g, "个").removesuffix("个") for g in cells]
+        rows.append((places.name(w["unit"]), STAGE_NAMES[w["stage"]], *shown, LEVEL_NAMES[w["level"]]))
+    header = ("学区", "学段", *(f"{y}年" for y in years), "预警")
+    widths = (*NAME_WIDTHS, *([YEARS_WIDTH / len(years)] * len(years)), LEVEL_WIDTH)
+    caption = "学位缺口预警（预测在校生减学位，单位：个；“—”为学位充足）"
+    return Table("places", caption, header, rows, widths)
 
 
 def shortfall_total(places: Places, level: str = "red") -> tuple[int, float]:
