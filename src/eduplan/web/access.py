@@ -67,8 +67,8 @@ def audit(request: HttpRequest | None, event: str, unit: str = "", **detail: Any
 
 def public(view: View) -> View:
     """Mark a view as open to everyone, signed in or not (the public progress pages). It carries Django's
-    `login_not_required` (a login-by-default middleware lets it through) and `view.public = True` (the persona ×
-    URL test recognises it and checks it shows no data of a unit that is not public)."""
+    `login_not_required` (a login-by-default middleware lets it through) and `view.public = True` (`is_public`: the
+    persona × URL test tells it from a view that forgot its scoping)."""
     marked = login_not_required(view)
     marked.public = True  # type: ignore[attr-defined]
     return marked  # type: ignore[no-any-return]
