@@ -14,8 +14,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from eduplan.web.plans.plan_io import demo_source
-
 REPEAT = 3
 
 
@@ -32,12 +30,18 @@ def _run(env: dict[str, str], *args: str) -> float:
 def run() -> None:
     with tempfile.TemporaryDirectory(prefix="eduplan-bench-reports-") as tmp:
         folder = Path(tmp)
-        env = {**os.environ, "EDUPLAN_DATA_DIR": str(folder / "data")}
-        env.pop("DATABASE_URL", None)
+        os.environ["EDUPLAN_DATA_DIR"] = str(folder / "data")  # this process too: it reads the seeds' place
+        os.environ.pop("DATABASE_URL", None)
+        env = dict(os.environ)
         subprocess.run([sys.executable, "-m", "eduplan.cli", "demo", "--no-serve"], env=env, check=True,
                        capture_output=True)  # fmt: skip
         base = _run(env, "progress", "--unit", "990101", "--format", "json")
         print(f"基准 eduplan progress（同一规划的目标判断）：{base:.2f} s")
+        from eduplan.web import setup
+
+        setup()
+        from eduplan.web.plans.plan_io import demo_source
+
         seed = demo_source().with_name("002_5dc4fd613d71f730.txt")
         jobs = {
             "评估报告 .docx": ("report", "evaluation", "--unit", "990101", "--as-of", "2024", "--out", f"{tmp}/r.docx"),

@@ -12,10 +12,11 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from eduplan.errors import NotFound
+from eduplan.facts import Facts
 from eduplan.reports.public import PublicPage, page
 from eduplan.web.plans.dashboard import target_chart
 from eduplan.web.plans.models import Plan
-from eduplan.web.plans.services import cached_evaluation
+from eduplan.web.plans.services import TargetRow, cached_evaluation
 from eduplan.web.reports import inputs
 from eduplan.web.schools.models import OrgUnit
 
@@ -35,31 +36,40 @@ def public_plan(county: str) -> Plan:
     return plan
 
 
-def content(county: str, year: int | None = None) -> tuple[PublicPage, list[SafeString]]:
-    """The page's content and one chart per target (server-side SVG)."""
+def render(county: str, year: int | None = None, asset_prefix: str = "/static/") -> str:
+    """The page's HTML, rendered once per data version, year and day (kept with the plan's cached evaluation,
+    which a plan edit or an import replaces)."""
     plan = public_plan(county)
-    facts = inputs.region_facts(county)
+    facts = cached_evaluation(plan).facts or inputs.region_facts(county)
     year = year or inputs.default_year(facts, county) or plan.period_start
-    rows = cached_evaluation(plan, year).rows
-    lines = [inputs.target_line(r) for r in rows]
+    evaluation = cached_evaluation(plan, year)
+    key = f"public {asset_prefix} {settings.PUBLIC_SCHOOL_TABLES} {date.today()}"
+    if key not in evaluation.memo:
+        shown, charts = content(plan, facts, year, evaluation.rows)
+        cards = list(zip(shown.targets, charts, strict=True))
+        context = {"page": shown, "cards": cards, "assets": asset_prefix}
+        evaluation.memo[key] = render_to_string("public/county.html", context)
+    html: str = evaluation.memo[key]
+    return html
+
+
+def content(
+    plan: Plan, facts: Facts | None, year: int, rows: list[TargetRow]
+) -> tuple[PublicPage, list[SafeString]]:
+    """The page's content and one chart per target (server-side SVG)."""
+    county = plan.region_code
     shown = page(
         plan.region_name or county,
         plan.name,
         (plan.period_start, plan.period_end),
         year,
-        lines,
+        [inputs.target_line(r) for r in rows],
         inputs.standards(facts, county, year, todo=False),
         inputs.completeness(facts, county, year),
         date.today(),
         schools_allowed=settings.PUBLIC_SCHOOL_TABLES,
     )
     return shown, [target_chart(r) for r in rows]
-
-
-def render(county: str, year: int | None = None, asset_prefix: str = "/static/") -> str:
-    shown, charts = content(county, year)
-    cards = list(zip(shown.targets, charts, strict=True))
-    return render_to_string("public/county.html", {"page": shown, "cards": cards, "assets": asset_prefix})
 
 
 def publish(county: str, out: Path, year: int | None = None) -> list[Path]:
