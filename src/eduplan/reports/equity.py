@@ -36,15 +36,21 @@ def evaluation_blocks(result: Evaluation, what: str, key: str) -> list[Block]:
         text += "未达标的项目有：" + "；".join(f"{i.name}（{item_now(i)}）" for i in failed) + "。"
     if result.pending:
         text += f"另有{len(result.pending)}项需录入佐证材料后方能评定。"
-    rows: list[tuple[str, ...]] = [row for s in result.stages.values() for row in stage_rows(result, s)]
-    rows += [
-        (i.name, item_value(i), STANDARD_STATUS_WORDS[i.status])
-        for i in result.items
-        if i.status != "pending"
-    ]
+    rows: list[tuple[str, ...]] = list(result_rows(result))
     if result.pending:
         rows.append(("需录入佐证材料的项目", f"{len(result.pending)}项", "待录入"))
     return [Paragraph(text), Table(key, f"{what}主要评估结果（{result.year}学年）", HEADER, rows, WIDTHS)]
+
+
+def result_rows(result: Evaluation) -> list[tuple[str, str, str]]:
+    """评估内容, 现状, 结论: each stage's 差异系数 and schools, then every item the data or an entry decided."""
+    rows = [row for s in result.stages.values() for row in stage_rows(result, s)]
+    rows += [
+        (i.name, item_value(i), STANDARD_STATUS_WORDS.get(i.status, "无法评估"))
+        for i in result.items
+        if i.status != "pending"
+    ]
+    return rows
 
 
 def item_value(item: ItemResult) -> str:

@@ -13,11 +13,10 @@ from datetime import date
 from eduplan.facts import STAGE_NAMES
 from eduplan.indicators.completeness import YearStatus
 from eduplan.reports.content import Standards, TargetLine
-from eduplan.reports.equity import item_value, stage_rows
+from eduplan.reports.equity import result_rows
 from eduplan.reports.ratings import (
     RATING_CLASSES,
     RATINGS,
-    STANDARD_STATUS_WORDS,
     VERDICT_WORDS,
     counts,
     progress,
@@ -115,14 +114,12 @@ def target_card(line: TargetLine) -> TargetCard:
 
 
 def standard_card(result: Evaluation, name: str) -> StandardCard:
-    rows = [row for s in result.stages.values() for row in stage_rows(result, s)]
-    rows += [
-        (i.name, item_value(i), STANDARD_STATUS_WORDS[i.status])
-        for i in result.items
-        if i.status != "pending"
-    ]
     return StandardCard(
-        name, result.year, VERDICT_WORDS.get(result.verdict, "无法评估"), rows, len(result.pending)
+        name,
+        result.year,
+        VERDICT_WORDS.get(result.verdict, "无法评估"),
+        result_rows(result),
+        len(result.pending),
     )
 
 
