@@ -112,6 +112,7 @@ def test_indicator_percentages() -> None:
     assert fill("学前三年毛入园率达到xx%以上") == "100"  # the plan's commitment for the year
     assert fill("学前三年毛入园率比上年（xx%）有所提高") == "102.7"  # last year's value, asked for
     assert fill("高中阶段毛入学率达到xx%以上") is None  # no such plan target: never a guess
+    assert fill("农村学前三年毛入园率达到xx%以上") is None  # not the county-wide target
 
 
 def test_placeholder_split_across_runs_keeps_formatting(tmp_path: Path) -> None:

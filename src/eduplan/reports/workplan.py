@@ -184,6 +184,8 @@ def _indicator(near: str, data: WorkplanData) -> Fact | None:
     where it keeps a level (保持) and the plan commits to nothing for the year."""
     last = any(w in near for w in rules()["last_year_words"])
     keep = any(w in near for w in rules()["keep_words"])
+    if any(w in near for w in rules()["scope_words"]):
+        return None  # the indicators are county-wide
     for ind in data.indicators:
         if any(name in near for name in ind.names):
             if last:

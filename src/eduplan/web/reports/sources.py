@@ -136,7 +136,7 @@ def plan_indicators(plan: Plan, year: int) -> list[IndicatorFacts]:
 
 def commitment(row: TargetRow, plan: Plan, year: int) -> Fact | None:
     t, target = row.target, row.judgement.target_value
-    source = f"《{plan.name}》目标：{label(t)}{t.get_comparator_display()}{num(target, t.unit)}（{t.target_year}年）"
+    source = f"《{plan.name}》目标：{label(t)}{t.comparator_symbol}{num(target, t.unit)}（{t.target_year}年）"
     milestone = committed_milestones(row.spec, [year]).get(year)
     if milestone is not None:
         return Fact(round(milestone, 2), "%", source, f"规划确定的{year}年里程碑为{num(milestone, '%')}")
