@@ -20,7 +20,7 @@ from eduplan.reports.content import STAGE_PLACES, Places, ProjectLine, ReportInp
 from eduplan.reports.supply import method_text
 from eduplan.web.forecast.views import _names as unit_names
 from eduplan.web.plans.models import Plan, Project
-from eduplan.web.plans.services import TargetRow, cached_evaluation, label, plan_warnings
+from eduplan.web.plans.services import TargetRow, cached_evaluation, evaluate, label, plan_warnings
 
 # The places forecast looks this many years ahead of the report's year (the forecast page's default).
 HORIZON = 5
@@ -31,7 +31,7 @@ def report_inputs(plan: Plan, as_of: int | None = None, issued: date | None = No
     year of the plan's region, else its latest year with data)."""
     facts = region_facts(plan.region_code)
     year = as_of or default_year(facts, plan.region_code) or plan.period_start
-    lines, warnings = targets(plan, year)
+    lines, warnings = targets(plan, year, facts)
     plan_projects = projects(plan)
     return ReportInputs(
         region_code=plan.region_code,
@@ -65,9 +65,10 @@ def default_year(facts: Facts | None, region: str) -> int | None:
     return latest_complete_year(facts, region) or int(facts.grade_year["year"].max())  # type: ignore[arg-type]
 
 
-def targets(plan: Plan, as_of: int) -> tuple[list[TargetLine], list[Warning]]:
-    """Section 一 and 二 (and the problems they raise): each target judged on the data up to `as_of`."""
-    evaluation = cached_evaluation(plan, as_of)
+def targets(plan: Plan, as_of: int, facts: Facts | None = None) -> tuple[list[TargetLine], list[Warning]]:
+    """Section 一 and 二 (and the problems they raise): each target judged on the data up to `as_of`, on `facts`
+    when the caller has loaded them already (the pages' cache otherwise)."""
+    evaluation = evaluate(plan, as_of, facts) if facts is not None else cached_evaluation(plan, as_of)
     lines = [target_line(row) for row in evaluation.rows]
     return lines, plan_warnings(evaluation.rows, as_of, evaluation.findings)
 
