@@ -13,7 +13,17 @@ from collections.abc import Callable, Sequence
 
 from eduplan.errors import EduplanError
 
-AREAS = ("foundation", "indicators", "text", "monitoring", "standards", "forecast", "staffing")
+AREAS = (
+    "foundation",
+    "indicators",
+    "text",
+    "monitoring",
+    "standards",
+    "forecast",
+    "finance",
+    "reports",
+    "staffing",
+)
 
 Handler = Callable[[argparse.Namespace], int | None]
 

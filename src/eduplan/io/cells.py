@@ -47,6 +47,15 @@ LABELS: dict[str, dict[str, str]] = {
     "backbone": BACKBONE_LEVELS,
     "appraisal": APPRAISALS,
 }
+# Older names of subjects still on many forms (思想品德 became 道德与法治 in 2016, 信息技术 信息科技 in 2022).
+SUBJECT_ALIASES = {
+    "思想品德": "morality",
+    "英语": "foreign_language",
+    "生物": "biology",
+    "信息技术": "it",
+    "体育": "pe",
+    "综合实践活动": "practice",
+}
 ALIASES: dict[str, dict[str, str]] = {
     "school_type": {
         "九年一贯制": "nine_year",
@@ -62,22 +71,8 @@ ALIASES: dict[str, dict[str, str]] = {
         "高级中学": "senior",
         "中等职业学校": "vocational",
     },
-    "subject": {
-        "思想品德": "morality",
-        "英语": "foreign_language",
-        "生物": "biology",
-        "信息技术": "it",
-        "体育": "pe",
-        "综合实践活动": "practice",
-    },
-    "cert_subject": {
-        "思想品德": "morality",
-        "英语": "foreign_language",
-        "生物": "biology",
-        "信息技术": "it",
-        "体育": "pe",
-        "综合实践活动": "practice",
-    },
+    "subject": SUBJECT_ALIASES,
+    "cert_subject": SUBJECT_ALIASES,
     # Titles before the 2015 reform map to the new grades (人社部发〔2015〕79号 附件): 中学高级 → 高级,
     # 中学一级、小学高级 → 一级, 中学二级、小学一级 → 二级, 中学三级、小学二级、小学三级 → 三级.
     "title": {
@@ -109,9 +104,11 @@ CODE_DIGITS: dict[tuple[str, str], tuple[int, ...]] = {
     ("teachers", "home_township"): (9,),
     **{
         (t, "school"): (10,)
-        for t in ("school_year", "stage_year", "grade_year", "health_year", "memberships", "teachers")
+        for t in ("school_year", "stage_year", "grade_year", "health_year", "memberships")
     },
 }
+# The same for a column of that name in any other table (tables areas add later).
+COLUMN_DIGITS: dict[str, tuple[int, ...]] = {"school": (10,), "township": (9,), "county": (6,)}
 
 
 @dataclass(frozen=True)
@@ -196,7 +193,7 @@ def _text(table: str, column: Column, raw: Any) -> str | Bad:
     text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
     if len(text) > MAX_TEXT:
         return Bad(f"不超过 {MAX_TEXT} 个字", f"at most {MAX_TEXT} characters")
-    digits = CODE_DIGITS.get((table, column.name))
+    digits = CODE_DIGITS.get((table, column.name), COLUMN_DIGITS.get(column.name))
     if digits is not None and not (text.isascii() and text.isdigit() and len(text) in digits):
         shape = "或".join(str(d) for d in digits)
         return Bad(f"{shape} 位数字代码", f"a code of {digits} digits, got {text!r}")

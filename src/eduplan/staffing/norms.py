@@ -11,21 +11,20 @@ A province's file (data/provinces/<省代码>.yaml, or $EDUPLAN_STAFFING_DIR/<�
 from __future__ import annotations
 
 import copy
-import os
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
 
 from eduplan.errors import ConfigError
+from eduplan.standards.loader import province_file, read_yaml
 
 COMPULSORY = ("primary", "junior")
 FIRST_GRADE = {"primary": 1, "junior": 7}  # the curriculum numbers grades 1-9 through both stages
-SHARED = "shared"  # the pool of subjects taught by teachers of any subject (劳动, 综合实践, 地方与校本)
+SHARED = "shared"
+WHAT = "编制标准文件"  # the pool of subjects taught by teachers of any subject (劳动, 综合实践, 地方与校本)
 
 
 @dataclass(frozen=True)
@@ -55,35 +54,6 @@ class Norms:
         return loads.get(pool, loads["default"])
 
 
-def _read(path: Path | Any) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(
-            f"编制标准文件 {path} 不是有效的 YAML：{exc}", english=f"bad YAML {path}: {exc}"
-        ) from exc
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"编制标准文件 {path} 的顶层应为映射", english=f"{path}: top level must be a mapping"
-        )
-    return data
-
-
-def province_file(province: str) -> Path | None:
-    """$EDUPLAN_STAFFING_DIR/<省代码>.yaml first, then the package's data/provinces/<省代码>.yaml."""
-    env = os.environ.get("EDUPLAN_STAFFING_DIR")
-    if env:
-        if not Path(env).is_dir():
-            raise ConfigError(
-                f"环境变量 EDUPLAN_STAFFING_DIR 指向的目录不存在：{env}",
-                english=f"EDUPLAN_STAFFING_DIR {env!r} missing",
-            )
-        if (Path(env) / f"{province}.yaml").is_file():
-            return Path(env) / f"{province}.yaml"
-    packaged = Path(str(resources.files(__package__).joinpath("data", "provinces", f"{province}.yaml")))
-    return packaged if packaged.is_file() else None
-
-
 def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     """`over` laid over a copy of `base`, mappings key by key (a province may set any value, up or down)."""
     out = copy.deepcopy(base)
@@ -97,10 +67,10 @@ def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 @cache
 def load_norms(province: str = "") -> Norms:
     """The norms as they apply in `province` (two-digit code; "" for the national file with its defaults)."""
-    raw = _read(resources.files(__package__).joinpath("data", "norms.yaml"))
-    path = province_file(province) if province else None
+    raw = read_yaml(resources.files(__package__).joinpath("data", "norms.yaml"), WHAT)
+    path = province_file(province, __package__, "EDUPLAN_STAFFING_DIR") if province else None
     if path is not None:
-        raw = merged(raw, _read(path))
+        raw = merged(raw, read_yaml(path, WHAT))
     where = path.name if path else "norms.yaml"
     try:
         norms = _build(raw, str(path) if path else None)
