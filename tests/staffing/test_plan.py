@@ -105,3 +105,12 @@ def test_bad_rules_and_locks_are_refused(demo_facts: Facts) -> None:
         Rules().with_overrides({"speed": "1"})
     with pytest.raises(DataError, match="不在该县当年的名册中"):
         make_plan(demo_facts, UNIT, YEAR, locks=[("T000", "9901010021")])
+
+
+def test_without_records_the_plan_says_what_is_missing() -> None:
+    from tests.staffing.test_norms import small_county
+
+    facts = small_county()
+    facts.teachers = facts.teachers.clear()
+    with pytest.raises(DataError, match="没有专任教师名册"):
+        make_plan(facts, UNIT, 2024)

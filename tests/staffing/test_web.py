@@ -130,10 +130,11 @@ def test_what_if_in_the_browser(alice_page: Any) -> None:
     page.goto(f"{base}/staffing/plan/?unit=990101&year=2025")
     assert page.locator("#status").inner_text().startswith("已求得最优方案")
     page.locator("#rules summary").click()
-    page.fill("#rule-quota_rate", "0.9")
-    page.click("#rules button[type=submit]")
-    page.wait_for_selector("p.binding")
+    page.fill("#rule-max_km", "2")  # nobody can go that far: the quota cannot be met
+    with page.expect_navigation(timeout=60_000):
+        page.click("#rules button[type=submit]")
     assert "交流比例" in page.locator("p.binding").first.inner_text()
+    assert page.locator("#rule-max_km").input_value() == "2"  # the form keeps the rule it was given
     page.goto(f"{base}/staffing/?unit=990101&year=2024")
     assert page.locator("#matrix td.gap-short").count() > 10
     page.locator("#matrix thead th").last.click()  # sortable

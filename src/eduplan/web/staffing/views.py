@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from eduplan.errors import DataError, EduplanError
-from eduplan.facts import APPRAISALS, BACKBONE_LEVELS, STAGE_NAMES, TITLES, Facts
+from eduplan.facts import APPRAISALS, BACKBONE_LEVELS, STAGE_NAMES, SUBJECTS, TITLES, Facts
 from eduplan.indicators.completeness import latest_complete_year, year_status
 from eduplan.staffing.after import TEACHER_INDICATORS, balanced_teachers
 from eduplan.staffing.export import write_moves, write_shortage
@@ -140,7 +140,7 @@ def _teachers(facts: Facts, code: str, year: int) -> list[dict[str, Any]]:
     latest = people["year"].max()
     rows = people.filter(pl.col("year") == latest).sort("stage", "subject", "teacher").to_dicts()
     for r in rows:  # anonymous id, no name: what the personnel office needs to place a teacher
-        r.update(stage_name=STAGE_NAMES.get(r["stage"], r["stage"]), subject_name=SUBJECT_NAMES.get(r["subject"], r["subject"]),
+        r.update(stage_name=STAGE_NAMES.get(r["stage"], r["stage"]), subject_name=SUBJECTS.get(r["subject"], r["subject"]),
                  title_name=TITLES.get(r["title"] or "", "—"), backbone_name=BACKBONE_LEVELS.get(r["backbone"] or "", ""),
                  appraisal_name=APPRAISALS.get(r["appraisal"] or "", "—"),
                  years=None if r["joined_year"] is None else year - r["joined_year"])  # fmt: skip
