@@ -108,7 +108,9 @@ def _from_engine(c: County, code: str) -> Ratio | None:
 
 
 def county_ratio(c: County, code: str) -> Ratio:
-    return _from_engine(c, code) or DIRECT[code](c)
+    """The county's value of `code`: the engine's when it has one, else the direct formula's, else unknown."""
+    direct = DIRECT.get(code)
+    return _from_engine(c, code) or (direct(c) if direct else Ratio(None, None, None, "engine"))
 
 
 def reported(c: County, indicator: str, unit: str | None = None) -> float | None:
