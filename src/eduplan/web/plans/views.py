@@ -89,6 +89,8 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "chart": dashboard.target_chart(row),
         "explanation_text": explanation_text,
         "explanation": explanation_lines,
+        "values": dashboard.values_by_year(row),
+        "source_reason": row.source_reason,
         "units": units,
         "units_rows": dashboard.units_html(units),
         "row_target": row.target,
