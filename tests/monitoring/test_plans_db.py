@@ -139,7 +139,7 @@ def test_pages(plan: Any, alice: Any, client: Any) -> None:
     page = c.get(f"/plans/targets/{target.pk}/").content.decode()
     assert "<svg" in page and "里程碑轨迹" in page and "趋势预测" in page
     assert c.get("/plans/rollup/9901/").status_code == 200
-    assert "Statistics Canada" in c.get("/plans/method/").content.decode()
+    assert "加拿大统计局" in c.get("/plans/method/").content.decode()
 
 
 def test_trajectory_starts_at_a_baseline_taken_from_the_data(plan: Any, alice: Any, client: Any) -> None:
