@@ -67,6 +67,19 @@ class Action:
     reason: str
     costed: bool = True  # False: the list names the work but does not estimate its cost
 
+    @property
+    def stage_name(self) -> str:
+        return STAGE_NAMES.get(self.stage, "—")
+
+    @property
+    def cost_wan(self) -> float:
+        return self.cost / 10_000
+
+    @property
+    def digits(self) -> int:
+        """Decimals to show: none for whole amounts (teachers, rooms, places), two for areas and money."""
+        return 0 if float(self.amount).is_integer() else 2
+
 
 @dataclass
 class Plan:

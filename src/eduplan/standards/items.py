@@ -114,9 +114,7 @@ def music_art_rooms(c: County, item: Item, frame: pl.DataFrame) -> ItemResult:
         missing.append("样本中没有学校")
     ok = False if lacking else (None if missing else True)
     inputs = _labels("classes", "music_rooms", "art_rooms")
-    result = _result(
-        item, ok, float(len(lacking)), 0.0, detail, list(lacking), inputs=inputs, missing=missing
-    )
+    result = _result(item, ok, None, None, detail, list(lacking), inputs=inputs, missing=missing)
     result.shortfall = lacking
     return _per_school(c, result)
 
@@ -282,8 +280,8 @@ def township_public_centre(c: County, item: Item, frame: pl.DataFrame) -> ItemRe
     return _result(
         item,
         not failing,
-        float(len(failing)),
-        0.0,
+        None,
+        None,
         f"没有公办园的乡镇 {len(failing)} 个" if failing else "每个乡镇均有公办园",
         failing,
         inputs=["学校名录：办学类型、办别、城乡分类、所属乡镇"],

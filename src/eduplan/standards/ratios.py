@@ -5,12 +5,14 @@ Each direct formula sums numerators and denominators over the county, never aver
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 
 from eduplan.errors import EduplanError
+from eduplan.facts import Facts
 from eduplan.indicators.catalogue import load_catalogue
 from eduplan.indicators.engine import compute
 from eduplan.standards.county import County
@@ -93,11 +95,31 @@ DIRECT: dict[str, Callable[[County], Ratio]] = {
 }
 
 
+# One engine run per (facts, indicator) serves every year: a page that evaluates ten years asks ten times.
+_runs: dict[tuple[int, str], pl.DataFrame | None] = {}
+
+
+def _engine_frame(facts: Facts, code: str) -> pl.DataFrame | None:
+    key = (id(facts), code)
+    if key not in _runs:
+        if not any(k[0] == id(facts) for k in _runs):
+            weakref.finalize(facts, _forget, id(facts))
+        try:
+            _runs[key] = compute(facts, codes=[code])
+        except EduplanError:
+            _runs[key] = None  # the engine does not know the code: compute directly
+    return _runs[key]
+
+
+def _forget(facts_id: int) -> None:
+    for key in [k for k in _runs if k[0] == facts_id]:
+        del _runs[key]
+
+
 def _from_engine(c: County, code: str) -> Ratio | None:
-    try:
-        frame = compute(c.facts, codes=[code])
-    except EduplanError:
-        return None  # the engine does not know the code: compute directly
+    frame = _engine_frame(c.facts, code)
+    if frame is None:
+        return None
     row = frame.filter((pl.col("unit") == c.unit) & (pl.col("year") == c.year) & (pl.col("code") == code))
     if row.is_empty() or row["value"][0] is None:
         return None

@@ -26,7 +26,7 @@ def reporting_keys() -> Facts:
         )
     )
     for table in CORE_TABLES:
-        pairs = CORE_MODELS[table].objects.values_list("school__code", "year").distinct()
+        pairs = CORE_MODELS[table]._default_manager.values_list("school__code", "year").distinct()
         keys = pl.DataFrame(list(pairs), schema={"school": pl.String, "year": pl.Int64}, orient="row")
         setattr(facts, table, keys)
     return facts
