@@ -231,6 +231,10 @@ def teacher_certified(c: County, item: Item, frame: pl.DataFrame) -> ItemResult:
     return _county_total(c, result)
 
 
+# The inputs of the ratios the standards compute directly (not in the indicator catalogue).
+DIRECT_INPUTS = {"junior_retention_rate": ["本年初三在校生数", "两年前初一在校生数"]}
+
+
 def _ratio_rule(fixed: str | None) -> Rule:
     """A county rate of the indicators engine (or the direct formula) against a threshold; the indicator is
     `fixed`, or the item's own `indicator` parameter."""
@@ -238,7 +242,7 @@ def _ratio_rule(fixed: str | None) -> Rule:
     def rule(c: County, item: Item, frame: pl.DataFrame) -> ItemResult:
         code = fixed or str(item.params["indicator"])
         ind = load_catalogue().indicators.get(code)
-        inputs = [ind.numerator_label, ind.denominator_label] if ind else [code]
+        inputs = [ind.numerator_label, ind.denominator_label] if ind else DIRECT_INPUTS.get(code, [item.name])
         r = county_ratio(c, code)
         if r.value is None:
             return _result(item, None, inputs=inputs, missing=[f"{'、'.join(inputs)}（数据不足，无法计算）"])

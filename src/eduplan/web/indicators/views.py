@@ -17,7 +17,7 @@ from eduplan.indicators.catalogue import Indicator, load_catalogue
 from eduplan.indicators.completeness import CORE_TABLES, YearChoice, missing_text, reporting
 from eduplan.indicators.display import SPLIT_NOTE, is_split
 from eduplan.indicators.engine import compute
-from eduplan.indicators.explain import explain
+from eduplan.indicators.explain import column_label, explain, readable
 from eduplan.indicators.quality import check, completeness
 from eduplan.web import access
 from eduplan.web.charts import Series, bar_chart, line_chart
@@ -161,8 +161,9 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     )
     explanation = explain(facts, code, context["unit"], year) if year is not None else None
     inputs = [
-        {"side": i.side, "text": i.text, "value": i.value, "missing": i.missing, "columns": i.rows.columns,
-         "rows": i.rows.head(SOURCE_ROWS).rows(), "height": i.rows.height}
+        {"side": i.side, "text": i.text, "value": i.value, "missing": i.missing,
+         "columns": [column_label(c) for c in i.rows.columns], "rows": readable(i.rows.head(SOURCE_ROWS)).rows(),
+         "height": i.rows.height}
         for i in (explanation.inputs if explanation else ())
     ]  # fmt: skip
     context |= {
