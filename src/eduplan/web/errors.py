@@ -34,6 +34,7 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page with the site's navigation; if even that fails (the database is down), a plain one."""
+    html: str
     try:
         html = loader.render_to_string("500.html", {}, request)
     except Exception:  # the error page must never raise in turn

@@ -14,7 +14,6 @@ from importlib import resources
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
-
 DEVELOPER = re.compile(r"^<!-- 开发者 -->$.*?^<!-- /开发者 -->$\n?", re.MULTILINE | re.DOTALL)
 
 
