@@ -151,10 +151,11 @@ def gaps(demand: pl.DataFrame, capacity: pl.DataFrame) -> pl.DataFrame:
     return (
         demand.join(capacity, on=["unit", "stage", "year"], how="left")
         .with_columns(pl.col("capacity").fill_null(0))
-        # A unit without pupils or places in a stage (a zone with no senior school) has nothing to show.
+        # A unit without pupils or places in a stage (a zone with no senior school) has nothing to show; one whose
+        # places a project changes (even to fewer than none) stays, so that the units still add up to the county.
         .filter(
-            (pl.col("demand").sum() > 0).over("unit", "stage")
-            | (pl.col("capacity").sum() > 0).over("unit", "stage")
+            (pl.col("demand") != 0).any().over("unit", "stage")
+            | (pl.col("capacity") != 0).any().over("unit", "stage")
         )
         .with_columns(
             (pl.col("demand") - pl.col("capacity")).alias("gap"),
