@@ -125,8 +125,8 @@ class ItemResult:
             return ""
         if self.display == "ratio":
             return f"1:{v:g}" if float(v).is_integer() else f"1:{v:.1f}"
-        if self.is_rate:
-            return f"{v:.1%}"
+        if self.is_rate:  # two decimals, as the indicator pages show the same rate (103.04, 85)
+            return f"{v * 100:,.2f}".rstrip("0").rstrip(".") + "%"
         return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
 
 

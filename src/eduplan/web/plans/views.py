@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 
+from eduplan.indicators.completeness import choose_year
 from eduplan.monitoring.progress import STATUS_LABELS, STATUSES
 from eduplan.web.downloads import attachment
 from eduplan.web.plans import dashboard
@@ -52,6 +53,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "plan": plan,
         "plans": Plan.objects.order_by("region_code", "name"),
         "body": evaluation.memo["overview"],
+        "choice": None if evaluation.facts is None else choose_year(evaluation.facts, plan.region_code),
     }
     return render(request, "plans/overview.html", context)
 
