@@ -303,7 +303,8 @@ def _classes_over(enrollment: int, classes: int, limit: int) -> int:
 def class_size_compliance(c: County, item: Item, frame: pl.DataFrame) -> ItemResult:
     """县域内班额达标率: classes within 小班 25 / 中班 30 / 大班 35 ÷ all kindergarten classes. The statistics give
     each grade's pupils and classes, not each class's size: pupils are taken as spread evenly over a grade's
-    classes (the fewest classes over the limit that the grade's average allows only when they are uneven)."""
+    classes, so a grade has classes over its limit only when its average exceeds it (all of them) or equals it
+    with pupils left over (as many as are left over)."""
     limits = {int(k): int(v) for k, v in item.params["limit"].items()}
     rows = _year_rows(c, "grade_year", c.schools["code"].to_list()).filter(
         (pl.col("stage") == "preschool") & pl.col("grade").is_in(list(limits))
