@@ -15,6 +15,7 @@ import polars as pl
 
 from eduplan.errors import ConfigError
 from eduplan.facts import Facts
+from eduplan.memo import per_facts
 
 # The tables every open school reports each year; a school has reported a table when it has a row there.
 CORE_TABLES = ("school_year", "stage_year", "grade_year")
@@ -170,7 +171,7 @@ def statuses(frame: pl.DataFrame, unit: str, required: float | None = None) -> d
 
 def year_status(facts: Facts, unit: str, required_share: float | None = None) -> dict[int, YearStatus]:
     """Each year's completeness for `unit` (a county, or the counties under a city or province)."""
-    return statuses(reporting(facts), unit, required_share)
+    return statuses(per_facts(facts, "reporting", lambda: reporting(facts)), unit, required_share)
 
 
 def latest_complete_year(facts: Facts, unit: str, required_share: float | None = None) -> int | None:

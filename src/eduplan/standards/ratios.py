@@ -5,7 +5,6 @@ Each direct formula sums numerators and denominators over the county, never aver
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from eduplan.errors import EduplanError
 from eduplan.facts import Facts
 from eduplan.indicators.catalogue import load_catalogue
 from eduplan.indicators.engine import compute
+from eduplan.memo import per_facts
 from eduplan.standards.county import County
 
 
@@ -95,25 +95,17 @@ DIRECT: dict[str, Callable[[County], Ratio]] = {
 }
 
 
-# One engine run per (facts, indicator) serves every year: a page that evaluates ten years asks ten times.
-_runs: dict[tuple[int, str], pl.DataFrame | None] = {}
-
-
 def _engine_frame(facts: Facts, code: str) -> pl.DataFrame | None:
-    key = (id(facts), code)
-    if key not in _runs:
-        if not any(k[0] == id(facts) for k in _runs):
-            weakref.finalize(facts, _forget, id(facts))
+    """The engine's rows of `code` for every unit and year (None when the engine does not know the code);
+    one run per facts serves every year a page evaluates."""
+
+    def run() -> pl.DataFrame | None:
         try:
-            _runs[key] = compute(facts, codes=[code])
+            return compute(facts, codes=[code])
         except EduplanError:
-            _runs[key] = None  # the engine does not know the code: compute directly
-    return _runs[key]
+            return None  # the engine does not know the code: compute directly
 
-
-def _forget(facts_id: int) -> None:
-    for key in [k for k in _runs if k[0] == facts_id]:
-        del _runs[key]
+    return per_facts(facts, ("engine", code), run)
 
 
 def _from_engine(c: County, code: str) -> Ratio | None:
