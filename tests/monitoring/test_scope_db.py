@@ -67,3 +67,21 @@ def test_target_page_shows_both_series_and_the_one_used(records: Any, alice: Any
     assert '<td>2024</td><td class="num">50</td><td class="num">40</td><td>统计数据</td>' in values
     assert "只计学校名录中城乡分类为“城区”的学校" in html
     assert "手工填报（对照）" in html  # the chart draws the entered values too
+
+
+def test_progress_json_keeps_its_keys(records: Any) -> None:
+    # The keys `eduplan progress --format json` had before issue 10, all still there; status from the fixed set.
+    before = {"id", "plan", "indicator", "indicator_name", "scope", "comparator", "target_value", "target_year",
+              "baseline_value", "baseline_year", "latest_value", "latest_year", "milestone_value", "status",
+              "status_label", "ratio", "forecast_value", "forecast_year", "milestones_missed", "reason", "source"}  # fmt: skip
+    statuses = {
+        "achieved",
+        "on_track",
+        "acceleration_needed",
+        "limited",
+        "deteriorating",
+        "not_achieved",
+        "no_data",
+    }
+    for record in records.values():
+        assert before <= set(record) and record["status"] in statuses
