@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import random
-import time
-from collections.abc import Callable
 
 import polars as pl
 
+from eduplan.bench import best_time
 from eduplan.facts import Facts
 from eduplan.standards.cv import cv_long, weighted_cv
 
 SCHOOLS, INDICATORS, STAGES = 20_000, 8, 2
-
-
-def _timed(fn: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _frame() -> pl.DataFrame:
@@ -45,7 +35,7 @@ def run() -> None:
             for code in codes:
                 weighted_cv([r[code] for r in mine], [r["pupils"] for r in mine])
 
-    fast, slow = _timed(lambda: cv_long(frame, codes)), _timed(plain)
+    fast, slow = best_time(lambda: cv_long(frame, codes)), best_time(plain)
     print(
         f"差异系数 {SCHOOLS} 校 × {INDICATORS} 项 × {STAGES} 学段：Polars {fast * 1000:.1f} ms，"
         f"纯 Python {slow * 1000:.1f} ms，快 {slow / fast:.1f} 倍"
@@ -60,7 +50,7 @@ def run() -> None:
     for kind in ("balanced", "basic", "preschool"):
         evaluate(kind, facts, DEMO_COUNTY, 2024)  # warm imports
         # A fresh copy of the facts each time: the engine's per-facts cache starts cold, as after an import.
-        seconds = _timed(lambda kind=kind: evaluate(kind, Facts(**facts.frames()), DEMO_COUNTY, 2024))  # type: ignore[misc]
+        seconds = best_time(lambda kind=kind: evaluate(kind, Facts(**facts.frames()), DEMO_COUNTY, 2024))  # type: ignore[misc]
 
         def every_year(kind: str = kind) -> None:  # what the evaluation page's 历年结论 asks for
             fresh = Facts(**facts.frames())
@@ -68,7 +58,7 @@ def run() -> None:
                 evaluate(kind, fresh, DEMO_COUNTY, year)
 
         print(
-            f"示例县 2024 {kind}：{seconds * 1000:.0f} ms；{len(years)} 个学年：{_timed(every_year, 1) * 1000:.0f} ms"
+            f"示例县 2024 {kind}：{seconds * 1000:.0f} ms；{len(years)} 个学年：{best_time(every_year, 1) * 1000:.0f} ms"
         )
     result = evaluate("balanced", facts, DEMO_COUNTY, 2024)
-    print(f"示例县整改清单：{_timed(lambda: plan(result, load('balanced', DEMO_COUNTY))) * 1000:.0f} ms")
+    print(f"示例县整改清单：{best_time(lambda: plan(result, load('balanced', DEMO_COUNTY))) * 1000:.0f} ms")

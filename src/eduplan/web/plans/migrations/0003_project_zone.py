@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0001_initial")]
+    dependencies = [("plans", "0002_project_budget")]
 
     operations = [
         migrations.AddField(
