@@ -54,6 +54,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "plans": Plan.objects.order_by("region_code", "name"),
         "body": evaluation.memo["overview"],
         "choice": None if evaluation.facts is None else choose_year(evaluation.facts, plan.region_code),
+        "report_years": range(plan.period_start, plan.period_end + 1),
     }
     return render(request, "plans/overview.html", context)
 

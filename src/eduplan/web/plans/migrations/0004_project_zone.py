@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0002_project_budget")]
+    dependencies = [("plans", "0003_target_attribute")]
 
     operations = [
         migrations.AddField(
