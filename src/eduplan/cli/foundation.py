@@ -182,8 +182,10 @@ def run_template(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from eduplan.io.database import import_files
+    from eduplan.web.schools.reporting import reporting_now
 
     migrate()
+    before, _ = reporting_now()
     with _progress() as progress:
         task = progress.add_task("导入", total=None)
         result = import_files(args.files, step=lambda what: progress.update(task, description=what))
@@ -199,7 +201,22 @@ def run_import(args: argparse.Namespace) -> int:
         print(line)
     s = result.summary
     print(f"导入完成：新增 {s.created} 行，更新 {s.updated} 行，未变 {s.unchanged} 行")
+    _report_completeness(before)
     return 0
+
+
+def _report_completeness(before: Any) -> None:
+    """Each changed county's reporting per year; a loud warning (exit code still 0) for every year the import
+    left incomplete and every table it emptied."""
+    from eduplan.indicators.completeness import import_lines
+    from eduplan.web.schools.reporting import reporting_now
+
+    after, names = reporting_now()
+    report, warnings = import_lines(before, after, names)
+    for line in report:
+        print(line)
+    for line in warnings:
+        console.print(f"[bold red]{line}[/]", highlight=False, soft_wrap=True)
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -18,3 +18,7 @@ urlpatterns = [
     path("public/", include("eduplan.web.public.urls")),
     path("", include("eduplan.web.schools.urls")),
 ]
+
+handler403 = "eduplan.web.errors.forbidden"
+handler404 = "eduplan.web.errors.not_found"
+handler500 = "eduplan.web.errors.server_error"
