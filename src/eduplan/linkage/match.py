@@ -255,30 +255,41 @@ def choose_thresholds(probabilities: pl.Series) -> Thresholds:
 
 
 def link(left: pl.DataFrame, right: pl.DataFrame, backend: Backend = duckdb_backend,
-         model: dict[str, Any] | None = None) -> Linkage:  # fmt: skip
+         model: dict[str, Any] | None = None, decided: pl.DataFrame | None = None) -> Linkage:  # fmt: skip
     """Link `left` to `right` (both as `registers.prepare` makes them). A `model` learnt before (e.g. on DuckDB)
-    is used as is; otherwise one is learnt from these registers."""
+    is used as is; otherwise one is learnt from these registers. `decided` holds a person's answers on pairs
+    (left_id, right_id, same): confirmed pairs link first, rejected pairs never link."""
     left, right = left.select(MATCH_COLUMNS), right.select(MATCH_COLUMNS)
-    exact = exact_pairs(left, right)
+    decided = decided if decided is not None else pl.DataFrame(schema={"left_id": pl.String, "right_id": pl.String, "same": pl.Boolean})
+    confirmed = (
+        decided.filter(pl.col("same")).select("left_id", "right_id")
+        .join(left.select(left_id="unique_id"), on="left_id", how="semi")
+        .join(right.select(right_id="unique_id"), on="right_id", how="semi")
+    )  # fmt: skip
+    rejected = decided.filter(~pl.col("same")).select("left_id", "right_id")
+    left = left.join(confirmed, left_on="unique_id", right_on="left_id", how="anti")
+    right = right.join(confirmed, left_on="unique_id", right_on="right_id", how="anti")
+    exact = exact_pairs(left, right).join(rejected, on=["left_id", "right_id"], how="anti")
     rest_l = left.join(exact, left_on="unique_id", right_on="left_id", how="anti")
     rest_r = right.join(exact, left_on="unique_id", right_on="right_id", how="anti")
     if model is None:
         prior = _prior(exact.height, rest_l.height, rest_r.height)
         model = train(left, right, exact, prior, backend)
-    scored = _predict(rest_l, rest_r, model, REVIEW_FLOOR / 10, backend)
+    scored = _predict(rest_l, rest_r, model, REVIEW_FLOOR / 10, backend).join(rejected, on=["left_id", "right_id"], how="anti")
     thresholds = choose_thresholds(scored["probability"])
     chosen = one_to_one(scored.filter(pl.col("probability") >= thresholds.review))
     modelled = chosen.with_columns(
         method=pl.lit("model"),
         band=pl.when(pl.col("probability") >= thresholds.accept).then(pl.lit("match")).otherwise(pl.lit("review")),
     )
-    ids = exact.with_columns(
-        method=pl.lit("id"), band=pl.lit("match"), probability=pl.lit(1.0), weight=pl.lit(math.inf)
-    )
+    ids = pl.concat(
+        [confirmed.with_columns(method=pl.lit("clerical")), exact.with_columns(method=pl.lit("id"))]
+    ).with_columns(band=pl.lit("match"), probability=pl.lit(1.0), weight=pl.lit(math.inf))
     pairs = pl.concat([ids, modelled.select(ids.columns)]).sort("left_id", "right_id")
     counts = {
-        "left": left.height, "right": right.height, "by_id": exact.height, "candidates": scored.height,
-        "by_model": int((modelled["band"] == "match").sum()), "review": int((modelled["band"] == "review").sum()),
+        "left": left.height + confirmed.height, "right": right.height + confirmed.height, "clerical": confirmed.height,
+        "by_id": exact.height, "candidates": scored.height, "by_model": int((modelled["band"] == "match").sum()),
+        "review": int((modelled["band"] == "review").sum()),
     }  # fmt: skip
     log.info("linked %s", counts)
     return Linkage(pairs, thresholds, model, counts)

@@ -243,12 +243,14 @@ def _migrants(rng: np.random.Generator, places: Places, year: int, n: int) -> pl
     first, last = _compulsory_window(year)
     born = _births(rng, n, first, last)
     surname, given = _names(rng, n)
-    male = rng.random(n) < 0.52
+    male = (rng.random(n) < 0.52).astype(np.int64)
     area = rng.choice(np.array(["360721", "431121", "452123", "510623", "411523"]), n)
-    ids = _ids(area, born, rng.integers(0, 500, n), male.astype(np.int64))
+    frame = pl.DataFrame({"area": area, "birth": born, "male": male})
+    seq = frame.select(pl.int_range(pl.len()).over("area", "birth", "male")).to_series().to_numpy()
+    ids = _ids(area, born, seq, male)
     return pl.DataFrame({
         "person_no": [f"M{i:09d}" for i in range(n)], "name": np.char.add(surname, given),
-        "sex": np.where(male, "男", "女"), "birth": born, "township": rng.choice(np.array(places.townships), n),
+        "sex": np.where(male == 1, "男", "女"), "birth": born, "township": rng.choice(np.array(places.townships), n),
         "fate": np.full(n, "migrant"), "id18": ids,
     }).with_columns(student_no=pl.lit("G") + pl.col("id18").str.slice(0, 17) + pl.lit("2"))  # fmt: skip
 
