@@ -76,13 +76,13 @@ def _write(rows: list[dict[str, Any]], args: argparse.Namespace, kind: str) -> N
     if args.format == "xlsx" and args.out is None:
         raise ConfigError("xlsx 格式须用 --out 指定输出文件", english="xlsx needs --out")
     if args.out is None:
-        sys.stdout.write(to_csv(rows))
+        sys.stdout.write(to_csv(rows, kind))
         return
     try:
         if args.format == "xlsx":
             args.out.write_bytes(to_xlsx(rows, kind))
         else:
-            args.out.write_text(to_csv(rows), encoding="utf-8-sig")
+            args.out.write_text(to_csv(rows, kind), encoding="utf-8-sig")
     except OSError as exc:
         raise DataError(f"无法写入 {args.out}（{exc.strerror}）", english=str(exc)) from exc
     print(f"已导出 {len(rows)} 行：{args.out}", file=sys.stderr)

@@ -113,7 +113,7 @@ def coverage_rows(run: Run, personal: bool = False) -> list[dict[str, Any]]:
 
 
 def unaided_rows(run: Run, personal: bool = False) -> list[dict[str, Any]]:
-    return [{k: v for k, v in r.items() if k != "finding"} for r in coverage_rows(run, personal) if r["finding"] == "unaided"]
+    return [r for r in coverage_rows(run, personal) if r["finding"] == "unaided"]
 
 
 def id_problem_rows(county: str, personal: bool = False) -> list[dict[str, Any]]:
@@ -129,26 +129,32 @@ def id_problem_rows(county: str, personal: bool = False) -> list[dict[str, Any]]
     return rows
 
 
-def to_csv(rows: list[dict[str, Any]]) -> str:
+COLUMNS = {
+    "out-of-school": ("人员编号", "原因", "姓名", "性别", "出生日期", "身份证号", "乡镇代码", "乡镇", "村社区", "学校标识码",
+                      "学校", "学籍状态", "台账状态"),
+    "unaided": ("人员编号", "困难类别", "姓名", "身份证号", "乡镇", "学籍号", "学校", "学籍状态", "结论"),
+    "ids": ("登记", "编号", "姓名", "出生日期", "身份证号", "问题"),
+}  # fmt: skip
+
+
+def to_csv(rows: list[dict[str, Any]], kind: str) -> str:
     buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS[kind], extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
     return buffer.getvalue()
 
 
-def to_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
+def to_xlsx(rows: list[dict[str, Any]], kind: str) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = title[:31]
-    if rows:
-        sheet.append(list(rows[0]))
-        for row in rows:
-            sheet.append(list(row.values()))
+    sheet.title = kind
+    sheet.append(list(COLUMNS[kind]))
+    for row in rows:
+        sheet.append([row.get(c) for c in COLUMNS[kind]])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

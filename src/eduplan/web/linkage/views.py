@@ -125,7 +125,7 @@ def _download(request: HttpRequest, county: OrgUnit, rows: list[dict[str, Any]],
     access.audit(request, f"linkage.export.{name}", county.code, rows=len(rows), personal=personal, format=fmt)
     if fmt == "xlsx":
         return attachment(service.to_xlsx(rows, name), f"{name}-{county.code}.xlsx")
-    return attachment("\ufeff" + service.to_csv(rows), f"{name}-{county.code}.csv", CSV)
+    return attachment("\ufeff" + service.to_csv(rows, name), f"{name}-{county.code}.csv", CSV)
 
 
 @login_required
@@ -270,8 +270,7 @@ def aid(request: HttpRequest) -> HttpResponse:
     personal = _personal(request, county.code, "aid")
     rows = service.coverage_rows(run, personal) if run else []
     if request.GET.get("format") in ("csv", "xlsx"):
-        unaided = [{k: v for k, v in r.items() if k != "finding"} for r in rows if r["finding"] == "unaided"]
-        return _download(request, county, unaided, "unaided", personal)
+        return _download(request, county, [r for r in rows if r["finding"] == "unaided"], "unaided", personal)
     summary = run.summary.get("aid") if run else None
     rate = None if not summary or not summary["in_school"] else 100 * summary["aided"] / summary["in_school"]
     listed = [r for r in rows if r["finding"] in ("unaided", "not_found", "not_in_school")]
