@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,10 +147,11 @@ def _settings(prior: float) -> Any:
 
 def _register(api: Any, frame: pl.DataFrame, name: str) -> Any:
     if type(api).__name__ == "SparkAPI":
-        table: Any = api.spark.createDataFrame(frame.to_pandas())
+        table: Any = api.spark.createDataFrame(frame.to_arrow())
     else:
         table = frame.to_arrow()
-    return api.register(table, dataset_display_name=name)
+    # Spark keeps temporary views for the whole session: each registration gets a table name of its own.
+    return api.register(table, dataset_display_name=name, table_name=f"{name}_{uuid.uuid4().hex[:8]}")
 
 
 def _prior(exact: int, left: int, right: int) -> float:
@@ -175,7 +177,7 @@ def train(left: pl.DataFrame, right: pl.DataFrame, exact: pl.DataFrame, prior: f
             pl.lit(LEFT).alias("source_dataset_l"), pl.col("left_id").alias("unique_id_l"),
             pl.lit(RIGHT).alias("source_dataset_r"), pl.col("right_id").alias("unique_id_r"),
         )  # fmt: skip
-        table = labels.to_pandas() if type(api).__name__ == "SparkAPI" else labels.to_arrow()
+        table = api.spark.createDataFrame(labels.to_arrow()) if type(api).__name__ == "SparkAPI" else labels.to_arrow()
         registered = linker.table_management.register_table(table, "__eduplan_labels", overwrite=True)
         linker.training.estimate_m_from_pairwise_labels(registered)
     else:
@@ -185,6 +187,18 @@ def train(left: pl.DataFrame, right: pl.DataFrame, exact: pl.DataFrame, prior: f
     return model
 
 
+def for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """The model's parameters on the comparisons written in `dialect` (a model saved by DuckDB quotes names as
+    DuckDB does, which Spark would read as strings)."""
+    fresh: dict[str, Any] = _settings(model["probability_two_random_records_match"]).get_settings(dialect).as_dict()
+    for new, old in zip(fresh["comparisons"], model["comparisons"], strict=True):
+        for new_level, old_level in zip(new["comparison_levels"], old["comparison_levels"], strict=True):
+            for key in ("m_probability", "u_probability"):
+                if key in old_level:
+                    new_level[key] = old_level[key]
+    return fresh
+
+
 def _predict(left: pl.DataFrame, right: pl.DataFrame, model: dict[str, Any], floor: float, backend: Backend) -> pl.DataFrame:
     from splink import Linker
 
@@ -192,7 +206,8 @@ def _predict(left: pl.DataFrame, right: pl.DataFrame, model: dict[str, Any], flo
     if left.is_empty() or right.is_empty():
         return pl.DataFrame(schema=schema)
     api = backend()
-    linker = Linker([_register(api, left, LEFT), _register(api, right, RIGHT)], model, log_level=logging.WARNING)
+    settings = for_dialect(model, api.sql_dialect.sql_dialect_str)
+    linker = Linker([_register(api, left, LEFT), _register(api, right, RIGHT)], settings, log_level=logging.WARNING)
     predicted = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
     frame = pl.from_pandas(predicted.as_pandas_dataframe())
     predicted.drop_table_from_database_and_remove_from_cache()

@@ -6,6 +6,7 @@ session there with the same jar (`splink.backends.spark.similarity_jar_location(
 
 from __future__ import annotations
 
+import tempfile
 from functools import cache
 from typing import Any
 
@@ -15,7 +16,7 @@ def local_session(cores: int = 2) -> Any:
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
-    return (
+    session = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName("eduplan-linkage")
         .config("spark.jars", similarity_jar_location())
@@ -26,3 +27,7 @@ def local_session(cores: int = 2) -> Any:
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
+    # Splink breaks long query lineages by checkpointing; a local session keeps them in a temporary folder.
+    session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="eduplan-spark-"))
+    session.sparkContext.setLogLevel("ERROR")
+    return session
