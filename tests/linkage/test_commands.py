@@ -18,7 +18,9 @@ from eduplan.web.schools.models import ReportedValue
 pytestmark = pytest.mark.db
 
 
-def test_out_of_school_csv_has_one_row_per_suspected_child(linked_db: Synthetic, capsys: pytest.CaptureFixture[str]) -> None:
+def test_out_of_school_csv_has_one_row_per_suspected_child(
+    linked_db: Synthetic, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["linkage", "out-of-school", "--unit", "990101", "--year", "2025", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     run = Run.objects.get()
@@ -33,10 +35,29 @@ def test_out_of_school_csv_has_one_row_per_suspected_child(linked_db: Synthetic,
     assert stored == linked_db.out_of_school()
 
 
-def test_out_of_school_links_when_no_run_exists_and_personal_is_explicit(linked_db: Synthetic, tmp_path: Path) -> None:
+def test_out_of_school_links_when_no_run_exists_and_personal_is_explicit(
+    linked_db: Synthetic, tmp_path: Path
+) -> None:
     Run.objects.all().delete()
     out = tmp_path / "list.xlsx"
-    assert main(["linkage", "out-of-school", "--unit", "990101", "--year", "2025", "--format", "xlsx", "--out", str(out), "--personal"]) == 0
+    assert (
+        main(
+            [
+                "linkage",
+                "out-of-school",
+                "--unit",
+                "990101",
+                "--year",
+                "2025",
+                "--format",
+                "xlsx",
+                "--out",
+                str(out),
+                "--personal",
+            ]
+        )
+        == 0
+    )
     from openpyxl import load_workbook
 
     sheet = load_workbook(out).active
@@ -81,7 +102,9 @@ def test_a_second_run_keeps_cases_and_their_work(linked_db: Synthetic) -> None:
     assert Run.objects.count() == 2
 
 
-def test_purge_removes_personal_data_past_retention(linked_db: Synthetic, capsys: pytest.CaptureFixture[str]) -> None:
+def test_purge_removes_personal_data_past_retention(
+    linked_db: Synthetic, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["linkage", "purge", "--years", "3", "--today", "2026-12-02"]) == 0
     assert Child.objects.exists() and Outcome.objects.exists()  # imported today: kept
     later = (dt.date.today() + dt.timedelta(days=5 * 366)).isoformat()

@@ -57,7 +57,9 @@ def test_area_codes_are_not_checked_against_a_list() -> None:
 
 
 def test_the_frame_keeps_every_row() -> None:
-    frame = pl.DataFrame({"id": [EXAMPLE, "bad", None], "birth": ["1949-12-31", None, None], "sex": ["女", None, None]})
+    frame = pl.DataFrame(
+        {"id": [EXAMPLE, "bad", None], "birth": ["1949-12-31", None, None], "sex": ["女", None, None]}
+    )
     out = check_ids(frame, "id", "birth", "sex")
     assert out.height == 3 and out["id_problem"].to_list() == [None, "shape", "missing"]
 

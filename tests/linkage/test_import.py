@@ -15,17 +15,24 @@ from tests.linkage.conftest import ENROLMENT_HEADER, HOUSEHOLD_HEADER, tiny_regi
 pytestmark = pytest.mark.db
 
 
-def test_both_registers_import_and_reimport_changes_nothing(tiny_db: Facts, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_both_registers_import_and_reimport_changes_nothing(
+    tiny_db: Facts, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     made = tiny_registers(tiny_db)
     household = write_csv(made.household, HOUSEHOLD_HEADER, tmp_path / "hj.csv")
     enrolment = write_csv(made.enrolment, ENROLMENT_HEADER, tmp_path / "xj.csv", encoding="gb18030")
     assert main(["import", str(household), str(enrolment)]) == 0
     out = capsys.readouterr().out
-    assert f"户籍适龄儿童：新增 {made.household.height} 行" in out and f"学籍：新增 {made.enrolment.height} 行" in out
+    assert (
+        f"户籍适龄儿童：新增 {made.household.height} 行" in out
+        and f"学籍：新增 {made.enrolment.height} 行" in out
+    )
     before = list(Child.objects.order_by("person_no").values_list("person_no", "id_sealed", "updated"))
     assert main(["import", str(household), str(enrolment)]) == 0
     assert f"户籍适龄儿童：新增 0 行，更新 0 行，未变 {made.household.height} 行" in capsys.readouterr().out
-    assert list(Child.objects.order_by("person_no").values_list("person_no", "id_sealed", "updated")) == before
+    assert (
+        list(Child.objects.order_by("person_no").values_list("person_no", "id_sealed", "updated")) == before
+    )
 
 
 def test_ids_are_hashed_and_sealed_never_in_clear(tiny_db: Facts, tmp_path: Path) -> None:
@@ -39,7 +46,9 @@ def test_ids_are_hashed_and_sealed_never_in_clear(tiny_db: Facts, tmp_path: Path
     assert missing and all(problems[p] == "missing" for p in missing)  # listed, not dropped
 
 
-def test_bad_rows_are_named_and_nothing_is_written(tiny_db: Facts, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_rows_are_named_and_nothing_is_written(
+    tiny_db: Facts, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(
         HOUSEHOLD_HEADER + "\n"
@@ -59,10 +68,15 @@ def test_bad_rows_are_named_and_nothing_is_written(tiny_db: Facts, tmp_path: Pat
     assert Child.objects.count() == 0
 
 
-def test_a_register_and_a_facts_file_in_one_command_share_one_transaction(tiny_db: Facts, tmp_path: Path) -> None:
+def test_a_register_and_a_facts_file_in_one_command_share_one_transaction(
+    tiny_db: Facts, tmp_path: Path
+) -> None:
     made = tiny_registers(tiny_db, children=20)
     register = write_csv(made.enrolment, ENROLMENT_HEADER, tmp_path / "xj.csv")
     broken = tmp_path / "schools.csv"
-    broken.write_text("学校标识码,学校名称,所属乡镇代码,办学类型,办别,城乡分类\n1399010009,新学校,990101001,小学,公办,火星\n", encoding="utf-8")
+    broken.write_text(
+        "学校标识码,学校名称,所属乡镇代码,办学类型,办别,城乡分类\n1399010009,新学校,990101001,小学,公办,火星\n",
+        encoding="utf-8",
+    )
     assert main(["import", str(register), str(broken)]) == 1
     assert Pupil.objects.count() == 0

@@ -25,7 +25,9 @@ def test_birth_key_puts_a_swapped_date_in_the_same_block() -> None:
 
 
 def _pairs(rows: list[tuple[str, str, float]]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema={"left_id": pl.String, "right_id": pl.String, "probability": pl.Float64}, orient="row")
+    return pl.DataFrame(
+        rows, schema={"left_id": pl.String, "right_id": pl.String, "probability": pl.Float64}, orient="row"
+    )
 
 
 def test_one_to_one_keeps_each_sides_best_partner() -> None:
@@ -54,7 +56,9 @@ def test_an_id_held_twice_links_nothing_by_id() -> None:
 @pytest.fixture(scope="module")
 def small() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     places = Places.province(1, townships=4)
-    noisy = Noise(pupil_id_missing=0.3, homophone=0.1, typo=0.05, swapped=0.08)  # many hard cases on few children
+    noisy = Noise(
+        pupil_id_missing=0.3, homophone=0.1, typo=0.05, swapped=0.08
+    )  # many hard cases on few children
     made = generate(places, 2025, 2000, seed=2, noise=noisy)
     town_of = {s: t for t, codes in places.schools.items() for s in codes}
     from eduplan.linkage.ids import check_ids
@@ -67,17 +71,23 @@ def small() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     return left, right, made.pupil_truth
 
 
-def test_homophones_typos_and_swaps_link_without_ids(small: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]) -> None:
+def test_homophones_typos_and_swaps_link_without_ids(
+    small: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame],
+) -> None:
     left, right, truth = small
     linked = link(left, right)
     links = linked.links().join(truth, left_on="right_id", right_on="student_no")
     assert (links["left_id"] == links["person_no"]).mean() >= 0.998  # type: ignore[operator]
     by_model = links.filter(pl.col("method") == "model")
-    names = left.join(by_model, left_on="unique_id", right_on="left_id").join(right, left_on="right_id", right_on="unique_id", suffix="_r")
+    names = left.join(by_model, left_on="unique_id", right_on="left_id").join(
+        right, left_on="right_id", right_on="unique_id", suffix="_r"
+    )
     differ = names["name"] != names["name_r"]
     assert (differ & (names["name_py"] == names["name_py_r"])).sum() >= 1  # homophones (章/张) were linked
     assert (differ & (names["name_py"] != names["name_py_r"])).sum() >= 1  # and typos
-    assert (names["birth_key"] == names["birth_key_r"]).sum() > (names["birth"] == names["birth_r"]).sum()  # swaps
+    assert (names["birth_key"] == names["birth_key_r"]).sum() > (
+        names["birth"] == names["birth_r"]
+    ).sum()  # swaps
     assert linked.thresholds.accept >= 0.99 and linked.thresholds.review <= 0.5
 
 

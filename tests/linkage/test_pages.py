@@ -26,7 +26,9 @@ def test_dashboard_shows_counts_townships_and_the_retention_check(linked_db: Syn
     assert "疑似失学辍学" in page and "城关镇" in page and "巩固率核对" in page and "资助覆盖" in page
 
 
-def test_names_are_masked_unless_allowed_and_asked(linked_db: Synthetic, caplog: pytest.LogCaptureFixture) -> None:
+def test_names_are_masked_unless_allowed_and_asked(
+    linked_db: Synthetic, caplog: pytest.LogCaptureFixture
+) -> None:
     suspected = Case.objects.first()
     assert suspected is not None
     name = Child.objects.get(person_no=suspected.person_no).name
@@ -35,7 +37,9 @@ def test_names_are_masked_unless_allowed_and_asked(linked_db: Synthetic, caplog:
     with caplog.at_level(logging.INFO, logger="eduplan.audit"):
         full = _client(ALICE).get("/linkage/suspects/?unit=990101&year=2025&personal=1").content.decode()
     assert name in full
-    assert any("linkage.personal.view" in r.getMessage() and "alice" in r.getMessage() for r in caplog.records)
+    assert any(
+        "linkage.personal.view" in r.getMessage() and "alice" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_downloads_are_masked_and_audited(linked_db: Synthetic, caplog: pytest.LogCaptureFixture) -> None:
@@ -51,13 +55,26 @@ def test_a_reader_cannot_change_a_case_and_a_planner_can(linked_db: Synthetic) -
     case = Case.objects.first()
     assert case is not None
     today = case.opened_on.isoformat()
-    form = {"status": "returned", "owner_kind": "township", "owner": case.township, "closed_on": today, "note": "已入户劝返"}
+    form = {
+        "status": "returned",
+        "owner_kind": "township",
+        "owner": case.township,
+        "closed_on": today,
+        "note": "已入户劝返",
+    }
     assert _client(BOB).post(f"/linkage/case/{case.pk}/", form).status_code == 403
     assert _client(ALICE).post(f"/linkage/case/{case.pk}/", form).status_code == 302
     case.refresh_from_db()
     assert case.status == "returned" and "alice：已入户劝返" in case.notes and str(case.closed_on) == today
-    for field, value, message in (("owner", "4401010010", "责任单位代码应为本县"), ("closed_on", "2000-01-01", "不能早于立案日期")):
-        page = _client(ALICE).post(f"/linkage/case/{case.pk}/", {**form, field: value}, follow=True).content.decode()
+    for field, value, message in (
+        ("owner", "4401010010", "责任单位代码应为本县"),
+        ("closed_on", "2000-01-01", "不能早于立案日期"),
+    ):
+        page = (
+            _client(ALICE)
+            .post(f"/linkage/case/{case.pk}/", {**form, field: value}, follow=True)
+            .content.decode()
+        )
         assert message in page
 
 
@@ -65,7 +82,9 @@ def test_unknown_county_is_not_disclosed(linked_db: Synthetic) -> None:
     assert _client(BOB).get("/linkage/?unit=440101").status_code == 404
 
 
-def test_review_shows_both_records_and_records_the_answer(linked_db: Synthetic, caplog: pytest.LogCaptureFixture) -> None:
+def test_review_shows_both_records_and_records_the_answer(
+    linked_db: Synthetic, caplog: pytest.LogCaptureFixture
+) -> None:
     pair = Pair.objects.filter(side="household", band="review").first()
     if pair is None:  # make one: a model link becomes a review candidate
         pair = Pair.objects.filter(side="household").first()

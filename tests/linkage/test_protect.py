@@ -29,7 +29,9 @@ def test_a_key_file_others_can_read_is_refused(tmp_path: Path, monkeypatch: pyte
         Vault.from_environment(tmp_path)
 
 
-def test_environment_key_wins_and_other_keys_cannot_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_key_wins_and_other_keys_cannot_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(ENV, new_key())
     mine = Vault.from_environment(tmp_path)
     assert not (tmp_path / KEY_FILE).exists()

@@ -24,7 +24,9 @@ def registers() -> Registers:
         ("p6", "t1", "2010-09-01"),  # 九年级 cohort, in a school outside the county
         ("p7", "t1", "2013-02-02"),  # only a candidate waiting for review
     ], ("person_no", "township", "birth"))  # fmt: skip
-    enrolment = _frame([("s1", "c1", "在读"), ("s2", "c1", "辍学"), ("s6", "x9", "在读")], ("student_no", "school", "status"))
+    enrolment = _frame(
+        [("s1", "c1", "在读"), ("s2", "c1", "辍学"), ("s6", "x9", "在读")], ("student_no", "school", "status")
+    )
     situation = _frame([("p3", "送教上门", None, None)], ("person_no", "kind", "since", "until"))
     return Registers(household, enrolment, situation, frozenset({"c1"}))
 

@@ -31,7 +31,11 @@ def test_spark_links_as_duckdb_does() -> None:
     on_spark = link(left, right, spark_backend(local_session()), model=on_duckdb.model)
     key = ["left_id", "right_id"]
     assert on_duckdb.counts["by_model"] > 20  # the model, not only the ids, made links
-    assert on_spark.pairs.select(*key, "method", "band").sort(key).equals(on_duckdb.pairs.select(*key, "method", "band").sort(key))
+    assert (
+        on_spark.pairs.select(*key, "method", "band")
+        .sort(key)
+        .equals(on_duckdb.pairs.select(*key, "method", "band").sort(key))
+    )
     both = on_duckdb.pairs.join(on_spark.pairs, on=key, suffix="_spark")
     assert (both["probability"] - both["probability_spark"]).abs().max() < 1e-9  # type: ignore[operator]
     assert on_spark.thresholds == on_duckdb.thresholds

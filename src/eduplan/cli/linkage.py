@@ -34,7 +34,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         p.add_argument("--personal", action="store_true", help="显示完整姓名与身份证号（记入审计日志）")
         p.set_defaults(handler=handler)
 
-    purge = actions.add_parser("purge", help="删除超过保存期限的个人信息（EDUPLAN_LINKAGE_RETENTION_YEARS，默认 3 年）")
+    purge = actions.add_parser(
+        "purge", help="删除超过保存期限的个人信息（EDUPLAN_LINKAGE_RETENTION_YEARS，默认 3 年）"
+    )
     purge.add_argument("--years", type=int, help="保留最近几个学年，默认取保存期限设置")
     purge.add_argument("--today", help=argparse.SUPPRESS)
     purge.set_defaults(handler=run_purge)
@@ -109,7 +111,10 @@ def run_out_of_school(args: argparse.Namespace) -> int:
     run = latest_run(args.unit, args.year)
     waiting = run.summary["by_outcome"].get("review", 0) if run else 0
     if waiting:
-        print(f"另有 {waiting} 名儿童的学籍候选记录待人工核对（网页“人工核对”），核对后才能确定是否在校。", file=sys.stderr)
+        print(
+            f"另有 {waiting} 名儿童的学籍候选记录待人工核对（网页“人工核对”），核对后才能确定是否在校。",
+            file=sys.stderr,
+        )
     return code
 
 

@@ -15,4 +15,6 @@ def generate_registers(facts: Facts, county: str, year: int = DEMO_REGISTER_YEAR
     """As many compulsory-age children as the county's primary and junior schools teach in `year`."""
     pupils = facts.grade_year.filter((pl.col("year") == year) & pl.col("stage").is_in(["primary", "junior"]))
     children = int(pupils["enrollment"].sum() or 0)
-    return generate(Places.from_frames(facts.org_units, facts.schools, county), year, max(children, 100), SEED)
+    return generate(
+        Places.from_frames(facts.org_units, facts.schools, county), year, max(children, 100), SEED
+    )

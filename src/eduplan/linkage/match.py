@@ -163,13 +163,17 @@ def _prior(exact: int, left: int, right: int) -> float:
     return min(rate * min(left, right) / (left * right), 0.5)
 
 
-def train(left: pl.DataFrame, right: pl.DataFrame, exact: pl.DataFrame, prior: float, backend: Backend) -> dict[str, Any]:
+def train(
+    left: pl.DataFrame, right: pl.DataFrame, exact: pl.DataFrame, prior: float, backend: Backend
+) -> dict[str, Any]:
     """The model's parameters: m from the id-linked pairs (or EM when too few), u from random pairs."""
     from splink import Linker, block_on
 
     api = backend()
     linker = Linker(
-        [_register(api, left, LEFT), _register(api, right, RIGHT)], _settings(prior), log_level=logging.WARNING
+        [_register(api, left, LEFT), _register(api, right, RIGHT)],
+        _settings(prior),
+        log_level=logging.WARNING,
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=SEED)
     if exact.height >= MIN_LABELS:
@@ -177,12 +181,18 @@ def train(left: pl.DataFrame, right: pl.DataFrame, exact: pl.DataFrame, prior: f
             pl.lit(LEFT).alias("source_dataset_l"), pl.col("left_id").alias("unique_id_l"),
             pl.lit(RIGHT).alias("source_dataset_r"), pl.col("right_id").alias("unique_id_r"),
         )  # fmt: skip
-        table = api.spark.createDataFrame(labels.to_arrow()) if type(api).__name__ == "SparkAPI" else labels.to_arrow()
+        table = (
+            api.spark.createDataFrame(labels.to_arrow())
+            if type(api).__name__ == "SparkAPI"
+            else labels.to_arrow()
+        )
         registered = linker.table_management.register_table(table, "__eduplan_labels", overwrite=True)
         linker.training.estimate_m_from_pairwise_labels(registered)
     else:
         for rule in (block_on("birth_key"), block_on("name_py")):
-            linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
     model: dict[str, Any] = linker.misc.save_model_to_json()
     return model
 
@@ -190,7 +200,9 @@ def train(left: pl.DataFrame, right: pl.DataFrame, exact: pl.DataFrame, prior: f
 def for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
     """The model's parameters on the comparisons written in `dialect` (a model saved by DuckDB quotes names as
     DuckDB does, which Spark would read as strings)."""
-    fresh: dict[str, Any] = _settings(model["probability_two_random_records_match"]).get_settings(dialect).as_dict()
+    fresh: dict[str, Any] = (
+        _settings(model["probability_two_random_records_match"]).get_settings(dialect).as_dict()
+    )
     for new, old in zip(fresh["comparisons"], model["comparisons"], strict=True):
         for new_level, old_level in zip(new["comparison_levels"], old["comparison_levels"], strict=True):
             for key in ("m_probability", "u_probability"):
@@ -199,7 +211,9 @@ def for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
     return fresh
 
 
-def _predict(left: pl.DataFrame, right: pl.DataFrame, model: dict[str, Any], floor: float, backend: Backend) -> pl.DataFrame:
+def _predict(
+    left: pl.DataFrame, right: pl.DataFrame, model: dict[str, Any], floor: float, backend: Backend
+) -> pl.DataFrame:
     from splink import Linker
 
     schema = {"left_id": pl.String, "right_id": pl.String, "probability": pl.Float64, "weight": pl.Float64}
@@ -207,7 +221,9 @@ def _predict(left: pl.DataFrame, right: pl.DataFrame, model: dict[str, Any], flo
         return pl.DataFrame(schema=schema)
     api = backend()
     settings = for_dialect(model, api.sql_dialect.sql_dialect_str)
-    linker = Linker([_register(api, left, LEFT), _register(api, right, RIGHT)], settings, log_level=logging.WARNING)
+    linker = Linker(
+        [_register(api, left, LEFT), _register(api, right, RIGHT)], settings, log_level=logging.WARNING
+    )
     predicted = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
     frame = pl.from_pandas(predicted.as_pandas_dataframe())
     predicted.drop_table_from_database_and_remove_from_cache()
@@ -215,8 +231,14 @@ def _predict(left: pl.DataFrame, right: pl.DataFrame, model: dict[str, Any], flo
         return pl.DataFrame(schema=schema)
     left_first = frame["source_dataset_l"] == LEFT
     return frame.select(
-        left_id=pl.when(left_first).then(pl.col("unique_id_l")).otherwise(pl.col("unique_id_r")).cast(pl.String),
-        right_id=pl.when(left_first).then(pl.col("unique_id_r")).otherwise(pl.col("unique_id_l")).cast(pl.String),
+        left_id=pl.when(left_first)
+        .then(pl.col("unique_id_l"))
+        .otherwise(pl.col("unique_id_r"))
+        .cast(pl.String),
+        right_id=pl.when(left_first)
+        .then(pl.col("unique_id_r"))
+        .otherwise(pl.col("unique_id_l"))
+        .cast(pl.String),
         probability=pl.col("match_probability").cast(pl.Float64),
         weight=pl.col("match_weight").cast(pl.Float64),
     )
@@ -227,12 +249,15 @@ def _predict(left: pl.DataFrame, right: pl.DataFrame, model: dict[str, Any], flo
 
 def exact_pairs(left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:
     """Pairs with the same usable id; an id held twice on one side links nothing here (the model decides)."""
+
     def once(frame: pl.DataFrame) -> pl.DataFrame:
         keyed = frame.filter(pl.col("id_key").is_not_null())
         return keyed.filter(pl.col("id_key").is_unique()).select("unique_id", "id_key")
 
-    return once(left).join(once(right), on="id_key", suffix="_r").select(
-        left_id="unique_id", right_id="unique_id_r"
+    return (
+        once(left)
+        .join(once(right), on="id_key", suffix="_r")
+        .select(left_id="unique_id", right_id="unique_id_r")
     )
 
 
@@ -275,7 +300,11 @@ def link(left: pl.DataFrame, right: pl.DataFrame, backend: Backend = duckdb_back
     is used as is; otherwise one is learnt from these registers. `decided` holds a person's answers on pairs
     (left_id, right_id, same): confirmed pairs link first, rejected pairs never link."""
     left, right = left.select(MATCH_COLUMNS), right.select(MATCH_COLUMNS)
-    decided = decided if decided is not None else pl.DataFrame(schema={"left_id": pl.String, "right_id": pl.String, "same": pl.Boolean})
+    decided = (
+        decided
+        if decided is not None
+        else pl.DataFrame(schema={"left_id": pl.String, "right_id": pl.String, "same": pl.Boolean})
+    )
     confirmed = (
         decided.filter(pl.col("same")).select("left_id", "right_id")
         .join(left.select(left_id="unique_id"), on="left_id", how="semi")
@@ -290,12 +319,16 @@ def link(left: pl.DataFrame, right: pl.DataFrame, backend: Backend = duckdb_back
     if model is None:
         prior = _prior(exact.height, rest_l.height, rest_r.height)
         model = train(left, right, exact, prior, backend)
-    scored = _predict(rest_l, rest_r, model, REVIEW_FLOOR / 10, backend).join(rejected, on=["left_id", "right_id"], how="anti")
+    scored = _predict(rest_l, rest_r, model, REVIEW_FLOOR / 10, backend).join(
+        rejected, on=["left_id", "right_id"], how="anti"
+    )
     thresholds = choose_thresholds(scored["probability"])
     chosen = one_to_one(scored.filter(pl.col("probability") >= thresholds.review))
     modelled = chosen.with_columns(
         method=pl.lit("model"),
-        band=pl.when(pl.col("probability") >= thresholds.accept).then(pl.lit("match")).otherwise(pl.lit("review")),
+        band=pl.when(pl.col("probability") >= thresholds.accept)
+        .then(pl.lit("match"))
+        .otherwise(pl.lit("review")),
     )
     ids = pl.concat(
         [confirmed.with_columns(method=pl.lit("clerical")), exact.with_columns(method=pl.lit("id"))]

@@ -62,9 +62,15 @@ def parse_value(table: Table, column: Column, raw: Any, today: dt.date) -> Any:
         return value
     if column.name in DATE_COLUMNS:
         day = _date(value)
-        if day is None or not FIRST_DATE <= day <= today + dt.timedelta(days=366 if column.name == "until" else 0):
-            return Bad(f"{FIRST_DATE.year} 年以后、不晚于今天的日期，格式 YYYY-MM-DD", f"a date, got {value!r}")
-    if column.name in DIGITS and not (value.isascii() and value.isdigit() and len(value) == DIGITS[column.name]):
+        if day is None or not FIRST_DATE <= day <= today + dt.timedelta(
+            days=366 if column.name == "until" else 0
+        ):
+            return Bad(
+                f"{FIRST_DATE.year} 年以后、不晚于今天的日期，格式 YYYY-MM-DD", f"a date, got {value!r}"
+            )
+    if column.name in DIGITS and not (
+        value.isascii() and value.isdigit() and len(value) == DIGITS[column.name]
+    ):
         return Bad(f"{DIGITS[column.name]} 位数字代码", f"{DIGITS[column.name]} digits, got {value!r}")
     if len(value) > MAX_LENGTH.get(column.name, 200):
         return Bad(f"不超过 {MAX_LENGTH[column.name]} 个字", "too long")
@@ -73,7 +79,9 @@ def parse_value(table: Table, column: Column, raw: Any, today: dt.date) -> Any:
     return value
 
 
-def parse_sheets(sheets: list[tuple[RawSheet, Table]], townships: set[str], today: dt.date | None = None) -> Parsed:
+def parse_sheets(
+    sheets: list[tuple[RawSheet, Table]], townships: set[str], today: dt.date | None = None
+) -> Parsed:
     """Frames of every register sheet (their columns, rows in file order) and every problem found."""
     today = today or dt.date.today()
     out = Parsed()
@@ -115,7 +123,9 @@ def _row(out: Parsed, sheet: RawSheet, table: Table, number: int, cells: list[An
         raw = cells[position] if position < len(cells) else None
         value = parse_value(table, column, raw, today)
         if isinstance(value, Bad):
-            out.problems.append(Problem(sheet.file, sheet.sheet, number, header, letter, raw, value.expected, value.english))
+            out.problems.append(
+                Problem(sheet.file, sheet.sheet, number, header, letter, raw, value.expected, value.english)
+            )
             ok = False
         elif column.name == "township" and value not in townships:
             out.problems.append(Problem(sheet.file, sheet.sheet, number, header, letter, raw,

@@ -26,16 +26,23 @@ def _derive(master: bytes, purpose: bytes) -> bytes:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"eduplan-linkage-" + purpose).derive(master)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"eduplan-linkage-" + purpose).derive(
+        master
+    )
 
 
 def _decode(text: str, where: str) -> bytes:
     try:
         key = base64.urlsafe_b64decode(text.strip().encode("ascii"))
     except (ValueError, UnicodeEncodeError) as exc:
-        raise ConfigError(f"{where} 不是有效的密钥（应为 32 字节的 base64）", english=f"bad key in {where}") from exc
+        raise ConfigError(
+            f"{where} 不是有效的密钥（应为 32 字节的 base64）", english=f"bad key in {where}"
+        ) from exc
     if len(key) != 32:
-        raise ConfigError(f"{where} 的密钥长度应为 32 字节，现为 {len(key)} 字节", english=f"key in {where}: {len(key)} bytes")
+        raise ConfigError(
+            f"{where} 的密钥长度应为 32 字节，现为 {len(key)} 字节",
+            english=f"key in {where}: {len(key)} bytes",
+        )
     return key
 
 
@@ -85,5 +92,6 @@ class Vault:
             return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
         except InvalidToken as exc:
             raise ConfigError(
-                "身份证号无法解密：密钥已更换。请用原密钥，或重新导入户籍与学籍", english="id sealed with another key"
+                "身份证号无法解密：密钥已更换。请用原密钥，或重新导入户籍与学籍",
+                english="id sealed with another key",
             ) from exc

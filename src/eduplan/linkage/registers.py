@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import cache
+from typing import Any
 
 import polars as pl
 
@@ -58,7 +59,9 @@ SITUATION = Table(
     (
         PERSON,
         Column("kind", "类别", "str", required=True, choices=SITUATIONS),
-        Column("evidence", "原因或证明材料", "str", required=True, help="如 医院诊断证明、就读学校出具的在读证明"),
+        Column(
+            "evidence", "原因或证明材料", "str", required=True, help="如 医院诊断证明、就读学校出具的在读证明"
+        ),
         Column("since", "起始日期", "str", help=_BIRTH_HELP),
         Column("until", "截止日期", "str", help="空表示长期有效"),
     ),
@@ -94,10 +97,15 @@ def _keep(char: str) -> bool:
 
 
 @cache
-def _simplified(char: str) -> str:
+def _converter() -> Any:
     from opencc import OpenCC
 
-    return str(OpenCC("t2s").convert(char))
+    return OpenCC("t2s")
+
+
+@cache
+def _simplified(char: str) -> str:
+    return str(_converter().convert(char))
 
 
 @cache

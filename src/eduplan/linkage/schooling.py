@@ -56,7 +56,8 @@ def _documented(situation: pl.DataFrame, year: int) -> pl.DataFrame:
     """Situations in force during school year `year`: one row per child, the first kind."""
     start, end = f"{year}-09-01", f"{year + 1}-08-31"
     live = situation.filter(
-        (pl.col("since").is_null() | (pl.col("since") <= end)) & (pl.col("until").is_null() | (pl.col("until") >= start))
+        (pl.col("since").is_null() | (pl.col("since") <= end))
+        & (pl.col("until").is_null() | (pl.col("until") >= start))
     )
     return live.group_by("person_no").agg(pl.col("kind").sort().first().alias("situation"))
 
@@ -65,7 +66,9 @@ def outcomes(reg: Registers, links: pl.DataFrame, pending: pl.DataFrame, year: i
     """One row per compulsory-age child: person_no, township, student_no, school, status, situation, outcome
     (a key of OUTCOMES), reason (a key of REASONS, for suspected children) and reason_text."""
     first, last = compulsory_window(year)
-    children = reg.household.filter(pl.col("birth").is_between(pl.lit(first), pl.lit(last))).select("person_no", "township", "birth")
+    children = reg.household.filter(pl.col("birth").is_between(pl.lit(first), pl.lit(last))).select(
+        "person_no", "township", "birth"
+    )
     linked = links.select(pl.col("left_id").alias("person_no"), pl.col("right_id").alias("student_no")).join(
         reg.enrolment.select("student_no", "school", "status"), on="student_no", how="left"
     )
@@ -92,11 +95,26 @@ def outcomes(reg: Registers, links: pl.DataFrame, pending: pl.DataFrame, year: i
     )  # fmt: skip
     out = rows.with_columns(outcome=outcome).with_columns(reason=reason)
     text = pl.col("reason").replace_strict(REASONS, default=None)
-    return out.with_columns(
-        reason_text=pl.when(pl.col("reason") == "left").then(text.str.replace("{status}", status, literal=True)).otherwise(text)
-    ).select(
-        "person_no", "township", "birth", "student_no", "school", "status", "situation", "outcome", "reason", "reason_text"
-    ).sort("person_no")
+    return (
+        out.with_columns(
+            reason_text=pl.when(pl.col("reason") == "left")
+            .then(text.str.replace("{status}", status, literal=True))
+            .otherwise(text)
+        )
+        .select(
+            "person_no",
+            "township",
+            "birth",
+            "student_no",
+            "school",
+            "status",
+            "situation",
+            "outcome",
+            "reason",
+            "reason_text",
+        )
+        .sort("person_no")
+    )
 
 
 @dataclass(frozen=True)
@@ -123,7 +141,9 @@ class Summary:
 def summarise(rows: pl.DataFrame, year: int) -> Summary:
     counts = dict(rows.group_by("outcome").len().iter_rows())
     first, last = final_grade_window(year)
-    cohort = rows.filter(pl.col("birth").is_between(pl.lit(first), pl.lit(last)) & (pl.col("outcome") != "gone"))
+    cohort = rows.filter(
+        pl.col("birth").is_between(pl.lit(first), pl.lit(last)) & (pl.col("outcome") != "gone")
+    )
     staying = cohort.filter(pl.col("outcome") != "suspected").height
     return Summary(rows.height, {k: int(counts.get(k, 0)) for k in OUTCOMES}, cohort.height, staying)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from eduplan.linkage.ids import CHECK, WEIGHTS
+from eduplan.linkage.ids import check_characters
 
 # Common surnames (with rough weights) and given-name characters; homophones among them are found by pinyin.
 SURNAMES = (
@@ -76,7 +76,9 @@ class Places:
     @classmethod
     def from_frames(cls, org_units: pl.DataFrame, schools: pl.DataFrame, county: str) -> Places:
         """The county's townships and its open primary and junior schools (from the facts' frames)."""
-        towns = tuple(sorted(org_units.filter((pl.col("level") == "township") & (pl.col("parent") == county))["code"]))
+        towns = tuple(
+            sorted(org_units.filter((pl.col("level") == "township") & (pl.col("parent") == county))["code"])
+        )
         compulsory = schools.filter(
             pl.col("township").is_in(towns)
             & pl.col("school_type").is_in(["primary", "teaching_point", "junior", "nine_year", "twelve_year", "complete_secondary"])
@@ -114,17 +116,11 @@ class Synthetic:
         return set(self.truth.filter(pl.col("suspected"))["person_no"])
 
 
-def _check_chars(body: np.ndarray) -> np.ndarray:
-    raw = np.frombuffer("".join(body.tolist()).encode("ascii"), dtype=np.uint8)
-    digits = (raw.reshape(len(body), 17) - ord("0")).astype(np.int64)
-    return np.array(list(CHECK))[(digits @ np.array(WEIGHTS)) % 11]
-
-
 def _ids(area: np.ndarray, birth: np.ndarray, seq: np.ndarray, male: np.ndarray) -> np.ndarray:
     """18-digit ids: area, birth date, a sequence number whose parity gives the sex, the check character."""
     order = np.char.zfill(((seq % 500) * 2 + male).astype(str), 3)
     body = np.char.add(np.char.add(area.astype(str), np.char.replace(birth.astype(str), "-", "")), order)
-    return np.char.add(body, _check_chars(body))
+    return np.char.add(body, check_characters(body))
 
 
 def _names(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -182,7 +178,10 @@ def _people(rng: np.random.Generator, places: Places, year: int, children: int, 
         array[1:][twin[1:]] = array[:-1][twin[1:]]
     male = rng.random(n) < 0.52
     compulsory = np.arange(n) < children
-    shares = {k: getattr(fates, k) for k in ("outside", "away_documented", "special", "unrecorded", "left", "sick_leave")}
+    shares = {
+        k: getattr(fates, k)
+        for k in ("outside", "away_documented", "special", "unrecorded", "left", "sick_leave")
+    }
     fate = rng.choice([*shares, "in_county"], n, p=[*shares.values(), 1 - sum(shares.values())])
     fate = np.where(compulsory, fate, np.where(born < str(first), "grown", "young"))
     frame = pl.DataFrame({
@@ -202,7 +201,9 @@ def _people(rng: np.random.Generator, places: Places, year: int, children: int, 
 
 
 def _grade(born: pl.Expr, year: int) -> pl.Expr:
-    entry = born.str.slice(0, 4).cast(pl.Int64) + pl.when(born.str.slice(5, 5) <= "08-31").then(6).otherwise(7)
+    entry = born.str.slice(0, 4).cast(pl.Int64) + pl.when(born.str.slice(5, 5) <= "08-31").then(6).otherwise(
+        7
+    )
     grade = (year - entry + 1).clip(1, 9)
     return grade.map_elements(lambda g: GRADES[g - 1], return_dtype=pl.String)
 
@@ -214,7 +215,9 @@ def _school_of(rng: np.random.Generator, places: Places, towns: pl.Series, insid
     other = rng.choice(np.array(places.townships), n)
     picks = rng.random(n)
     out = []
-    for town, far, o, pick, here in zip(towns.to_list(), elsewhere, other, picks, inside.to_list(), strict=True):
+    for town, far, o, pick, here in zip(
+        towns.to_list(), elsewhere, other, picks, inside.to_list(), strict=True
+    ):
         pool = places.schools[o if far else town] if here else places.outside
         out.append(pool[int(pick * len(pool))])
     return out
@@ -232,10 +235,23 @@ def _pupils(rng: np.random.Generator, places: Places, year: int, people: pl.Data
     )
     status = np.where(both["fate"].to_numpy() == "sick_leave", "休学", status)
     school = _school_of(rng, places, both["township"], both["fate"] != "outside")
-    clean = both.with_columns(school=pl.Series(school), status=pl.Series(status), grade=_grade(pl.col("birth"), year))
+    clean = both.with_columns(
+        school=pl.Series(school), status=pl.Series(status), grade=_grade(pl.col("birth"), year)
+    )
     noisy = _corrupt(rng, clean, noise)
-    pupils = noisy.select("student_no", "name", "sex", "birth", pl.col("id_given").alias("id_number"), "school", "grade", "status")
-    truth = clean.select("student_no", pl.when(pl.col("fate") != "migrant").then(pl.col("person_no")).alias("person_no"))
+    pupils = noisy.select(
+        "student_no",
+        "name",
+        "sex",
+        "birth",
+        pl.col("id_given").alias("id_number"),
+        "school",
+        "grade",
+        "status",
+    )
+    truth = clean.select(
+        "student_no", pl.when(pl.col("fate") != "migrant").then(pl.col("person_no")).alias("person_no")
+    )
     return pupils.sort("student_no"), truth.sort("student_no")
 
 
@@ -258,10 +274,24 @@ def _migrants(rng: np.random.Generator, places: Places, year: int, n: int) -> pl
 def _corrupt(rng: np.random.Generator, frame: pl.DataFrame, noise: Noise) -> pl.DataFrame:
     """Names, dates, sexes and ids as clerks typed them into 学籍."""
     n = frame.height
-    hit = {k: rng.random(n) < getattr(noise, k) for k in ("homophone", "typo", "traditional", "swapped", "date_typo", "sex_wrong", "pupil_id_missing", "pupil_id_typo")}
+    hit = {
+        k: rng.random(n) < getattr(noise, k)
+        for k in (
+            "homophone",
+            "typo",
+            "traditional",
+            "swapped",
+            "date_typo",
+            "sex_wrong",
+            "pupil_id_missing",
+            "pupil_id_typo",
+        )
+    }
     names = _misspell(rng, frame["name"].to_list(), hit["homophone"], hit["typo"], hit["traditional"])
     births = _misdate(rng, frame["birth"].to_list(), hit["swapped"], hit["date_typo"])
-    sex = np.where(hit["sex_wrong"], np.where(frame["sex"].to_numpy() == "男", "女", "男"), frame["sex"].to_numpy())
+    sex = np.where(
+        hit["sex_wrong"], np.where(frame["sex"].to_numpy() == "男", "女", "男"), frame["sex"].to_numpy()
+    )
     ids = np.array(frame["id18"].to_list(), dtype=object)
     for i in np.flatnonzero(hit["pupil_id_typo"]):
         pos = int(rng.integers(6, 17))
@@ -271,7 +301,7 @@ def _corrupt(rng: np.random.Generator, frame: pl.DataFrame, noise: Noise) -> pl.
                               id_given=pl.Series(ids.tolist(), dtype=pl.String))  # fmt: skip
 
 
-_TRADITIONAL = dict(zip("张刘陈杨黄赵吴孙马郑谢韩冯邓萧叶苏吕钟谭陆龚钱严汤欣轩涵浩宇语佳铭杰婕晨琪博雯俊骏诗乐悦凯梦玲航伟玮晓学宏鸿红华辉慧涛韬颖", 
+_TRADITIONAL = dict(zip("张刘陈杨黄赵吴孙马郑谢韩冯邓萧叶苏吕钟谭陆龚钱严汤欣轩涵浩宇语佳铭杰婕晨琪博雯俊骏诗乐悦凯梦玲航伟玮晓学宏鸿红华辉慧涛韬颖",
                         "張劉陳楊黃趙吳孫馬鄭謝韓馮鄧蕭葉蘇呂鍾譚陸龔錢嚴湯欣軒涵浩宇語佳銘傑婕晨琪博雯俊駿詩樂悅凱夢玲航偉瑋曉學宏鴻紅華輝慧濤韜穎", strict=True))  # fmt: skip
 
 
@@ -328,7 +358,13 @@ def _household(rng: np.random.Generator, people: pl.DataFrame, noise: Noise) -> 
         ids[i] = ids[i][:6] + ids[i][8:17]  # the old 15-digit form (year without 19/20, no check character)
     ids[rng.random(n) < noise.child_id_missing] = None
     return people.select(
-        "person_no", "name", "sex", "birth", pl.Series("id_number", ids.tolist(), dtype=pl.String), "township", "village"
+        "person_no",
+        "name",
+        "sex",
+        "birth",
+        pl.Series("id_number", ids.tolist(), dtype=pl.String),
+        "township",
+        "village",
     )
 
 
@@ -339,14 +375,20 @@ def _situations(people: pl.DataFrame) -> pl.DataFrame:
         {"person_no": p, "kind": kinds[f][0], "evidence": kinds[f][1]}
         for p, f in people.filter(pl.col("fate").is_in(list(kinds))).select("person_no", "fate").iter_rows()
     ]
-    return pl.DataFrame(rows, schema={"person_no": pl.String, "kind": pl.String, "evidence": pl.String}, orient="row")
+    return pl.DataFrame(
+        rows, schema={"person_no": pl.String, "kind": pl.String, "evidence": pl.String}, orient="row"
+    )
 
 
 def _aid(rng: np.random.Generator, year: int, people: pl.DataFrame, pupils: pl.DataFrame,
          fates: Fates) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:  # fmt: skip
     """Needy lists (a share of the children, with the id the list holds) and aid paid to most of those in school."""
     chosen = people.filter(pl.col("compulsory")).sample(fraction=fates.needy, seed=int(rng.integers(1 << 31)))
-    kinds = rng.choice(["脱贫户", "防返贫监测户", "低保", "特困供养", "孤儿", "残疾"], chosen.height, p=[0.4, 0.15, 0.3, 0.05, 0.05, 0.05])
+    kinds = rng.choice(
+        ["脱贫户", "防返贫监测户", "低保", "特困供养", "孤儿", "残疾"],
+        chosen.height,
+        p=[0.4, 0.15, 0.3, 0.05, 0.05, 0.05],
+    )
     needy = chosen.select(
         pl.lit(year).alias("year"), pl.Series("kind", kinds), pl.col("person_no").str.replace("^R", "D"),
         "name", "sex", "birth", pl.col("id18").alias("id_number"), "township",

@@ -22,9 +22,7 @@ class Person(models.Model):
     id_hash = models.CharField("身份证号（密钥散列）", max_length=64, blank=True)
     id_sealed = models.TextField("身份证号（加密）", blank=True)
     id_birth = models.CharField("身份证号中的出生日期", max_length=10, blank=True)
-    id_problem = models.CharField(
-        "身份证号问题", max_length=10, blank=True, choices=list(PROBLEMS.items())
-    )
+    id_problem = models.CharField("身份证号问题", max_length=10, blank=True, choices=list(PROBLEMS.items()))
     updated = models.DateTimeField("最后导入", auto_now=True)
 
     class Meta:
@@ -66,7 +64,7 @@ class Situation(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "特殊情况"
-        constraints = [models.UniqueConstraint(fields=["person_no", "kind"], name="linkage_situation_key")]
+        constraints = (models.UniqueConstraint(fields=["person_no", "kind"], name="linkage_situation_key"),)
 
 
 class Needy(Person):
@@ -80,7 +78,9 @@ class Needy(Person):
 
     class Meta:
         verbose_name = verbose_name_plural = "困难家庭学生名单"
-        constraints = [models.UniqueConstraint(fields=["year", "kind", "person_no"], name="linkage_needy_key")]
+        constraints = (
+            models.UniqueConstraint(fields=["year", "kind", "person_no"], name="linkage_needy_key"),
+        )
 
 
 class Aid(models.Model):
@@ -93,7 +93,9 @@ class Aid(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "资助发放记录"
-        constraints = [models.UniqueConstraint(fields=["student_no", "year", "item"], name="linkage_aid_key")]
+        constraints = (
+            models.UniqueConstraint(fields=["student_no", "year", "item"], name="linkage_aid_key"),
+        )
 
 
 class Run(models.Model):
@@ -109,7 +111,7 @@ class Run(models.Model):
     summary = models.JSONField("结果汇总（不含个人信息）")
 
     class Meta:
-        indexes = [models.Index(fields=["county", "year", "created"])]
+        indexes = (models.Index(fields=["county", "year", "created"]),)
 
 
 class Outcome(models.Model):
@@ -139,7 +141,7 @@ class Pair(models.Model):
     probability = models.FloatField()
 
     class Meta:
-        indexes = [models.Index(fields=["run", "side", "band"])]
+        indexes = (models.Index(fields=["run", "side", "band"]),)
 
 
 class Decision(models.Model):
@@ -153,7 +155,9 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["side", "left_id", "right_id"], name="linkage_decision_key")]
+        constraints = (
+            models.UniqueConstraint(fields=["side", "left_id", "right_id"], name="linkage_decision_key"),
+        )
 
 
 CASE_STATUSES = {
@@ -175,7 +179,9 @@ class Case(models.Model):
     township = models.CharField("乡镇代码", max_length=9)
     school = models.CharField("学校标识码", max_length=10, blank=True)
     reason = models.CharField("疑似原因", max_length=100)
-    owner_kind = models.CharField("责任主体", max_length=10, choices=list(OWNER_KINDS.items()), default="township")
+    owner_kind = models.CharField(
+        "责任主体", max_length=10, choices=list(OWNER_KINDS.items()), default="township"
+    )
     owner = models.CharField("责任单位代码", max_length=10)
     status = models.CharField("状态", max_length=16, choices=list(CASE_STATUSES.items()), default="checking")
     opened_on = models.DateField("立案日期")
@@ -187,7 +193,7 @@ class Case(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "控辍保学台账"
-        constraints = [models.UniqueConstraint(fields=["year", "person_no"], name="linkage_case_key")]
+        constraints = (models.UniqueConstraint(fields=["year", "person_no"], name="linkage_case_key"),)
 
     @property
     def status_name(self) -> str:

@@ -16,7 +16,19 @@ from eduplan.linkage import aid as aid_core
 from eduplan.linkage.ids import PROBLEMS, mask_id, mask_name
 from eduplan.linkage.match import Backend, duckdb_backend, spark_backend
 from eduplan.web.linkage import store
-from eduplan.web.linkage.models import CASE_STATUSES, Aid, Case, Child, Decision, Needy, Outcome, Pair, Pupil, Run, Situation
+from eduplan.web.linkage.models import (
+    CASE_STATUSES,
+    Aid,
+    Case,
+    Child,
+    Decision,
+    Needy,
+    Outcome,
+    Pair,
+    Pupil,
+    Run,
+    Situation,
+)
 from eduplan.web.schools.models import OrgUnit, School
 
 
@@ -177,7 +189,9 @@ def trend(county: str) -> pl.DataFrame:
         assert run is not None
         for t in run.summary["by_township"]:
             rows.append({"year": year, "township": t["township"], "suspected": t["suspected"]})
-    return pl.DataFrame(rows, schema={"year": pl.Int64, "township": pl.String, "suspected": pl.Int64}, orient="row")
+    return pl.DataFrame(
+        rows, schema={"year": pl.Int64, "township": pl.String, "suspected": pl.Int64}, orient="row"
+    )
 
 
 # ---------------------------------------------------------------------------------------------- retention

@@ -44,7 +44,10 @@ def retention_years() -> int:
     if raw == "":
         return DEFAULT_RETENTION
     if not raw.isdigit() or not 1 <= int(raw) <= 30:
-        raise ConfigError(f"环境变量 {RETENTION_ENV} 的值 {raw!r} 无效，应为 1 到 30 的整数（年）", english=f"{RETENTION_ENV}={raw!r}")
+        raise ConfigError(
+            f"环境变量 {RETENTION_ENV} 的值 {raw!r} 无效，应为 1 到 30 的整数（年）",
+            english=f"{RETENTION_ENV}={raw!r}",
+        )
     return int(raw)
 
 
@@ -74,13 +77,19 @@ def _county_of_townships() -> dict[str, str]:
 def _with_ids(frame: pl.DataFrame) -> pl.DataFrame:
     """The id columns stored: hash and sealed text of the id (its 18-digit form when well formed), the birth
     date it carries, and its problem."""
-    checked = check_ids(frame, "id_number", "birth", "sex").with_columns(_text=pl.coalesce("id18", normalised("id_number")))
+    checked = check_ids(frame, "id_number", "birth", "sex").with_columns(
+        _text=pl.coalesce("id18", normalised("id_number"))
+    )
     box = vault()
     texts = checked["_text"].to_list()
     return checked.with_columns(
         id_hash=pl.Series([box.hash(t) if t else "" for t in texts], dtype=pl.String),
         id_text=pl.Series([t or "" for t in texts], dtype=pl.String),
-        id_birth=pl.col("id18").str.slice(6, 4) + "-" + pl.col("id18").str.slice(10, 2) + "-" + pl.col("id18").str.slice(12, 2),
+        id_birth=pl.col("id18").str.slice(6, 4)
+        + "-"
+        + pl.col("id18").str.slice(10, 2)
+        + "-"
+        + pl.col("id18").str.slice(12, 2),
         id_problem=pl.col("id_problem").fill_null(""),
     ).drop("id18", "id_upgraded", "_text", "id_number")
 
@@ -122,24 +131,26 @@ def _upsert(model: type[models.Model], rows: list[dict[str, Any]]) -> Counts:
         for obj in model._default_manager.filter(**{f"{first}__in": wanted[i : i + BATCH]}):
             existing[_key(model, obj)] = obj
     fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", "updated", "id_sealed")]
-    counts, new, changed = Counts(), [], []
+    counts, new, changed = Counts(), list[models.Model](), list[models.Model]()
     for row in rows:
         text = row.pop("id_text", None)
-        obj = existing.get(_key(model, row))
-        if obj is None:
-            new.append(model(**row, **({"id_sealed": vault().seal(text) if text else ""} if text is not None else {})))
+        found = existing.get(_key(model, row))
+        if found is not None and all(getattr(found, f) == row[f] for f in fields if f in row):
+            counts.unchanged += 1  # the id compares by its hash: its sealed copy is left as it is
             continue
-        if all(getattr(obj, f) == row[f] for f in fields if f in row):
-            counts.unchanged += 1
-            continue
-        for f in fields:
-            if f in row:
-                setattr(obj, f, row[f])
-        if text is not None:
-            obj.id_sealed = vault().seal(text) if text else ""  # type: ignore[attr-defined]
-        changed.append(obj)
+        sealed = {} if text is None else {"id_sealed": vault().seal(text) if text else ""}
+        if found is None:
+            new.append(model(**row, **sealed))
+        else:
+            for f, value in (row | sealed).items():
+                setattr(found, f, value)
+            changed.append(found)
     model._default_manager.bulk_create(new, batch_size=BATCH)
-    update = [f for f in fields if f not in keys] + (["id_sealed"] if hasattr(model, "id_sealed") else []) + ["updated"]
+    update = (
+        [f for f in fields if f not in keys]
+        + (["id_sealed"] if hasattr(model, "id_sealed") else [])
+        + ["updated"]
+    )
     now = timezone.now()
     for obj in changed:
         obj.updated = now  # type: ignore[attr-defined]
@@ -199,10 +210,17 @@ def needy(county: str, year: int) -> pl.DataFrame:
 def situations(person_nos: Iterable[str]) -> pl.DataFrame:
     wanted = sorted(set(person_nos))
     parts = [
-        _frame(Situation.objects.filter(person_no__in=wanted[i : i + BATCH]), ("person_no", "kind", "since", "until"))
+        _frame(
+            Situation.objects.filter(person_no__in=wanted[i : i + BATCH]),
+            ("person_no", "kind", "since", "until"),
+        )
         for i in range(0, len(wanted), BATCH)
     ]
-    frame = pl.concat(parts) if parts else pl.DataFrame(schema=dict.fromkeys(("person_no", "kind", "since", "until"), pl.String))
+    frame = (
+        pl.concat(parts)
+        if parts
+        else pl.DataFrame(schema=dict.fromkeys(("person_no", "kind", "since", "until"), pl.String))
+    )
     return frame.with_columns(pl.col("since", "until").replace("", None))
 
 
@@ -212,7 +230,9 @@ def county_schools(county: str) -> frozenset[str]:
 
 def decisions(side: str) -> pl.DataFrame:
     rows = list(Decision.objects.filter(side=side).values_list("left_id", "right_id", "same"))
-    return pl.DataFrame(rows, schema={"left_id": pl.String, "right_id": pl.String, "same": pl.Boolean}, orient="row")
+    return pl.DataFrame(
+        rows, schema={"left_id": pl.String, "right_id": pl.String, "same": pl.Boolean}, orient="row"
+    )
 
 
 # ---------------------------------------------------------------------------------------------- running
@@ -248,7 +268,11 @@ def run_linkage(county: str, year: int, backend: Backend = duckdb_backend) -> Ru
         if poor_links is not None:
             _store_pairs(run, "needy", poor_links.pairs)
             cover = aid_core.rate(_coverage_rows(run, poor, enrolled, county))
-            run.summary["aid"] = {"aided": cover.aided, "in_school": cover.in_school, "by_finding": cover.by_finding}
+            run.summary["aid"] = {
+                "aided": cover.aided,
+                "in_school": cover.in_school,
+                "by_finding": cover.by_finding,
+            }
             run.save(update_fields=["summary"])
         _sync_cases(run, rows)
         from eduplan.web.linkage.indicators import write_indicators
@@ -315,7 +339,9 @@ def _coverage_rows(run: Run, poor: pl.DataFrame, enrolled: pl.DataFrame | None, 
     students = links["right_id"].to_list()
     if enrolled is None:
         enrolled = _frame(Pupil.objects.filter(student_no__in=students), ("student_no", "school", "status"))
-    paid = _frame(Aid.objects.filter(year=run.year, student_no__in=students), ("student_no",)).with_columns(year=pl.lit(run.year))
+    paid = _frame(Aid.objects.filter(year=run.year, student_no__in=students), ("student_no",)).with_columns(
+        year=pl.lit(run.year)
+    )
     return aid_core.coverage(poor, links, enrolled, paid, run.year, county_schools(county))
 
 

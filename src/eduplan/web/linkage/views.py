@@ -55,7 +55,9 @@ def _personal(request: HttpRequest, county: str, page: str) -> bool:
     return allowed
 
 
-def _context(request: HttpRequest, county: OrgUnit, year: int, run: Run | None, **more: Any) -> dict[str, Any]:
+def _context(
+    request: HttpRequest, county: OrgUnit, year: int, run: Run | None, **more: Any
+) -> dict[str, Any]:
     return {
         "county": county, "year": year, "run": run, "counties": access.counties(request.user),
         "may_personal": access.can(request.user, county.code, "personal"),
@@ -75,7 +77,11 @@ def index(request: HttpRequest) -> HttpResponse:
     years = sorted(set(trend["year"]))
     by_year = {(r["township"], r["year"]): r["suspected"] for r in trend.iter_rows(named=True)}
     townships = [
-        {**t, "name": labels.get(t["township"], t["township"]), "trend": [by_year.get((t["township"], y)) for y in years]}
+        {
+            **t,
+            "name": labels.get(t["township"], t["township"]),
+            "trend": [by_year.get((t["township"], y)) for y in years],
+        }
         for t in run.summary["by_township"]
     ]
     by = run.summary["by_outcome"]
@@ -120,9 +126,13 @@ def rerun(request: HttpRequest) -> HttpResponse:
     return redirect(f"/linkage/?unit={county.code}&year={year}")
 
 
-def _download(request: HttpRequest, county: OrgUnit, rows: list[dict[str, Any]], name: str, personal: bool) -> HttpResponse:
+def _download(
+    request: HttpRequest, county: OrgUnit, rows: list[dict[str, Any]], name: str, personal: bool
+) -> HttpResponse:
     fmt = request.GET.get("format")
-    access.audit(request, f"linkage.export.{name}", county.code, rows=len(rows), personal=personal, format=fmt)
+    access.audit(
+        request, f"linkage.export.{name}", county.code, rows=len(rows), personal=personal, format=fmt
+    )
     if fmt == "xlsx":
         return attachment(service.to_xlsx(rows, name), f"{name}-{county.code}.xlsx")
     return attachment("\ufeff" + service.to_csv(rows, name), f"{name}-{county.code}.csv", CSV)
@@ -158,7 +168,10 @@ def cases(request: HttpRequest) -> HttpResponse:
         found = found.filter(status=chosen)
     rows = list(found)
     labels = service.names([c.township for c in rows] + [c.owner for c in rows])
-    counts = {CASE_STATUSES[k]: Case.objects.filter(county=county.code, year=year, status=k).count() for k in CASE_STATUSES}
+    counts = {
+        CASE_STATUSES[k]: Case.objects.filter(county=county.code, year=year, status=k).count()
+        for k in CASE_STATUSES
+    }
     context = _context(request, county, year, store.latest_run(county.code, year), cases=rows, labels=labels,
                        statuses=CASE_STATUSES, chosen=chosen, counts=counts)  # fmt: skip
     return render(request, "linkage/cases.html", context)
@@ -208,7 +221,9 @@ def _update_case(request: HttpRequest, item: Case) -> str:
     item.closed_on = closed if status != "checking" else None
     if note:
         stamp = dt.date.today().isoformat()
-        item.notes = (item.notes + "\n" if item.notes else "") + f"{stamp} {request.user.get_username()}：{note}"
+        item.notes = (
+            item.notes + "\n" if item.notes else ""
+        ) + f"{stamp} {request.user.get_username()}：{note}"
     item.updated_by = request.user if request.user.is_authenticated else None  # type: ignore[assignment]
     item.save()
     return ""
@@ -244,12 +259,16 @@ def review_pair(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404("无效的答复")
         Decision.objects.update_or_create(
             side=pair.side, left_id=pair.left_id, right_id=pair.right_id,
-            defaults={"same": answer == "yes", "decided_by": request.user},
+            defaults={"same": answer == "yes", "decided_by": request.user if request.user.is_authenticated else None},
         )  # fmt: skip
         access.audit(request, "linkage.review", county, pair=pair.pk, same=answer == "yes")
         messages.success(request, "已记录。下一次比对（或点击“重新比对”）时生效。")
         following = [p for p in service.review_pairs(pair.run) if p.pk != pair.pk]
-        return redirect("linkage:review_pair", pk=following[0].pk) if following else redirect(f"/linkage/review/?unit={county}&year={pair.run.year}")
+        return (
+            redirect("linkage:review_pair", pk=following[0].pk)
+            if following
+            else redirect(f"/linkage/review/?unit={county}&year={pair.run.year}")
+        )
     personal = _personal(request, county, "review")
     access.audit(request, "linkage.review.view", county, pair=pair.pk, personal=personal)
     child = get_object_or_404(Child, person_no=pair.left_id)
@@ -275,5 +294,7 @@ def aid(request: HttpRequest) -> HttpResponse:
     rate = None if not summary or not summary["in_school"] else 100 * summary["aided"] / summary["in_school"]
     listed = [r for r in rows if r["finding"] in ("unaided", "not_found", "not_in_school")]
     counts = [(FINDINGS[k], (summary or {}).get("by_finding", {}).get(k, 0)) for k in FINDINGS]
-    context = _context(request, county, year, run, rows=listed, summary=summary, rate=rate, counts=counts, personal=personal)
+    context = _context(
+        request, county, year, run, rows=listed, summary=summary, rate=rate, counts=counts, personal=personal
+    )
     return render(request, "linkage/aid.html", context)

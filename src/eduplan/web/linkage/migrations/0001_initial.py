@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,196 +14,364 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Child',
+            name="Child",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('sex', models.CharField(max_length=1, verbose_name='性别')),
-                ('birth', models.CharField(max_length=10, verbose_name='出生日期')),
-                ('id_hash', models.CharField(blank=True, max_length=64, verbose_name='身份证号（密钥散列）')),
-                ('id_sealed', models.TextField(blank=True, verbose_name='身份证号（加密）')),
-                ('id_birth', models.CharField(blank=True, max_length=10, verbose_name='身份证号中的出生日期')),
-                ('id_problem', models.CharField(blank=True, choices=[('missing', '身份证号缺失'), ('shape', '身份证号应为 18 位（末位可为 X）或 15 位数字'), ('date', '身份证号中的出生日期无效'), ('check', '身份证号校验码错误'), ('birth', '身份证号中的出生日期与登记的出生日期不符'), ('sex', '身份证号中的性别与登记的性别不符')], max_length=10, verbose_name='身份证号问题')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='最后导入')),
-                ('person_no', models.CharField(max_length=40, unique=True, verbose_name='人员编号')),
-                ('township', models.CharField(max_length=9, verbose_name='乡镇代码')),
-                ('county', models.CharField(db_index=True, max_length=6, verbose_name='县级区划代码')),
-                ('village', models.CharField(blank=True, max_length=100, verbose_name='村社区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                ("sex", models.CharField(max_length=1, verbose_name="性别")),
+                ("birth", models.CharField(max_length=10, verbose_name="出生日期")),
+                ("id_hash", models.CharField(blank=True, max_length=64, verbose_name="身份证号（密钥散列）")),
+                ("id_sealed", models.TextField(blank=True, verbose_name="身份证号（加密）")),
+                (
+                    "id_birth",
+                    models.CharField(blank=True, max_length=10, verbose_name="身份证号中的出生日期"),
+                ),
+                (
+                    "id_problem",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("missing", "身份证号缺失"),
+                            ("shape", "身份证号应为 18 位（末位可为 X）或 15 位数字"),
+                            ("date", "身份证号中的出生日期无效"),
+                            ("check", "身份证号校验码错误"),
+                            ("birth", "身份证号中的出生日期与登记的出生日期不符"),
+                            ("sex", "身份证号中的性别与登记的性别不符"),
+                        ],
+                        max_length=10,
+                        verbose_name="身份证号问题",
+                    ),
+                ),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="最后导入")),
+                ("person_no", models.CharField(max_length=40, unique=True, verbose_name="人员编号")),
+                ("township", models.CharField(max_length=9, verbose_name="乡镇代码")),
+                ("county", models.CharField(db_index=True, max_length=6, verbose_name="县级区划代码")),
+                ("village", models.CharField(blank=True, max_length=100, verbose_name="村社区")),
             ],
             options={
-                'verbose_name': '户籍适龄儿童',
-                'verbose_name_plural': '户籍适龄儿童',
+                "verbose_name": "户籍适龄儿童",
+                "verbose_name_plural": "户籍适龄儿童",
             },
         ),
         migrations.CreateModel(
-            name='Pupil',
+            name="Pupil",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('sex', models.CharField(max_length=1, verbose_name='性别')),
-                ('birth', models.CharField(max_length=10, verbose_name='出生日期')),
-                ('id_hash', models.CharField(blank=True, max_length=64, verbose_name='身份证号（密钥散列）')),
-                ('id_sealed', models.TextField(blank=True, verbose_name='身份证号（加密）')),
-                ('id_birth', models.CharField(blank=True, max_length=10, verbose_name='身份证号中的出生日期')),
-                ('id_problem', models.CharField(blank=True, choices=[('missing', '身份证号缺失'), ('shape', '身份证号应为 18 位（末位可为 X）或 15 位数字'), ('date', '身份证号中的出生日期无效'), ('check', '身份证号校验码错误'), ('birth', '身份证号中的出生日期与登记的出生日期不符'), ('sex', '身份证号中的性别与登记的性别不符')], max_length=10, verbose_name='身份证号问题')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='最后导入')),
-                ('student_no', models.CharField(max_length=40, unique=True, verbose_name='学籍号')),
-                ('school', models.CharField(max_length=10, verbose_name='学校标识码')),
-                ('county', models.CharField(blank=True, db_index=True, max_length=6, verbose_name='学校所在县')),
-                ('grade', models.CharField(blank=True, max_length=20, verbose_name='年级')),
-                ('status', models.CharField(max_length=10, verbose_name='学籍状态')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                ("sex", models.CharField(max_length=1, verbose_name="性别")),
+                ("birth", models.CharField(max_length=10, verbose_name="出生日期")),
+                ("id_hash", models.CharField(blank=True, max_length=64, verbose_name="身份证号（密钥散列）")),
+                ("id_sealed", models.TextField(blank=True, verbose_name="身份证号（加密）")),
+                (
+                    "id_birth",
+                    models.CharField(blank=True, max_length=10, verbose_name="身份证号中的出生日期"),
+                ),
+                (
+                    "id_problem",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("missing", "身份证号缺失"),
+                            ("shape", "身份证号应为 18 位（末位可为 X）或 15 位数字"),
+                            ("date", "身份证号中的出生日期无效"),
+                            ("check", "身份证号校验码错误"),
+                            ("birth", "身份证号中的出生日期与登记的出生日期不符"),
+                            ("sex", "身份证号中的性别与登记的性别不符"),
+                        ],
+                        max_length=10,
+                        verbose_name="身份证号问题",
+                    ),
+                ),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="最后导入")),
+                ("student_no", models.CharField(max_length=40, unique=True, verbose_name="学籍号")),
+                ("school", models.CharField(max_length=10, verbose_name="学校标识码")),
+                (
+                    "county",
+                    models.CharField(blank=True, db_index=True, max_length=6, verbose_name="学校所在县"),
+                ),
+                ("grade", models.CharField(blank=True, max_length=20, verbose_name="年级")),
+                ("status", models.CharField(max_length=10, verbose_name="学籍状态")),
             ],
             options={
-                'verbose_name': '学籍',
-                'verbose_name_plural': '学籍',
+                "verbose_name": "学籍",
+                "verbose_name_plural": "学籍",
             },
         ),
         migrations.CreateModel(
-            name='Aid',
+            name="Aid",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('student_no', models.CharField(db_index=True, max_length=40, verbose_name='学籍号')),
-                ('year', models.IntegerField(verbose_name='学年')),
-                ('item', models.CharField(max_length=100, verbose_name='资助项目')),
-                ('amount', models.FloatField(blank=True, null=True, verbose_name='金额（元）')),
-                ('paid_on', models.CharField(blank=True, max_length=10, verbose_name='发放日期')),
-                ('updated', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("student_no", models.CharField(db_index=True, max_length=40, verbose_name="学籍号")),
+                ("year", models.IntegerField(verbose_name="学年")),
+                ("item", models.CharField(max_length=100, verbose_name="资助项目")),
+                ("amount", models.FloatField(blank=True, null=True, verbose_name="金额（元）")),
+                ("paid_on", models.CharField(blank=True, max_length=10, verbose_name="发放日期")),
+                ("updated", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': '资助发放记录',
-                'verbose_name_plural': '资助发放记录',
-                'constraints': [models.UniqueConstraint(fields=('student_no', 'year', 'item'), name='linkage_aid_key')],
+                "verbose_name": "资助发放记录",
+                "verbose_name_plural": "资助发放记录",
+                "constraints": [
+                    models.UniqueConstraint(fields=("student_no", "year", "item"), name="linkage_aid_key")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Needy',
+            name="Needy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('sex', models.CharField(max_length=1, verbose_name='性别')),
-                ('birth', models.CharField(max_length=10, verbose_name='出生日期')),
-                ('id_hash', models.CharField(blank=True, max_length=64, verbose_name='身份证号（密钥散列）')),
-                ('id_sealed', models.TextField(blank=True, verbose_name='身份证号（加密）')),
-                ('id_birth', models.CharField(blank=True, max_length=10, verbose_name='身份证号中的出生日期')),
-                ('id_problem', models.CharField(blank=True, choices=[('missing', '身份证号缺失'), ('shape', '身份证号应为 18 位（末位可为 X）或 15 位数字'), ('date', '身份证号中的出生日期无效'), ('check', '身份证号校验码错误'), ('birth', '身份证号中的出生日期与登记的出生日期不符'), ('sex', '身份证号中的性别与登记的性别不符')], max_length=10, verbose_name='身份证号问题')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='最后导入')),
-                ('year', models.IntegerField(verbose_name='学年')),
-                ('kind', models.CharField(max_length=20, verbose_name='困难类别')),
-                ('person_no', models.CharField(max_length=40, verbose_name='人员编号')),
-                ('township', models.CharField(max_length=9, verbose_name='乡镇代码')),
-                ('county', models.CharField(db_index=True, max_length=6, verbose_name='县级区划代码')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                ("sex", models.CharField(max_length=1, verbose_name="性别")),
+                ("birth", models.CharField(max_length=10, verbose_name="出生日期")),
+                ("id_hash", models.CharField(blank=True, max_length=64, verbose_name="身份证号（密钥散列）")),
+                ("id_sealed", models.TextField(blank=True, verbose_name="身份证号（加密）")),
+                (
+                    "id_birth",
+                    models.CharField(blank=True, max_length=10, verbose_name="身份证号中的出生日期"),
+                ),
+                (
+                    "id_problem",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("missing", "身份证号缺失"),
+                            ("shape", "身份证号应为 18 位（末位可为 X）或 15 位数字"),
+                            ("date", "身份证号中的出生日期无效"),
+                            ("check", "身份证号校验码错误"),
+                            ("birth", "身份证号中的出生日期与登记的出生日期不符"),
+                            ("sex", "身份证号中的性别与登记的性别不符"),
+                        ],
+                        max_length=10,
+                        verbose_name="身份证号问题",
+                    ),
+                ),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="最后导入")),
+                ("year", models.IntegerField(verbose_name="学年")),
+                ("kind", models.CharField(max_length=20, verbose_name="困难类别")),
+                ("person_no", models.CharField(max_length=40, verbose_name="人员编号")),
+                ("township", models.CharField(max_length=9, verbose_name="乡镇代码")),
+                ("county", models.CharField(db_index=True, max_length=6, verbose_name="县级区划代码")),
             ],
             options={
-                'verbose_name': '困难家庭学生名单',
-                'verbose_name_plural': '困难家庭学生名单',
-                'constraints': [models.UniqueConstraint(fields=('year', 'kind', 'person_no'), name='linkage_needy_key')],
+                "verbose_name": "困难家庭学生名单",
+                "verbose_name_plural": "困难家庭学生名单",
+                "constraints": [
+                    models.UniqueConstraint(fields=("year", "kind", "person_no"), name="linkage_needy_key")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Run',
+            name="Run",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county', models.CharField(max_length=6, verbose_name='县级区划代码')),
-                ('year', models.IntegerField(verbose_name='学年')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='比对时间')),
-                ('accept', models.FloatField(verbose_name='确认阈值（匹配概率）')),
-                ('review', models.FloatField(verbose_name='人工核对下限（匹配概率）')),
-                ('model', models.JSONField(verbose_name='模型参数')),
-                ('counts', models.JSONField(verbose_name='比对计数')),
-                ('summary', models.JSONField(verbose_name='结果汇总（不含个人信息）')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county", models.CharField(max_length=6, verbose_name="县级区划代码")),
+                ("year", models.IntegerField(verbose_name="学年")),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="比对时间")),
+                ("accept", models.FloatField(verbose_name="确认阈值（匹配概率）")),
+                ("review", models.FloatField(verbose_name="人工核对下限（匹配概率）")),
+                ("model", models.JSONField(verbose_name="模型参数")),
+                ("counts", models.JSONField(verbose_name="比对计数")),
+                ("summary", models.JSONField(verbose_name="结果汇总（不含个人信息）")),
             ],
             options={
-                'indexes': [models.Index(fields=['county', 'year', 'created'], name='linkage_run_county_14b07b_idx')],
+                "indexes": [
+                    models.Index(fields=["county", "year", "created"], name="linkage_run_county_14b07b_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person_no', models.CharField(max_length=40)),
-                ('township', models.CharField(max_length=9)),
-                ('student_no', models.CharField(blank=True, max_length=40)),
-                ('school', models.CharField(blank=True, max_length=10)),
-                ('status', models.CharField(blank=True, max_length=10)),
-                ('situation', models.CharField(blank=True, max_length=20)),
-                ('outcome', models.CharField(db_index=True, max_length=12)),
-                ('reason', models.CharField(blank=True, max_length=20)),
-                ('reason_text', models.CharField(blank=True, max_length=100)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='linkage.run')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("person_no", models.CharField(max_length=40)),
+                ("township", models.CharField(max_length=9)),
+                ("student_no", models.CharField(blank=True, max_length=40)),
+                ("school", models.CharField(blank=True, max_length=10)),
+                ("status", models.CharField(blank=True, max_length=10)),
+                ("situation", models.CharField(blank=True, max_length=20)),
+                ("outcome", models.CharField(db_index=True, max_length=12)),
+                ("reason", models.CharField(blank=True, max_length=20)),
+                ("reason_text", models.CharField(blank=True, max_length=100)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="outcomes", to="linkage.run"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Situation',
+            name="Situation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person_no', models.CharField(max_length=40, verbose_name='人员编号')),
-                ('kind', models.CharField(max_length=20, verbose_name='类别')),
-                ('evidence', models.CharField(max_length=200, verbose_name='原因或证明材料')),
-                ('since', models.CharField(blank=True, max_length=10, verbose_name='起始日期')),
-                ('until', models.CharField(blank=True, max_length=10, verbose_name='截止日期')),
-                ('updated', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("person_no", models.CharField(max_length=40, verbose_name="人员编号")),
+                ("kind", models.CharField(max_length=20, verbose_name="类别")),
+                ("evidence", models.CharField(max_length=200, verbose_name="原因或证明材料")),
+                ("since", models.CharField(blank=True, max_length=10, verbose_name="起始日期")),
+                ("until", models.CharField(blank=True, max_length=10, verbose_name="截止日期")),
+                ("updated", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': '特殊情况',
-                'verbose_name_plural': '特殊情况',
-                'constraints': [models.UniqueConstraint(fields=('person_no', 'kind'), name='linkage_situation_key')],
+                "verbose_name": "特殊情况",
+                "verbose_name_plural": "特殊情况",
+                "constraints": [
+                    models.UniqueConstraint(fields=("person_no", "kind"), name="linkage_situation_key")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county', models.CharField(db_index=True, max_length=6, verbose_name='县级区划代码')),
-                ('year', models.IntegerField(verbose_name='学年')),
-                ('person_no', models.CharField(max_length=40, verbose_name='人员编号')),
-                ('township', models.CharField(max_length=9, verbose_name='乡镇代码')),
-                ('school', models.CharField(blank=True, max_length=10, verbose_name='学校标识码')),
-                ('reason', models.CharField(max_length=100, verbose_name='疑似原因')),
-                ('owner_kind', models.CharField(choices=[('township', '乡镇'), ('school', '学校')], default='township', max_length=10, verbose_name='责任主体')),
-                ('owner', models.CharField(max_length=10, verbose_name='责任单位代码')),
-                ('status', models.CharField(choices=[('checking', '核查中'), ('returned', '已劝返复学'), ('home_taught', '送教上门'), ('away_verified', '外出就读已核实'), ('other', '其他')], default='checking', max_length=16, verbose_name='状态')),
-                ('opened_on', models.DateField(verbose_name='立案日期')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='销号日期')),
-                ('notes', models.TextField(blank=True, verbose_name='核查记录')),
-                ('in_latest_run', models.BooleanField(default=True, verbose_name='最近一次比对仍疑似')),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county", models.CharField(db_index=True, max_length=6, verbose_name="县级区划代码")),
+                ("year", models.IntegerField(verbose_name="学年")),
+                ("person_no", models.CharField(max_length=40, verbose_name="人员编号")),
+                ("township", models.CharField(max_length=9, verbose_name="乡镇代码")),
+                ("school", models.CharField(blank=True, max_length=10, verbose_name="学校标识码")),
+                ("reason", models.CharField(max_length=100, verbose_name="疑似原因")),
+                (
+                    "owner_kind",
+                    models.CharField(
+                        choices=[("township", "乡镇"), ("school", "学校")],
+                        default="township",
+                        max_length=10,
+                        verbose_name="责任主体",
+                    ),
+                ),
+                ("owner", models.CharField(max_length=10, verbose_name="责任单位代码")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("checking", "核查中"),
+                            ("returned", "已劝返复学"),
+                            ("home_taught", "送教上门"),
+                            ("away_verified", "外出就读已核实"),
+                            ("other", "其他"),
+                        ],
+                        default="checking",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("opened_on", models.DateField(verbose_name="立案日期")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="销号日期")),
+                ("notes", models.TextField(blank=True, verbose_name="核查记录")),
+                ("in_latest_run", models.BooleanField(default=True, verbose_name="最近一次比对仍疑似")),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '控辍保学台账',
-                'verbose_name_plural': '控辍保学台账',
-                'constraints': [models.UniqueConstraint(fields=('year', 'person_no'), name='linkage_case_key')],
+                "verbose_name": "控辍保学台账",
+                "verbose_name_plural": "控辍保学台账",
+                "constraints": [
+                    models.UniqueConstraint(fields=("year", "person_no"), name="linkage_case_key")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('side', models.CharField(max_length=10)),
-                ('left_id', models.CharField(max_length=40)),
-                ('right_id', models.CharField(max_length=40)),
-                ('same', models.BooleanField(verbose_name='是同一人')),
-                ('decided_at', models.DateTimeField(auto_now=True)),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("side", models.CharField(max_length=10)),
+                ("left_id", models.CharField(max_length=40)),
+                ("right_id", models.CharField(max_length=40)),
+                ("same", models.BooleanField(verbose_name="是同一人")),
+                ("decided_at", models.DateTimeField(auto_now=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('side', 'left_id', 'right_id'), name='linkage_decision_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("side", "left_id", "right_id"), name="linkage_decision_key"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Pair',
+            name="Pair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('side', models.CharField(max_length=10)),
-                ('left_id', models.CharField(max_length=40)),
-                ('right_id', models.CharField(max_length=40)),
-                ('method', models.CharField(max_length=10)),
-                ('band', models.CharField(max_length=10)),
-                ('probability', models.FloatField()),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairs', to='linkage.run')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("side", models.CharField(max_length=10)),
+                ("left_id", models.CharField(max_length=40)),
+                ("right_id", models.CharField(max_length=40)),
+                ("method", models.CharField(max_length=10)),
+                ("band", models.CharField(max_length=10)),
+                ("probability", models.FloatField()),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="pairs", to="linkage.run"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['run', 'side', 'band'], name='linkage_pai_run_id_6ac381_idx')],
+                "indexes": [
+                    models.Index(fields=["run", "side", "band"], name="linkage_pai_run_id_6ac381_idx")
+                ],
             },
         ),
     ]
