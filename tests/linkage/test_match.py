@@ -60,14 +60,7 @@ def small() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
         pupil_id_missing=0.3, homophone=0.1, typo=0.05, swapped=0.08
     )  # many hard cases on few children
     made = generate(places, 2025, 2000, seed=2, noise=noisy)
-    town_of = {s: t for t, codes in places.schools.items() for s in codes}
-    from eduplan.linkage.ids import check_ids
-
-    left = prepare(check_ids(made.household, "id_number", "birth", "sex"), "person_no", "id18")
-    right = prepare(
-        check_ids(made.enrolment, "id_number", "birth", "sex").with_columns(township=pl.col("school").replace_strict(town_of, default=None)),
-        "student_no", "id18",
-    )  # fmt: skip
+    left, right = made.for_matching(places)
     return left, right, made.pupil_truth
 
 

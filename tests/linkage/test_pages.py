@@ -26,6 +26,21 @@ def test_dashboard_shows_counts_townships_and_the_retention_check(linked_db: Syn
     assert "疑似失学辍学" in page and "城关镇" in page and "巩固率核对" in page and "资助覆盖" in page
 
 
+def test_dashboard_trend_has_a_column_per_linked_year_and_says_when_a_run_is_stale(
+    linked_db: Synthetic,
+) -> None:
+    from eduplan.web.linkage.store import run_linkage
+
+    run_linkage("990101", 2024)
+    page = _client(BOB).get("/linkage/?unit=990101&year=2025").content.decode()
+    assert "2024 学年疑似" in page and "2025 学年疑似" in page and 'id="stale"' not in page
+    child = Child.objects.first()
+    assert child is not None
+    child.village = "新村"
+    child.save()
+    assert 'id="stale"' in _client(BOB).get("/linkage/?unit=990101&year=2025").content.decode()
+
+
 def test_names_are_masked_unless_allowed_and_asked(
     linked_db: Synthetic, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -5,26 +5,17 @@ from __future__ import annotations
 
 import polars as pl
 
-from eduplan.linkage.ids import check_ids
 from eduplan.linkage.match import link
-from eduplan.linkage.registers import prepare
-from eduplan.linkage.schooling import Registers, outcomes
+from eduplan.linkage.schooling import outcomes
 from eduplan.linkage.synthetic import Places, generate
 
 
 def _measure(children: int, seed: int) -> dict[str, float]:
     places = Places.province(2, townships=12)
     made = generate(places, 2025, children, seed=seed)
-    town_of = {s: t for t, codes in places.schools.items() for s in codes}
-    left = prepare(check_ids(made.household, "id_number", "birth", "sex"), "person_no", "id18")
-    right = prepare(
-        check_ids(made.enrolment, "id_number", "birth", "sex").with_columns(township=pl.col("school").replace_strict(town_of, default=None)),
-        "student_no", "id18",
-    )  # fmt: skip
+    left, right = made.for_matching(places)
     linked = link(left, right)
-    situations = made.situation.with_columns(since=pl.lit(None, pl.String), until=pl.lit(None, pl.String))
-    schools = frozenset(s for codes in places.schools.values() for s in codes)
-    reg = Registers(made.household, made.enrolment, situations, schools)
+    reg = made.schooling_registers(places)
     truth = made.out_of_school()
 
     def scores(links: pl.DataFrame, pending: pl.DataFrame) -> tuple[float, float]:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import shutil
 
-import polars as pl
 import pytest
 
-from eduplan.linkage.ids import check_ids
 from eduplan.linkage.match import link, spark_backend
-from eduplan.linkage.registers import prepare
 from eduplan.linkage.synthetic import Places, generate
 
 
@@ -20,12 +17,7 @@ def test_spark_links_as_duckdb_does() -> None:
 
     places = Places.province(1, townships=4)
     made = generate(places, 2025, 600, seed=2)
-    town_of = {s: t for t, codes in places.schools.items() for s in codes}
-    left = prepare(check_ids(made.household, "id_number", "birth", "sex"), "person_no", "id18")
-    right = prepare(
-        check_ids(made.enrolment, "id_number", "birth", "sex").with_columns(township=pl.col("school").replace_strict(town_of, default=None)),
-        "student_no", "id18",
-    )  # fmt: skip
+    left, right = made.for_matching(places)
     on_duckdb = link(left, right)
     # The model learnt once (on DuckDB, or on a sample) is what a country-wide Spark run applies.
     on_spark = link(left, right, spark_backend(local_session()), model=on_duckdb.model)

@@ -17,7 +17,6 @@ import polars as pl
 
 from eduplan.linkage.ids import check_ids
 from eduplan.linkage.match import link, link_by_id
-from eduplan.linkage.registers import prepare
 from eduplan.linkage.schooling import Registers, outcomes
 from eduplan.linkage.synthetic import Places, Synthetic, generate
 
@@ -45,10 +44,7 @@ def run() -> None:
     print(
         f"registers: {made.household.height:,} 户籍 × {made.enrolment.height:,} 学籍 ({seconds:.1f} s to generate)"
     )
-    town_of = {s: t for t, codes in places.schools.items() for s in codes}
-    schools = frozenset(town_of)
-    situations = made.situation.with_columns(since=pl.lit(None, pl.String), until=pl.lit(None, pl.String))
-    reg = Registers(made.household, made.enrolment, situations, schools)
+    reg = made.schooling_registers(places)
 
     def ids_only() -> pl.DataFrame:
         left = check_ids(made.household, "id_number", "birth", "sex").select(
@@ -60,12 +56,7 @@ def run() -> None:
         return link_by_id(left, right)
 
     def full() -> Any:
-        left = prepare(check_ids(made.household, "id_number", "birth", "sex"), "person_no", "id18")
-        right = prepare(
-            check_ids(made.enrolment, "id_number", "birth", "sex").with_columns(township=pl.col("school").replace_strict(town_of, default=None)),
-            "student_no", "id18",
-        )  # fmt: skip
-        return link(left, right)
+        return link(*made.for_matching(places))
 
     baseline, exact = _timed(ids_only)
     ours, linked = _timed(full)

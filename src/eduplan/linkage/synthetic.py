@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from eduplan.linkage.ids import check_characters
+from eduplan.linkage.ids import check_characters, check_ids
+from eduplan.linkage.registers import prepare
+from eduplan.linkage.schooling import Registers
 
 # Common surnames (with rough weights) and given-name characters; homophones among them are found by pinyin.
 SURNAMES = (
@@ -114,6 +116,19 @@ class Synthetic:
     def out_of_school(self) -> set[str]:
         """The 人员编号 a perfect linkage puts on the suspected list."""
         return set(self.truth.filter(pl.col("suspected"))["person_no"])
+
+    def for_matching(self, places: Places) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """户籍 and 学籍 prepared for `match.link`, their ids checked, 学籍 placed in its school's township."""
+        town_of = {s: t for t, codes in places.schools.items() for s in codes}
+        left = prepare(check_ids(self.household, "id_number", "birth", "sex"), "person_no", "id18")
+        pupils = check_ids(self.enrolment, "id_number", "birth", "sex")
+        placed = pupils.with_columns(township=pl.col("school").replace_strict(town_of, default=None))
+        return left, prepare(placed, "student_no", "id18")
+
+    def schooling_registers(self, places: Places) -> Registers:
+        situations = self.situation.with_columns(since=pl.lit(None, pl.String), until=pl.lit(None, pl.String))
+        schools = frozenset(s for codes in places.schools.values() for s in codes)
+        return Registers(self.household, self.enrolment, situations, schools)
 
 
 def _ids(area: np.ndarray, birth: np.ndarray, seq: np.ndarray, male: np.ndarray) -> np.ndarray:

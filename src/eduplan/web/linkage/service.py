@@ -40,7 +40,7 @@ def _backend(name: str) -> Backend:
     return duckdb_backend
 
 
-def _changed_since(county: str, year: int) -> dt.datetime | None:
+def changed_since(county: str, year: int) -> dt.datetime | None:
     """The last time anything the county's run reads was imported or decided."""
     stamps = [
         Child.objects.filter(county=county).aggregate(t=Max("updated"))["t"],
@@ -57,7 +57,7 @@ def _changed_since(county: str, year: int) -> dt.datetime | None:
 def run_for(county: str, year: int, backend: str = "duckdb", fresh: bool = False) -> Run:
     """The county's run for the year, linking again when none exists, registers changed since, or asked."""
     run = store.latest_run(county, year)
-    changed = _changed_since(county, year)
+    changed = changed_since(county, year)
     if run is None or fresh or (changed is not None and changed > run.created):
         run = store.run_linkage(county, year, _backend(backend))
     return run

@@ -90,6 +90,7 @@ def index(request: HttpRequest) -> HttpResponse:
         request, county, year, run, cards=cards, townships=townships, years=years, check=_retention_check(run),
         aid=run.summary.get("aid"), open_cases=Case.objects.filter(county=county.code, year=year, status="checking").count(),
         waiting=len(service.review_pairs(run)),
+        stale=(changed := service.changed_since(county.code, year)) is not None and changed > run.created,
     )  # fmt: skip
     return render(request, "linkage/index.html", context)
 
@@ -138,12 +139,16 @@ def _download(
     return attachment("\ufeff" + service.to_csv(rows, name), f"{name}-{county.code}.csv", CSV)
 
 
-@login_required
-def suspects(request: HttpRequest) -> HttpResponse:
+def _list_page(request: HttpRequest, page: str) -> tuple[OrgUnit, int, Run | None, bool]:
+    """The county, school year, its latest run, and whether personal data is shown, for a list page."""
     county = _county(request)
     year = _year(request, county.code)
-    run = store.latest_run(county.code, year)
-    personal = _personal(request, county.code, "suspects")
+    return county, year, store.latest_run(county.code, year), _personal(request, county.code, page)
+
+
+@login_required
+def suspects(request: HttpRequest) -> HttpResponse:
+    county, year, run, personal = _list_page(request, "suspects")
     rows = service.suspected_rows(run, personal) if run else []
     township = request.GET.get("township", "")
     if township:
@@ -283,10 +288,7 @@ def review_pair(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def aid(request: HttpRequest) -> HttpResponse:
-    county = _county(request)
-    year = _year(request, county.code)
-    run = store.latest_run(county.code, year)
-    personal = _personal(request, county.code, "aid")
+    county, year, run, personal = _list_page(request, "aid")
     rows = service.coverage_rows(run, personal) if run else []
     if request.GET.get("format") in ("csv", "xlsx"):
         return _download(request, county, [r for r in rows if r["finding"] == "unaided"], "unaided", personal)
