@@ -20,11 +20,12 @@ from eduplan.errors import EduplanError
 from eduplan.linkage import schooling
 from eduplan.linkage.aid import FINDINGS
 from eduplan.linkage.ids import PROBLEMS
+from eduplan.linkage.registers import normalise_names
 from eduplan.web import access
 from eduplan.web.downloads import CSV, attachment
 from eduplan.web.linkage import service, store
 from eduplan.web.linkage.models import CASE_STATUSES, OWNER_KINDS, Case, Child, Decision, Pair, Pupil, Run
-from eduplan.web.schools.models import OrgUnit
+from eduplan.web.schools.models import OrgUnit, School
 
 
 def _county(request: HttpRequest, action: access.Action = "view") -> OrgUnit:
@@ -243,13 +244,31 @@ def review(request: HttpRequest) -> HttpResponse:
     return render(request, "linkage/review.html", _context(request, county, year, run, pairs=pairs))
 
 
-def _record(person: Any, personal: bool, labels: dict[str, str]) -> dict[str, Any]:
+def _record(person: Any, personal: bool, labels: dict[str, str]) -> dict[str, tuple[str, object]]:
+    """Each row of the side-by-side view: what is shown (masked unless allowed) and what is compared (the
+    stored value: two masked names may look alike and differ)."""
     place = getattr(person, "township", "") or getattr(person, "school", "")
     return {
-        "姓名": service.shown_name(person.name, personal), "性别": person.sex, "出生日期": person.birth,
-        "身份证号": service.shown_id(person, personal) or "（空）",
-        "身份证号问题": PROBLEMS.get(person.id_problem, "无"), "地点": labels.get(place, place),
+        "姓名": (service.shown_name(person.name, personal), person.name), "性别": (person.sex, person.sex),
+        "出生日期": (person.birth, person.birth), "身份证号": (service.shown_id(person, personal) or "（空）", person.id_hash or None),
+        "身份证号问题": (PROBLEMS.get(person.id_problem, "无"), person.id_problem), "地点": (labels.get(place, place), place),
     }  # fmt: skip
+
+
+def _compared(
+    child: Child, pupil: Pupil, personal: bool, labels: dict[str, str]
+) -> list[tuple[str, str, str, bool]]:
+    left, right = _record(child, personal, labels), _record(pupil, personal, labels)
+    # the school's township is what the 户籍 township compares with
+    right["地点"] = (
+        right["地点"][0],
+        School.objects.filter(code=pupil.school).values_list("township__code", flat=True).first(),
+    )
+    rows = [(k, left[k][0], right[k][0], left[k][1] == right[k][1]) for k in left]
+    spoken = normalise_names(pl.Series([child.name, pupil.name]))["name_py"].to_list()
+    same_sound = "读音相同" if spoken[0] == spoken[1] else "读音不同"
+    rows.insert(1, ("姓名读音", same_sound, same_sound, spoken[0] == spoken[1]))
+    return rows
 
 
 @login_required
@@ -279,9 +298,7 @@ def review_pair(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_object_or_404(Child, person_no=pair.left_id)
     pupil = get_object_or_404(Pupil, student_no=pair.right_id)
     labels = service.names([child.township, pupil.school])
-    left, right = _record(child, personal, labels), _record(pupil, personal, labels)
-    rows = [(k, left[k], right[k], left[k] == right[k]) for k in left]
-    context = {"pair": pair, "rows": rows, "child": child, "pupil": pupil, "personal": personal,
+    context = {"pair": pair, "rows": _compared(child, pupil, personal, labels), "child": child, "pupil": pupil, "personal": personal,
                "may_personal": access.can(request.user, county, "personal"), "may_edit": access.can(request.user, county, "edit")}  # fmt: skip
     return render(request, "linkage/review_pair.html", context)
 
