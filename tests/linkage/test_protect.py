@@ -46,3 +46,16 @@ def test_a_malformed_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_p
     monkeypatch.setenv(ENV, "short")
     with pytest.raises(ConfigError, match="32 字节"):
         Vault.from_environment(tmp_path)
+
+
+def test_retention_setting_is_parsed_strictly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from eduplan.web.linkage.store import DEFAULT_RETENTION, RETENTION_ENV, retention_years
+
+    monkeypatch.delenv(RETENTION_ENV, raising=False)
+    assert retention_years() == DEFAULT_RETENTION
+    monkeypatch.setenv(RETENTION_ENV, "5")
+    assert retention_years() == 5
+    for bad in ("0", "five", "-1", "99"):
+        monkeypatch.setenv(RETENTION_ENV, bad)
+        with pytest.raises(ConfigError, match=RETENTION_ENV):
+            retention_years()
