@@ -42,9 +42,13 @@ Backend = Callable[[], Any]  # returns a Splink DatabaseAPI
 
 
 def duckdb_backend() -> Any:
+    import duckdb
     from splink import DuckDBAPI
 
-    return DuckDBAPI()
+    # No progress bar: it would write over the command line's own output.
+    connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
+    return DuckDBAPI(connection=connection)
 
 
 def spark_backend(session: Any) -> Backend:
