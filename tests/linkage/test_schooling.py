@@ -48,5 +48,5 @@ def test_each_child_gets_an_outcome_and_a_reason() -> None:
     # 6 children; 九年级 cohort (born 2010-09-01 .. 2011-08-31): p3 (documented) and p6 (outside), both staying.
     assert (summary.children, summary.cohort, summary.cohort_in_school) == (6, 2, 2)
     assert summary.retention_rate == pytest.approx(1.0)
-    # enrolled: (6 - 0 gone - 2 suspected) / 6
-    assert summary.enrolled_rate == pytest.approx(4 / 6)
+    # enrolled: p1 in the county, p6 outside, p3 documented; p7 waits for review: 3 of 6 (none gone)
+    assert summary.enrolled_rate == pytest.approx(3 / 6)

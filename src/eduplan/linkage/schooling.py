@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -20,6 +21,7 @@ REASONS = {
     "left": "学籍状态为{status}，无特殊情况说明",
     "transferred": "学籍已转出，未见在读记录",
 }
+STAYING = ("in_county", "outside", "documented")
 OUTCOMES = {
     "in_county": "县内在读",
     "outside": "县外就读",
@@ -126,11 +128,21 @@ class Summary:
     cohort: int  # children due in 九年级, not gone
     cohort_in_school: int  # of them in school (in or outside the county) or documented (送教上门 …)
 
+    @classmethod
+    def stored(cls, summary: dict[str, Any]) -> Summary:
+        """The summary as a run stores it (its JSON)."""
+        return cls(summary["children"], summary["by_outcome"], summary["cohort"], summary["cohort_in_school"])
+
+    @property
+    def enrolled(self) -> int:
+        """In school (in or outside the county) or documented (送教上门 …); children waiting for review are not."""
+        return sum(self.by_outcome.get(k, 0) for k in STAYING)
+
     @property
     def enrolled_rate(self) -> float | None:
-        """义务教育适龄儿童入学率 by the registers: in school or documented ÷ children not gone."""
+        """义务教育适龄儿童入学率 by the registers: enrolled ÷ children not gone."""
         base = self.children - self.by_outcome.get("gone", 0)
-        return None if base == 0 else (base - self.by_outcome.get("suspected", 0)) / base
+        return None if base == 0 else self.enrolled / base
 
     @property
     def retention_rate(self) -> float | None:
@@ -144,7 +156,7 @@ def summarise(rows: pl.DataFrame, year: int) -> Summary:
     cohort = rows.filter(
         pl.col("birth").is_between(pl.lit(first), pl.lit(last)) & (pl.col("outcome") != "gone")
     )
-    staying = cohort.filter(pl.col("outcome") != "suspected").height
+    staying = cohort.filter(pl.col("outcome").is_in(STAYING)).height
     return Summary(rows.height, {k: int(counts.get(k, 0)) for k in OUTCOMES}, cohort.height, staying)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from eduplan.facts import TABLES, Facts
+from eduplan.linkage.schooling import Summary
 from eduplan.web.linkage.models import Run
 
 SOURCE = "户籍、学籍与困难家庭名单比对（控辍保学）"
@@ -11,14 +12,12 @@ SOURCE = "户籍、学籍与困难家庭名单比对（控辍保学）"
 def values(run: Run) -> list[dict[str, object]]:
     """义务教育适龄儿童入学率 (enrolled or documented ÷ compulsory-age children not gone) and 家庭经济困难学生
     资助覆盖率 (aided ÷ needy children in school in the county), each with numerator and denominator."""
-    s = run.summary
-    by = s["by_outcome"]
+    summary = Summary.stored(run.summary)
     rows: list[dict[str, object]] = []
-    base = s["children"] - by.get("gone", 0)
-    enrolled = by.get("in_county", 0) + by.get("outside", 0) + by.get("documented", 0)
+    base = summary.children - summary.by_outcome.get("gone", 0)
     if base:
-        rows.append(_row(run, "compulsory_enrollment_rate", enrolled, base))
-    aid = s.get("aid")
+        rows.append(_row(run, "compulsory_enrollment_rate", summary.enrolled, base))
+    aid = run.summary.get("aid")
     if aid and aid["in_school"]:
         rows.append(_row(run, "poor_student_aid_coverage", aid["aided"], aid["in_school"]))
     return rows

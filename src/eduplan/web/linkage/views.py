@@ -101,8 +101,7 @@ def _retention_check(run: Run) -> dict[str, Any]:
     from eduplan.indicators.engine import compute
     from eduplan.web.schools.store import load_facts
 
-    summary = schooling.Summary(run.summary["children"], run.summary["by_outcome"], run.summary["cohort"],
-                                run.summary["cohort_in_school"])  # fmt: skip
+    summary = schooling.Summary.stored(run.summary)
     values = compute(load_facts(run.county), ["compulsory_retention_rate"]).filter(
         (pl.col("unit") == run.county) & (pl.col("year") == run.year)
     )
