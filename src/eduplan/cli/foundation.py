@@ -109,6 +109,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from eduplan.demo import DEMO_COUNTY, generate_county
 
     migrate()
+    from eduplan.web.linkage.demo import load_demo_registers
     from eduplan.web.plans.plan_io import load_demo_plan  # the demo county's plan (after Django is set up)
 
     with _progress() as progress:
@@ -118,6 +119,7 @@ def run_demo(args: argparse.Namespace) -> int:
         summary = _save(progress, facts, "写入示例县")
     _demo_user()
     load_demo_plan(DEMO_COUNTY)
+    load_demo_registers(facts, DEMO_COUNTY)
     print(
         f"示例县已载入 {_database_name()}：{summary.created} 行新增，{summary.updated} 行更新，{summary.unchanged} 行未变"
     )
@@ -181,6 +183,13 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    # Issue 17 hook, until io dispatches by recogniser: register files (户籍, 学籍 …) go to the linkage importer.
+    from eduplan.web.linkage.importer import with_registers
+
+    return with_registers(args.files, _import_files)
+
+
+def _import_files(files: list[Path]) -> int:
     from eduplan.io.database import import_files
     from eduplan.web.schools.reporting import reporting_now
 
@@ -188,7 +197,7 @@ def run_import(args: argparse.Namespace) -> int:
     before, _ = reporting_now()
     with _progress() as progress:
         task = progress.add_task("导入", total=None)
-        result = import_files(args.files, step=lambda what: progress.update(task, description=what))
+        result = import_files(files, step=lambda what: progress.update(task, description=what))
         progress.remove_task(task)
     if not result.ok:
         for problem in result.problems:
