@@ -14,16 +14,9 @@ from collections.abc import Callable, Sequence
 from eduplan.errors import EduplanError
 
 AREAS = (
-    "foundation",
-    "indicators",
-    "text",
-    "monitoring",
-    "standards",
-    "forecast",
-    "finance",
-    "reports",
+    "foundation", "indicators", "text", "monitoring", "standards", "forecast", "finance", "reports", "linkage",
     "staffing",
-)
+)  # fmt: skip
 
 Handler = Callable[[argparse.Namespace], int | None]
 
