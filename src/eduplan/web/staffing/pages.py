@@ -78,13 +78,6 @@ def outlook_subjects() -> list[str]:
     return [SUBJECT_NAMES[s] for s in (*PRIORITY[:3], "science", TOTAL)]
 
 
-def school_years(facts: Facts) -> list[int]:
-    grades = facts.grade_year.filter(
-        pl.col("stage").is_in(["primary", "junior"]) & (pl.col("enrollment") > 0)
-    )
-    return sorted(int(y) for y in grades["year"].unique())
-
-
 def teacher_years(facts: Facts) -> list[int]:
     return sorted(int(y) for y in facts.teachers["year"].unique())
 

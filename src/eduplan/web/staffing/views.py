@@ -16,7 +16,6 @@ from django.shortcuts import render
 
 from eduplan.errors import DataError, EduplanError
 from eduplan.facts import APPRAISALS, BACKBONE_LEVELS, STAGE_NAMES, SUBJECTS, TITLES, Facts
-from eduplan.indicators.completeness import latest_complete_year, year_status
 from eduplan.staffing.after import TEACHER_INDICATORS, balanced_teachers
 from eduplan.staffing.export import write_moves, write_shortage
 from eduplan.staffing.plan import Plan, make_plan
@@ -28,6 +27,7 @@ from eduplan.web.methods import method_html
 from eduplan.web.schools.models import OrgUnit, School
 from eduplan.web.schools.store import load_facts
 from eduplan.web.staffing import pages
+from eduplan.web.years import year_choice
 
 INDICATOR_NAMES = {
     "teachers_above_degree": "每百名学生拥有高于规定学历教师数",
@@ -44,24 +44,13 @@ def _county(request: HttpRequest) -> OrgUnit:
     return county
 
 
-def _year(request: HttpRequest, facts: Facts, county: str, years: list[int]) -> int | None:
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and int(raw) in years:
-        return int(raw)
-    complete = latest_complete_year(facts, county)
-    return complete if complete in years else (years[-1] if years else None)
-
-
 def _scope(request: HttpRequest) -> dict[str, Any]:
+    """The county, its facts and the year the page shows (the site's year picker and completeness note)."""
     county = _county(request)
     facts = load_facts(county.code)
-    years = pages.school_years(facts)
-    year = _year(request, facts, county.code, years)
-    status = year_status(facts, county.code).get(year) if year else None
-    return {
-        "county": county, "counties": access.counties(request.user), "facts": facts, "years": years, "year": year,
-        "status": status.label if status else "",
-    }  # fmt: skip
+    choice = year_choice(request, facts, county.code)
+    return {"county": county, "counties": access.counties(request.user), "facts": facts, "choice": choice,
+            "year": choice.year}  # fmt: skip
 
 
 @login_required
@@ -91,9 +80,15 @@ def school(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("没有这所学校，或无权查看")
     unit = found.township.code[:6]
     facts = load_facts(unit)
-    years = pages.school_years(facts)
-    year = _year(request, facts, unit, years)
-    context: dict[str, Any] = {"school": found, "years": years, "year": year, "unit": unit, "teachers": None}
+    choice = year_choice(request, facts, unit)
+    year = choice.year
+    context: dict[str, Any] = {
+        "school": found,
+        "choice": choice,
+        "year": year,
+        "unit": unit,
+        "teachers": None,
+    }
     if year is None:
         return render(request, "staffing/school.html", context)
     try:
