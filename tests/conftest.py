@@ -143,7 +143,7 @@ def demo_facts() -> Facts:
 
 @pytest.fixture
 def tiny_db(db: None, tiny_facts: Facts) -> Facts:
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     save_facts(tiny_facts)
     return tiny_facts
@@ -151,7 +151,7 @@ def tiny_db(db: None, tiny_facts: Facts) -> Facts:
 
 @pytest.fixture
 def demo_db(db: None, demo_facts: Facts) -> Facts:
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     save_facts(demo_facts)
     return demo_facts
@@ -230,7 +230,7 @@ def page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def demo_server(transactional_db: None, live_server: Any, demo_facts: Facts) -> str:
     """The live server's base URL, its database holding the demo county, alice and bob."""
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     save_facts(demo_facts)
     make_user(ALICE)

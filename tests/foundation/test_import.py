@@ -14,7 +14,7 @@ from eduplan.facts import TABLES, Facts
 from eduplan.io.database import export_kind, import_files
 from eduplan.io.workbook import write
 from eduplan.web.schools.models import GradeYear, School
-from eduplan.web.schools.store import load_facts
+from eduplan.store import load_facts
 
 pytestmark = pytest.mark.db
 

@@ -15,7 +15,7 @@ from eduplan.facts import TABLES, Facts
 from eduplan.io.database import import_files
 from eduplan.io.sheets import RawSheet
 from eduplan.io.validate import Known, validate
-from eduplan.web.schools.store import load_facts
+from eduplan.store import load_facts
 
 KNOWN = Known(
     schools=frozenset({"1399010001", "1399010002"}), units={"990101": "county", "990101001": "township"}

@@ -129,7 +129,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def _save(progress: Progress, facts: Any, description: str) -> Any:
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     total = sum(frame.height for frame in facts.frames().values())
     task = progress.add_task(description, total=total)

@@ -42,7 +42,7 @@ def _facts(unit: str | None) -> Facts:
     from eduplan.web import setup
 
     setup()
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
 
     try:
         return load_facts(unit)  # every year: lagged terms (巩固率) need the years before the one asked for

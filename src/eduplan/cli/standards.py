@@ -52,7 +52,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     setup()
     from eduplan.standards import evaluate
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
     from eduplan.web.standards.entries import entries
 
     facts = load_facts(args.unit)

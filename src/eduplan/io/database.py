@@ -20,7 +20,7 @@ from eduplan.io.validate import Known, Problem, validate
 from eduplan.io.workbook import write
 
 if TYPE_CHECKING:
-    from eduplan.web.schools.store import ImportSummary
+    from eduplan.store import ImportSummary
 
 Step = Callable[[str], None]  # told what is being done next, for a progress display
 
@@ -46,7 +46,7 @@ def known_codes() -> Known:
 
 def import_files(paths: Sequence[Path], step: Step | None = None) -> ImportResult:
     """Validate every file; save all their rows in one transaction only when nothing is wrong."""
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     tell = step or (lambda _: None)
     sheets: list[RawSheet] = []
@@ -66,7 +66,7 @@ def import_files(paths: Sequence[Path], step: Step | None = None) -> ImportResul
 
 def export_kind(kind: str, out: Path, unit_code: str | None = None) -> list[Path]:
     """Write the kind's tables of the region (all when None) to OUT; returns the files written."""
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
 
     tables = tables_of(kind)
     frames = load_facts(unit_code).frames()

@@ -14,7 +14,7 @@ from eduplan.facts import LOCALES, OWNERSHIPS, SCHOOL_TYPES
 from eduplan.web.charts import Series, line_chart
 from eduplan.web.schools.models import OrgUnit, School
 from eduplan.web.schools.overview import county_overview, school_history
-from eduplan.web.schools.store import load_facts
+from eduplan.store import load_facts
 
 
 def county(request: HttpRequest) -> HttpResponseBase:

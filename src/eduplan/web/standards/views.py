@@ -21,7 +21,7 @@ from eduplan.standards.result import STATUS_NAMES, Evaluation
 from eduplan.web.downloads import attachment
 from eduplan.web.methods import method_html
 from eduplan.web.schools.models import OrgUnit
-from eduplan.web.schools.store import load_facts
+from eduplan.store import load_facts
 from eduplan.web.standards import pages
 from eduplan.web.standards.models import EnteredItem
 
