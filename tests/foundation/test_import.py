@@ -13,8 +13,8 @@ from eduplan.cli import main
 from eduplan.facts import TABLES, Facts
 from eduplan.io.database import export_kind, import_files
 from eduplan.io.workbook import write
-from eduplan.web.schools.models import GradeYear, School
 from eduplan.store import load_facts
+from eduplan.web.schools.models import GradeYear, School
 
 pytestmark = pytest.mark.db
 

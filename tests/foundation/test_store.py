@@ -8,8 +8,8 @@ from polars.testing import assert_frame_equal
 
 from eduplan.errors import DataError, NotFound
 from eduplan.facts import TABLES, Facts
-from eduplan.web.schools.models import GradeYear, School, SchoolYear
 from eduplan.store import load_facts, save_facts
+from eduplan.web.schools.models import GradeYear, School, SchoolYear
 
 pytestmark = pytest.mark.db
 

@@ -78,7 +78,9 @@ def load_facts(unit_code: str | None = None, years: tuple[int, int] | None = Non
             inside = _subtree(units, unit_code)
             shown = inside | _ancestors(units, unit_code)
             schools = schools.filter(township__code__in=sorted(inside))
-        elif (school := schools.filter(code=unit_code).values_list("pk", "township__code").first()) is not None:
+        elif (
+            school := schools.filter(code=unit_code).values_list("pk", "township__code").first()
+        ) is not None:
             inside, shown = set(), _ancestors(units, school[1])
             schools = schools.filter(pk=school[0])
         else:
@@ -112,7 +114,9 @@ def _in_region(
     return queryset  # a table tied to no unit holds no region's rows in particular
 
 
-def _in_years(table: Table, queryset: models.QuerySet[Any], years: tuple[int, int] | None) -> models.QuerySet[Any]:
+def _in_years(
+    table: Table, queryset: models.QuerySet[Any], years: tuple[int, int] | None
+) -> models.QuerySet[Any]:
     if years is None or "year" not in table.by_name:
         return queryset
     return queryset.filter(year__gte=years[0], year__lte=years[1])

@@ -56,4 +56,3 @@ def references(table: str) -> dict[str, Reference]:
             assert isinstance(target, type) and issubclass(target, models.Model)
             found[column.name] = Reference(field.attname, target)
     return found
-

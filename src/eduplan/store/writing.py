@@ -88,7 +88,9 @@ class Journal:
         return self.tables.setdefault(name, TableChanges())
 
 
-def save_facts(facts: Facts, progress: Progress | None = None, journal: Journal | None = None) -> ImportSummary:
+def save_facts(
+    facts: Facts, progress: Progress | None = None, journal: Journal | None = None
+) -> ImportSummary:
     """Upsert every non-empty frame by its table's key, in one transaction; parents before children.
 
     Only the columns a frame carries are written, so a file with some columns leaves the others as they are.
@@ -145,9 +147,15 @@ def _upsert(table: Table, frame: pl.DataFrame, journal: Journal | None) -> Table
     stored = _existing(table, model, refs, with_ids, db_key, values)
     joined = with_ids.join(stored, on=db_key, how="left")
     is_new = pl.col(PK).is_null()
-    differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}__old")) for c in values]) if values else pl.lit(False)
+    differs = (
+        pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}__old")) for c in values])
+        if values
+        else pl.lit(False)
+    )
     new, changed = joined.filter(is_new), joined.filter(~is_new & differs)
-    _insert(model, db_key + [_db(c, refs) for c in values], new.select(db_key + [_db(c, refs) for c in values]))
+    _insert(
+        model, db_key + [_db(c, refs) for c in values], new.select(db_key + [_db(c, refs) for c in values])
+    )
     if values:
         _update(model, [_db(c, refs) for c in values], changed.select([_db(c, refs) for c in values] + [PK]))
     if journal is not None:

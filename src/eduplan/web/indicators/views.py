@@ -17,10 +17,10 @@ from eduplan.indicators.catalogue import Indicator, load_catalogue
 from eduplan.indicators.engine import compute
 from eduplan.indicators.explain import explain
 from eduplan.indicators.quality import check, completeness
+from eduplan.store import load_facts
 from eduplan.web.charts import Series, bar_chart, line_chart
 from eduplan.web.downloads import CSV, attachment
 from eduplan.web.schools.models import OrgUnit
-from eduplan.store import load_facts
 
 DOWNLOAD_HEADERS = {"unit": "单位代码", "name": "单位名称", "year": "学年", "value": "数值", "numerator": "分子",
                     "denominator": "分母", "reason": "缺失原因"}  # fmt: skip

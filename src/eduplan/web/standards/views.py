@@ -18,10 +18,10 @@ from eduplan.standards.export import write_todo
 from eduplan.standards.gaps import teacher_surplus
 from eduplan.standards.loader import load
 from eduplan.standards.result import STATUS_NAMES, Evaluation
+from eduplan.store import load_facts
 from eduplan.web.downloads import attachment
 from eduplan.web.methods import method_html
 from eduplan.web.schools.models import OrgUnit
-from eduplan.store import load_facts
 from eduplan.web.standards import pages
 from eduplan.web.standards.models import EnteredItem
 
