@@ -20,7 +20,7 @@ from eduplan.errors import DataError
 from eduplan.facts import Column, Table
 from eduplan.io.cells import CODE_DIGITS, choice_label
 from eduplan.io.rules import NOT_MORE
-from eduplan.io.sheets import INSTRUCTIONS
+from eduplan.io.template import INSTRUCTIONS
 
 KIND_TEXT = {"str": "文本", "int": "整数", "float": "数值", "bool": "是/否"}
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")

@@ -141,11 +141,11 @@ def _upsert(table: Table, frame: pl.DataFrame, journal: Journal | None) -> Table
     refs = references(table.name)
     key = list(table.key)
     values = [c for c in frame.columns if c in table.by_name and c not in table.key]
-    frame = _typed(table, frame.select(key + values))
-    with_ids = _with_ids(frame, refs)
+    frame = typed(table, frame.select(key + values))
+    coded = with_ids(frame, refs)
     db_key = [_db(c, refs) for c in key]
-    stored = _existing(table, model, refs, with_ids, db_key, values)
-    joined = with_ids.join(stored, on=db_key, how="left")
+    stored = existing(table, model, refs, coded, db_key, values)
+    joined = coded.join(stored, on=db_key, how="left")
     is_new = pl.col(PK).is_null()
     differs = (
         pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}__old")) for c in values])
@@ -160,7 +160,7 @@ def _upsert(table: Table, frame: pl.DataFrame, journal: Journal | None) -> Table
         _update(model, [_db(c, refs) for c in values], changed.select([_db(c, refs) for c in values] + [PK]))
     if journal is not None:
         changes = journal.of(table.name)
-        changes.created.append(new.select(key))
+        changes.created.append(new.select(key + values))
         if values:
             changes.updated.append(changed.select(key + values + [f"{c}__old" for c in values]))
     return TableCounts(new.height, changed.height, frame.height - new.height - changed.height)
@@ -171,7 +171,7 @@ def _db(column: str, refs: dict[str, Reference]) -> str:
     return refs[column].attname if column in refs else column
 
 
-def _typed(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+def typed(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """The frame cast to the contract's types, so that the database receives ints, floats, str and bools."""
     schema = table.polars_schema()
     try:
@@ -182,16 +182,16 @@ def _typed(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
         ) from exc
 
 
-def _with_ids(frame: pl.DataFrame, refs: dict[str, Reference]) -> pl.DataFrame:
+def with_ids(frame: pl.DataFrame, refs: dict[str, Reference], missing_ok: bool = False) -> pl.DataFrame:
     """Each foreign-key column's codes beside their ids (`school` and `school_id`); an unknown code is a
-    DataError."""
+    DataError (or a null id when `missing_ok`)."""
     for column, ref in refs.items():
         if column not in frame.columns:
             continue
         codes = frame[column].drop_nulls().unique().to_list()
         ids = _ids(ref.target, codes)
         missing = sorted(set(codes) - ids.keys())
-        if missing:
+        if missing and not missing_ok:
             raise DataError(
                 f"{ref.target._meta.verbose_name}代码不存在：{'、'.join(missing[:10])}",
                 english=f"unknown {ref.target.__name__} codes: {missing[:10]}",
@@ -211,7 +211,7 @@ def _ids(model: type[models.Model], codes: Sequence[str]) -> dict[str, int]:
     return found
 
 
-def _existing(
+def existing(
     table: Table,
     model: type[models.Model],
     refs: dict[str, Reference],

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "eduplan.store",  # the import history (the store is not an area: it has no pages)
     *AREA_APPS,
 ]
 MIDDLEWARE = [
