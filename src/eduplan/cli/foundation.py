@@ -50,10 +50,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     template.set_defaults(handler=run_template)
 
     load = sub.add_parser(
-        "import", help="校验并导入文件：模板、基层统计报表（.xlsx，或其文件夹、.zip）、名册 .csv（一次导入为一个事务）"
+        "import",
+        help="校验并导入文件：模板、基层统计报表（.xlsx，或其文件夹、.zip）、名册 .csv（一次导入为一个事务）",
     )
     load.add_argument("files", metavar="FILE", nargs="+", type=Path, help="文件、文件夹或 .zip 压缩包")
-    load.add_argument("--include-hidden", action="store_true", help="也导入隐藏的工作表和隐藏行（默认跳过并提示）")
+    load.add_argument(
+        "--include-hidden", action="store_true", help="也导入隐藏的工作表和隐藏行（默认跳过并提示）"
+    )
     load.set_defaults(handler=run_import)
 
     history = sub.add_parser("imports", help="列出导入记录（时间、导入人、文件及其 SHA-256、各表行数）")
@@ -225,7 +228,9 @@ def _import_ours(sources: list[Any], include_hidden: bool) -> int:
 
     with _progress() as progress:
         task = progress.add_task("导入", total=None)
-        result = import_sources(sources, _os_user(), "cli", include_hidden, lambda what: progress.update(task, description=what))
+        result = import_sources(
+            sources, _os_user(), "cli", include_hidden, lambda what: progress.update(task, description=what)
+        )
         progress.remove_task(task)
     from eduplan.io.problems import grouped
 
@@ -237,7 +242,10 @@ def _import_ours(sources: list[Any], include_hidden: bool) -> int:
             print(problem.chinese())
         shown = len(result.prepared.problems)
         more = f"（以上列出前 {shown} 处）" if result.prepared.total > shown else ""
-        print(f"共发现 {result.prepared.total} 处问题{more}，未写入任何数据。请修改后重新导入。", file=sys.stderr)
+        print(
+            f"共发现 {result.prepared.total} 处问题{more}，未写入任何数据。请修改后重新导入。",
+            file=sys.stderr,
+        )
         return 1
     assert result.summary is not None
     for line in result.summary.lines():
@@ -270,7 +278,9 @@ def run_imports(args: argparse.Namespace) -> int:
         print("还没有导入记录")
     for batch in batches:
         state = f"，已于 {timezone.localtime(batch.undone):%Y-%m-%d %H:%M} 撤销" if batch.undone else ""
-        print(f"第 {batch.pk} 次：{timezone.localtime(batch.created):%Y-%m-%d %H:%M}，{shown(batch.user)}{state}")
+        print(
+            f"第 {batch.pk} 次：{timezone.localtime(batch.created):%Y-%m-%d %H:%M}，{shown(batch.user)}{state}"
+        )
         for f in batch.files:
             print(f"  {shown(f['name'], 120)}（{f['kind']}，{f['size']:,} 字节，SHA-256 {f['sha256']}）")
         for table, c in batch.counts.items():

@@ -18,7 +18,7 @@ from eduplan.io.forms import is_official, read_forms
 from eduplan.io.limits import Limits, limits
 from eduplan.io.problems import Notice, Problem
 from eduplan.io.sheets import Read, Source, read_source
-from eduplan.io.template import INSTRUCTIONS, TableSheet, table_sheet
+from eduplan.io.template import TableSheet, table_sheet
 from eduplan.io.validate import Known, validate
 
 Step = Callable[[str], None]  # told what is being done next, for a progress display
@@ -60,7 +60,11 @@ def digest(source: Source) -> FileRecord:
 
 
 def prepare(
-    sources: list[Source], known: Known, include_hidden: bool = False, step: Step | None = None, bounds: Limits | None = None
+    sources: list[Source],
+    known: Known,
+    include_hidden: bool = False,
+    step: Step | None = None,
+    bounds: Limits | None = None,
 ) -> Prepared:
     """Read and check every file; the facts are complete only when `ok`."""
     tell = step or (lambda _: None)
@@ -77,7 +81,11 @@ def prepare(
             continue
         official = is_official([g.sheet for g in read.grids])
         record = digest(source)
-        prepared.files.append(FileRecord(record.name, record.sha256, record.size, "基层统计报表" if official else "统计数据模板"))
+        prepared.files.append(
+            FileRecord(
+                record.name, record.sha256, record.size, "基层统计报表" if official else "统计数据模板"
+            )
+        )
         prepared.notices.extend(read.notices)
         early.extend(read.problems)
         before = len(early)
@@ -90,7 +98,9 @@ def prepare(
     prepared.problems = (early + checked.problems)[: bounds.max_problems]
     prepared.total = len(early) + checked.total
     if prepared.ok and not any(frame.height for frame in checked.frames.values()):
-        prepared.problems = [Problem("", "", 0, "", "", None, "至少一行数据：所有文件中都没有找到可导入的数据")]
+        prepared.problems = [
+            Problem("", "", 0, "", "", None, "至少一行数据：所有文件中都没有找到可导入的数据")
+        ]
         prepared.total = 1
     for name, frame in checked.frames.items():
         setattr(prepared.facts, name, frame)
@@ -100,17 +110,16 @@ def prepare(
 def _template(read: Read, problems: list[Problem]) -> list[TableSheet]:
     found = []
     for grid in read.grids:
-        if grid.sheet.strip() == INSTRUCTIONS:
-            continue
         sheet = table_sheet(grid, problems)
         if sheet is not None and sheet.data.height:
             found.append(sheet)
     return found
 
 
-def _official(source: Source, read: Read, known: Known, prepared: Prepared, problems: list[Problem]) -> list[TableSheet]:
+def _official(
+    source: Source, read: Read, known: Known, prepared: Prepared, problems: list[Problem]
+) -> list[TableSheet]:
     forms = read_forms(source.name, read.grids, known)
     prepared.notices.extend(forms.notices)
     problems.extend(forms.problems)
     return forms.sheets
-

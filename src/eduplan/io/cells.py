@@ -22,7 +22,13 @@ MAX_TEXT = 200  # the database's CharField length
 TRUE = ("是", "true", "yes", "y", "1", "√", "有")
 FALSE = ("否", "false", "no", "n", "0", "×", "无")
 KIND_NAMES = {"int": "整数", "float": "数值", "str": "文本", "bool": "是或否"}
-FULL_WIDTH = {chr(0xFF10 + d): str(d) for d in range(10)} | {"，": ",", "．": ".", "－": "-", "＋": "+", "　": " "}
+FULL_WIDTH = {chr(0xFF10 + d): str(d) for d in range(10)} | {
+    "，": ",",
+    "．": ".",
+    "－": "-",
+    "＋": "+",
+    "　": " ",
+}
 NUMBER = r"^[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)?(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$"
 COMMA_TEXT = "逗号只能用作千位分隔符（每三位一个，如 1,234）；小数请用小数点，如 12.5"
 SCRIPT_TEXT = "只能使用阿拉伯数字 0-9（全角数字也可）"
@@ -112,15 +118,16 @@ def range_text(column: Column) -> str:
 def parse_column(table: str, column: Column, raw: pl.Series) -> Parsed:
     """Every cell of `raw` (text, null when empty) parsed for `column` of `table`."""
     text = raw.cast(pl.String).str.strip_chars()
-    frame = pl.DataFrame({"t": text}).with_columns(pl.when(pl.col("t") == "").then(None).otherwise(pl.col("t")).alias("t"))
+    frame = pl.DataFrame({"t": text}).with_columns(
+        pl.when(pl.col("t") == "").then(None).otherwise(pl.col("t")).alias("t")
+    )
     parse = {"str": _text, "bool": _flag}.get(column.kind, _number)
     value, why = parse(table, column, pl.col("t"))
     if column.required:
         why = pl.when(pl.col("t").is_null()).then(pl.lit(REQUIRED_TEXT)).otherwise(why)
     result = frame.select(value.alias("value"), why.cast(pl.String).alias("why"))
-    value, why = result["value"], result["why"]
-    bad = why.is_not_null()
-    return Parsed(value.alias(column.name), bad, why.fill_null(""))
+    reason = result["why"]
+    return Parsed(result["value"].alias(column.name), reason.is_not_null(), reason.fill_null(""))
 
 
 def _number(table: str, column: Column, t: pl.Expr) -> tuple[pl.Expr, pl.Expr]:

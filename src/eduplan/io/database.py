@@ -21,6 +21,7 @@ from eduplan.facts import Table
 from eduplan.io.batch import Prepared, Step, prepare
 from eduplan.io.kinds import tables_of
 from eduplan.io.limits import limits
+from eduplan.io.problems import Problem
 from eduplan.io.sheets import Source, opened
 from eduplan.io.validate import Known
 from eduplan.io.workbook import write
@@ -39,6 +40,10 @@ class ImportResult:
     def ok(self) -> bool:
         return self.prepared.ok
 
+    @property
+    def problems(self) -> list[Problem]:
+        return self.prepared.problems
+
 
 def known_codes() -> Known:
     from eduplan.store import MODELS
@@ -54,7 +59,11 @@ def known_codes() -> Known:
 
 
 def import_files(
-    paths: Sequence[Path], user: str = "", via: str = "cli", include_hidden: bool = False, step: Step | None = None
+    paths: Sequence[Path],
+    user: str = "",
+    via: str = "cli",
+    include_hidden: bool = False,
+    step: Step | None = None,
 ) -> ImportResult:
     """Read, check and (when nothing is wrong) save every file, recorded in the history as one import."""
     bounds = limits()
@@ -103,7 +112,9 @@ def _translated() -> Iterator[None]:
         yield
     except OperationalError as exc:
         if "locked" in str(exc).lower():
-            raise DataError("数据库正忙（另一个程序正在写入），未写入任何数据，请稍后再试", english=str(exc)) from exc
+            raise DataError(
+                "数据库正忙（另一个程序正在写入），未写入任何数据，请稍后再试", english=str(exc)
+            ) from exc
         raise DataError("数据库出错，未写入任何数据", english=str(exc)) from exc
     except DatabaseError as exc:
         raise DataError("数据无法写入数据库（违反数据库约束），未写入任何数据", english=str(exc)) from exc
@@ -117,8 +128,12 @@ def _by_year(prepared: Prepared, journal: Journal) -> dict[tuple[str, int], Tabl
             continue
         years = _years(frame)
         changes = journal.tables.get(name)
-        created = _years(pl.concat(changes.created, how="diagonal_relaxed")) if changes and changes.created else {}
-        updated = _years(pl.concat(changes.updated, how="diagonal_relaxed")) if changes and changes.updated else {}
+        created = (
+            _years(pl.concat(changes.created, how="diagonal_relaxed")) if changes and changes.created else {}
+        )
+        updated = (
+            _years(pl.concat(changes.updated, how="diagonal_relaxed")) if changes and changes.updated else {}
+        )
         for year, total in years.items():
             c, u = created.get(year, 0), updated.get(year, 0)
             counts[(name, year)] = TableCounts(c, u, total - c - u)
@@ -167,4 +182,3 @@ def export_kind(kind: str, out: Path, unit_code: str | None = None) -> list[Path
 
 def _sorted(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort(list(table.key)) if frame.height else frame
-

@@ -24,7 +24,9 @@ SETTINGS = (
     Setting("EDUPLAN_IMPORT_MAX_ROWS", 1_100_000, "一个工作表（或 CSV 文件）最多读取的行数"),
     Setting("EDUPLAN_IMPORT_MAX_COLUMNS", 300, "一个工作表最多读取的列数"),
     Setting("EDUPLAN_IMPORT_MAX_CELL_CHARS", 32_767, "一个单元格最多的字符数（Excel 的上限）"),
-    Setting("EDUPLAN_IMPORT_MAX_PART_MB", 1_024, "Excel 文件中一个工作表（或共享字符串表）解压后的最大兆字节数"),
+    Setting(
+        "EDUPLAN_IMPORT_MAX_PART_MB", 1_024, "Excel 文件中一个工作表（或共享字符串表）解压后的最大兆字节数"
+    ),
     Setting("EDUPLAN_IMPORT_MAX_FILE_MB", 1_024, "一个 CSV 文件（或 Excel 文件解压后合计）的最大兆字节数"),
     Setting("EDUPLAN_IMPORT_MAX_FILES", 5_000, "一次导入（含文件夹、压缩包展开后）最多的文件数"),
     Setting("EDUPLAN_IMPORT_MAX_PROBLEMS", 200, "导入出错时最多列出的问题条数（另报总数）"),

@@ -25,7 +25,9 @@ class Problem:
     english: str = ""
 
     @classmethod
-    def at_cell(cls, file: str, sheet: str, address: str, value: Any, expected: str, column: str = "") -> Problem:
+    def at_cell(
+        cls, file: str, sheet: str, address: str, value: Any, expected: str, column: str = ""
+    ) -> Problem:
         match = re.fullmatch(r"([A-Z]+)(\d+)", address)
         letter, row = (match.group(1), int(match.group(2))) if match else ("", 0)
         return cls(file, sheet, row, column, letter, value, expected, f"{address}: {expected}")

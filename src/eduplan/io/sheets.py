@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from eduplan.errors import DataError, NotFound
+from eduplan.io.cells import as_text
 from eduplan.io.limits import Limits
 from eduplan.io.problems import Notice, Problem
 from eduplan.io.text import shown
@@ -45,6 +47,13 @@ class Grid:
     first_row: int = 1
     first_column: int = 0  # 0-based index of the frame's first column
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    @classmethod
+    def from_rows(cls, file: str, sheet: str, rows: list[list[Any]]) -> Grid:
+        """A grid of Python values as a reader would hand them over (Excel's 87.0 as "87"), from row 1."""
+        width = max((len(r) for r in rows), default=0)
+        columns = {f"c{j}": [as_text(r[j]) if j < len(r) else None for r in rows] for j in range(width)}
+        return cls(file, sheet, pl.DataFrame(columns, schema={c: pl.String() for c in columns}))
 
     def letter(self, j: int) -> str:
         return column_letters(self.first_column + j + 1)
@@ -92,8 +101,12 @@ def _expand(path: Path, tmp: Path, limits: Limits) -> list[Source]:
             if p.is_file() and not p.name.startswith(("~$", ".")) and p.suffix.lower() in (*READABLE, ".zip")
         ]
         if not found:
-            raise DataError(f"{shown(path.name)}：文件夹中没有 .xlsx 或 .csv 文件", english=f"{path}: empty folder")
-        return [s for f in found for s in (_unzip(f, tmp, limits) if f.path.suffix.lower() == ".zip" else [f])]
+            raise DataError(
+                f"{shown(path.name)}：文件夹中没有 .xlsx 或 .csv 文件", english=f"{path}: empty folder"
+            )
+        return [
+            s for f in found for s in (_unzip(f, tmp, limits) if f.path.suffix.lower() == ".zip" else [f])
+        ]
     source = Source(path, path.name)
     return _unzip(source, tmp, limits) if path.suffix.lower() == ".zip" else [source]
 
@@ -102,8 +115,15 @@ def _unzip(source: Source, tmp: Path, limits: Limits) -> list[Source]:
     """The archive's .xlsx and .csv files, written under `tmp` by number (never by the names inside)."""
     try:
         with zipfile.ZipFile(source.path) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir() and Path(m.filename).suffix.lower() in READABLE]
-            if len(members) > limits.max_files or sum(m.file_size for m in members) > limits.max_file_bytes * 4:
+            members = [
+                m
+                for m in archive.infolist()
+                if not m.is_dir() and Path(m.filename).suffix.lower() in READABLE
+            ]
+            if (
+                len(members) > limits.max_files
+                or sum(m.file_size for m in members) > limits.max_file_bytes * 4
+            ):
                 raise DataError(f"{shown(source.name)}：压缩包中的文件过多或过大", english="zip too large")
             found = []
             for i, member in enumerate(members):
@@ -115,7 +135,9 @@ def _unzip(source: Source, tmp: Path, limits: Limits) -> list[Source]:
     except DataError:
         raise
     except Exception as exc:
-        raise DataError(f"{shown(source.name)}：无法读取，压缩包已损坏", english=f"{source.name}: {exc!r}") from exc
+        raise DataError(
+            f"{shown(source.name)}：无法读取，压缩包已损坏", english=f"{source.name}: {exc!r}"
+        ) from exc
     if not found:
         raise DataError(f"{shown(source.name)}：压缩包中没有 .xlsx 或 .csv 文件", english="empty zip")
     return found
@@ -168,19 +190,41 @@ def _read_xlsx(source: Source, limits: Limits, include_hidden: bool) -> Read:
             if not scan.has_data:
                 continue
             if sheet.state != "visible" and not include_hidden:
-                read.notices.append(Notice(source.name, sheet.name, f"{STATE_NAMES[sheet.state]}的工作表有数据，已跳过（确需导入请加 --include-hidden）"))
+                read.notices.append(
+                    Notice(
+                        source.name,
+                        sheet.name,
+                        f"{STATE_NAMES[sheet.state]}的工作表有数据，已跳过（确需导入请加 --include-hidden）",
+                    )
+                )
                 continue
             for address in scan.formulas:
-                read.problems.append(Problem.at_cell(source.name, sheet.name, address, "公式", "有计算结果的单元格：公式没有保存计算结果，请在 Excel 中打开、重新计算并保存，或改填数值"))
+                read.problems.append(
+                    Problem.at_cell(
+                        source.name,
+                        sheet.name,
+                        address,
+                        "公式",
+                        "有计算结果的单元格：公式没有保存计算结果，请在 Excel 中打开、重新计算并保存，或改填数值",
+                    )
+                )
             for address, error in scan.errors:
-                read.problems.append(Problem.at_cell(source.name, sheet.name, address, error, "数值：该公式计算出错"))
+                read.problems.append(
+                    Problem.at_cell(source.name, sheet.name, address, error, "数值：该公式计算出错")
+                )
             frame = sheet_values(book, sheet, scan)
             grid = Grid(source.name, sheet.name, frame, 1, scan.first_column, scan.merged)
             if scan.hidden_rows and not include_hidden:
                 grid.cells = _without_rows(frame, scan.hidden_rows)
                 rows = "、".join(str(r) for r in sorted(scan.hidden_rows)[:10])
                 more = f" 等 {len(scan.hidden_rows)} 行" if len(scan.hidden_rows) > 10 else " 行"
-                read.notices.append(Notice(source.name, sheet.name, f"第 {rows}{more}是隐藏行，已跳过（确需导入请加 --include-hidden）"))
+                read.notices.append(
+                    Notice(
+                        source.name,
+                        sheet.name,
+                        f"第 {rows}{more}是隐藏行，已跳过（确需导入请加 --include-hidden）",
+                    )
+                )
             read.grids.append(grid)
     return read
 
@@ -189,7 +233,9 @@ def _without_rows(frame: pl.DataFrame, rows: set[int]) -> pl.DataFrame:
     """Hidden rows emptied (not removed, so that every other row keeps its number)."""
     hidden = pl.Series([r - 1 for r in sorted(rows)], dtype=pl.Int64)
     index = pl.int_range(pl.len(), dtype=pl.Int64)
-    return frame.with_columns(pl.when(index.is_in(hidden.implode())).then(None).otherwise(pl.col(c)).alias(c) for c in frame.columns)
+    return frame.with_columns(
+        pl.when(index.is_in(hidden.implode())).then(None).otherwise(pl.col(c)).alias(c) for c in frame.columns
+    )
 
 
 def _decode(data: bytes, name: str) -> bytes:
@@ -199,8 +245,14 @@ def _decode(data: bytes, name: str) -> bytes:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return data[3:] if data.startswith(b"\xef\xbb\xbf") else (data if encoding == "utf-8-sig" else text.encode())
-    raise DataError(f"{shown(name)}：无法识别文件编码，请保存为 UTF-8 或 GB18030", english=f"{name}: encoding")
+        return (
+            data[3:]
+            if data.startswith(b"\xef\xbb\xbf")
+            else (data if encoding == "utf-8-sig" else text.encode())
+        )
+    raise DataError(
+        f"{shown(name)}：无法识别文件编码，请保存为 UTF-8 或 GB18030", english=f"{name}: encoding"
+    )
 
 
 def _csv(source: Source, limits: Limits, n_rows: int | None = None) -> pl.DataFrame:
@@ -214,8 +266,9 @@ def _csv(source: Source, limits: Limits, n_rows: int | None = None) -> pl.DataFr
     if not data.strip():
         return pl.DataFrame()
     try:
-        frame = pl.read_csv(io.BytesIO(data), has_header=False, infer_schema=False, n_rows=n_rows,
-                            missing_utf8_is_empty_string=False, raise_if_empty=False)  # fmt: skip
+        frame = pl.read_csv(
+            io.BytesIO(data), has_header=False, infer_schema=False, n_rows=n_rows, raise_if_empty=False
+        )
     except pl.exceptions.PolarsError as exc:
         raise DataError(
             f"{shown(source.name)}：无法按 CSV 读取（某行的列数多于第一行，或引号不成对）",

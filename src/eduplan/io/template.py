@@ -32,7 +32,9 @@ class TableSheet:
     table: Table
     data: pl.DataFrame  # ROW, then one text column per column name
     letters: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (header, letter)
-    origins: dict[tuple[int, str], tuple[str, int, str, str]] | None = None  # (row, column) -> (sheet, row, letter, label)
+    origins: dict[tuple[int, str], tuple[str, int, str, str]] | None = (
+        None  # (row, column) -> (sheet, row, letter, label)
+    )
 
     def where(self, row: int, column: str) -> tuple[str, int, str, str]:
         """(sheet, row, letter, header) of one cell, for a problem message."""
@@ -104,7 +106,10 @@ def looks_like_template(grid: Grid) -> bool:
 
 
 def table_sheet(grid: Grid, problems: list[Problem]) -> TableSheet | None:
-    """The sheet's records, or None (with problems added) when the sheet or its headers cannot be read."""
+    """The sheet's records, or None (with problems added) when the sheet or its headers cannot be read; our
+    instructions sheet (说明) is never data."""
+    if grid.sheet.strip() == INSTRUCTIONS:
+        return None
     found = header_row(grid)
     if found is None:
         return None

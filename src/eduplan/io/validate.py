@@ -18,11 +18,18 @@ from eduplan.facts import LEVELS, STAGE_GRADES, TABLES, Table
 from eduplan.io.cells import parse_column
 from eduplan.io.problems import Problem
 from eduplan.io.rules import GRADE_TOTALS, LEVEL_DIGITS, NOT_MORE
-from eduplan.io.template import ROW, TOTAL_LABELS, TableSheet
+from eduplan.io.sheets import Grid
+from eduplan.io.template import ROW, TOTAL_LABELS, TableSheet, table_sheet
 
 SHEET = "__sheet"  # index of the sheet a record came from
 LEVEL_OF_DIGITS = {digits: level for level, digits in LEVEL_DIGITS.items()}
-PROBLEM_SCHEMA = {SHEET: pl.Int64(), ROW: pl.Int64(), "column": pl.String(), "value": pl.String(), "expected": pl.String()}
+PROBLEM_SCHEMA = {
+    SHEET: pl.Int64(),
+    ROW: pl.Int64(),
+    "column": pl.String(),
+    "value": pl.String(),
+    "expected": pl.String(),
+}
 
 
 @dataclass(frozen=True)
@@ -60,8 +67,13 @@ class _Run:
         text = pl.lit(expected) if isinstance(expected, str) else expected
         where = pl.lit(column) if isinstance(column, str) else column
         self.found.append(
-            rows.select(pl.col(SHEET), pl.col(ROW), where.alias("column"), value.cast(pl.String).alias("value"),
-                        text.alias("expected"))  # fmt: skip
+            rows.select(
+                pl.col(SHEET),
+                pl.col(ROW),
+                where.alias("column"),
+                value.cast(pl.String).alias("value"),
+                text.alias("expected"),
+            )
         )
 
     def problems(self, limit: int) -> tuple[list[Problem], int]:
@@ -83,10 +95,10 @@ def validate(sheets: list[TableSheet], known: Known | None = None, limit: int = 
     rows: dict[str, list[pl.DataFrame]] = {}
     totals: list[pl.DataFrame] = []
     for index, ts in enumerate(sheets):
-        good, total = _parse_sheet(run, index, ts)
+        good, sums = _parse_sheet(run, index, ts)
         rows.setdefault(ts.table.name, []).append(_check_rows(run, ts.table, good))
-        if total is not None:
-            totals.append(total)
+        if sums is not None:
+            totals.append(sums)
     frames = {name: pl.concat(parts, how="diagonal_relaxed") for name, parts in rows.items()}
     for name in list(frames):
         frames[name] = _check_keys(run, TABLES[name], frames[name])
@@ -96,6 +108,14 @@ def validate(sheets: list[TableSheet], known: Known | None = None, limit: int = 
     problems, total = run.problems(limit)
     kept = {name: _columns(TABLES[name], frame) for name, frame in frames.items() if frame.height}
     return Checked(kept, problems, total)
+
+
+def validate_grids(grids: list[Grid], known: Known | None = None, limit: int = 200) -> Checked:
+    """Our template sheets checked: their headers, then their cells and rows (`validate`)."""
+    problems: list[Problem] = []
+    sheets = [s for g in grids if (s := table_sheet(g, problems)) is not None]
+    checked = validate(sheets, known, limit)
+    return Checked(checked.frames, (problems + checked.problems)[:limit], len(problems) + checked.total)
 
 
 def _parse_sheet(run: _Run, index: int, ts: TableSheet) -> tuple[pl.DataFrame, pl.DataFrame | None]:
@@ -108,12 +128,15 @@ def _parse_sheet(run: _Run, index: int, ts: TableSheet) -> tuple[pl.DataFrame, p
     for name in ts.data.columns:
         if name == ROW:
             continue
-        raw = data.select(pl.when(pl.lit(is_total) & (name == "grade")).then(None).otherwise(pl.col(name)))[:, 0]
+        raw = data.select(pl.when(pl.lit(is_total) & (name == "grade")).then(None).otherwise(pl.col(name)))[
+            :, 0
+        ]
         parsed = parse_column(ts.table.name, ts.table.by_name[name], raw)
+        wrong = parsed.bad & ~is_total if name == "grade" else parsed.bad  # a 合计 row has no grade
         found = pl.DataFrame({SHEET: data[SHEET], ROW: data[ROW], "value": raw, "expected": parsed.expected})
-        run.add(found.filter(parsed.bad), name, pl.col("value"), pl.col("expected"))
+        run.add(found.filter(wrong), name, pl.col("value"), pl.col("expected"))
         typed.append(parsed.values)
-        bad = bad | parsed.bad
+        bad = bad | wrong
     frame = pl.DataFrame([data[SHEET], data[ROW], *typed]).filter(~bad)
     totals = is_total.filter(~bad)
     if ts.table.name != "grade_year":
@@ -137,9 +160,9 @@ def _check_rows(run: _Run, table: Table, frame: pl.DataFrame) -> pl.DataFrame:
         expected = pl.format(f"{labels}合计不大于{whole}（{{}}），现为 {{}}", pl.col(rule.whole), total)
         run.add(frame.filter(broken), first, pl.coalesce([pl.col(p) for p in parts]), expected)
         bad = bad | broken
-    for column, broken, value, expected in _special(table, frame):
-        run.add(frame.filter(broken), column, value, expected)
-        bad = bad | broken
+    for column, wrong, value, why in _special(table, frame):
+        run.add(frame.filter(wrong), column, value, why)
+        bad = bad | wrong
     return frame.filter(~bad)
 
 
@@ -170,7 +193,12 @@ def _special(table: Table, f: pl.DataFrame) -> list[tuple[str, pl.Series, pl.Exp
         rule("parent", ~wrong & top & parent.is_not_null(), parent, "空（省级没有上级）")
         rule("parent", ~wrong & ~top & parent.is_null(), parent, "上级区划代码（仅省级可为空）")
         prefix = ~wrong & parent.is_not_null() & ~pl.col("code").str.starts_with(parent.fill_null(""))
-        rule("parent", prefix, parent, pl.format("本级代码 {} 的前 {} 位", pl.col("code"), parent.str.len_chars()))
+        rule(
+            "parent",
+            prefix,
+            parent,
+            pl.format("本级代码 {} 的前 {} 位", pl.col("code"), parent.str.len_chars()),
+        )
     return found
 
 
@@ -210,7 +238,9 @@ def _check_references(
                     "文件或数据库中已有的学校标识码")  # fmt: skip
         if "township" in has:
             unknown = pl.col("township").is_not_null() & ~pl.col("township").is_in(by_level["township"])
-            run.add(frame.filter(unknown), "township", pl.col("township"), "文件或数据库中已有的乡镇（街道）代码")
+            run.add(
+                frame.filter(unknown), "township", pl.col("township"), "文件或数据库中已有的乡镇（街道）代码"
+            )
         if name == "org_units" and "parent" in has:
             unknown = pl.col("parent").is_not_null() & ~pl.col("parent").is_in(sorted(units))
             run.add(frame.filter(unknown), "parent", pl.col("parent"), "文件或数据库中已有的上级区划代码")
@@ -225,7 +255,12 @@ def _check_units(run: _Run, frame: pl.DataFrame, by_level: dict[str, list[str]],
         known = schools if level == "school" else by_level[level]
         name = "学校标识码" if level == "school" else f"{LEVELS[level]}级区划代码"
         wrong = (pl.col("unit").str.len_chars() == digits) & ~pl.col("unit").is_in(known)
-        run.add(frame.filter(wrong), "unit", pl.col("unit"), f"文件或数据库中已有的{name}（{digits} 位代码按此层级匹配）")
+        run.add(
+            frame.filter(wrong),
+            "unit",
+            pl.col("unit"),
+            f"文件或数据库中已有的{name}（{digits} 位代码按此层级匹配）",
+        )
 
 
 def _check_totals(run: _Run, grades: pl.DataFrame | None, totals: pl.DataFrame) -> None:
@@ -234,7 +269,9 @@ def _check_totals(run: _Run, grades: pl.DataFrame | None, totals: pl.DataFrame) 
     given = [c for c in GRADE_TOTALS if c in totals.columns]
     if grades is None:
         grades = pl.DataFrame(schema={**{k: totals.schema[k] for k in key}, **{c: pl.Int64() for c in given}})
-    sums = grades.group_by(key).agg(pl.col(c).fill_null(0).sum().alias(f"{c}__sum") for c in given if c in grades.columns)
+    sums = grades.group_by(key).agg(
+        pl.col(c).fill_null(0).sum().alias(f"{c}__sum") for c in given if c in grades.columns
+    )
     joined = totals.join(sums, on=key, how="left")
     for column in given:
         total = pl.col(f"{column}__sum").fill_null(0) if f"{column}__sum" in joined.columns else pl.lit(0)

@@ -162,7 +162,11 @@ class Workbook:
             if patterns is None:
                 patterns = _Patterns.of(block, self.limits.max_columns)
             cut = block.rfind(patterns.row_end)
-            whole, carry = (block[: cut + len(patterns.row_end)], block[cut + len(patterns.row_end) :]) if cut >= 0 else (b"", block)
+            whole, carry = (
+                (block[: cut + len(patterns.row_end)], block[cut + len(patterns.row_end) :])
+                if cut >= 0
+                else (b"", block)
+            )
             if len(carry) > longest_row:
                 raise self._too_long(f"工作表「{sheet.name}」")
             self._scan_block(sheet, patterns, whole, scan)
@@ -180,7 +184,9 @@ class Workbook:
                 english=f"{sheet.name}: beyond column {self.limits.max_columns}",
             )
         scan.has_data = scan.has_data or p.value.search(block) is not None
-        rows = list(p.row_number.finditer(block, max(0, len(block) - 65536))) or list(p.row_number.finditer(block))
+        rows = list(p.row_number.finditer(block, max(0, len(block) - 65536))) or list(
+            p.row_number.finditer(block)
+        )
         if rows:
             scan.last_row = max(scan.last_row, int(rows[-1].group(1)))
             if scan.last_row > self.limits.max_rows:

@@ -24,7 +24,16 @@ from eduplan.facts import TABLES, Facts
 from eduplan.store.lock import import_lock
 from eduplan.store.models import ImportBatch
 from eduplan.store.registry import MODELS, references
-from eduplan.store.writing import PK, Journal, TableChanges, TableCounts, existing, save_facts, typed, with_ids
+from eduplan.store.writing import (
+    PK,
+    Journal,
+    TableChanges,
+    TableCounts,
+    existing,
+    save_facts,
+    typed,
+    with_ids,
+)
 
 KINDS = ("created", "updated")
 
@@ -60,7 +69,10 @@ def record(
         user=user,
         via=via,
         files=list(files),
-        counts={t: {"created": c.created, "updated": c.updated, "unchanged": c.unchanged} for t, c in counts.items()},
+        counts={
+            t: {"created": c.created, "updated": c.updated, "unchanged": c.unchanged}
+            for t, c in counts.items()
+        },
         counties=counties_of(journal),
         journal=pack(journal),
     )
@@ -72,7 +84,9 @@ def counties_of(journal: Journal) -> list[str]:
     schools: set[str] = set()
     for name, changes in journal.tables.items():
         for frame in [*changes.created, *changes.updated]:
-            for column, values in ((c, frame[c]) for c in ("township", "code", "school", "unit") if c in frame.columns):
+            for column, values in (
+                (c, frame[c]) for c in ("township", "code", "school", "unit") if c in frame.columns
+            ):
                 texts = [v for v in values.drop_nulls().unique().to_list() if isinstance(v, str)]
                 if column == "school" or (column == "code" and name == "schools") or (column == "unit"):
                     schools.update(t for t in texts if len(t) == 10)
@@ -80,7 +94,12 @@ def counties_of(journal: Journal) -> list[str]:
     if schools:
         school_model = MODELS["schools"]
         for chunk in _chunks(sorted(schools)):
-            codes.update(t[:6] for t in school_model._default_manager.filter(code__in=chunk).values_list("township__code", flat=True))
+            codes.update(
+                t[:6]
+                for t in school_model._default_manager.filter(code__in=chunk).values_list(
+                    "township__code", flat=True
+                )
+            )
     return sorted(codes)
 
 
@@ -96,7 +115,10 @@ class Undone:
 
     def lines(self) -> list[str]:
         names = sorted(set(self.deleted) | set(self.restored), key=list(MODELS).index)
-        return [f"{TABLES[n].label}：删除新增的 {self.deleted.get(n, 0)} 行，恢复更新前的 {self.restored.get(n, 0)} 行" for n in names]
+        return [
+            f"{TABLES[n].label}：删除新增的 {self.deleted.get(n, 0)} 行，恢复更新前的 {self.restored.get(n, 0)} 行"
+            for n in names
+        ]
 
 
 def undo(batch_id: int, user: str, wait: int) -> Undone:
@@ -114,11 +136,19 @@ def _undo(batch_id: int, user: str) -> Undone:
     if batch is None:
         raise NotFound(f"没有第 {batch_id} 次导入的记录", english=f"no batch {batch_id}")
     if batch.undone is not None:
-        raise DataError(f"第 {batch_id} 次导入已于 {timezone.localtime(batch.undone):%Y-%m-%d %H:%M} 撤销", english="already undone")
-    later = list(ImportBatch.objects.filter(pk__gt=batch_id, undone__isnull=True).values_list("pk", flat=True))
+        raise DataError(
+            f"第 {batch_id} 次导入已于 {timezone.localtime(batch.undone):%Y-%m-%d %H:%M} 撤销",
+            english="already undone",
+        )
+    later = list(
+        ImportBatch.objects.filter(pk__gt=batch_id, undone__isnull=True).values_list("pk", flat=True)
+    )
     if later:
         shown = "、".join(f"第 {n} 次" for n in sorted(later)[:5])
-        raise DataError(f"第 {batch_id} 次导入之后还有未撤销的导入（{shown}），请先撤销它们", english=f"later batches {later}")
+        raise DataError(
+            f"第 {batch_id} 次导入之后还有未撤销的导入（{shown}），请先撤销它们",
+            english=f"later batches {later}",
+        )
     journal = unpack(bytes(batch.journal))
     order = [name for name in reversed(MODELS) if name in journal.tables]
     current = {name: _current(name, journal.tables[name]) for name in order}
@@ -141,23 +171,33 @@ def _current(name: str, changes: TableChanges) -> dict[str, pl.DataFrame]:
             continue
         frame = pl.concat(parts, how="diagonal_relaxed")
         values = [c for c in frame.columns if c in table.by_name and c not in table.key]
-        rows = with_ids(typed(table, frame.select(list(table.key) + values)), references(name), missing_ok=True)
+        rows = with_ids(
+            typed(table, frame.select(list(table.key) + values)), references(name), missing_ok=True
+        )
         db_key = [references(name)[k].attname if k in references(name) else k for k in table.key]
         stored = existing(table, MODELS[name], references(name), rows, db_key, values)
         out[kind] = rows.join(stored, on=db_key, how="left")
-        out[kind] = out[kind].with_columns(pl.lit(values, dtype=pl.List(pl.String)).alias("__values")) if values else out[kind]
+        out[kind] = (
+            out[kind].with_columns(pl.lit(values, dtype=pl.List(pl.String)).alias("__values"))
+            if values
+            else out[kind]
+        )
     return out
 
 
 def _refuse_changed(current: dict[str, dict[str, pl.DataFrame]]) -> None:
     """Every row must still hold what the import wrote."""
     for name, kinds in current.items():
-        for kind, frame in kinds.items():
+        for frame in kinds.values():
             if frame.height == 0:
                 continue
             values = frame["__values"][0].to_list() if "__values" in frame.columns else []
             gone = pl.col(PK).is_null()
-            changed = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}__old")) for c in values]) if values else pl.lit(False)
+            changed = (
+                pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}__old")) for c in values])
+                if values
+                else pl.lit(False)
+            )
             moved = frame.filter(gone | changed)
             if moved.height:
                 key = ", ".join(str(v) for v in moved.select(TABLES[name].key).row(0))
@@ -177,7 +217,10 @@ def _delete(name: str, created: pl.DataFrame) -> int:
     with connection.cursor() as cursor:
         for chunk in [pks[i : i + 500] for i in range(0, len(pks), 500)]:
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} IN ({marks})", chunk)
+            cursor.execute(
+                f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(str(model._meta.pk.column))} IN ({marks})",
+                chunk,
+            )
     return len(pks)
 
 

@@ -76,5 +76,8 @@ def _lock_file() -> Path:
     name = str(connection.settings_dict["NAME"])
     path = Path(name)
     if name.startswith("file:") or name == ":memory:" or not path.parent.exists():
-        return Path(tempfile.gettempdir()) / f"eduplan-{hashlib.sha256(name.encode()).hexdigest()[:16]}.import.lock"
+        return (
+            Path(tempfile.gettempdir())
+            / f"eduplan-{hashlib.sha256(name.encode()).hexdigest()[:16]}.import.lock"
+        )
     return path.with_name(path.name + ".import.lock")

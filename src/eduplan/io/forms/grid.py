@@ -110,7 +110,7 @@ def _headers(form: FormGrid) -> None:
     grid = form.grid
     for j in range(form.code_column + 1, grid.cells.width):
         number = _integer(grid.value(form.numbers_row, j))
-        if number is not None and number not in form.columns and not form.columns.get("1") == j:
+        if number is not None and number not in form.columns and form.columns.get("1") != j:
             form.columns.setdefault(number, j)
     top = max(grid.first_row, form.numbers_row - 3)
     for row in range(form.numbers_row - 1, max(grid.first_row, form.numbers_row - 6) - 1, -1):

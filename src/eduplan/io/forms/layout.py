@@ -75,7 +75,9 @@ class Layout:
     checks: tuple[Check, ...] = ()
     uncounted: tuple[Uncounted, ...] = ()
     identity: dict[str, Field] | None = None  # set for identity forms
-    blank_is_zero: bool = True  # the statistics system exports 0 as an empty cell; list forms leave items unknown
+    blank_is_zero: bool = (
+        True  # the statistics system exports 0 as an empty cell; list forms leave items unknown
+    )
     first_year: int = 1990
     last_year: int = 2100
 
@@ -110,7 +112,13 @@ def _fact(raw: dict[str, Any], name: str) -> Fact:
     for column in [*keys, *(c for c, _, _ in values)]:
         if column not in TABLES[table].by_name:
             raise LayoutFileError(f"{name}: {table} has no column {column}")
-    return Fact(table, tuple(keys.items()), tuple(values), bool(raw.get("add", False)), bool(raw.get("previous_year", False)))
+    return Fact(
+        table,
+        tuple(keys.items()),
+        tuple(values),
+        bool(raw.get("add", False)),
+        bool(raw.get("previous_year", False)),
+    )
 
 
 def _check(text: str, name: str) -> Check:
@@ -131,7 +139,9 @@ def parse(raw: dict[str, Any], name: str) -> Layout:
         title=str(raw["title"]),
         source=str(raw["source"]),
         stage=stage,
-        columns={str(k): tuple(w.strip() for w in str(v).split("/")) for k, v in raw.get("columns", {}).items()},
+        columns={
+            str(k): tuple(w.strip() for w in str(v).split("/")) for k, v in raw.get("columns", {}).items()
+        },
         rows={str(k): str(v) for k, v in raw.get("rows", {}).items()},
         facts=tuple(_fact(f, name) for f in raw.get("facts", [])),
         checks=tuple(_check(c, name) for c in raw.get("checks", [])),
@@ -144,7 +154,9 @@ def parse(raw: dict[str, Any], name: str) -> Layout:
     if not layout.form.startswith(GENERATIONS[generation]):
         raise LayoutFileError(f"{name}: form {layout.form} is not of generation {generation}")
     used = [c for f in layout.facts for _, cells, _ in f.values for c in cells]
-    used += [c for k in layout.checks for c in (*k.total, *k.parts)] + [c for u in layout.uncounted for c in u.cells]
+    used += [c for k in layout.checks for c in (*k.total, *k.parts)] + [
+        c for u in layout.uncounted for c in u.cells
+    ]
     for cell in used:
         if cell.row not in layout.rows or cell.column not in layout.columns:
             raise LayoutFileError(f"{name}: {cell} uses a row or column the file does not list")
@@ -164,7 +176,11 @@ def layouts() -> tuple[Layout, ...]:
 
 def layout_for(form: str, year: int | None) -> Layout | None:
     """The layout of `form` (基础基311, 教基3112) in force in `year` (the latest when the year is unknown)."""
-    fitting = [lay for lay in layouts() if lay.form == form and (year is None or lay.first_year <= year <= lay.last_year)]
+    fitting = [
+        lay
+        for lay in layouts()
+        if lay.form == form and (year is None or lay.first_year <= year <= lay.last_year)
+    ]
     return max(fitting, key=lambda lay: lay.first_year) if fitting else None
 
 

@@ -66,7 +66,9 @@ def read_forms(file: str, grids: list[Grid], known: Known) -> FormRead:
     book.key_origins["year"] = (year[1].sheet, year[2], year[1].letter(year[3]), "学年初")
     identity = [(g, lay) for g, lay in forms if lay.identity is not None]
     if not identity:
-        book.problem("", 0, "", "", None, "工作簿中有学校基本情况表（「基础基111」或「教基1001」），据此确定学校")
+        book.problem(
+            "", 0, "", "", None, "工作簿中有学校基本情况表（「基础基111」或「教基1001」），据此确定学校"
+        )
         return book.out
     if not _identity(book, *identity[0]):
         return book.out
@@ -116,7 +118,9 @@ def _origin(grid: Grid, found: Found) -> Origin:
     return grid.sheet, found.row, grid.letter(found.column), found.label
 
 
-def _township(book: _Workbook, grid: Grid, found: dict[str, Found], row: dict[str, tuple[Any, Origin]]) -> None:
+def _township(
+    book: _Workbook, grid: Grid, found: dict[str, Found], row: dict[str, tuple[Any, Origin]]
+) -> None:
     """The township is the first 9 digits of the 12-digit 统计用区划代码."""
     area = found.get("area_code")
     if area is None:
@@ -132,17 +136,24 @@ def _township(book: _Workbook, grid: Grid, found: dict[str, Found], row: dict[st
 def _coded(book: _Workbook, grid: Grid, found: dict[str, Found], row: dict[str, tuple[Any, Origin]]) -> None:
     """School type, locale and ownership from their national codes."""
     lists = codes()
-    for name, column, table in (("type_code", "school_type", "school_type"), ("locale_code", "locale", "locale")):
+    for name, column, table in (
+        ("type_code", "school_type", "school_type"),
+        ("locale_code", "locale", "locale"),
+    ):
         if name not in found:
             continue
         code, o = clean(found[name].text), _origin(grid, found[name])
         if code not in lists[table]:
-            book.problem(o[0], o[1], o[2], found[name].label, code, f"以下代码之一：{'、'.join(lists[table])}")
+            book.problem(
+                o[0], o[1], o[2], found[name].label, code, f"以下代码之一：{'、'.join(lists[table])}"
+            )
             continue
         row[column] = (lists[table][code], o)
         if column == "locale":
             row["urban_rural_code"] = (code, o)
-    book.school_type = row["school_type"][0] if "school_type" in row else book.known.school_types.get(book.school)
+    book.school_type = (
+        row["school_type"][0] if "school_type" in row else book.known.school_types.get(book.school)
+    )
     if book.school_type is not None and book.school_type not in SCHOOL_TYPES:
         book.school_type = None
     owner = _ownership(book, found)
@@ -173,7 +184,14 @@ def _ownership(book: _Workbook, found: dict[str, Found]) -> tuple[str, Found] | 
 def _read_form(book: _Workbook, grid: Grid, layout: Layout) -> None:
     form = analyse(grid)
     if form is None:
-        book.problem(grid.sheet, 0, "", "", None, f"{layout.form}「{layout.title}」的栏号行（甲、乙、1、2 …），据此定位表格")
+        book.problem(
+            grid.sheet,
+            0,
+            "",
+            "",
+            None,
+            f"{layout.form}「{layout.title}」的栏号行（甲、乙、1、2 …），据此定位表格",
+        )
         return
     wrong = _verify(layout, form)
     for text in wrong:
@@ -205,7 +223,9 @@ def _verify(layout: Layout, form: FormGrid) -> list[str]:
             wrong.append(f"行代码 {code}（{label}）：表上没有此行")
         elif clean(label) not in form.labels[code]:
             wrong.append(f"行代码 {code} 应为“{label}”，表上是“{form.labels[code] or '（空）'}”")
-    return [f"{layout.form}「{layout.title}」的版式与 eduplan 的对照表（{layout.name}）不符：{w}" for w in wrong]
+    return [
+        f"{layout.form}「{layout.title}」的版式与 eduplan 的对照表（{layout.name}）不符：{w}" for w in wrong
+    ]
 
 
 def _cell_text(form: FormGrid, layout: Layout, cell: Cell) -> tuple[str | None, Origin]:
@@ -243,7 +263,14 @@ def _plain(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _check(book: _Workbook, form: FormGrid, layout: Layout, total: tuple[Cell, ...], parts: tuple[Cell, ...], text: str) -> None:
+def _check(
+    book: _Workbook,
+    form: FormGrid,
+    layout: Layout,
+    total: tuple[Cell, ...],
+    parts: tuple[Cell, ...],
+    text: str,
+) -> None:
     whole, summed = _sum(book, form, layout, total), _sum(book, form, layout, parts)
     if whole is not None and whole != (summed or 0):
         _, origin = _cell_text(form, layout, total[0])
@@ -267,7 +294,10 @@ def _fact(book: _Workbook, form: FormGrid, layout: Layout, fact: Fact) -> None:
     if stage is not None and book.school_type is not None and stage not in stages_of(book.school_type):
         if any(v.raw not in (None, "0") for v in values.values()):
             kind = SCHOOL_TYPES[book.school_type][0]
-            book.notice(form.grid.sheet, f"有{stage}学段的数字，但学校的办学类型（{kind}）不含该学段，未导入（附设班）")
+            book.notice(
+                form.grid.sheet,
+                f"有{stage}学段的数字，但学校的办学类型（{kind}）不含该学段，未导入（附设班）",
+            )
         return
     year = book.year - 1 if fact.previous_year else book.year
     key = tuple([book.school, year, *(keys[k] for k in table.key[2:])])
@@ -277,7 +307,9 @@ def _fact(book: _Workbook, form: FormGrid, layout: Layout, fact: Fact) -> None:
         _merge(book, record, column, value)
 
 
-def _value(book: _Workbook, form: FormGrid, layout: Layout, cells: tuple[Cell, ...], times: float) -> _Value | None:
+def _value(
+    book: _Workbook, form: FormGrid, layout: Layout, cells: tuple[Cell, ...], times: float
+) -> _Value | None:
     texts = [_cell_text(form, layout, c) for c in cells]
     given = [(t, o) for t, o in texts if t is not None]
     if not given:
@@ -289,7 +321,9 @@ def _value(book: _Workbook, form: FormGrid, layout: Layout, cells: tuple[Cell, .
         return None
     total = sum(n for n in numbers if n is not None) * times
     sheet, row, letter, label = given[0][1]
-    return _Value(_plain(total), (sheet, row, letter, label + (f" 等 {len(given)} 格之和" if len(given) > 1 else "")))
+    return _Value(
+        _plain(total), (sheet, row, letter, label + (f" 等 {len(given)} 格之和" if len(given) > 1 else ""))
+    )
 
 
 def _merge(book: _Workbook, record: dict[str, _Value], column: str, value: _Value) -> None:
@@ -308,18 +342,27 @@ def _merge(book: _Workbook, record: dict[str, _Value], column: str, value: _Valu
     if _number(book, before.raw, before.origin) != _number(book, value.raw, value.origin):
         sheet, row, letter, _ = before.origin
         o = value.origin
-        book.problem(o[0], o[1], o[2], o[3], value.raw, f"与「{sheet}」第 {row} 行 {letter} 列的 {before.raw} 一致（同一数字）")
+        book.problem(
+            o[0],
+            o[1],
+            o[2],
+            o[3],
+            value.raw,
+            f"与「{sheet}」第 {row} 行 {letter} 列的 {before.raw} 一致（同一数字）",
+        )
 
 
 def _table_sheets(book: _Workbook) -> list[TableSheet]:
     """One table sheet per table; each record's cells name the form cells they came from."""
     by_table: dict[str, list[tuple[tuple[Any, ...], dict[str, _Value]]]] = {}
-    for (table, key), values in book.records.items():
-        by_table.setdefault(table, []).append((key, values))
+    for (name, key), values in book.records.items():
+        by_table.setdefault(name, []).append((key, values))
     sheets = []
     for name, records in by_table.items():
         table = TABLES[name]
-        columns = [c.name for c in table.columns if any(c.name in v for _, v in records) or c.name in table.key]
+        columns = [
+            c.name for c in table.columns if any(c.name in v for _, v in records) or c.name in table.key
+        ]
         rows, origins = [], {}
         for number, (key, values) in enumerate(records, start=1):
             cells = dict(zip(table.key, key, strict=True))
@@ -336,4 +379,3 @@ def _table_sheets(book: _Workbook) -> list[TableSheet]:
         data = pl.DataFrame(rows, schema={ROW: pl.Int64(), **{c: pl.String() for c in columns}}, orient="row")
         sheets.append(TableSheet(book.file, "", table, data, {}, origins))
     return sheets
-

@@ -4,31 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='导入时间')),
-                ('user', models.CharField(blank=True, max_length=150, verbose_name='导入人')),
-                ('via', models.CharField(choices=[('cli', '命令行'), ('web', '网页')], max_length=20, verbose_name='方式')),
-                ('files', models.JSONField(default=list, verbose_name='文件')),
-                ('counts', models.JSONField(default=dict, verbose_name='结果')),
-                ('counties', models.JSONField(default=list, verbose_name='涉及区县')),
-                ('journal', models.BinaryField(verbose_name='变更记录')),
-                ('undone', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),
-                ('undone_by', models.CharField(blank=True, max_length=150, verbose_name='撤销人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="导入时间")),
+                ("user", models.CharField(blank=True, max_length=150, verbose_name="导入人")),
+                (
+                    "via",
+                    models.CharField(
+                        choices=[("cli", "命令行"), ("web", "网页")], max_length=20, verbose_name="方式"
+                    ),
+                ),
+                ("files", models.JSONField(default=list, verbose_name="文件")),
+                ("counts", models.JSONField(default=dict, verbose_name="结果")),
+                ("counties", models.JSONField(default=list, verbose_name="涉及区县")),
+                ("journal", models.BinaryField(verbose_name="变更记录")),
+                ("undone", models.DateTimeField(blank=True, null=True, verbose_name="撤销时间")),
+                ("undone_by", models.CharField(blank=True, max_length=150, verbose_name="撤销人")),
             ],
             options={
-                'verbose_name': '数据导入记录',
-                'verbose_name_plural': '数据导入记录',
-                'ordering': ('-id',),
+                "verbose_name": "数据导入记录",
+                "verbose_name_plural": "数据导入记录",
+                "ordering": ("-id",),
             },
         ),
     ]
