@@ -84,7 +84,9 @@ def _print(frame: pl.DataFrame, fmt: str, columns: list[str], labels: dict[str, 
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         print()
     elif fmt == "csv":
-        sys.stdout.write(frame.select(columns).rename(labels).write_csv())
+        from eduplan.io.text import neutralise_csv
+
+        sys.stdout.write(neutralise_csv(frame.select(columns).rename(labels).write_csv()))
     else:
         from rich.console import Console
         from rich.table import Table

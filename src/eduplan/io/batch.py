@@ -19,6 +19,7 @@ from eduplan.io.limits import Limits, limits
 from eduplan.io.problems import Notice, Problem
 from eduplan.io.sheets import Read, Source, read_source
 from eduplan.io.template import TableSheet, table_sheet
+from eduplan.io.text import shown
 from eduplan.io.validate import Known, validate
 
 Step = Callable[[str], None]  # told what is being done next, for a progress display
@@ -77,7 +78,8 @@ def prepare(
         try:
             read = read_source(source, bounds, include_hidden)
         except DataError as exc:
-            early.append(Problem(source.name, "", 0, "", "", None, exc.message, exc.english))
+            message = exc.message.removeprefix(f"{shown(source.name)}：")
+            early.append(Problem(source.name, "", 0, "", "", None, message, exc.english))
             continue
         official = is_official([g.sheet for g in read.grids])
         record = digest(source)

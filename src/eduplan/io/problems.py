@@ -33,6 +33,8 @@ class Problem:
         return cls(file, sheet, row, column, letter, value, expected, f"{address}: {expected}")
 
     def chinese(self) -> str:
+        if not self.sheet and not self.row and self.value is None:  # about a whole file
+            return f"{shown(self.file, 120)}：{self.expected}" if self.file else self.expected
         where = f"{shown(self.file, 120)}「{shown(self.sheet)}」"
         if self.row:
             where += f"第 {self.row} 行"

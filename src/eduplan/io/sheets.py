@@ -29,6 +29,9 @@ from eduplan.io.xlsx import Workbook, column_letters, sheet_values
 EXCEL = (".xlsx", ".xlsm")
 READABLE = (*EXCEL, ".csv")
 STATE_NAMES = {"hidden": "隐藏", "very_hidden": "深度隐藏"}
+UNCACHED = (
+    "数值：这个公式没有保存计算结果（程序生成的文件常见），请在 Excel 中打开、重新计算并保存，或改填数值"
+)
 
 
 @dataclass(frozen=True)
@@ -198,16 +201,8 @@ def _read_xlsx(source: Source, limits: Limits, include_hidden: bool) -> Read:
                     )
                 )
                 continue
-            for address in scan.formulas:
-                read.problems.append(
-                    Problem.at_cell(
-                        source.name,
-                        sheet.name,
-                        address,
-                        "公式",
-                        "有计算结果的单元格：公式没有保存计算结果，请在 Excel 中打开、重新计算并保存，或改填数值",
-                    )
-                )
+            for address, formula in scan.formulas:
+                read.problems.append(Problem.at_cell(source.name, sheet.name, address, formula, UNCACHED))
             for address, error in scan.errors:
                 read.problems.append(
                     Problem.at_cell(source.name, sheet.name, address, error, "数值：该公式计算出错")

@@ -49,3 +49,53 @@ def restore(column: pl.Expr) -> pl.Expr:
 
 def restore_text(value: str) -> str:
     return value[1:] if re.match(_QUOTED, value) else value
+
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """`neutralise` for a cell of unknown column: a plain number such as -5 stays a number."""
+    if isinstance(value, str) and _PLAIN_NUMBER.match(value.strip()):
+        return value
+    return neutralise(value)
+
+
+def neutralise_csv(text: str) -> str:
+    """Every text cell of a CSV document neutralised (a byte-order mark at the start is kept)."""
+    import csv
+    import io
+
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    rows = csv.reader(io.StringIO(text[len(bom) :], newline=""))
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        writer.writerow([neutralise_cell(cell) for cell in row])
+    return bom + out.getvalue()
+
+
+def neutralise_workbook(book: Any) -> None:
+    """Every formula and every text cell beginning with a formula character of an openpyxl workbook written
+    as text with a leading apostrophe (exports carry no formulas)."""
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type in ("s", "f") and isinstance(cell.value, str):
+                    safe = neutralise(cell.value)
+                    if safe is not cell.value:
+                        cell.value = safe
+                        cell.data_type = "s"
+
+
+def neutralise_xlsx(data: bytes) -> bytes:
+    """An .xlsx file's bytes with `neutralise_workbook` applied."""
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    neutralise_workbook(book)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

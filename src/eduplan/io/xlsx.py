@@ -44,7 +44,9 @@ class Scan:
     last_row: int = 0
     first_column: int = 0  # 0-based index of the leftmost used column
     hidden_rows: set[int] = field(default_factory=set)
-    formulas: list[str] = field(default_factory=list)  # addresses of formulas without a cached value
+    formulas: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (address, =formula) without a cached value
     errors: list[tuple[str, str]] = field(default_factory=list)  # (address, #DIV/0! …)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2), 1-based
 
@@ -272,12 +274,17 @@ def _cells_around(p: _Patterns, block: bytes, positions: Iterator[int]) -> Itera
             yield address.group(1).decode(), cell
 
 
-def _uncached_formulas(p: _Patterns, block: bytes) -> list[str]:
+def _uncached_formulas(p: _Patterns, block: bytes) -> list[tuple[str, str]]:
     cached = re.compile(b"<" + re.escape(p.prefix) + rb"v>[^<]+<")
+    text = re.compile(b"<" + re.escape(p.prefix) + rb"f\b[^>]*>([^<]*)<")
     found = []
     for address, cell in _cells_around(p, block, (m.start() for m in p.formula.finditer(block))):
         if not cached.search(cell):
-            found.append(address)
+            formula = text.search(cell)
+            shown = formula.group(1).decode("utf-8", "replace") if formula else "（共享公式）"
+            found.append(
+                (address, "=" + shown.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+            )
     return found
 
 
