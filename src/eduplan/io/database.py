@@ -35,6 +35,7 @@ class ImportResult:
     batch: int | None = None  # the import's number in the history
     by_year: dict[tuple[str, int], TableCounts] = field(default_factory=dict)  # (table, year) -> counts
     completeness: dict[tuple[str, int], str] = field(default_factory=dict)  # (county, year) -> label
+    counties: list[str] = field(default_factory=list)  # the counties whose data the import changes
 
     @property
     def ok(self) -> bool:
@@ -80,7 +81,7 @@ def import_sources(
     result = ImportResult(prepared)
     if not prepared.ok:
         return result
-    from eduplan.store.history import record
+    from eduplan.store.history import counties_of, record
     from eduplan.store.lock import import_lock
 
     tell = step or (lambda _: None)
@@ -91,8 +92,9 @@ def import_sources(
             with transaction.atomic():
                 result.summary = save_facts(prepared.facts, journal=journal)
                 result.by_year = _by_year(prepared, journal)
+                result.counties = counties_of(journal)
                 if preview:
-                    result.completeness = _completeness(journal)
+                    result.completeness = _completeness(journal, result.counties)
                     raise _Rollback
                 files = [f.__dict__ for f in prepared.files]
                 result.batch = record(user, via, files, result.summary.tables, journal).pk
@@ -148,15 +150,14 @@ def _years(frame: pl.DataFrame) -> dict[int, int]:
     return dict(frame.group_by("year").len().iter_rows())
 
 
-def _completeness(journal: Journal) -> dict[tuple[str, int], str]:
+def _completeness(journal: Journal, counties: list[str]) -> dict[tuple[str, int], str]:
     """For each county and year the import touches: the completeness label it would leave."""
     from eduplan.indicators.completeness import year_status
-    from eduplan.store.history import counties_of
 
     years = sorted({y for changes in journal.tables.values() for f in [*changes.created, *changes.updated]
                     if "year" in f.columns for y in f["year"].unique().to_list()})  # fmt: skip
     labels = {}
-    for county in counties_of(journal):
+    for county in counties:
         facts = load_facts(county) if _exists(county) else None
         if facts is None:
             continue

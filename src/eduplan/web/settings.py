@@ -76,6 +76,7 @@ AREA_APPS = [
     "eduplan.web.standards",
     "eduplan.web.forecast",
     "eduplan.web.documents",
+    "eduplan.web.imports",
 ]
 INSTALLED_APPS = [
     "django.contrib.admin",
