@@ -116,71 +116,97 @@ def range_text(column: Column) -> str:
 
 
 def parse_column(table: str, column: Column, raw: pl.Series) -> Parsed:
-    """Every cell of `raw` (text, null when empty) parsed for `column` of `table`."""
+    """Every cell of `raw` (text, null when empty) parsed for `column` of `table`.
+
+    Work is done in whole columns, and the slower steps (full-width digits, thousands separators, the
+    reasons for a refusal) only when some cell needs them, so clean columns cost a cast and a comparison.
+    """
     text = raw.cast(pl.String).str.strip_chars()
-    frame = pl.DataFrame({"t": text}).with_columns(
-        pl.when(pl.col("t") == "").then(None).otherwise(pl.col("t")).alias("t")
-    )
+    text = pl.select(pl.when(text == "").then(None).otherwise(text)).to_series().alias("t")
     parse = {"str": _text, "bool": _flag}.get(column.kind, _number)
-    value, why = parse(table, column, pl.col("t"))
-    if column.required:
-        why = pl.when(pl.col("t").is_null()).then(pl.lit(REQUIRED_TEXT)).otherwise(why)
-    result = frame.select(value.alias("value"), why.cast(pl.String).alias("why"))
-    reason = result["why"]
-    return Parsed(result["value"].alias(column.name), reason.is_not_null(), reason.fill_null(""))
+    value, why = parse(table, column, text)
+    if column.required and text.null_count():
+        why = pl.select(pl.when(text.is_null()).then(pl.lit(REQUIRED_TEXT)).otherwise(why)).to_series()
+    return Parsed(value.alias(column.name), why.is_not_null(), why.fill_null(""))
 
 
-def _number(table: str, column: Column, t: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    n = t.str.replace_many(list(FULL_WIDTH), list(FULL_WIDTH.values()))
-    shape = n.str.contains(NUMBER) & n.str.contains("[0-9]")
-    number = pl.when(shape).then(n.str.replace_all(",", "").cast(pl.Float64, strict=False))
-    finite = number.is_finite()
-    whole = number == number.floor()
-    in_range = pl.lit(True)
+def _nothing(like: pl.Series) -> pl.Series:
+    return pl.repeat(None, len(like), dtype=pl.String, eager=True)
+
+
+def _ascii_digits(text: pl.Series, characters: dict[str, str]) -> pl.Series:
+    """Full-width digits (and punctuation) as ASCII, only when some cell has any non-ASCII character."""
+    if not text.str.contains(r"[^\x00-\x7f]").any():
+        return text
+    return text.str.replace_many(list(characters), list(characters.values()))
+
+
+def _number(table: str, column: Column, t: pl.Series) -> tuple[pl.Series, pl.Series]:
+    n = _ascii_digits(t, FULL_WIDTH)
+    number = n.cast(pl.Float64, strict=False)
+    failed = number.is_null() & n.is_not_null()
+    if failed.any():  # thousands separators; anything else stays null and is refused below
+        grouped = pl.select(
+            pl.when(failed & n.str.contains(NUMBER)).then(n.str.replace_all(",", ""))
+        ).to_series()
+        number = number.fill_null(grouped.cast(pl.Float64, strict=False))
+    ok = number.is_finite().fill_null(False)
     if column.min is not None:
-        in_range = in_range & (number >= column.min)
+        ok = ok & (number >= column.min).fill_null(False)
     if column.max is not None:
-        in_range = in_range & (number <= column.max)
-    ok = shape & finite & in_range & (whole if column.kind == "int" else pl.lit(True))
-    why = (
-        pl.when(t.is_null() | ok).then(None)
-        .when(n.str.contains(r"[0-9],[0-9]") & ~shape).then(pl.lit(COMMA_TEXT))
+        ok = ok & (number <= column.max).fill_null(False)
+    if column.kind == "int":
+        ok = ok & (number == number.floor()).fill_null(False)
+    typed = number.cast(pl.Int64, strict=False) if column.kind == "int" else number
+    value = pl.select(pl.when(ok).then(typed)).to_series()
+    wrong = ~ok & n.is_not_null()
+    if not wrong.any():
+        return value, _nothing(t)
+    why = pl.select(
+        pl.when(~wrong).then(None)
+        .when(n.str.contains(r"[0-9],[0-9]") & ~n.str.contains(NUMBER)).then(pl.lit(COMMA_TEXT))
         .when(n.str.contains(r"[\p{Nd}&&[^0-9]]")).then(pl.lit(SCRIPT_TEXT))
         .otherwise(pl.lit(range_text(column)))
-    )  # fmt: skip
-    typed = number.cast(pl.Int64, strict=False) if column.kind == "int" else number
-    return (pl.when(ok).then(typed), why)
+    ).to_series()  # fmt: skip
+    return value, why
 
 
-def _flag(table: str, column: Column, t: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+def _flag(table: str, column: Column, t: pl.Series) -> tuple[pl.Series, pl.Series]:
     lower = t.str.to_lowercase().str.replace(r"^([01])\.0+$", "$1")
-    value = pl.when(lower.is_in(TRUE)).then(True).when(lower.is_in(FALSE)).then(False)
-    why = pl.when(t.is_not_null() & value.is_null()).then(pl.lit("“是”或“否”"))
-    return (value, why)
+    value = pl.select(pl.when(lower.is_in(TRUE)).then(True).when(lower.is_in(FALSE)).then(False)).to_series()
+    why = pl.select(pl.when(t.is_not_null() & value.is_null()).then(pl.lit("“是”或“否”"))).to_series()
+    return value, why.cast(pl.String)
 
 
-def _text(table: str, column: Column, t: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+def _text(table: str, column: Column, t: pl.Series) -> tuple[pl.Series, pl.Series]:
     digits = code_digits(table, column.name)
     if digits is not None:
-        code = t.str.replace_many(list(FULL_WIDTH)[:10], list(FULL_WIDTH.values())[:10])
+        code = _ascii_digits(t, dict(list(FULL_WIDTH.items())[:10]))
         ok = code.str.contains(r"^[0-9]+$") & code.str.len_chars().is_in(list(digits))
         shape = "或".join(str(d) for d in digits)
-        return (pl.when(ok).then(code), pl.when(code.is_not_null() & ~ok).then(pl.lit(f"{shape} 位数字代码")))
-    text = restore(t)
-    long = text.str.len_chars() > MAX_TEXT
+        value = pl.select(pl.when(ok).then(code)).to_series()
+        why = pl.select(pl.when(code.is_not_null() & ~ok).then(pl.lit(f"{shape} 位数字代码"))).to_series()
+        return value, why.cast(pl.String)
+    text = pl.select(restore(pl.lit(t))).to_series() if t.str.starts_with("'").any() else t
     if column.choices:
         return _choice(column, text)
-    return (pl.when(~long).then(text), pl.when(long).then(pl.lit(f"不超过 {MAX_TEXT} 个字")))
+    long = text.str.len_chars() > MAX_TEXT
+    if not long.any():
+        return text, _nothing(t)
+    value = pl.select(pl.when(~long).then(text)).to_series()
+    return value, pl.select(pl.when(long).then(pl.lit(f"不超过 {MAX_TEXT} 个字"))).to_series()
 
 
-def _choice(column: Column, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+def _choice(column: Column, text: pl.Series) -> tuple[pl.Series, pl.Series]:
     mapping = {c: c for c in column.choices} | {c.upper(): c for c in column.choices}
     mapping |= {label: code for code, label in LABELS.get(column.name, {}).items()}
     mapping |= ALIASES.get(column.name, {})
     value = text.replace_strict(list(mapping), list(mapping.values()), default=None, return_dtype=pl.String)
-    value = pl.when(value.is_in(column.choices)).then(value)
     options = "、".join(choice_label(column.name, c) for c in column.choices)
-    return (value, pl.when(text.is_not_null() & value.is_null()).then(pl.lit(f"以下之一：{options}")))
+    why = pl.select(
+        pl.when(text.is_not_null() & value.is_null()).then(pl.lit(f"以下之一：{options}"))
+    ).to_series()
+    return value, why.cast(pl.String)
 
 
 def as_text(raw: Any) -> str | None:

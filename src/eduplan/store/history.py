@@ -79,32 +79,22 @@ def record(
 
 
 def counties_of(journal: Journal) -> list[str]:
-    """The counties whose data the import changed: from township codes, and from the townships of schools."""
+    """The counties whose data the import changed: from township and unit codes, and schools' townships."""
     codes: set[str] = set()
     schools: set[str] = set()
     for name, changes in journal.tables.items():
         for frame in [*changes.created, *changes.updated]:
-            for column, values in (
-                (c, frame[c]) for c in ("township", "code", "school", "unit") if c in frame.columns
-            ):
-                texts = [v for v in values.drop_nulls().unique().to_list() if isinstance(v, str)]
-                if column == "school" or (column == "code" and name == "schools") or (column == "unit"):
-                    schools.update(t for t in texts if len(t) == 10)
-                codes.update(t[:6] for t in texts if len(t) in (6, 9))
+            for column in ("township", "code", "school", "unit", "parent"):
+                if column not in frame.columns or frame.schema[column] != pl.String:
+                    continue
+                texts = frame[column].drop_nulls().unique()
+                if column == "school" or (column == "code" and name == "schools") or column == "unit":
+                    schools.update(texts.filter(texts.str.len_chars() == 10).to_list())
+                codes.update(texts.filter(texts.str.len_chars().is_in([6, 9])).str.slice(0, 6).to_list())
     if schools:
-        school_model = MODELS["schools"]
-        for chunk in _chunks(sorted(schools)):
-            codes.update(
-                t[:6]
-                for t in school_model._default_manager.filter(code__in=chunk).values_list(
-                    "township__code", flat=True
-                )
-            )
+        towns = MODELS["schools"]._default_manager.values_list("code", "township__code")
+        codes.update(town[:6] for code, town in towns if code in schools)
     return sorted(codes)
-
-
-def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 @dataclass

@@ -21,6 +21,9 @@ from eduplan.facts import TABLES, Facts, Table
 from eduplan.store.registry import MODELS, Reference, references
 
 BATCH = 500  # rows per bulk statement and codes per IN (…) list; well under SQLite's parameter limit
+# Above this many codes a lookup reads the whole table (or year) once instead of many IN (…) lists: a
+# province's import names most schools, and one scan is much cheaper than dozens of long queries.
+WHOLE = 2_000
 PK = "__pk"
 Progress = Callable[[str, int, int], None]  # (table name, rows done, rows in table)
 
@@ -205,9 +208,13 @@ def with_ids(frame: pl.DataFrame, refs: dict[str, Reference], missing_ok: bool =
 
 
 def _ids(model: type[models.Model], codes: Sequence[str]) -> dict[str, int]:
+    manager = model._default_manager
+    if len(codes) > WHOLE:
+        wanted = set(codes)
+        return {code: pk for code, pk in manager.values_list("code", "id") if code in wanted}
     found: dict[str, int] = {}
     for chunk in _chunks(sorted(codes)):
-        found.update(model._default_manager.filter(code__in=chunk).values_list("code", "id"))
+        found.update(manager.filter(code__in=chunk).values_list("code", "id"))
     return found
 
 
@@ -230,8 +237,12 @@ def existing(
         base = base.filter(year__in=frame["year"].unique().to_list())
     parts = []
     first = db_key[0]
-    for chunk in _chunks(frame[first].unique().sort().to_list()):
-        sql, params = base.filter(**{f"{first}__in": chunk}).values_list(*lookups).query.sql_with_params()
+    keys = frame[first].unique().sort().to_list()
+    queries = (
+        [base] if len(keys) > WHOLE else [base.filter(**{f"{first}__in": chunk}) for chunk in _chunks(keys)]
+    )
+    for query in queries:
+        sql, params = query.values_list(*lookups).query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
