@@ -26,7 +26,7 @@ OLD_FILES = ("io/cells.py", "io/rules.py", "io/sheets.py", "io/validate.py", "we
 def run() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        rows = _child(folder, "prepare", folder / "seed.db")["rows"]
+        rows = int(_child(folder, "prepare", folder / "seed.db")["rows"])
         print(f"province of {COUNTIES} counties: {rows:,} rows in 4 CSV files")
         new = _child(folder, "new", folder / "seed.db")
         print(_line("eduplan import (column-wise, Polars)", rows, new))
