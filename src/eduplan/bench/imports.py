@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 COUNTIES = int(os.environ.get("EDUPLAN_BENCH_COUNTIES", "70"))
@@ -149,13 +150,12 @@ def _baseline(folder: Path) -> Path | None:
         ).stdout.strip()
 
     try:
-        # The last commit before issue 11 moved the store out of web/schools (its io/ was still the old one).
-        commit = git("log", "-1", "--format=%H", "--", "src/eduplan/web/schools/store.py")
+        commit = _last_old(git)
         package = folder / "baseline" / "baseline_io"
         package.mkdir(parents=True)
         (package / "__init__.py").write_text("")
         for name in OLD_FILES:
-            text = git("show", f"{commit}^:src/eduplan/{name}")
+            text = git("show", f"{commit}:src/eduplan/{name}")
             text = text.replace("from eduplan.io.", "from baseline_io.")
             text = re.sub(r"from eduplan\.web\.schools\.models import MODELS, OrgUnit, School",
                           "from eduplan.store import MODELS\nfrom eduplan.web.schools.models import OrgUnit, School", text)  # fmt: skip
@@ -163,3 +163,15 @@ def _baseline(folder: Path) -> Path | None:
     except (subprocess.CalledProcessError, FileNotFoundError, OSError):
         return None
     return package.parent
+
+
+def _last_old(git: Callable[..., str]) -> str:
+    """The newest commit with the replaced importer: the store still in web/schools, validation by cell."""
+    for commit in git("log", "--format=%H", "--", "src/eduplan/web/schools/store.py").split():
+        try:
+            if "def _parse_row(" in git("show", f"{commit}:src/eduplan/io/validate.py"):
+                git("cat-file", "-e", f"{commit}:src/eduplan/web/schools/store.py")
+                return commit
+        except subprocess.CalledProcessError:
+            continue
+    raise FileNotFoundError("no commit with the replaced importer")

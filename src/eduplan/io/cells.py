@@ -69,14 +69,13 @@ CODE_DIGITS: dict[tuple[str, str], tuple[int, ...]] = {
 }
 
 
+# The same for a column of that name in any other table (tables areas add later).
+COLUMN_DIGITS: dict[str, tuple[int, ...]] = {"school": (10,), "township": (9,), "county": (6,)}
+
+
 def code_digits(table: str, column: str) -> tuple[int, ...] | None:
-    """Digits a code column holds: from the list above, else by name (any new table's `school` is 10)."""
-    found = CODE_DIGITS.get((table, column))
-    if found is None and column == "school":
-        return (10,)
-    if found is None and column == "township":
-        return (9,)
-    return found
+    """Digits a code column holds: from the list above, else by its name (any new table's `school` is 10)."""
+    return CODE_DIGITS.get((table, column), COLUMN_DIGITS.get(column))
 
 
 @dataclass(frozen=True)

@@ -241,6 +241,9 @@ def _check_references(
             run.add(
                 frame.filter(unknown), "township", pl.col("township"), "文件或数据库中已有的乡镇（街道）代码"
             )
+        if "county" in has:
+            unknown = pl.col("county").is_not_null() & ~pl.col("county").is_in(by_level["county"])
+            run.add(frame.filter(unknown), "county", pl.col("county"), "文件或数据库中已有的县级区划代码")
         if name == "org_units" and "parent" in has:
             unknown = pl.col("parent").is_not_null() & ~pl.col("parent").is_in(sorted(units))
             run.add(frame.filter(unknown), "parent", pl.col("parent"), "文件或数据库中已有的上级区划代码")

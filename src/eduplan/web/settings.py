@@ -77,6 +77,7 @@ AREA_APPS = [
     "eduplan.web.forecast",
     "eduplan.web.documents",
     "eduplan.web.imports",
+    "eduplan.web.finance",
 ]
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -14,5 +14,6 @@ urlpatterns = [
     path("forecast/", include("eduplan.web.forecast.urls")),
     path("documents/", include("eduplan.web.documents.urls")),
     path("imports/", include("eduplan.web.imports.urls")),
+    path("finance/", include("eduplan.web.finance.urls")),
     path("", include("eduplan.web.schools.urls")),
 ]
