@@ -66,12 +66,12 @@ def test_preview_writes_nothing_then_confirm_imports_once_and_undo_puts_it_back(
     token = page.context["token"]
     with caplog.at_level(logging.INFO, logger="eduplan.audit"):
         done = client.post("/imports/confirm/", {"token": token}, follow=True)
-    assert "第 1 次导入完成：新增 6 行" in done.content.decode()
+    batch = ImportBatch.objects.get()
+    assert f"第 {batch.pk} 次导入完成：新增 6 行" in done.content.decode()
     assert School.objects.get(code="9901019999").township.code == "990101001"
     assert sorted(
         GradeYear.objects.filter(school__code="9901019999", year=2020).values_list("enrollment", flat=True)
     ) == [70, 87, 148]
-    batch = ImportBatch.objects.get()
     assert (batch.user, batch.via, batch.counties) == ("alice", "web", ["990101"])
     assert batch.files[0]["name"] == KINDERGARTEN.name and len(batch.files[0]["sha256"]) == 64
     assert any("audit import" in r.getMessage() and "990101" in r.getMessage() for r in caplog.records)
@@ -82,7 +82,7 @@ def test_preview_writes_nothing_then_confirm_imports_once_and_undo_puts_it_back(
     history = client.get("/imports/").content.decode()
     assert KINDERGARTEN.name in history and batch.files[0]["sha256"][:12] in history
     undone = client.post(f"/imports/{batch.pk}/undo/", follow=True).content.decode()
-    assert "已撤销第 1 次导入" in undone
+    assert f"已撤销第 {batch.pk} 次导入" in undone
     assert not School.objects.filter(code="9901019999").exists()
 
 
