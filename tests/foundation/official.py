@@ -27,41 +27,37 @@ class Form:
     list_form: bool = False  # 项目 / 编号 / 内容 instead of 甲 / 乙 / 1
 
 
+# Class-size bands, the rows of the 班额 forms.
+SIZES = [
+    "25人及以下",
+    "26-30人",
+    "31-35人",
+    "36-40人",
+    "41-45人",
+    "46-50人",
+    "51-55人",
+    "56-60人",
+    "61-65人",
+    "66人及以上",
+]
+
+
+def class_sizes(second: str) -> list[tuple[str, str]]:
+    """The rows of a 班额 form: 总计, one 其中 row, then the class-size bands."""
+    return [("总计", "01"), (second, "02"), *[(size, f"{i:02d}") for i, size in enumerate(SIZES, start=3)]]
+
+
 # Generation 1 (to 2020/21).
 def g1_212() -> Form:
-    sizes = [
-        "25人及以下",
-        "26-30人",
-        "31-35人",
-        "36-40人",
-        "41-45人",
-        "46-50人",
-        "51-55人",
-        "56-60人",
-        "61-65人",
-        "66人及以上",
-    ]
     return Form("基础基212", "小学教学班数、班额情况", ["合计", "一年级", "二年级", "三年级", "四年级", "五年级", "六年级"],
-                [("总计", "01"), ("其中：复式班", "02"), *[(s, f"{i:02d}") for i, s in enumerate(sizes, start=3)]])  # fmt: skip
+                class_sizes("其中：复式班"))  # fmt: skip
 
 
 def g1_213() -> Form:
-    sizes = [
-        "25人及以下",
-        "26-30人",
-        "31-35人",
-        "36-40人",
-        "41-45人",
-        "46-50人",
-        "51-55人",
-        "56-60人",
-        "61-65人",
-        "66人及以上",
-    ]
     columns = ["合计", "初中 / 计", "初中 / 一年级", "初中 / 二年级", "初中 / 三年级", "初中 / 四年级",
                "高中 / 计", "高中 / 一年级", "高中 / 二年级", "高中 / 三年级"]  # fmt: skip
     return Form("基础基213", "中学教学班数、班额情况", columns,
-                [("总计", "01"), ("其中：四年制初中", "02"), *[(s, f"{i:02d}") for i, s in enumerate(sizes, start=3)]])  # fmt: skip
+                class_sizes("其中：四年制初中"))  # fmt: skip
 
 
 STUDENT_ROWS = [("总计", "1"), ("女", "2"), ("少数民族", "3"), ("复式班", "4"), ("寄宿生", "5"),
@@ -163,18 +159,6 @@ def g1_112() -> Form:
 
 
 # Generation 2 (from 2021/22): 3112, 3115, 3118, 4149 and 4155 as public code writes them; the others inferred.
-SIZES = [
-    "25人及以下",
-    "26-30人",
-    "31-35人",
-    "36-40人",
-    "41-45人",
-    "46-50人",
-    "51-55人",
-    "56-60人",
-    "61-65人",
-    "66人及以上",
-]
 KINDS = [("总计", "01"), ("#女", "02"), ("#少数民族", "03"), ("#复式班", "4"), ("#寄宿生", "5"), ("#随迁子女", "6"),
          ("外省迁入", "7"), ("本省外县迁入", "8"), ("#进城务工人员随迁子女", "9"), ("外省迁入", "10"),
          ("本省外县迁入", "11"), ("#农村留守儿童", "12")]  # fmt: skip
@@ -188,12 +172,12 @@ def g2_2105() -> Form:
 
 def g2_2106() -> Form:
     return Form("教基2106", "小学班数、班额", ["合计", *(f"{g}年级" for g in "一二三四五六")],
-                [("总计", "01"), ("#复式班", "02"), *[(s, f"{i:02d}") for i, s in enumerate(SIZES, start=3)]])  # fmt: skip
+                class_sizes("#复式班"))  # fmt: skip
 
 
 def g2_2107() -> Form:
     return Form("教基2107", "初中班数、班额", ["合计", *(f"{g}年级" for g in "一二三四")],
-                [("总计", "01"), ("#四年制初中", "02"), *[(s, f"{i:02d}") for i, s in enumerate(SIZES, start=3)]])  # fmt: skip
+                class_sizes("#四年制初中"))  # fmt: skip
 
 
 def g2_3111() -> Form:

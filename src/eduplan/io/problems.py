@@ -7,7 +7,7 @@ characters escaped (`text.shown`), so that no cell can drive a terminal or a pag
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from eduplan.io.text import shown
@@ -59,6 +59,14 @@ class Notice:
     def chinese(self) -> str:
         where = f"{shown(self.file, 120)}「{shown(self.sheet)}」" if self.sheet else shown(self.file, 120)
         return f"{where}：{self.text}"
+
+
+@dataclass
+class Findings:
+    """What a reader noticed (notices) and refused (problems) along the way."""
+
+    notices: list[Notice] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def grouped(notices: list[Notice]) -> list[str]:

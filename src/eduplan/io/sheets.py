@@ -22,7 +22,7 @@ import polars as pl
 from eduplan.errors import DataError, NotFound
 from eduplan.io.cells import as_text
 from eduplan.io.limits import Limits
-from eduplan.io.problems import Notice, Problem
+from eduplan.io.problems import Findings, Notice, Problem
 from eduplan.io.text import shown
 from eduplan.io.xlsx import Workbook, column_letters, sheet_values
 
@@ -71,12 +71,10 @@ class Grid:
 
 
 @dataclass
-class Read:
+class Read(Findings):
     """What reading some files gave: grids, and what was noticed or refused along the way."""
 
     grids: list[Grid] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
 
 
 @contextmanager
@@ -173,7 +171,7 @@ def read_source(source: Source, limits: Limits, include_hidden: bool = False) ->
     suffix = source.path.suffix.lower()
     if suffix == ".csv":
         frame = _csv(source, limits)
-        return Read([Grid(source.name, Path(source.name).stem, frame)] if frame.height else [])
+        return Read(grids=[Grid(source.name, Path(source.name).stem, frame)] if frame.height else [])
     if suffix in EXCEL:
         return _read_xlsx(source, limits, include_hidden)
     if suffix == ".xls":

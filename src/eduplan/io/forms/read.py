@@ -12,7 +12,7 @@ from eduplan.io.cells import Bad, parse_cell
 from eduplan.io.forms.grid import FormGrid, analyse, clean, form_in_cells, form_of
 from eduplan.io.forms.identity import Found, read_identity, school_year
 from eduplan.io.forms.layout import Cell, Fact, Layout, codes, layout_for
-from eduplan.io.problems import Notice, Problem
+from eduplan.io.problems import Findings, Notice, Problem
 from eduplan.io.sheets import Grid
 from eduplan.io.template import ROW, TableSheet
 from eduplan.io.validate import Known
@@ -23,10 +23,8 @@ Origin = tuple[str, int, str, str]  # sheet, row, letter, label
 
 
 @dataclass
-class FormRead:
+class FormRead(Findings):
     sheets: list[TableSheet] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass
