@@ -155,7 +155,8 @@ def _upsert(table: Table, frame: pl.DataFrame, journal: Journal | None) -> Table
         if values
         else pl.lit(False)
     )
-    new, changed = joined.filter(is_new), joined.filter(~is_new & differs)
+    # New rows in key order: B-tree inserts in order are about twice as fast as in a file's own order.
+    new, changed = joined.filter(is_new).sort(db_key), joined.filter(~is_new & differs)
     _insert(
         model, db_key + [_db(c, refs) for c in values], new.select(db_key + [_db(c, refs) for c in values])
     )
