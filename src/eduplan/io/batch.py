@@ -52,12 +52,12 @@ class Prepared:
         return sum(frame.height for frame in self.facts.frames().values())
 
 
-def digest(source: Source) -> FileRecord:
+def digest(source: Source, kind: str) -> FileRecord:
     sha = hashlib.sha256()
     with source.path.open("rb") as handle:
         while block := handle.read(1 << 20):
             sha.update(block)
-    return FileRecord(source.name, sha.hexdigest(), source.path.stat().st_size, "")
+    return FileRecord(source.name, sha.hexdigest(), source.path.stat().st_size, kind)
 
 
 def prepare(
@@ -82,12 +82,7 @@ def prepare(
             early.append(Problem(source.name, "", 0, "", "", None, message, exc.english))
             continue
         official = is_official([g.sheet for g in read.grids])
-        record = digest(source)
-        prepared.files.append(
-            FileRecord(
-                record.name, record.sha256, record.size, "基层统计报表" if official else "统计数据模板"
-            )
-        )
+        prepared.files.append(digest(source, "基层统计报表" if official else "统计数据模板"))
         prepared.notices.extend(read.notices)
         early.extend(read.problems)
         before = len(early)

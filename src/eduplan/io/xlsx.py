@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 from xml.etree import ElementTree
 
 import polars as pl
@@ -79,6 +80,7 @@ class Workbook:
 
     def __init__(self, path: Path, name: str, limits: Limits) -> None:
         self.path, self.name, self.limits = path, name, limits
+        self._reader: Any = None
         try:
             self.zip = zipfile.ZipFile(path)
             total = sum(info.file_size for info in self.zip.infolist())
@@ -95,6 +97,14 @@ class Workbook:
 
     def close(self) -> None:
         self.zip.close()
+
+    def reader(self) -> Any:
+        """fastexcel's reader of this file, opened once (it parses the shared strings when opened)."""
+        if self._reader is None:
+            import fastexcel
+
+            self._reader = fastexcel.read_excel(self.path)
+        return self._reader
 
     def __enter__(self) -> Workbook:
         return self
@@ -310,11 +320,14 @@ def sheet_values(workbook: Workbook, sheet: SheetInfo, scan: Scan) -> pl.DataFra
     if not scan.has_data:
         return pl.DataFrame()
     try:
-        import fastexcel
-
-        reader = fastexcel.read_excel(workbook.path)
-        frame = reader.load_sheet(sheet.name, header_row=None, skip_rows=0, dtypes="string").to_polars()
-    except Exception as exc:
+        frame = (
+            workbook.reader()
+            .load_sheet(sheet.name, header_row=None, skip_rows=0, dtypes="string")
+            .to_polars()
+        )
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine's panics (a damaged part) arrive as BaseException
         raise broken(workbook.name, exc) from exc
     longest = frame.select(pl.all().str.len_chars().max()).row(0) if frame.width else ()
     if any(n is not None and n > workbook.limits.max_cell_chars for n in longest):
