@@ -248,6 +248,11 @@ def _import_ours(sources: list[Any], include_hidden: bool) -> int:
         )
         return 1
     assert result.summary is not None
+    from eduplan.web import access
+
+    files = [{"name": f.name, "sha256": f.sha256} for f in result.prepared.files]
+    for county in result.counties or [""]:
+        access.audit(None, "import", county, batch=result.batch, files=files, user=_os_user())
     for line in result.summary.lines():
         print(line)
     s = result.summary
@@ -293,8 +298,11 @@ def run_undo(args: argparse.Namespace) -> int:
     migrate()
     from eduplan.io.limits import limits
     from eduplan.store.history import undo
+    from eduplan.web import access
 
     done = undo(args.batch, _os_user(), limits().lock_wait)
+    for county in done.batch.counties or [""]:
+        access.audit(None, "import_undo", county, batch=args.batch, user=_os_user())
     for line in done.lines():
         print(line)
     print(f"已撤销第 {args.batch} 次导入")
