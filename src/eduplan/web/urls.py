@@ -15,5 +15,7 @@ urlpatterns = [
     path("documents/", include("eduplan.web.documents.urls")),
     path("imports/", include("eduplan.web.imports.urls")),
     path("finance/", include("eduplan.web.finance.urls")),
+    path("reports/", include("eduplan.web.reports.urls")),
+    path("public/", include("eduplan.web.public.urls")),
     path("", include("eduplan.web.schools.urls")),
 ]

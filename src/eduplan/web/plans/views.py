@@ -52,6 +52,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "plan": plan,
         "plans": Plan.objects.order_by("region_code", "name"),
         "body": evaluation.memo["overview"],
+        "report_years": range(plan.period_start, plan.period_end + 1),
     }
     return render(request, "plans/overview.html", context)
 
