@@ -142,7 +142,6 @@ def _undo(batch_id: int, user: str) -> Undone:
     journal = unpack(bytes(batch.journal))
     order = [name for name in reversed(MODELS) if name in journal.tables]
     current = {name: _current(name, journal.tables[name]) for name in order}
-    _refuse_changed(current)
     deleted = {name: _delete(name, current[name]["created"]) for name in order}
     restored = {name: _restore(name, journal.tables[name]) for name in order}
     batch.undone, batch.undone_by = timezone.now(), user
@@ -151,8 +150,10 @@ def _undo(batch_id: int, user: str) -> Undone:
 
 
 def _current(name: str, changes: TableChanges) -> dict[str, pl.DataFrame]:
-    """For each kind of change: the rows as the import left them, joined to what is stored now."""
-    table = TABLES[name]
+    """For each kind of change: the rows as the import left them, joined to what is stored now (their pk).
+    Refuses when a row no longer holds what the import wrote."""
+    table, refs = TABLES[name], references(name)
+    db_key = [refs[k].attname if k in refs else k for k in table.key]
     out = {}
     for kind in KINDS:
         parts = [p for p in getattr(changes, kind) if p.height]
@@ -161,40 +162,22 @@ def _current(name: str, changes: TableChanges) -> dict[str, pl.DataFrame]:
             continue
         frame = pl.concat(parts, how="diagonal_relaxed")
         values = [c for c in frame.columns if c in table.by_name and c not in table.key]
-        rows = with_ids(
-            typed(table, frame.select(list(table.key) + values)), references(name), missing_ok=True
-        )
-        db_key = [references(name)[k].attname if k in references(name) else k for k in table.key]
-        stored = existing(table, MODELS[name], references(name), rows, db_key, values)
-        out[kind] = rows.join(stored, on=db_key, how="left")
-        out[kind] = (
-            out[kind].with_columns(pl.lit(values, dtype=pl.List(pl.String)).alias("__values"))
+        rows = with_ids(typed(table, frame.select(list(table.key) + values)), refs, missing_ok=True)
+        joined = rows.join(existing(table, MODELS[name], refs, rows, db_key, values), on=db_key, how="left")
+        moved = joined.filter(
+            pl.col(PK).is_null()
+            | pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}__old")) for c in values])
             if values
-            else out[kind]
+            else pl.col(PK).is_null()
         )
-    return out
-
-
-def _refuse_changed(current: dict[str, dict[str, pl.DataFrame]]) -> None:
-    """Every row must still hold what the import wrote."""
-    for name, kinds in current.items():
-        for frame in kinds.values():
-            if frame.height == 0:
-                continue
-            values = frame["__values"][0].to_list() if "__values" in frame.columns else []
-            gone = pl.col(PK).is_null()
-            changed = (
-                pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}__old")) for c in values])
-                if values
-                else pl.lit(False)
+        if moved.height:
+            key = ", ".join(str(v) for v in moved.select(table.key).row(0))
+            raise DataError(
+                f"不能撤销：{table.label}有 {moved.height} 行在导入后已被修改或删除（如 {key}）",
+                english=f"{name}: {moved.height} rows changed since",
             )
-            moved = frame.filter(gone | changed)
-            if moved.height:
-                key = ", ".join(str(v) for v in moved.select(TABLES[name].key).row(0))
-                raise DataError(
-                    f"不能撤销：{TABLES[name].label}有 {moved.height} 行在导入后已被修改或删除（如 {key}）",
-                    english=f"{name}: {moved.height} rows changed since",
-                )
+        out[kind] = joined
+    return out
 
 
 def _delete(name: str, created: pl.DataFrame) -> int:
