@@ -43,7 +43,7 @@ def test_undo_in_reverse_order_restores_every_value(tiny_db: Facts, tmp_path: Pa
     assert ("990101001", 2030, 10) in stored()
     assert undo(first.batch, "carol", 1).deleted == {"births": 1}  # type: ignore[arg-type]
     assert stored() == original  # 石桥乡 2023 is back to what tiny_db had
-    with pytest.raises(DataError, match="已于 .* 撤销"):
+    with pytest.raises(DataError, match=r"已于 .* 撤销"):
         undo(first.batch, "carol", 1)  # type: ignore[arg-type]
 
 
