@@ -329,6 +329,14 @@ def sheet_values(workbook: Workbook, sheet: SheetInfo, scan: Scan) -> pl.DataFra
         raise
     except BaseException as exc:  # calamine's panics (a damaged part) arrive as BaseException
         raise broken(workbook.name, exc) from exc
+    if (
+        frame.height > workbook.limits.max_rows or frame.width > workbook.limits.max_columns
+    ):  # rows without r=""
+        raise DataError(
+            f"{workbook.name}：工作表「{sheet.name}」有 {frame.height:,} 行 {frame.width} 列，超过上限（见设置 "
+            "EDUPLAN_IMPORT_MAX_ROWS、EDUPLAN_IMPORT_MAX_COLUMNS）",
+            english=f"{sheet.name}: {frame.shape}",
+        )
     longest = frame.select(pl.all().str.len_chars().max()).row(0) if frame.width else ()
     if any(n is not None and n > workbook.limits.max_cell_chars for n in longest):
         raise workbook._too_long(f"工作表「{sheet.name}」")
