@@ -15,7 +15,16 @@ from typing import Any
 
 import polars as pl
 
-from eduplan.facts import LEVELS, LOCALES, MEMBERSHIP_KINDS, OWNERSHIPS, SCHOOL_TYPES, STAGE_NAMES, Column
+from eduplan.facts import (
+    LEVELS,
+    LOCALES,
+    MEMBERSHIP_KINDS,
+    OWNERSHIPS,
+    POLARS,
+    SCHOOL_TYPES,
+    STAGE_NAMES,
+    Column,
+)
 from eduplan.io.text import restore
 
 MAX_TEXT = 200  # the database's CharField length
@@ -120,6 +129,10 @@ def parse_column(table: str, column: Column, raw: pl.Series) -> Parsed:
     Work is done in whole columns, and the slower steps (full-width digits, thousands separators, the
     reasons for a refusal) only when some cell needs them, so clean columns cost a cast and a comparison.
     """
+    if raw.null_count() == len(raw):  # an empty column (common: most columns of a file are optional)
+        empty = pl.repeat(None, len(raw), dtype=POLARS[column.kind], eager=True)
+        why = pl.repeat(REQUIRED_TEXT if column.required else None, len(raw), dtype=pl.String, eager=True)
+        return Parsed(empty.alias(column.name), why.is_not_null(), why.fill_null(""))
     text = raw.cast(pl.String).str.strip_chars()
     text = pl.select(pl.when(text == "").then(None).otherwise(text)).to_series().alias("t")
     parse = {"str": _text, "bool": _flag}.get(column.kind, _number)
@@ -135,7 +148,7 @@ def _nothing(like: pl.Series) -> pl.Series:
 
 def _ascii_digits(text: pl.Series, characters: dict[str, str]) -> pl.Series:
     """Full-width digits (and punctuation) as ASCII, only when some cell has any non-ASCII character."""
-    if not text.str.contains(r"[^\x00-\x7f]").any():
+    if not (text.str.len_bytes() != text.str.len_chars()).any():  # all ASCII: nothing to do
         return text
     return text.str.replace_many(list(characters), list(characters.values()))
 
