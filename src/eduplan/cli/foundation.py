@@ -123,6 +123,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from eduplan.demo import DEMO_COUNTY, generate_county
 
     migrate()
+    from eduplan.web.linkage.demo import load_demo_registers
     from eduplan.web.plans.plan_io import load_demo_plan  # the demo county's plan (after Django is set up)
 
     with _progress() as progress:
@@ -132,6 +133,7 @@ def run_demo(args: argparse.Namespace) -> int:
         summary = _save(progress, facts, "写入示例县")
     _demo_user()
     load_demo_plan(DEMO_COUNTY)
+    load_demo_registers(facts, DEMO_COUNTY)
     print(
         f"示例县已载入 {_database_name()}：{summary.created} 行新增，{summary.updated} 行更新，{summary.unchanged} 行未变"
     )
@@ -225,7 +227,9 @@ def _header(source: Any, bounds: Any, header_of: Any) -> list[str]:
 
 def _import_ours(sources: list[Any], include_hidden: bool) -> int:
     from eduplan.io.database import import_sources
+    from eduplan.web.schools.reporting import reporting_now
 
+    before, _ = reporting_now()
     with _progress() as progress:
         task = progress.add_task("导入", total=None)
         result = import_sources(
@@ -258,6 +262,7 @@ def _import_ours(sources: list[Any], include_hidden: bool) -> int:
     s = result.summary
     print(f"导入完成：新增 {s.created} 行，更新 {s.updated} 行，未变 {s.unchanged} 行（第 {result.batch} 次导入，"
           f"可用 eduplan undo-import {result.batch} 撤销）")  # fmt: skip
+    _report_completeness(before)
     return 0
 
 
@@ -307,6 +312,20 @@ def run_undo(args: argparse.Namespace) -> int:
         print(line)
     print(f"已撤销第 {args.batch} 次导入")
     return 0
+
+
+def _report_completeness(before: Any) -> None:
+    """Each changed county's reporting per year; a loud warning (exit code still 0) for every year the import
+    left incomplete and every table it emptied."""
+    from eduplan.indicators.completeness import import_lines
+    from eduplan.web.schools.reporting import reporting_now
+
+    after, names = reporting_now()
+    report, warnings = import_lines(before, after, names)
+    for line in report:
+        print(line)
+    for line in warnings:
+        console.print(f"[bold red]{line}[/]", highlight=False, soft_wrap=True)
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from eduplan.errors import DataError
 from eduplan.facts import TABLES, Table
 from eduplan.io.problems import Problem
 from eduplan.io.sheets import Grid
@@ -158,3 +160,45 @@ def _headers(
                                     f"含必填列“{column.label}”", f"missing required column {column.name}"))  # fmt: skip
             ok = False
     return letters if ok else None
+
+
+@dataclass
+class RawSheet:
+    """A sheet as rows, for readers that work row by row (the registers of issue 17): the header row and each
+    later non-blank row's cells (text, None when empty) with its sheet row number."""
+
+    file: str
+    sheet: str
+    header_row: int
+    headers: list[Any]
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+
+
+def raw_sheets(grids: list[Grid]) -> list[RawSheet]:
+    """The grids as rows; the header is found as for our templates (else the first non-blank row)."""
+    sheets = []
+    for grid in grids:
+        found = header_row(grid)
+        if grid.sheet.strip() == INSTRUCTIONS or found is None:
+            continue
+        at, headers = found
+        blank = non_blank(grid)
+        rows = [
+            (grid.first_row + i, list(grid.cells.row(i)))
+            for i in range(at + 1, grid.cells.height)
+            if blank[i]
+        ]
+        sheets.append(RawSheet(grid.file, grid.sheet, grid.first_row + at, headers, rows))
+    return sheets
+
+
+def read_file(path: Path) -> list[RawSheet]:
+    """One .xlsx or .csv file's sheets as rows, read with every check and bound of an import."""
+    from eduplan.io.limits import limits
+    from eduplan.io.sheets import Source, read_source
+
+    read = read_source(Source(path, path.name), limits())
+    if read.problems:
+        first = read.problems[0]
+        raise DataError(first.chinese(), english=first.english)
+    return raw_sheets(read.grids)

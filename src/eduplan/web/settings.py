@@ -80,6 +80,7 @@ AREA_APPS = [
     "eduplan.web.forecast",
     "eduplan.web.documents",
     "eduplan.web.imports",
+    "eduplan.web.linkage",
     "eduplan.web.finance",
     "eduplan.web.reports",
     "eduplan.web.public",
