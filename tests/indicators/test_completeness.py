@@ -107,10 +107,9 @@ def test_import_of_a_few_rows_of_next_year_warns_and_keeps_the_default_year(
 ) -> None:
     # 4 rows of 2026 statistics for 3 of the demo county's schools: the import succeeds (exit 0) and warns that
     # 2026 is incomplete; every default stays on 2025, the latest complete year.
-    from eduplan.web.schools.store import load_facts
-
     from eduplan.cli import main
     from eduplan.io.workbook import write
+    from eduplan.store import load_facts
 
     latest = demo_db.grade_year.filter(pl.col("year") == 2025).sort("school", "grade")
     rows = pl.concat([latest.filter(pl.col("school") == s).head(n) for s, n in

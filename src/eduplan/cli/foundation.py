@@ -202,6 +202,8 @@ def run_import(args: argparse.Namespace) -> int:
     from eduplan.io.sheets import Source, header_of, opened
 
     migrate()
+    from django.db import transaction
+
     bounds = limits()
     with opened(args.files, bounds) as sources:
         ours: list[Source] = []
@@ -209,11 +211,16 @@ def run_import(args: argparse.Namespace) -> int:
         for source in sources:
             importer = recognise(source.path, _header(source, bounds, header_of))
             (ours if importer.run is None else theirs.setdefault(importer, [])).append(source)
-        code = _import_ours(ours, args.include_hidden) if ours else 0
-        for importer, group in theirs.items():
-            assert importer.run is not None
-            print(f"{importer.name}：{len(group)} 个文件")
-            code = max(code, importer.run([s.path for s in group]))
+        with transaction.atomic():  # one command, all or nothing: a failing importer takes back the others
+            code = _import_ours(ours, args.include_hidden) if ours else 0
+            for importer, group in theirs.items() if code == 0 else ():
+                assert importer.run is not None
+                print(f"{importer.name}：{len(group)} 个文件")
+                code = max(code, importer.run([s.path for s in group]))
+            if code != 0:
+                transaction.set_rollback(True)
+        if code != 0 and len(theirs) + bool(ours) > 1:
+            print("有文件未能导入，本次命令的所有文件都未写入。", file=sys.stderr)
     return code
 
 

@@ -55,8 +55,12 @@ IMPORTERS: list[Importer] = [OFFICIAL, TEMPLATE]
 
 
 def register(importer: Importer) -> None:
-    """Try `importer` before eduplan's own (registering the same name again replaces it)."""
-    IMPORTERS[:] = [i for i in IMPORTERS if i.name != importer.name]
+    """Try `importer` before eduplan's own and those registered earlier; registering the same name again
+    replaces it where it stands (the command line registers each time it starts)."""
+    for i, known in enumerate(IMPORTERS):
+        if known.name == importer.name:
+            IMPORTERS[i] = importer
+            return
     IMPORTERS.insert(0, importer)
 
 
