@@ -143,7 +143,7 @@ def demo_facts() -> Facts:
 
 @pytest.fixture
 def tiny_db(db: None, tiny_facts: Facts) -> Facts:
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     save_facts(tiny_facts)
     return tiny_facts
@@ -151,7 +151,7 @@ def tiny_db(db: None, tiny_facts: Facts) -> Facts:
 
 @pytest.fixture
 def demo_db(db: None, demo_facts: Facts) -> Facts:
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     save_facts(demo_facts)
     return demo_facts
@@ -180,7 +180,7 @@ def make_user(persona: Persona) -> User:
     if user is None:
         user = User.objects.create_user(persona.username, password=persona.password, is_staff=persona.staff)
         if persona.staff:
-            from eduplan.web.schools.models import MODELS
+            from eduplan.store import MODELS
 
             apps = {m._meta.app_label for m in MODELS.values()}  # every app that stores a table of facts.py
             user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=apps))
@@ -233,7 +233,7 @@ def page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def demo_server(transactional_db: None, live_server: Any, demo_facts: Facts) -> str:
     """The live server's base URL, its database holding the demo county, alice and bob."""
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     save_facts(demo_facts)
     make_user(ALICE)
