@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pytest
+from hypothesis import settings
 
 from eduplan.facts import TABLES, Facts
 
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
 
 # Playwright's sync API runs an event loop in the test thread; Django would refuse ORM calls from it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# No per-example deadline: tests are never timed, and a shared 2-core machine makes any deadline flaky.
+settings.register_profile("eduplan", deadline=None)
+settings.load_profile("eduplan")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
