@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 from eduplan.cli import main
 from eduplan.facts import SUBJECTS, Facts
 from eduplan.io.database import import_files
-from eduplan.web.schools.store import load_facts
+from eduplan.store import load_facts
 from eduplan.web.staffing.models import Teacher
 
 pytestmark = pytest.mark.db

@@ -1,15 +1,15 @@
 """The teacher records (专任教师名册): one row per teacher and school year, anonymous ids only.
 
-The model is generated from `eduplan.facts.TEACHERS` like the schools app's tables, and registered in the
-store's MODELS so that import, export, templates, load_facts and save_facts handle it like any other table.
+The model is generated from `eduplan.facts.TEACHERS` like the schools app's tables, and registered with the
+store so that import, export, templates, load_facts and save_facts handle it like any other table.
 """
 
 from __future__ import annotations
 
 from django.db import models
 
-from eduplan import facts
-from eduplan.web.schools.models import MODELS, School, add_columns, model_field
+from eduplan import facts, store
+from eduplan.web.schools.models import School, add_columns, model_field
 
 
 class Teacher(models.Model):
@@ -27,4 +27,4 @@ class Teacher(models.Model):
 
 
 add_columns(Teacher, facts.TEACHERS, ("teacher", "year", "school"))
-MODELS["teachers"] = Teacher  # after the schools: written once its parents are
+store.register("teachers", Teacher)  # stored, loaded, imported and exported like every table of facts.py

@@ -21,11 +21,11 @@ from eduplan.staffing.export import write_moves, write_shortage
 from eduplan.staffing.plan import Plan, make_plan
 from eduplan.staffing.posts import SUBJECT_NAMES, county_totals, establishment_table, outlook, subject_table
 from eduplan.staffing.rules import Rules
+from eduplan.store import load_facts
 from eduplan.web import access
 from eduplan.web.downloads import attachment
 from eduplan.web.methods import method_html
 from eduplan.web.schools.models import OrgUnit, School
-from eduplan.web.schools.store import load_facts
 from eduplan.web.staffing import pages
 from eduplan.web.years import year_choice
 
