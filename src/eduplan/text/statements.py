@@ -12,17 +12,17 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from eduplan.text.codes import match_code
+from eduplan.text.codes import fold, match_code
+from eduplan.text.modality import COMPARISON, QUOTED, clause_kind, section_kind
 from eduplan.text.normalise import Normalised, normalise
 from eduplan.text.projects import ProjectRow, find_projects
 from eduplan.text.quantities import COUNT_UNITS, Quantity, find_quantities
-from eduplan.text.structure import REVIEW, Structure, structure
+from eduplan.text.structure import Heading, Structure, structure
 from eduplan.text.tables import table_statements
 
 _SENTENCE_END = re.compile(r"[。!?！？\n]")
 _CLAUSE_END = re.compile(r"[,，;；:：。!?\n]")
 _YEAR = re.compile(r"(?<![\d.])(?P<a>(?:19|20)\d\d)(?:[-至到](?P<b>(?:19|20)\d\d))?年")
-_PARA_TARGET = re.compile(r"^(?:--)?(?:力争|争取)?(?:到|至)(?:19|20)\d\d年")
 
 _LEAD = re.compile(
     r"^(?:[、,和及与并且]|其中|另外|同时|全市|全县|全区|全省|全镇|县域内|区域内|市域内|力争|确保|争取|努力|计划|预计|保持|"
@@ -67,11 +67,12 @@ class Statement:
     quote: str
     start: int = 0
     end: int = 0
+    why: tuple[str, str] = ("", "")  # the cues that decided kind and year (eduplan extract --explain)
 
     def gold(self) -> dict[str, object]:
-        """The row as the gold file writes it (no spans)."""
+        """The row as the gold file writes it (no spans, no explanation)."""
         row = asdict(self)
-        del row["start"], row["end"]
+        del row["start"], row["end"], row["why"]
         for key in ("value", "value_max"):
             v = row[key]
             if isinstance(v, float) and v.is_integer():
@@ -103,53 +104,72 @@ def extract(raw: str, doc: str = "") -> Extraction:
     # A table row read as a row replaces what the sentence reader made of its cells.
     found = [s for s in found if not any(a <= s.start < b for a, b in spans)] + rows
     found.sort(key=lambda s: s.start)
-    return Extraction(doc, norm, struct, found, find_projects(norm, struct.horizon))
+    return Extraction(doc, norm, struct, _once(found), find_projects(norm, struct.horizon))
 
 
-_REVIEW_DOC = re.compile(r"总结|回顾|工作报告|完成情况|自评报告|自查报告|评估报告")
+def _once(found: list[Statement]) -> list[Statement]:
+    """A statement repeated on one page (a headline and its body, a tag footer) counts once."""
+    seen: set[tuple[object, ...]] = set()
+    out: list[Statement] = []
+    for s in found:
+        commitment = s.kind == "commitment"
+        key = (s.kind, s.code or fold(s.indicator), s.value, s.value_max, s.unit, s.cmp if commitment else "",
+               s.year if commitment else None, s.scope)  # fmt: skip
+        if key in seen and not s.placeholder:
+            continue
+        seen.add(key)
+        out.append(s)
+    return out
 
 
-def _review_doc(struct: Structure) -> bool:
-    """A document that reports on a period (十三五总结) rather than planning one."""
-    return bool(struct.title and _REVIEW_DOC.search(struct.title))
+@dataclass(frozen=True)
+class _Context:
+    """What a sentence's statements inherit: the document, its section and its paragraph."""
+
+    norm: Normalised
+    struct: Structure
+    doc: str
+    section: tuple[str | None, str]  # the kind the section's role gives, and the cue
+    para_year: int | None  # the topic year a paragraph opens with (2023年，… / 到2025年，…)
+
+    @property
+    def now(self) -> int | None:
+        """The year the document speaks from: a plan's first year, else the year it was written."""
+        if self.struct.genre.has_horizon and self.struct.period:
+            return self.struct.period[0]
+        return self.struct.year
 
 
-def _is_review(struct: Structure, pos: int) -> bool:
-    return _review_doc(struct) or any(h.rank <= 3 and REVIEW.search(h.text) for h in struct.path_at(pos))
+_PARA_YEAR = re.compile(
+    r"^(?:--)?(?:[一二三四五六七八九十\d]+[、.])?(?:力争|争取)?(?:到|至|截至|截止)?((?:19|20)\d\d)年(?:底|末|度)?[,，]"
+)
 
 
 def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, base: int) -> list[Statement]:
-    if not re.search(r"[\dxX十百千万分]", line):
+    if not re.search(r"[\dxX十百千万分一二两三]", line):
         return []
-    review = _is_review(struct, base)
-    para = _PARA_TARGET.match(line.strip())
-    para_year = int(re.findall(r"(?:19|20)\d\d", para.group(0))[0]) if para else None
-    default_year = para_year or (struct.horizon if not review else _review_year(struct))
+    path = struct.path_at(base)
+    para = _PARA_YEAR.match(line.strip())
+    para_year = int(para.group(1)) if para else _heading_year(path)
+    ctx = _Context(norm, struct, doc, section_kind([h.text for h in path if h.rank <= 5]), para_year)
     out: list[Statement] = []
     start = 0
     for m in _SENTENCE_END.finditer(line + "\n"):
-        sentence = line[start : m.start()]
-        out.extend(_sentence(norm, doc, sentence, base + start, review, default_year, struct.period))
+        out.extend(_sentence(ctx, line[start : m.start()], base + start))
         start = m.end()
     return out
 
 
-def _review_year(struct: Structure) -> int | None:
-    """The year a review describes: its period's end for a review document, the year before for a plan."""
-    if not struct.period:
-        return None
-    return struct.period[1] if _review_doc(struct) else struct.period[0] - 1
+def _heading_year(path: list[Heading]) -> int | None:
+    """一、2024年度主要工作成效: a section named after a year speaks of that year."""
+    for h in reversed(path):
+        m = re.search(r"((?:19|20)\d\d)年", h.text)
+        if m:
+            return int(m.group(1))
+    return None
 
 
-def _sentence(
-    norm: Normalised,
-    doc: str,
-    sentence: str,
-    base: int,
-    review: bool,
-    default_year: int | None,
-    period: tuple[int, int] | None,
-) -> list[Statement]:
+def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
     qs = [q for q in find_quantities(sentence) if _counts(sentence, q)]
     qs = _drop_norm_placements(sentence, qs)
     out: list[Statement] = []
@@ -158,10 +178,13 @@ def _sentence(
     prev_end = 0
     for i, q in enumerate(qs):
         prefix = _prefix(sentence, q, prev_end)
-        explicit = _year(sentence, q.start)
-        kind = "baseline" if review or _is_past(sentence, q, explicit, period) else "commitment"
-        year = explicit or default_year
-        cmp = _cmp(sentence, q, prefix)
+        kind, why = _kind(ctx, sentence, q)
+        compared = bool(COMPARISON.search(sentence[_clause_start(sentence, q.start) : q.start]))
+        if compared and kind == "baseline":
+            prev_end = q.end
+            continue  # 比上年增长1.4%: a change of a value reached, not a level
+        year, year_why = _statement_year(ctx, sentence, q, kind, why)
+        cmp = "change" if compared and q.unit in ("%", "pp") else _cmp(sentence, q, prefix)
         if kind == "baseline" and cmp not in ("range", "ratio"):
             cmp = "="  # a value reached is a plain amount
         for phrase, scope in _indicators(sentence, q, prefix, subjects.get(i), prev):
@@ -169,16 +192,17 @@ def _sentence(
             each = _EACH.match(phrase)
             indicator = phrase[each.end() :] if each and len(phrase) - each.end() >= 2 else phrase
             st = Statement(
-                doc=doc, kind=kind, indicator=indicator, code=None, cmp=cmp,
+                doc=ctx.doc, kind=kind, indicator=indicator, code=None, cmp=cmp,
                 value=_value(q, cmp, prefix), value_max=q.value_max, unit=q.unit,
                 year=year, per=_per(sentence, q, prefix), placeholder=q.placeholder,
                 scope=scope or _scope(prefix), quote="", start=base + q.start, end=base + q.end,
+                why=(why, year_why),
             )  # fmt: skip
             st.code = match_code(indicator)
             if not st.code and prev is not None and indicator.endswith(prev.indicator):
                 st.code = prev.code
             qa, qb = _quote_span(sentence, q, prev_end)
-            st.quote = norm.quote(base + qa, base + qb)
+            st.quote = ctx.norm.quote(base + qa, base + qb)
             out.append(st)
         if out:
             prev = out[-1]
@@ -186,11 +210,66 @@ def _sentence(
     return out
 
 
-def _is_past(sentence: str, q: Quantity, year: int | None, period: tuple[int, int] | None) -> bool:
-    """2020年，全区毛入园率为95%: a value dated before the plan period, not a target for it."""
-    if year is None or period is None or year >= period[0]:
-        return False
-    return not re.search(r"(?:到|至|力争|争取|确保)(?:19|20)\d\d年", sentence[: q.start])
+def _kind(ctx: _Context, sentence: str, q: Quantity) -> tuple[str, str]:
+    """commitment or baseline, and the cue that decided: quoted target, clause tense, date, section, genre."""
+    clause = sentence[_clause_start(sentence, q.start) : q.start]
+    kind, why = clause_kind(clause, sentence[q.end : q.end + 60])
+    if kind == "baseline" or why == QUOTED:
+        return kind or "baseline", why
+    explicit = _year(sentence, q.start)
+    if explicit is not None and ctx.now is not None and explicit < ctx.now:
+        return "baseline", f"所述年份{explicit}早于文件年份{ctx.now}"
+    if kind is None:
+        kind, why = clause_kind(sentence[: q.start], "")
+        kind = kind if kind == "commitment" else None
+    if kind is None:
+        kind, why = ctx.section
+    if kind is None:
+        kind, why = ctx.struct.genre.default_kind, f"文件类型为{ctx.struct.genre.label}"
+    return kind, why
+
+
+def _statement_year(ctx: _Context, sentence: str, q: Quantity, kind: str, why: str) -> tuple[int | None, str]:
+    """The year due (commitments) or described (baselines), and where it came from."""
+    struct = ctx.struct
+    if why == QUOTED and struct.horizon:
+        return struct.horizon, f"引用目标取规划期末{struct.horizon}"
+    explicit = _year(sentence, q.start)
+    if explicit is not None:
+        return explicit, f"句中年份{explicit}"
+    relative = _relative_year(sentence[: q.start], struct)
+    if relative is not None:
+        return relative, f"相对时间折算为{relative}"
+    if ctx.para_year is not None:
+        return ctx.para_year, f"段首或章节年份{ctx.para_year}"
+    if kind == "commitment":
+        return struct.horizon, f"文件目标年{struct.horizon}" if struct.horizon else "文件未写明目标年"
+    year = struct.report_year or _review_year(struct)
+    return year, f"文件所述年份{year}" if year else "文件未写明年份"
+
+
+_RELATIVE = (("明年", 1), ("下一年", 1), ("今年", 0), ("本年", 0), ("当年", 0))
+_FIVE_YEAR_END = {"一": 2010, "二": 2015, "三": 2020, "四": 2025, "五": 2030, "六": 2035, "七": 2040}
+
+
+def _relative_year(before: str, struct: Structure) -> int | None:
+    """今年/明年 against the document's year; 十四五末, 十五五期间 as that plan period's last year."""
+    ends = re.findall(r"十([一二三四五六七])五[”\"]?(?:末|期末|期间|时期)", before)
+    if ends:
+        return _FIVE_YEAR_END[ends[-1]]
+    if struct.year is None:
+        return None
+    for word, offset in _RELATIVE:
+        if word in before[-20:]:
+            return struct.year + offset
+    return None
+
+
+def _review_year(struct: Structure) -> int | None:
+    """The year a review describes: its period's end for a review document, the year before for a plan."""
+    if not struct.period:
+        return None
+    return struct.period[1] if not struct.genre.has_horizon else struct.period[0] - 1
 
 
 def _counts(sentence: str, q: Quantity) -> bool:

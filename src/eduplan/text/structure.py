@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from eduplan.text.genre import Genre, detect
 from eduplan.text.normalise import Normalised
 
 _CN = "一二三四五六七八九十百零两"
@@ -31,7 +32,11 @@ _ISSUER = re.compile(
     r"(?:中共)?[\u4e00-\u9fff]{2,16}?(?:人民政府办公室|人民政府办公厅|人民政府|教育和体育局|教育体育局|教体局|"
     r"教育局|教育厅|教育委员会|县委|市委|区委)"
 )
-_TITLE_WORD = re.compile(r"规划|方案|意见|计划|要点|纲要|实施办法|总结|报告")
+_TITLE_WORD = re.compile(
+    r"规划|方案|意见|计划|要点|纲要|实施办法|办法|总结|报告|汇报|公报|统计数据|基本情况|分解表|标准|指标体系|讲话"
+)
+# A date in a URL: /2019/0221/, /202303/t20230324_, /2021-06/02/, /20230315/.
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[-/]?(\d\d)[-/]?(\d\d)?(?=[/_.]|$)")
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,13 @@ class Structure:
     period: tuple[int, int] | None
     horizon: int | None
     headings: list[Heading] = field(default_factory=list)
+    genre: Genre = Genre("plan", ())
+    report_year: int | None = None  # the year a report, bulletin or summary describes (its title's year)
+
+    @property
+    def year(self) -> int | None:
+        """The year the document was written: its date's year, else its title's."""
+        return int(self.date[:4]) if self.date else self.report_year
 
     def path_at(self, pos: int) -> list[Heading]:
         """The headings enclosing normalised position `pos`, outermost first."""
@@ -157,14 +169,23 @@ def _iso(m: re.Match[str]) -> str:
 
 
 def _date(doc: Normalised, lines: list[str]) -> str | None:
-    for source in (_meta(doc.furniture, "成文日期"), _meta(doc.furniture, "发布日期")):
-        m = _DATE.match(source or "")
+    """成文/发布日期 of the metadata, else a date line near the top or at the end, else the page address's."""
+    for key in ("成文日期", "发文日期", "发布日期", "发布时间", "日期", "时间"):
+        m = _DATE.match(_meta(doc.furniture, key) or "")
         if m:
             return _iso(m)
-    for line in lines[:60]:
-        m = _DATE.fullmatch(line)
+    for line in lines[:15]:
+        m = re.search(r"(?:发布|更新|添加)?(?:日期|时间)[:：]?\s*" + _DATE.pattern, line)
         if m:
             return _iso(m)
+    for line in lines[:60] + lines[-8:]:
+        m = _DATE.fullmatch(line) or re.fullmatch(_DATE.pattern + r"\s*\d\d:\d\d(?::\d\d)?", line)
+        if m:
+            return _iso(m)
+    for line in doc.furniture + lines[:3]:
+        m = _URL_DATE.search(line) if "//" in line else None
+        if m and 1 <= int(m.group(2)) <= 12:
+            return f"{m.group(1)}-{m.group(2)}-{m.group(3) or '01'}"
     return None
 
 
@@ -187,20 +208,46 @@ def _doc_number(doc: Normalised, lines: list[str]) -> str | None:
     return next((line for line in lines[:40] if _DOC_NO.match(line)), None)
 
 
+def _title_year(title: str | None) -> int | None:
+    """山西省2018年教育事业发展统计公报 → 2018: the first year of the title outside parentheses and quotes."""
+    if not title:
+        return None
+    bare = re.sub(r"\([^()]*\)|《[^《》]*》", "", title)
+    m = re.search(r"((?:19|20)\d\d)(?:年|年度)", bare)
+    return int(m.group(1)) if m else None
+
+
+def _plan_period(title: str | None, text: str, genre: Genre) -> tuple[tuple[int, int] | None, int | None]:
+    """The period and horizon a genre can have: a standard has none; a yearly work plan has its title's year."""
+    if genre.code == "standard":
+        return None, None
+    period = _period(title, "")
+    if period is None and genre.code in ("workplan", "tasks"):
+        year = _title_year(title)
+        period = (year, year) if year else None
+    if period is None and genre.code not in ("workplan", "tasks", "bulletin", "monitoring"):
+        period = _period(None, text)
+    if period:
+        return period, period[1]
+    return None, _horizon(None, text) if genre.has_horizon else None
+
+
 def structure(doc: Normalised) -> Structure:
-    """Read title, issuer, 文号, date, period, horizon and heading tree from a normalised document."""
+    """Read title, issuer, 文号, date, genre, period, horizon and heading tree from a normalised document."""
     lines = [line.strip() for line in doc.text.split("\n") if line.strip()]
     title = _title(doc, lines)
-    period = _period(title, doc.text)
+    genre = detect(title, doc.text)
+    period, horizon = _plan_period(title, doc.text, genre)
     # A template (20xx年) names no year: its horizon is unknown rather than guessed.
     template = bool(re.search(r"20[xX]{2}年", doc.text[:2000])) and not _TARGET_YEAR.search(doc.text)
-    horizon = None if template else _horizon(period, doc.text)
     return Structure(
         title=title,
         issuer=_issuer(doc, lines),
         doc_number=_doc_number(doc, lines),
         date=_date(doc, lines),
         period=None if template else period,
-        horizon=horizon,
+        horizon=None if template else horizon,
         headings=headings(doc.text),
+        genre=genre,
+        report_year=_title_year(title),
     )

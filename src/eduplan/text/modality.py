@@ -1,0 +1,61 @@
+"""Whether a quantified clause states a target (commitment) or a value reached (baseline), and why.
+
+The decision runs from the narrowest evidence to the broadest: a quoted target (“达到95%”的目标), then the
+clause's own tense words (到2025年 / 力争 / 确保 versus 已 / 比上年 / 截至 / 共有), then a year named before the
+document was written, then the role of the section (发展基础 / 主要目标), and last the genre's default.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A number that names a target: 4%的《纲要》目标, “达到70%”的目标, 这是…约束性目标.
+_QUOTED_TARGET = re.compile(r"^[”\"’]?(?:的)?(?:《[^《》]{1,30}》)?(?:规划|预期|约束性)?目标")
+_THIS_IS_TARGET = re.compile(r"^[,，]这是[^。;；]{0,40}目标")
+FUTURE = re.compile(
+    r"(?:到|至)(?:19|20)\d\d年|(?:到|至)[“\"]?十[一二三四五六七]五[”\"]?末|力争|确保|争取|努力|将(?!近)|计划|预计|"
+    r"目标|要求|必须|须|应当|不得|不低于|不少于|不超过|不高于|明年|下一步|今后"
+)
+PAST = re.compile(
+    r"比上年|比去年|较上年|较去年|同比|已经|已达|已有|已[\u4e00-\u9fff]|累计|截至|截止|共有|现有|目前|完成了|实现了|"
+    r"达到了|提升至|提升了|提高了|增长了|位居|居全省|居全市|今年以来|以来"
+)
+# A comparison with an earlier value: the number after it is a change, not a level.
+COMPARISON = re.compile(
+    r"(?:比|较|与)(?:上年|去年|上一年|同期|(?:19|20)\d\d年(?:底|末)?)(?:相比)?(?:同期)?|同比|环比"
+)
+REVIEW_SECTION = re.compile(
+    r"成就|成绩|回顾|现状|进展|总结|发展基础|工作基础|现有基础|主要成效|工作成效|主要做法|取得的|完成情况|基本情况"
+)
+TARGET_SECTION = re.compile(r"目标|任务|举措|措施|计划|思路|打算|要点|重点工作|工作安排|主要指标|发展指标")
+
+
+QUOTED = "引用的目标值"
+
+
+def quoted_target(after: str) -> bool:
+    """Whether the words right after a number make it a target that is quoted (…的目标, 这是…目标)."""
+    return bool(_QUOTED_TARGET.match(after) or _THIS_IS_TARGET.match(after))
+
+
+def clause_kind(clause: str, after: str) -> tuple[str | None, str]:
+    """The kind the clause's own words give (None when they say nothing) and the cue that decided."""
+    if quoted_target(after):
+        return "commitment", QUOTED
+    future = list(FUTURE.finditer(clause))
+    past = list(PAST.finditer(clause))
+    if past and (not future or past[-1].start() > future[-1].start()):
+        return "baseline", f"现状用语“{past[-1].group(0)}”"
+    if future:
+        return "commitment", f"目标用语“{future[-1].group(0)}”"
+    return None, ""
+
+
+def section_kind(heading_texts: list[str]) -> tuple[str | None, str]:
+    """The kind the innermost heading with a role gives (发展基础 → baseline, 主要目标 → commitment)."""
+    for text in reversed(heading_texts):
+        if REVIEW_SECTION.search(text):
+            return "baseline", f"所在章节“{text[:20]}”为回顾"
+        if TARGET_SECTION.search(text):
+            return "commitment", f"所在章节“{text[:20]}”为目标任务"
+    return None, ""
