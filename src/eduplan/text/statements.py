@@ -18,7 +18,7 @@ from eduplan.text.normalise import Normalised, normalise
 from eduplan.text.projects import ProjectRow, find_projects
 from eduplan.text.quantities import COUNT_UNITS, Quantity, find_quantities
 from eduplan.text.structure import Heading, Structure, structure
-from eduplan.text.tables import table_statements
+from eduplan.text.tables import grid_statements, table_statements
 
 _SENTENCE_END = re.compile(r"[。!?！？\n]")
 _CLAUSE_END = re.compile(r"[,，;；:：。!?\n]")
@@ -100,7 +100,9 @@ def extract(raw: str, doc: str = "") -> Extraction:
     for line in norm.text.split("\n"):
         found.extend(_line_statements(norm, struct, doc, line, pos))
         pos += len(line) + 1
-    rows, spans = table_statements(norm, struct, doc, [(s.start, s.end) for s in found])
+    rows, spans = grid_statements(norm, struct, doc)
+    if not rows:
+        rows, spans = table_statements(norm, struct, doc, [(s.start, s.end) for s in found])
     # A table row read as a row replaces what the sentence reader made of its cells.
     found = [s for s in found if not any(a <= s.start < b for a, b in spans)] + rows
     found.sort(key=lambda s: s.start)

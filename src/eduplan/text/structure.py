@@ -83,6 +83,11 @@ class Structure:
         return path[::-1]
 
 
+def starts_heading(line: str) -> bool:
+    """Whether a line opens with a heading marker (第一章, 一、, (一), 1., (1), ——)."""
+    return any(pat.match(line) for _, pat in _HEADINGS)
+
+
 def headings(text: str) -> list[Heading]:
     """Every heading line of `text` with its parent, by the marker's rank."""
     found: list[Heading] = []
