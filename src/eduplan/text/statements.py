@@ -297,6 +297,11 @@ def _counts(sentence: str, q: Quantity) -> bool:
         return False
     if q.tail == "以下" and after.startswith("的"):
         return False
+    # 还需提高0.5个百分点: the gap to a target, not a statement; 0.7个千分点 is no count of things.
+    if re.search(r"(?:还需|还差|尚需|仍需|差距)[\u4e00-\u9fff]{0,4}$", sentence[max(0, q.start - 8) : q.start]):
+        return False
+    if q.unit == "个" and after.startswith("千分"):
+        return False
     if re.search(r"(?:不足|不满|少于|超过)$", before) and after.startswith("的"):
         return False
     # "两个一百年", "三所学校": numbers inside a short quoted name.

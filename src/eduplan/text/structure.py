@@ -133,7 +133,9 @@ def _title(doc: Normalised, lines: list[str]) -> str | None:
             ):
                 return prev + line
             return line
-    return None
+    # A title run on into its first paragraph (…工作总结和2023年工作计划2022年,我局…): its first clause.
+    first = re.split(r"[,，。;；:：]", lines[0], maxsplit=1)[0][:40] if lines else ""
+    return first if _TITLE_WORD.search(first) and not first.startswith(("《", "根据", "为")) else None
 
 
 def _period(title: str | None, text: str) -> tuple[int, int] | None:
@@ -218,7 +220,7 @@ def _title_year(title: str | None) -> int | None:
     if not title:
         return None
     bare = re.sub(r"\([^()]*\)|《[^《》]*》", "", title)
-    m = re.search(r"((?:19|20)\d\d)(?:年|年度)", bare)
+    m = re.search(r"(?<!\d)((?:19|20)\d\d)(?:年|[“\"\u4e00-\u9fff])", bare)
     return int(m.group(1)) if m else None
 
 

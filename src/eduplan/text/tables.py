@@ -252,7 +252,10 @@ def _grid_rows(
     values: list[tuple[int, str]] = []
     while j < len(lines):
         pos, cell = lines[j]
-        if _VALUE_CELL.match(cell):
+        if values and labels and len(values) >= len(roles) * len(labels) and re.fullmatch(r"\d{1,3}", cell):
+            _emit_grid_row(norm, struct, doc, labels, values, roles, out, spans)  # the next row's number
+            labels, values = [], []
+        elif _VALUE_CELL.match(cell):
             values.append((pos, cell))
         elif _SKIP_CELL.match(cell) or (not labels and not values and _ROW_NUMBER.match(cell)):
             pass
