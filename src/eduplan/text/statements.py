@@ -181,7 +181,7 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
     for i, q in enumerate(qs):
         prefix = _prefix(sentence, q, prev_end)
         kind, why = _kind(ctx, sentence, q)
-        compared = bool(COMPARISON.search(sentence[_clause_start(sentence, q.start) : q.start]))
+        compared = _compared(sentence, q)
         if compared and kind == "baseline":
             prev_end = q.end
             continue  # 比上年增长1.4%: a change of a value reached, not a level
@@ -212,18 +212,32 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
     return out
 
 
+_CHANGE_VERB = re.compile(r"^(?:分别)?(?:增长|下降|提高|降低|增加|减少|上升|回落)")
+
+
+def _compared(sentence: str, q: Quantity) -> bool:
+    """比上年增加75人，增长1.4%: the number follows a comparison, in its clause or the one it continues."""
+    start = _clause_start(sentence, q.start)
+    if COMPARISON.search(sentence[start : q.start]):
+        return True
+    before = _clause_start(sentence, max(0, start - 1))
+    return bool(_CHANGE_VERB.match(sentence[start : q.start]) and COMPARISON.search(sentence[before:start]))
+
+
 def _kind(ctx: _Context, sentence: str, q: Quantity) -> tuple[str, str]:
     """commitment or baseline, and the cue that decided: quoted target, clause tense, date, section, genre."""
     clause = sentence[_clause_start(sentence, q.start) : q.start]
     kind, why = clause_kind(clause, sentence[q.end : q.end + 60])
     if kind == "baseline" or why == QUOTED:
         return kind or "baseline", why
-    explicit = _year(sentence, q.start)
-    if explicit is not None and ctx.now is not None and explicit < ctx.now:
-        return "baseline", f"所述年份{explicit}早于文件年份{ctx.now}"
     if kind is None:
         kind, why = clause_kind(sentence[: q.start], "")
         kind = kind if kind == "commitment" else None
+    explicit = _year(sentence, q.start)
+    early = explicit is not None and ctx.now is not None and explicit < ctx.now
+    # 到2005年… in a 发展成就 section of a 2006 plan reports a value reached; elsewhere 到2019年 is a target.
+    if early and (kind is None or ctx.section[0] == "baseline"):
+        return "baseline", f"所述年份{explicit}早于文件年份{ctx.now}"
     if kind is None:
         kind, why = ctx.section
     if kind is None:
@@ -582,7 +596,8 @@ def _years(sentence: str) -> tuple[tuple[int, int], ...]:
     for m in _YEAR.finditer(sentence):
         after = sentence[m.end() : m.end() + 3]
         before = sentence[max(0, m.start() - 1) : m.start()]
-        if before == "从" or re.match(r"以来|开始|起", after) or _inside_brackets(sentence, m.start()):
+        # 从2020年起, 2010年以来, and the base of a comparison (比2020年提高) are not the year a statement is due.
+        if (before and before in "从比较与同") or re.match(r"以来|开始|起|相比", after) or _inside_brackets(sentence, m.start()):
             continue
         found.append((m.start(), int(m.group("b") or m.group("a"))))
     return tuple(found)
