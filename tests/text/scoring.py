@@ -1,6 +1,6 @@
 """Score the reader on the seeds and on the corpus with the shared scorer, overall, per genre and held-out.
 
-    .venv/bin/python tests/text/scoring.py [--verbose] [GENRE|held-out|dev|seeds]...
+.venv/bin/python tests/text/scoring.py [--verbose] [GENRE|held-out|dev|seeds]...
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ def predict(paths: list[Path]) -> list[dict[str, object]]:
     return [st.gold() for p in paths for st in extract(read_document(p), p.name).statements]
 
 
-def score(gold: list[dict[str, object]], pred: list[dict[str, object]], verbose: bool = False) -> dict[str, float]:
+def score(
+    gold: list[dict[str, object]], pred: list[dict[str, object]], verbose: bool = False
+) -> dict[str, float]:
     """The scorer's summary line as numbers (commitments, baselines, overall, codes)."""
     with tempfile.TemporaryDirectory() as tmp:
         g, p = Path(tmp) / "gold.jsonl", Path(tmp) / "pred.jsonl"
@@ -79,7 +81,7 @@ def main(argv: list[str]) -> None:
     if not names:
         print(f"{'seeds':12s}", seeds())
         print(f"{'corpus':12s}", corpus())
-        for name in sorted({row["genre"] for row in genres().values()}) + ["dev", "held-out"]:
+        for name in [*sorted({row["genre"] for row in genres().values()}), "dev", "held-out"]:
             print(f"{name:12s}", corpus(name))
         return
     for name in names:

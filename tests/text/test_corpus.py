@@ -42,7 +42,9 @@ def test_every_corpus_file_is_labelled_and_typed() -> None:
     files = {p.name for p in scoring.CORPUS.glob("*.txt")}
     assert files == set(table) and len(files) >= 25
     assert len({row["province"] for row in table.values()} - {"全国", "未知"}) >= 10
-    gold = [json.loads(line) for line in (scoring.CORPUS / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    gold = [
+        json.loads(line) for line in (scoring.CORPUS / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert {r["doc"] for r in gold} == files
     for r in gold:
         if r["kind"] != "document":

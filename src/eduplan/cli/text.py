@@ -24,7 +24,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help=".txt（UTF-8 或 GB18030）、.html、.docx、.pdf")
     p.add_argument("--format", choices=("jsonl", "table"), default="jsonl", help="输出格式（默认 jsonl）")
     p.add_argument("--projects", action="store_true", help="改为输出建设项目（新建、改扩建学校及新增学位）")
-    p.add_argument("--explain", action="store_true", help="逐条说明决定类型与年份的依据（文件类型、时态用语、年份来源）")
+    p.add_argument(
+        "--explain", action="store_true", help="逐条说明决定类型与年份的依据（文件类型、时态用语、年份来源）"
+    )
     p.set_defaults(handler=_extract)
 
 

@@ -27,10 +27,18 @@ GENRES: dict[str, tuple[str, str, bool]] = {
 # Title words, most specific first: 政府工作报告重点工作任务分解表 is a task table, not a report; 工作总结及
 # 2025年工作计划 is a summary first.
 _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("template", re.compile(r"(?:^|[^a-wyzA-WYZ])(?:[xX]{2}|20[xX]{2}|[xX][xX]?[县市区镇乡])|模板|范本|样表")),
+    (
+        "template",
+        re.compile(r"(?:^|[^a-wyzA-WYZ])(?:[xX]{2}|20[xX]{2}|[xX][xX]?[县市区镇乡])|模板|范本|样表"),
+    ),
     ("tasks", re.compile(r"分解表|任务分解|责任分工|分工方案|任务清单|目标任务表")),
-    ("standard", re.compile(r"指标体系|评估标准|指标标准|评价标准|评估细则|评估办法|评估具体办法|建设标准|办学标准|"
-                            r"督导评估(?:实施)?(?:办法|细则|方案)")),
+    (
+        "standard",
+        re.compile(
+            r"指标体系|评估标准|指标标准|评价标准|评估细则|评估办法|评估具体办法|建设标准|办学标准|"
+            r"督导评估(?:实施)?(?:办法|细则|方案)"
+        ),
+    ),
     ("bulletin", re.compile(r"统计公报|统计数据|统计快报|事业发展基本情况|统计简况|统计分析")),
     ("monitoring", re.compile(r"监测报告|评估报告|评价报告|督导报告|督导意见书|验收报告|监测结果")),
     ("summary", re.compile(r"总结|汇报|工作报告|述职|情况报告|完成情况|自查报告|自评报告|讲话")),
@@ -43,7 +51,9 @@ _NEWS = re.compile(
     r"来源[:：]?[^\n]{0,12}(?:网|报|新闻|电视台|客户端)|本报讯|消息[,，]"
 )
 _FUTURE = re.compile(r"到(?:19|20)\d\d年|力争|确保|争取|将达到|将新增|目标|预计|计划|要求")
-_PAST = re.compile(r"比上年|同比|较上年|比去年|已经|已达|累计|截至|截止|共有|完成了|实现了|取得了|提升至|提高到了")
+_PAST = re.compile(
+    r"比上年|同比|较上年|比去年|已经|已达|累计|截至|截止|共有|完成了|实现了|取得了|提升至|提高到了"
+)
 _BLANK = re.compile(r"\(\s*\)|（\s*）|[xX]{1,4}(?:%|个|所|人|名|万|年)|_{3,}")
 
 

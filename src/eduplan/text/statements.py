@@ -312,7 +312,9 @@ def _counts(sentence: str, q: Quantity) -> bool:
     if q.tail == "以下" and after.startswith("的"):
         return False
     # 还需提高0.5个百分点: the gap to a target, not a statement; 0.7个千分点 is no count of things.
-    if re.search(r"(?:还需|还差|尚需|仍需|差距)[\u4e00-\u9fff]{0,4}$", sentence[max(0, q.start - 8) : q.start]):
+    if re.search(
+        r"(?:还需|还差|尚需|仍需|差距)[\u4e00-\u9fff]{0,4}$", sentence[max(0, q.start - 8) : q.start]
+    ):
         return False
     if q.unit == "个" and after.startswith("千分"):
         return False
@@ -597,7 +599,11 @@ def _years(sentence: str) -> tuple[tuple[int, int], ...]:
         after = sentence[m.end() : m.end() + 3]
         before = sentence[max(0, m.start() - 1) : m.start()]
         # 从2020年起, 2010年以来, and the base of a comparison (比2020年提高) are not the year a statement is due.
-        if (before and before in "从比较与同") or re.match(r"以来|开始|起|相比", after) or _inside_brackets(sentence, m.start()):
+        if (
+            (before and before in "从比较与同")
+            or re.match(r"以来|开始|起|相比", after)
+            or _inside_brackets(sentence, m.start())
+        ):
             continue
         found.append((m.start(), int(m.group("b") or m.group("a"))))
     return tuple(found)

@@ -61,7 +61,7 @@ class Structure:
     period: tuple[int, int] | None
     horizon: int | None
     headings: list[Heading] = field(default_factory=list)
-    genre: Genre = Genre("plan", ())
+    genre: Genre = field(default_factory=lambda: Genre("plan", ()))
     report_year: int | None = None  # the year a report, bulletin or summary describes (its title's year)
 
     @property

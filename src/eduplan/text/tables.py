@@ -206,7 +206,9 @@ _OPS = {"≥": ">=", ">": ">=", "不低于": ">=", "不少于": ">=", "大于": 
         "≤": "<=", "<": "<=", "不高于": "<=", "不超过": "<=", "小于": "<=", "≯": "<="}  # fmt: skip
 
 
-def grid_statements(norm: Normalised, struct: Structure, doc: str) -> tuple[list[Statement], list[tuple[int, int]]]:
+def grid_statements(
+    norm: Normalised, struct: Structure, doc: str
+) -> tuple[list[Statement], list[tuple[int, int]]]:
     """Statements of every grid whose header names its columns (指标 / 2020年 / 2025年, 序号 / 指标 / 国家标准)."""
     lines = _lines(norm.text)
     out: list[Statement] = []
@@ -223,14 +225,16 @@ def grid_statements(norm: Normalised, struct: Structure, doc: str) -> tuple[list
 
 def _header(lines: list[tuple[int, str]], i: int) -> tuple[list[tuple[str, int | None]], int]:
     """The value columns of a header starting at line i ((role, year) each) and the first line after it."""
-    j, cells = i, []
+    j, cells = i, list[re.Match[str]]()
     while j < len(lines) and len(cells) < 12:
         m = _HEADER_CELL.match(lines[j][1])
         if not m:
             break
         cells.append(m)
         j += 1
-    if len(cells) < 2 or not any(c.group(0).startswith(("指标", "项目", "主要指标", "评估指标", "内容")) for c in cells):
+    if len(cells) < 2 or not any(
+        c.group(0).startswith(("指标", "项目", "主要指标", "评估指标", "内容")) for c in cells
+    ):
         return [], i + 1
     roles: list[tuple[str, int | None]] = []
     for m in cells:
@@ -306,7 +310,11 @@ def _emit_grid_row(
 
 def _sub_name(parent: str, name: str) -> str:
     """其中:小学 under 义务教育标准班额比例 → 小学义务教育标准班额比例."""
-    return name + parent if re.fullmatch(r"小学|初中|高中|普通高中|中职|幼儿园|城区|农村|城镇|乡村", name) else name
+    return (
+        name + parent
+        if re.fullmatch(r"小学|初中|高中|普通高中|中职|幼儿园|城区|农村|城镇|乡村", name)
+        else name
+    )
 
 
 def _clean_label(text: str) -> str:
@@ -341,7 +349,14 @@ def _grid_statement(
     baseline = role == "current" or (role == "year" and len(years) > 1 and year == years[0])
     op = _OPS.get(m.group("op") or "", "")
     if m.group("b"):
-        cmp, value, vmax, unit, scale, per = "ratio", float(m.group("a")), float(m.group("b")), "ratio", 1.0, None
+        cmp, value, vmax, unit, scale, per = (
+            "ratio",
+            float(m.group("a")),
+            float(m.group("b")),
+            "ratio",
+            1.0,
+            None,
+        )
     else:
         unit, scale, per = unit_info or (*_unit(None, m.group("u")), None)
         if m.group("u"):
