@@ -16,13 +16,18 @@ _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 
 # 發(fā)展: a character followed by its pinyin in parentheses (ASCII or full-width), an artefact of copy-paste
-# from pages that annotate rare readings.
-_PINYIN = re.compile(rf"(?<=[{_CJK}])[(（][a-z{_TONED}]{{1,6}}[)）]")
+# from pages that annotate rare readings; mirror sites also write 【ér】, {pinyin:zhōng}, (繁体:辦), (读:èr) and
+# bare toned syllables (古浪làng县) between characters.
+_PINYIN = re.compile(
+    rf"(?<=[{_CJK}])(?:[(（【{{\[][a-z{_TONED}]{{1,6}}[)）】}}\]]"
+    rf"|[(（【{{\[《](?:繁体|繁|简体|读|拼音|pinyin)[:：][^()（）【】{{}}\[\]《》\n]{{1,8}}[)）】}}\]》]"
+    rf"|\s?[a-z]*[{_TONED}][a-z]*\s?(?=[{_CJK}]))"
+)
 # Horizontal white space of any kind; kept only between two Latin letters ("Produced By").
 _SPACE = re.compile(r"[ \t\r\xa0\u2000-\u200b\u3000\ufeff]+")
 # U+FFFD and the "?!" marker that starts a GBK/UTF-8 mojibake run (學?!半p師型 for 學校“雙師型), and the
 # asterisks a site puts in for words it masks (**教育).
-_MOJIBAKE = re.compile(r"\ufffd+|\?!|\*+")
+_MOJIBAKE = re.compile(rf"\ufffd+|\?!|\*+|\?[a-z{_TONED}]{{1,6}}\)")
 
 # Lines of a web page that are not the document: breadcrumbs, 索引号/发布机构 blocks, print/font buttons,
 # view counters, CMS signatures and adverts. Matched on the already simplified, space-free line.

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from eduplan.text.codes import fold, match_code
-from eduplan.text.modality import COMPARISON, QUOTED, clause_kind, section_kind
+from eduplan.text.modality import COMPARISON, GAP, QUOTED, clause_kind, section_kind
 from eduplan.text.normalise import Normalised, normalise
 from eduplan.text.projects import ProjectRow, find_projects
 from eduplan.text.quantities import COUNT_UNITS, Quantity, find_quantities
@@ -220,6 +220,8 @@ def _compared(sentence: str, q: Quantity) -> bool:
     start = _clause_start(sentence, q.start)
     if COMPARISON.search(sentence[start : q.start]):
         return True
+    if q.unit in ("pp", "%") and GAP.search(sentence[start : q.start]):
+        return True
     before = _clause_start(sentence, max(0, start - 1))
     return bool(_CHANGE_VERB.match(sentence[start : q.start]) and COMPARISON.search(sentence[before:start]))
 
@@ -234,10 +236,16 @@ def _kind(ctx: _Context, sentence: str, q: Quantity) -> tuple[str, str]:
         kind, why = clause_kind(sentence[: q.start], "")
         kind = kind if kind == "commitment" else None
     explicit = _year(sentence, q.start)
+    if explicit is None:
+        explicit = _relative_year(sentence[: q.start], ctx.struct)
     early = explicit is not None and ctx.now is not None and explicit < ctx.now
     # 到2005年… in a 发展成就 section of a 2006 plan reports a value reached; elsewhere 到2019年 is a target.
     if early and (kind is None or ctx.section[0] == "baseline"):
         return "baseline", f"所述年份{explicit}早于文件年份{ctx.now}"
+    # A year after the one the document was written in (“十四五”期间 in a 2022 news report) is not yet reached.
+    written = ctx.struct.year
+    if kind is None and explicit is not None and written is not None and explicit > written:
+        return "commitment", f"所述年份{explicit}晚于成文年份{written}"
     if kind is None:
         kind, why = ctx.section
     if kind is None:
@@ -264,7 +272,8 @@ def _statement_year(ctx: _Context, sentence: str, q: Quantity, kind: str, why: s
     return year, f"文件所述年份{year}" if year else "文件未写明年份"
 
 
-_RELATIVE = (("明年", 1), ("下一年", 1), ("今年", 0), ("本年", 0), ("当年", 0))
+# 今年/明年 against the document's year; 年内 (within this year) but not 5年内 (within five years).
+_RELATIVE = re.compile(r"明年|下一年|今年|本年|(?<![\d一二两三四五六七八九十几])年内")
 _FIVE_YEAR_END = {"一": 2010, "二": 2015, "三": 2020, "四": 2025, "五": 2030, "六": 2035, "七": 2040}
 
 
@@ -275,9 +284,9 @@ def _relative_year(before: str, struct: Structure) -> int | None:
         return _FIVE_YEAR_END[ends[-1]]
     if struct.year is None:
         return None
-    for word, offset in _RELATIVE:
-        if word in before[-20:]:
-            return struct.year + offset
+    found = _RELATIVE.findall(before[-20:])
+    if found:
+        return struct.year + (1 if found[-1] in ("明年", "下一年") else 0)
     return None
 
 
