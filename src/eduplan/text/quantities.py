@@ -25,7 +25,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "个百分点": ("pp", 1), "百分点": ("pp", 1), "%": ("%", 1),
     "万平方米": ("平方米", 1e4), "平方米": ("平方米", 1), "万人次": ("人次", 1e4), "人次": ("人次", 1),
     "亿元": ("元", 1e8), "万元": ("元", 1e4), "元": ("元", 1),
-    "万人": ("人", 1e4), "名": ("人", 1), "人": ("人", 1), "位": ("人", 1),
+    "万人口": ("人", 1e4), "人口": ("人", 1), "万人": ("人", 1e4), "名": ("人", 1), "人": ("人", 1), "位": ("人", 1),
     "学时": ("学时", 1), "课时": ("学时", 1), "小时": ("小时", 1), "个班": ("班", 1), "班": ("班", 1),
     "万个": ("个", 1e4), "个": ("个", 1), "所": ("所", 1), "项": ("项", 1), "户": ("户", 1),
     "栋": ("栋", 1), "幢": ("栋", 1), "节": ("节", 1), "处": ("处", 1), "次": ("次", 1), "年": ("年", 1),
@@ -45,7 +45,9 @@ QUANTITY = re.compile(
 CN_QUANTITY = re.compile(
     r"(?<![第\u4e00-\u9fff])(?P<a>[一二两三四五六七八九十百千万]{1,5})(?P<unit>户|人|名)"
 )
-FRACTION = re.compile(r"(?P<den>[十百千万])分之(?P<num>[一二两三四五六七八九十百\d.]+)")
+FRACTION = re.compile(
+    r"(?P<den>[一二三四五六七八九十百千万]+)分之(?P<num>[一二两三四五六七八九十百\d.]+)(?P<tail>及以上|以上|以下|以内|左右)?"
+)
 RATIO = re.compile(
     r"比(?:例)?(?:达到|达|为|保持在|约为|调整为)?(?P<a>\d+(?:\.\d+)?)[:：](?P<b>\d+(?:\.\d+)?)"
 )
@@ -105,7 +107,7 @@ def find_quantities(text: str) -> list[Quantity]:
         n = float(num) if num[0].isdigit() else chinese_number(num)
         den = chinese_number(m.group("den"))
         if n is not None and den:
-            found.append(Quantity(m.start(), m.end(), round(n / den * 100, 6), None, "%", "", False))
+            found.append(Quantity(m.start(), m.end(), round(n / den * 100, 6), None, "%", m.group("tail") or "", False))
     for m in CN_QUANTITY.finditer(text):
         value = chinese_number(m.group("a"))
         if value and value >= 10:

@@ -25,15 +25,18 @@ _CLAUSE_END = re.compile(r"[,，;；:：。!?\n]")
 _YEAR = re.compile(r"(?<![\d.])(?P<a>(?:19|20)\d\d)(?:[-至到](?P<b>(?:19|20)\d\d))?年")
 
 _LEAD = re.compile(
-    r"^(?:[、,和及与并且]|其中|另外|同时|全市|全县|全区|全省|全镇|县域内|区域内|市域内|力争|确保|争取|努力|计划|预计|保持|"
+    r"^(?:[、,和及与并且?]|[①-⑳]|其中|另外|同时|全市|全县|全区|全省|全州|全旗|全镇|我省|我市|我县|我区|本市|本县|本区|"
+    r"[\u4e00-\u9fff]{2,4}(?:省|自治区)|县域内|区域内|市域内|今年|明年|年内|全年|目前|力争|确保|争取|努力|计划|预计|保持|"
     r"实现|保证|基本|逐步|进一步|持续|到(?:19|20)\d\d年(?:底|末)?|(?:19|20)\d\d(?:-(?:19|20)\d\d)?年(?:底|末)?|"
-    r"每年|年均|每学年|每学期|每两年|每天|每日|原则上|要|将|使|让|要求|达到)+"
+    r"每年|年均|每学年|每学期|每两年|每天|每日|原则上|要|将|使|让|要求|达到|"
+    # the category columns of a 绩效目标表 (一级/二级指标) run into the indicator's own name
+    r"(?:产出|效益|满意度|数量|质量|时效|成本|社会效益|经济效益|生态效益|可持续影响|社会公众或服务对象满意度|服务对象满意度)指标)+"
 )
 _TRAIL = re.compile(
     r"(?:保持在|保持|巩固在|巩固|稳定在|控制在|提高到|提升到|提高|提升|增长|降低|下降|减少|达到|达|为|在|"
     r"超过|高于|不低于|不少于|不超过|不高于|低于|至少|力争|确保|争取|均|分别|占|约|累计|共|有|要|须|应|"
     r"年|在|再|将|新增|增加|新创建|新建|改扩建|扩建|建成|建有|建设|创建|打造|培育|培养|支持建设|办好|开展|补充|"
-    r"安排|按|每|总数的?|总量的?|的|全员|以上)+$"
+    r"安排|按|每|总数的?|总量的?|的|全员|以上|[≥≤><≮≯=])+$"
 )
 _YEAR_ANYWHERE = re.compile(
     r"(?:到|至|在|于)?(?:19|20)(?:\d\d|[xX]{2})(?:-(?:19|20)\d\d)?年(?:底|末|秋季|春季)?"
@@ -308,6 +311,11 @@ def _counts(sentence: str, q: Quantity) -> bool:
         return False
     if before.endswith(("第", "前", "后", "近", "/", "·")) or re.match(r"[.\d]", after):
         return False
+    # 未来5年, 今后三年: a span of time; 以下5个方面: the layout of a speech.
+    if q.unit == "年" and re.search(r"(?:未来|今后|过去|此后|最近)$", before):
+        return False
+    if q.unit == "个" and re.match(r"方面|层面|维度|阶段", after):
+        return False
     if _inside_brackets(sentence, q.start):
         return False
     # 56人以上大班额, 2000人以下的小村: a head count that defines a group, not a target for it.
@@ -318,7 +326,10 @@ def _counts(sentence: str, q: Quantity) -> bool:
         )
     ):
         return False
-    if q.tail == "以下" and after.startswith("的"):
+    # 达10小时及以上的比例, 45岁以下的校长: a bound that defines the group measured, not a statement.
+    # (Head counts and households before 以上的 open a planning norm instead: see _norm_indicator.)
+    below = q.tail in ("以下", "以内")
+    if after.startswith("的") and q.unit != "%" and (below or (q.tail in ("以上", "及以上") and q.unit not in ("人", "户"))):
         return False
     # 还需提高0.5个百分点: the gap to a target, not a statement; 0.7个千分点 is no count of things.
     if re.search(
@@ -554,6 +565,11 @@ def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
         return "range"
     after = q.tail + sentence[q.end : q.end + 4]
     near = prefix[-8:]
+    # 优秀率≥42%, 低分率≤3%: a comparison sign written in the sentence.
+    if re.search(r"[≥>≮]$", near):
+        return ">="
+    if re.search(r"[≤<≯]$", near):
+        return "<="
     if q.unit == "pp" or (q.unit == "%" and re.match(r"的?增幅|的?幅度", sentence[q.end : q.end + 4])):
         return "change"
     if _CHANGE.search(near) and (q.unit == "pp" or (q.unit == "%" and re.search(r"年均|每年|逐年", near))):
