@@ -31,7 +31,7 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "template",
         re.compile(r"(?:^|[^a-wyzA-WYZ])(?:[xX]{2}|20[xX]{2}|[xX][xX]?[县市区镇乡])|模板|范本|样表"),
     ),
-    ("tasks", re.compile(r"分解表|任务分解|责任分工|分工方案|任务清单|目标任务表")),
+    ("tasks", re.compile(r"分解表|任务分解|责任分工|分工方案|任务清单|目标任务表|绩效目标|绩效指标|绩效评价指标|目标责任书")),
     (
         "standard",
         re.compile(
@@ -42,7 +42,7 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("bulletin", re.compile(r"统计公报|统计数据|统计快报|事业发展基本情况|统计简况|统计分析")),
     ("monitoring", re.compile(r"监测报告|评估报告|评价报告|督导报告|督导意见书|验收报告|监测结果")),
     ("summary", re.compile(r"总结|汇报|工作报告|述职|情况报告|完成情况|自查报告|自评报告|讲话")),
-    ("workplan", re.compile(r"工作要点|工作计划|工作安排|工作思路|工作打算|计划要点")),
+    ("workplan", re.compile(r"工作要点|工作[\u4e00-\u9fff]{0,2}计划|工作安排|工作思路|工作打算|计划要点|学年度?[\u4e00-\u9fff]{0,4}计划")),
     ("action", re.compile(r"行动计划|行动方案|实施方案|攻坚计划|提升计划|专项行动|工程方案")),
     ("plan", re.compile(r"规划|纲要|若干意见|实施意见|发展意见")),
 )
@@ -54,6 +54,7 @@ _FUTURE = re.compile(r"到(?:19|20)\d\d年|力争|确保|争取|将达到|将新
 _PAST = re.compile(
     r"比上年|同比|较上年|比去年|已经|已达|累计|截至|截止|共有|完成了|实现了|取得了|提升至|提高到了"
 )
+_ADDRESS = re.compile(r"(?:^|\n)\s*(?:同志们|各位领导|尊敬的各位|各位代表|各位委员)[^\n]{0,20}[:：,，!！]")
 _BLANK = re.compile(r"\(\s*\)|（\s*）|[xX]{1,4}(?:%|个|所|人|名|万|年)|_{3,}")
 
 
@@ -90,6 +91,9 @@ def detect(title: str | None, text: str) -> Genre:
         return Genre("news", tuple(f"新闻用语“{w}”" for w in dict.fromkeys(news))[:3])
     if len(_BLANK.findall(head)) >= 3:
         return Genre("template", ("多处留空待填",))
+    # A speech or a report to a meeting opens by addressing it (同志们, 各位领导): it looks back on work done.
+    if _ADDRESS.search(head[:400]):
+        return Genre("summary", ("讲话或汇报的称呼语",))
     future, past = len(_FUTURE.findall(text)), len(_PAST.findall(text))
     if past > future:
         return Genre("summary", (f"过去式用语 {past} 处多于目标用语 {future} 处",))

@@ -33,7 +33,8 @@ _ISSUER = re.compile(
     r"教育局|教育厅|教育委员会|县委|市委|区委)"
 )
 _TITLE_WORD = re.compile(
-    r"规划|方案|意见|计划|要点|纲要|实施办法|办法|总结|报告|汇报|公报|统计数据|基本情况|分解表|标准|指标体系|讲话"
+    r"规划|方案|意见|计划|要点|纲要|实施办法|办法|总结|报告|汇报|公报|统计数据|基本情况|分解表|标准|指标体系|讲话|"
+    r"绩效目标表|绩效指标表|评价指标表"
 )
 # A date in a URL: /2019/0221/, /202303/t20230324_, /2021-06/02/, /20230315/.
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[-/]?(\d\d)[-/]?(\d\d)?(?=[/_.]|$)")
@@ -125,23 +126,31 @@ def _title(doc: Normalised, lines: list[str]) -> str | None:
     for i, line in enumerate(lines[:40]):
         if len(line) < 60 and _TITLE_WORD.search(line) and not re.search(r"^[《根为按]|[。,;]", line):
             prev = lines[i - 1] if i else ""
+            # A title broken over two lines; not a date, byline or list line above it.
             if (
                 prev
                 and len(prev) < 30
                 and not re.search(r"[。,;:号日]$", prev)
                 and not _TITLE_WORD.search(prev)
+                and not re.search(r"\d{4}-\d\d|发布|来源|^[-•·]", prev)
             ):
                 return prev + line
-            return line
+            # 绩效目标表 / (2020年度): the year a table is for, on the line below its title.
+            below = lines[i + 1] if i + 1 < len(lines) else ""
+            return line + below if re.fullmatch(r"\((?:19|20)\d\d年度?\)", below) else line
     # A title run on into its first paragraph (…工作总结和2023年工作计划2022年,我局…): its first clause.
     first = re.split(r"[,，。;；:：]", lines[0], maxsplit=1)[0][:40] if lines else ""
     return first if _TITLE_WORD.search(first) and not first.startswith(("《", "根据", "为")) else None
 
 
+# 2025—2026学年 (a school year), also with the dash lost (20252026学年度).
+_SCHOOL_YEAR = re.compile(r"((?:19|20)\d\d)\s*[-至到]?\s*((?:19|20)\d\d)\s*学年")
+
+
 def _period(title: str | None, text: str) -> tuple[int, int] | None:
     """The plan period from the title, else from the most mentioned five-year plan, else None."""
     if title:
-        m = _PERIOD.search(title)
+        m = _SCHOOL_YEAR.search(title) or _PERIOD.search(title)
         if m:
             return int(m.group(1)), int(m.group(2))
         for name, span in _FIVE_YEAR.items():
@@ -219,18 +228,22 @@ def _title_year(title: str | None) -> int | None:
     """山西省2018年教育事业发展统计公报 → 2018: the first year of the title outside parentheses and quotes."""
     if not title:
         return None
+    m = re.search(r"\(((?:19|20)\d\d)年度\)", title)  # 绩效目标表(2020年度)
+    if m:
+        return int(m.group(1))
     bare = re.sub(r"\([^()]*\)|《[^《》]*》", "", title)
     m = re.search(r"(?<!\d)((?:19|20)\d\d)(?:年|[“\"\u4e00-\u9fff])", bare)
     return int(m.group(1)) if m else None
 
 
-def _plan_period(title: str | None, text: str, genre: Genre) -> tuple[tuple[int, int] | None, int | None]:
+def _plan_period(
+    title: str | None, text: str, genre: Genre, year: int | None
+) -> tuple[tuple[int, int] | None, int | None]:
     """The period and horizon a genre can have: a standard has none; a yearly work plan has its title's year."""
     if genre.code == "standard":
         return None, None
     period = _period(title, "")
     if period is None and genre.code in ("workplan", "tasks"):
-        year = _title_year(title)
         period = (year, year) if year else None
     if period is None and genre.code not in ("workplan", "tasks", "bulletin", "monitoring"):
         period = _period(None, text)
@@ -244,7 +257,8 @@ def structure(doc: Normalised) -> Structure:
     lines = [line.strip() for line in doc.text.split("\n") if line.strip()]
     title = _title(doc, lines)
     genre = detect(title, doc.text)
-    period, horizon = _plan_period(title, doc.text, genre)
+    report_year = _title_year(title) or _table_year(lines)
+    period, horizon = _plan_period(title, doc.text, genre, report_year)
     # A template (20xx年) names no year: its horizon is unknown rather than guessed.
     template = bool(re.search(r"20[xX]{2}年", doc.text[:2000])) and not _TARGET_YEAR.search(doc.text)
     return Structure(
@@ -256,5 +270,14 @@ def structure(doc: Normalised) -> Structure:
         horizon=None if template else horizon,
         headings=headings(doc.text),
         genre=genre,
-        report_year=_title_year(title),
+        report_year=report_year,
     )
+
+
+def _table_year(lines: list[str]) -> int | None:
+    """(2020年度) on a line of its own near the top: the year a table or report is for."""
+    for line in lines[:15]:
+        m = re.fullmatch(r"[(]?((?:19|20)\d\d)年度[)]?", line)
+        if m:
+            return int(m.group(1))
+    return None
