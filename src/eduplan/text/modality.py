@@ -29,7 +29,7 @@ PAST = re.compile(
 )
 # A comparison with an earlier value: the number after it is a change, not a level.
 COMPARISON = re.compile(
-    r"(?:比|较|与)(?:上年|去年|上一年|同期|(?:19|20)\d\d年(?:底|末)?)(?:相比)?(?:同期)?|同比|环比|"
+    r"(?:(?<![占之对])比|较|与)(?:上年|去年|上一年|同期|(?:19|20)\d\d年(?:底|末)?)(?:相比)?(?:同期)?|同比|环比|"
     r"(?<![占之对])比[\u4e00-\u9fff]{1,6}?(?:时|前|初|末|底)(?=提高|增加|增长|下降|减少|降低|上升)"
 )
 # 高于全国平均水平16.57个百分点, 超出规划指标20%: a gap to another value, not a level.

@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from eduplan.text.codes import fold, match_code
+from eduplan.text.codes import dice, fold, match_code
 from eduplan.text.modality import COMPARISON, GAP, QUOTED, clause_kind, section_kind
 from eduplan.text.normalise import Normalised, normalise
 from eduplan.text.projects import ProjectRow, find_projects
@@ -20,6 +20,8 @@ from eduplan.text.quantities import COUNT_UNITS, Quantity, find_quantities
 from eduplan.text.structure import Heading, Structure, structure
 from eduplan.text.tables import grid_statements, table_statements
 
+# Comparator classes the gold scorer treats alike (a plain amount of a target is reached or passed).
+CMP_CLASS = {">=": "up", ">": "up", "=": "up", "<=": "down", "<": "down"}
 _SENTENCE_END = re.compile(r"[。!?！？\n]")
 _CLAUSE_END = re.compile(r"[,，;；:：。!?\n]")
 _YEAR = re.compile(r"(?<![\d.])(?P<a>(?:19|20)\d\d)(?:[-至到](?P<b>(?:19|20)\d\d))?年")
@@ -35,7 +37,7 @@ _LEAD = re.compile(
 _TRAIL = re.compile(
     r"(?:保持在|保持|巩固在|巩固|稳定在|控制在|提高到|提升到|提高|提升|增长|降低|下降|减少|达到|达|为|在|"
     r"超过|高于|不低于|不少于|不超过|不高于|低于|至少|力争|确保|争取|均|分别|占|约|累计|共|有|要|须|应|"
-    r"年|在|再|将|新增|增加|新创建|新建|改扩建|扩建|建成|建有|建设|创建|打造|培育|培养|支持建设|办好|开展|补充|"
+    r"年|在|再|将|新增|增加|新创建|新建|改扩建|扩建|建成|建有|建设|创建|打造|培育|培养|支持建设|办好|建好|开展|补充|"
     r"安排|按|每|总数的?|总量的?|的|全员|以上|[≥≤><≮≯=])+$"
 )
 _YEAR_ANYWHERE = re.compile(
@@ -44,11 +46,12 @@ _YEAR_ANYWHERE = re.compile(
 _SCOPE_WORD = re.compile(r"^(?:农村|城区|城镇|乡村|城市|县城|镇区)$")
 _EACH = re.compile(r"(?:每(?:个|所)?|各)(?:乡镇|乡\(镇\)|县\(市、区\)|县|镇|村|行政村|学校|幼儿园|学区)")
 _PER = (("每两年", "2years"), ("每学期", "semester"), ("每天", "day"), ("每日", "day"), ("每学年", "year"),
-        ("每年", "year"), ("年均", "year"), ("年生均", "year"), ("全年", "year"))  # fmt: skip
+        ("每年", "year"), ("年均", "year"), ("年生均", "year"), ("全年", "year"), ("年降幅", "year"),
+        ("年增幅", "year"))  # fmt: skip
 _DOWN = re.compile(r"不超过|不高于|控制在|低于|以内|以下|减少到|降至|降到|压缩到")
 _UP = re.compile(r"以上|不低于|不少于|至少|超过|高于|达到|达|力争|确保|保持|巩固|稳定在|提高到|提升到|争创")
-_CHANGE = re.compile(r"(?:提升|提高|增长|增加|降低|下降|减少|递增|递减)$")
-_FALL = re.compile(r"降低|下降|减少|递减")
+_CHANGE = re.compile(r"(?:提升|提高|增长|增加|降低|下降|减少|递增|递减|降幅|增幅)[≥>≮]?$")
+_FALL = re.compile(r"降低|下降|减少|递减|降幅")
 
 
 @dataclass
@@ -109,22 +112,56 @@ def extract(raw: str, doc: str = "") -> Extraction:
     # A table row read as a row replaces what the sentence reader made of its cells.
     found = [s for s in found if not any(a <= s.start < b for a, b in spans)] + rows
     found.sort(key=lambda s: s.start)
-    return Extraction(doc, norm, struct, _once(found), find_projects(norm, struct.horizon))
+    return Extraction(doc, norm, struct, _once(norm, found), find_projects(norm, struct.horizon))
 
 
-def _once(found: list[Statement]) -> list[Statement]:
-    """A statement repeated on one page (a headline and its body, a tag footer) counts once."""
-    seen: set[tuple[object, ...]] = set()
+def _once(norm: Normalised, found: list[Statement]) -> list[Statement]:
+    """A statement repeated on one page (a headline and its body, a tag footer) counts once.
+
+    Repeats are the same kind, value, unit and comparator with the same indicator (or, where one is in a headline,
+    a like one); a repeat that lacks the year its twin names is the same statement too. The fuller one is kept.
+    """
     out: list[Statement] = []
+    index: dict[tuple[object, ...], int] = {}
+    heads: list[int] = []
     for s in found:
-        commitment = s.kind == "commitment"
-        key = (s.kind, s.code or fold(s.indicator), s.value, s.value_max, s.unit, s.cmp if commitment else "",
-               s.year if commitment else None, s.scope)  # fmt: skip
-        if key in seen and not s.placeholder:
-            continue
-        seen.add(key)
-        out.append(s)
+        key = _repeat_key(s)
+        i = index.get((*key, s.code or fold(s.indicator)))
+        headline = _in_headline(norm, s)
+        if i is None and not s.placeholder:
+            pool = range(len(out)) if headline else heads
+            i = next((j for j in pool if _repeat_key(out[j]) == key and _alike(out[j], s)), None)
+        if i is None or s.placeholder or not _years_agree(out[i], s):
+            index[(*key, s.code or fold(s.indicator))] = len(out)
+            if headline:
+                heads.append(len(out))
+            out.append(s)
+        elif (out[i].year is None and s.year is not None) or (i in heads and not headline):
+            out[i] = s  # the body's statement, or the one that names its year
+            heads = [j for j in heads if j != i] + ([i] if headline else [])
     return out
+
+
+def _repeat_key(s: Statement) -> tuple[object, ...]:
+    commitment = s.kind == "commitment"
+    return (s.kind, s.value, s.value_max, s.unit, CMP_CLASS.get(s.cmp, s.cmp) if commitment else "", s.scope)
+
+
+def _years_agree(a: Statement, b: Statement) -> bool:
+    return a.kind != "commitment" or a.year == b.year or a.year is None or b.year is None
+
+
+def _alike(a: Statement, b: Statement) -> bool:
+    x, y = fold(a.indicator), fold(b.indicator)
+    return bool(x and y) and (x in y or y in x or dice(x, y) >= 0.5)
+
+
+def _in_headline(norm: Normalised, s: Statement) -> bool:
+    """A short line with no clause marks (a title or headline), or a 原标题 line."""
+    start = norm.text.rfind("\n", 0, s.start) + 1
+    end = norm.text.find("\n", s.start)
+    line = norm.text[start : end if end >= 0 else len(norm.text)]
+    return line.startswith("原标题") or (len(line) <= 45 and not re.search(r"[。,，;；]", line))
 
 
 @dataclass(frozen=True)
@@ -136,6 +173,7 @@ class _Context:
     doc: str
     section: tuple[str | None, str]  # the kind the section's role gives, and the cue
     para_year: int | None  # the topic year a paragraph opens with (2023年，… / 到2025年，…)
+    reported: int | None = None  # where the paragraph starts relaying what a plan sets out (方案明确…, 规划提出…)
 
     @property
     def now(self) -> int | None:
@@ -145,6 +183,10 @@ class _Context:
         return self.struct.year
 
 
+# A paragraph of a report or news story that relays a plan's content: its statements are the plan's targets.
+_REPORTED = re.compile(
+    r"(?:方案|规划|计划|意见|办法|纲要|通知|决定)[”》]?[^。;；]{0,16}?(?:提出|明确|要求|指出|规定|部署|确定)"
+)
 _PARA_YEAR = re.compile(
     r"^(?:--)?(?:[一二三四五六七八九十\d]+[、.])?(?:力争|争取)?(?:到|至|截至|截止)?((?:19|20)\d\d)年(?:底|末|度)?[,，]"
 )
@@ -156,7 +198,9 @@ def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, b
     path = struct.path_at(base)
     para = _PARA_YEAR.match(line.strip())
     para_year = int(para.group(1)) if para else _heading_year(path)
-    ctx = _Context(norm, struct, doc, section_kind([h.text for h in path if h.rank <= 5]), para_year)
+    cue = _REPORTED.search(line)
+    reported = base + cue.start() if cue else None
+    ctx = _Context(norm, struct, doc, section_kind([h.text for h in path if h.rank <= 5]), para_year, reported)
     out: list[Statement] = []
     start = 0
     for m in _SENTENCE_END.finditer(line + "\n"):
@@ -183,7 +227,7 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
     prev_end = 0
     for i, q in enumerate(qs):
         prefix = _prefix(sentence, q, prev_end)
-        kind, why = _kind(ctx, sentence, q)
+        kind, why = _kind(ctx, sentence, base, q)
         compared = _compared(sentence, q)
         if compared and kind == "baseline":
             prev_end = q.end
@@ -229,7 +273,7 @@ def _compared(sentence: str, q: Quantity) -> bool:
     return bool(_CHANGE_VERB.match(sentence[start : q.start]) and COMPARISON.search(sentence[before:start]))
 
 
-def _kind(ctx: _Context, sentence: str, q: Quantity) -> tuple[str, str]:
+def _kind(ctx: _Context, sentence: str, base: int, q: Quantity) -> tuple[str, str]:
     """commitment or baseline, and the cue that decided: quoted target, clause tense, date, section, genre."""
     clause = sentence[_clause_start(sentence, q.start) : q.start]
     kind, why = clause_kind(clause, sentence[q.end : q.end + 60])
@@ -251,6 +295,8 @@ def _kind(ctx: _Context, sentence: str, q: Quantity) -> tuple[str, str]:
         return "commitment", f"所述年份{explicit}晚于成文年份{written}"
     if kind is None:
         kind, why = ctx.section
+    if kind is None and ctx.reported is not None and ctx.reported < base + q.start:
+        kind, why = "commitment", "段落转述规划或方案的目标"
     if kind is None:
         kind, why = ctx.struct.genre.default_kind, f"文件类型为{ctx.struct.genre.label}"
     return kind, why
@@ -287,7 +333,7 @@ def _relative_year(before: str, struct: Structure) -> int | None:
         return _FIVE_YEAR_END[ends[-1]]
     if struct.year is None:
         return None
-    found = _RELATIVE.findall(before[-20:])
+    found = _RELATIVE.findall(before)
     if found:
         return struct.year + (1 if found[-1] in ("明年", "下一年") else 0)
     return None
@@ -441,9 +487,10 @@ def _core(prefix: str) -> str:
 
 _VERB_END = re.compile(
     r"(?:建有|建成|新建|改扩建|扩建|建设|创建|培育|打造|办好|新增|共|与|和|及|有|掌握|每天|每日|全员|设置|组织|"
-    r"至少|不低于|不少于|新创建|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|"
+    r"至少|不低于|不少于|新创建|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|建好|"
     r"达|达到)$"
 )
+_MAKE = re.compile(r"(?:新改扩建|新建改扩建|新建、改扩建|改扩建|新增|新建|扩建|新创建|创建|建成|认定|培育|打造|招聘|培训)$")
 _FACILITY = re.compile(
     r"(?:建设|新建|改扩建成|改扩建|建成|配建|建)[^,，;；。]{0,8}?([\u4e00-\u9fff]{0,6}?(?:小学|初中|中学|高中|幼儿园|学校))"
 )
@@ -510,7 +557,9 @@ def _indicators(
         if suffix and not re.fullmatch(r"[\u4e00-\u9fff]{0,2}(?:的|和|及|或)", suffix):
             # 各县(市、区)城市…: a 、 inside parentheses separates nothing.
             lead = _last_item(core, "、和与及的”") if counted else ""
-            core = _LEAD.sub("", _TRAIL.sub("", lead) + suffix)
+            # 公办幼儿园新增1万个学位 → 公办幼儿园新增学位: a count keeps the verb that makes what it counts.
+            verb = _MAKE.search(stem) if counted else None
+            core = _LEAD.sub("", _TRAIL.sub("", lead) + (verb.group(0) if verb else "") + suffix)
     elif q.unit in COUNT_UNITS:
         core = _last_item(core, "、")
         tail = core.rsplit("的", 1)[-1]
@@ -565,15 +614,15 @@ def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
         return "range"
     after = q.tail + sentence[q.end : q.end + 4]
     near = prefix[-8:]
+    if q.unit == "pp" or (q.unit == "%" and re.match(r"的?增幅|的?幅度", sentence[q.end : q.end + 4])):
+        return "change"
+    if _CHANGE.search(near) and (q.unit == "pp" or (q.unit == "%" and re.search(r"年均|每年|逐年", near))):
+        return "change"
     # 优秀率≥42%, 低分率≤3%: a comparison sign written in the sentence.
     if re.search(r"[≥>≮]$", near):
         return ">="
     if re.search(r"[≤<≯]$", near):
         return "<="
-    if q.unit == "pp" or (q.unit == "%" and re.match(r"的?增幅|的?幅度", sentence[q.end : q.end + 4])):
-        return "change"
-    if _CHANGE.search(near) and (q.unit == "pp" or (q.unit == "%" and re.search(r"年均|每年|逐年", near))):
-        return "change"
     # 不低于应交流人数的10%: the comparator governs a share "of" a base named between it and the number.
     if re.search(r"(?:不低于|不少于)$", near) or re.search(
         r"(?:不低于|不少于)[^，。；,;]{1,8}的$", prefix[-16:]
@@ -622,10 +671,11 @@ def _years(sentence: str) -> tuple[tuple[int, int], ...]:
     found: list[tuple[int, int]] = []
     for m in _YEAR.finditer(sentence):
         after = sentence[m.end() : m.end() + 3]
-        before = sentence[max(0, m.start() - 1) : m.start()]
-        # 从2020年起, 2010年以来, and the base of a comparison (比2020年提高) are not the year a statement is due.
+        before = sentence[max(0, m.start() - 2) : m.start()]
+        # 从2020年起, 2010年以来, and the base of a comparison (比2020年提高, not 占比2025年达到) are not the year
+        # a statement is due.
         if (
-            (before and before in "从比较与同")
+            (before and before[-1] in "从比较与同" and before not in ("占比", "之比", "对比"))
             or re.match(r"以来|开始|起|相比", after)
             or _inside_brackets(sentence, m.start())
         ):

@@ -257,7 +257,10 @@ def structure(doc: Normalised) -> Structure:
     lines = [line.strip() for line in doc.text.split("\n") if line.strip()]
     title = _title(doc, lines)
     genre = detect(title, doc.text)
+    date = _date(doc, lines)
     report_year = _title_year(title) or _table_year(lines)
+    if date is None and report_year is None and genre.code == "news":
+        report_year = _news_year(doc.text)
     period, horizon = _plan_period(title, doc.text, genre, report_year)
     # A template (20xx年) names no year: its horizon is unknown rather than guessed.
     template = bool(re.search(r"20[xX]{2}年", doc.text[:2000])) and not _TARGET_YEAR.search(doc.text)
@@ -265,13 +268,19 @@ def structure(doc: Normalised) -> Structure:
         title=title,
         issuer=_issuer(doc, lines),
         doc_number=_doc_number(doc, lines),
-        date=_date(doc, lines),
+        date=date,
         period=None if template else period,
         horizon=None if template else horizon,
         headings=headings(doc.text),
         genre=genre,
         report_year=report_year,
     )
+
+
+def _news_year(text: str) -> int | None:
+    """An undated news report speaks from the latest year it names that is not a target (到2025年)."""
+    years = [int(y) for y in re.findall(r"(?<![到至\d])((?:19|20)\d\d)年(?!以来|前|起)", text)]
+    return max(years) if years else None
 
 
 def _table_year(lines: list[str]) -> int | None:
