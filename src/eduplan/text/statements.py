@@ -433,7 +433,8 @@ def _respectively(sentence: str, qs: list[Quantity]) -> dict[int, str]:
         head = sentence[clause_start : q.start]
         if "分别" not in head:
             continue
-        subjects = [s for s in re.split(r"[、和]", head.split("分别")[0]) if s]
+        items = _items(_core(head.split("分别")[0]) or head.split("分别")[0])
+        subjects = _share(items) or items
         group = [i]
         while group[-1] + 1 < len(qs) and re.fullmatch(
             r"[、和及,]", sentence[qs[group[-1]].end : qs[group[-1] + 1].start]
@@ -585,12 +586,69 @@ def _subject_before(sentence: str, pos: int) -> str:
 
 
 _LEVEL = re.compile(
-    r"^(?:小学|初中|高中|普通高中|中职|中等职业学校|幼儿园|学前|义务教育|特殊教育|城区|农村|城镇|乡村)$"
+    r"^(?:小学|初中|高中|普通高中|中职|中等职业学校|高校|幼儿园|学前|义务教育|特殊教育|城区|农村|城镇|乡村|城市|"
+    r"[一二三四五六七八九]年级|男生|女生)$"
 )
+_SHARE_WORD = re.compile(r"占比|比例|比重|覆盖率|总数|总量")
+_INDICATOR_END = re.compile(r"(?:率|比例|占比|比重|年限)$")
+
+
+def _items(core: str) -> list[str]:
+    """The parts of a subject joined by 、 or 和 outside parentheses (各县(市、区) stays whole)."""
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(core):
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        if depth == 0 and ch in "、和":
+            items.append(core[start:i])
+            start = i + 1
+    items.append(core[start:])
+    return [x for x in items if x]
+
+
+def _share(items: list[str]) -> list[str] | None:
+    """Coordinated subjects that share a head or a tail, each written out whole (None when they share nothing).
+
+    小学、初中适龄人口入学率 → 小学适龄人口入学率, 初中适龄人口入学率 (short heads share the last item's tail);
+    小学入学率、巩固率 → 小学入学率, 小学巩固率 (bare indicators share the first item's head).
+    """
+    if len(items) < 2:
+        return None
+    first, last, rest = items[0], items[-1], items[1:]
+    # Shared head: the later items are bare indicators ending like the first (…率), the first names the group.
+    if all(len(x) <= 5 and x[-1] == first[-1] for x in rest) and len(first) > max(len(x) for x in rest):
+        head = first[: -len(rest[0])]
+        if len(head) >= 2:
+            return [first] + [head + x for x in rest]
+    # Shared tail: short heads (小学、初中; 四年级、八年级; 高校、高中和中等职业学校的…) before the last item's tail.
+    heads = items[:-1]
+    if not all(len(x) <= 6 for x in heads):
+        return None
+    mark = last.find("的", 0, 9)
+    if mark > 0:
+        cut = mark
+    elif len({len(x) for x in heads}) == 1 and len(last) > len(heads[0]) + 1:
+        cut = len(heads[0])
+    else:
+        return None
+    tail, own = last[cut:], last[:cut]
+    # The heads must be parallel: school levels (小学、初中), or words of one kind (市级和县级).
+    levels = all(_LEVEL.match(x) for x in [*heads, own])
+    alike = all(x[-1] == own[-1] for x in heads) and not _SHARE_WORD.search(tail)
+    if len(tail) >= 2 and (levels or alike):
+        return [x + tail for x in heads] + [last]
+    return None
 
 
 def _split_coordinated(core: str) -> list[str]:
     """小学阶段和初中阶段毛入学率 → 小学阶段毛入学率, 初中阶段毛入学率 (parallel heads sharing a tail)."""
+    items = _items(core)
+    shared = _share(items)
+    if shared:
+        return shared
+    # 义务教育巩固率、高中阶段毛入学率均达到95%: whole indicators joined, each a statement.
+    if len(items) > 1 and all(len(x) >= 4 and _INDICATOR_END.search(x) for x in items):
+        return items
     for m in re.finditer(r"[和及与、]", core):
         a = core[: m.start()]
         if not 2 <= len(a) <= 8:
@@ -599,10 +657,10 @@ def _split_coordinated(core: str) -> list[str]:
         for n in range(2, min(8, len(rest) - 2) + 1):
             b, tail = rest[:n], rest[n:]
             # Heads joined by 和/及/与 sharing their last word; joined by 、 only when both are school levels.
-            shared = m.group(0) != "、" and len(a) >= 3 and len(b) >= 3 and a[-2:] == b[-2:]
-            parallel = (shared and a not in b and b not in a) or (_LEVEL.match(a) and _LEVEL.match(b))
+            shared_word = m.group(0) != "、" and len(a) >= 3 and len(b) >= 3 and a[-2:] == b[-2:]
+            parallel = (shared_word and a not in b and b not in a) or (_LEVEL.match(a) and _LEVEL.match(b))
             # 公办和普惠性幼儿园在园幼儿数占比 is one share of the union, not two indicators.
-            if parallel and len(tail) >= 2 and not re.search(r"占比|比例|比重|覆盖率|总数|总量", tail):
+            if parallel and len(tail) >= 2 and not _SHARE_WORD.search(tail):
                 return [a + tail, b + tail]
     return [core]
 
