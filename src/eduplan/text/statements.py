@@ -568,11 +568,35 @@ def _indicators(
     core += _standard_object(sentence, q)
     if prev is not None and (not core or _SCOPE_WORD.match(core)):
         return [(core + prev.indicator, core or prev.scope)]
+    if prev is not None:
+        elided = _elided(core, q, prev)
+        if elided:
+            return [elided]
     if prefix.lstrip("、,").startswith("其中") and core:
         core = _subject_before(sentence, q.start) + core
     if not core:
         core = prefix.strip() or "未命名指标"
     return [(text, None) for text in _split_coordinated(core)]
+
+
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:区|县|市|旗|镇|乡|街道)$")
+_DONE = re.compile(r"^(?:竣工|开工|完工|完成|建成|投用|投入使用|启动|开复工)$")
+
+
+def _elided(core: str, q: Quantity, prev: Statement) -> tuple[str, str | None] | None:
+    """A clause that names only what differs from the one before it, and so takes the rest from it.
+
+    四年级…比例为88.1%,八年级为67.9% (another level); 新建学校9所,其中:凉州区4所 (a place: the same count there);
+    实施建设项目12个,计划竣工3个 (a stage of the same things).
+    """
+    if _LEVEL.match(core):
+        head = _LEVEL_WORDS.match(prev.indicator)
+        return (core + prev.indicator[head.end() :], None) if head else None
+    if q.unit == prev.unit and _PLACE.match(core) and not _INDICATOR_END.search(core):
+        return prev.indicator, core
+    if q.unit == prev.unit and _DONE.match(core):
+        return core + prev.indicator, prev.scope
+    return None
 
 
 def _subject_before(sentence: str, pos: int) -> str:
@@ -585,10 +609,12 @@ def _subject_before(sentence: str, pos: int) -> str:
     return m.group(1) if m else ""
 
 
-_LEVEL = re.compile(
-    r"^(?:小学|初中|高中|普通高中|中职|中等职业学校|高校|幼儿园|学前|义务教育|特殊教育|城区|农村|城镇|乡村|城市|"
-    r"[一二三四五六七八九]年级|男生|女生)$"
+_LEVELS = (
+    r"(?:普通高中|中等职业学校|小学|初中|高中|中职|高校|幼儿园|学前|义务教育|特殊教育|城区|农村|城镇|乡村|城市|"
+    r"[一二三四五六七八九]年级|男生|女生)"
 )
+_LEVEL = re.compile(rf"^{_LEVELS}$")
+_LEVEL_WORDS = re.compile(_LEVELS)
 _SHARE_WORD = re.compile(r"占比|比例|比重|覆盖率|总数|总量")
 _INDICATOR_END = re.compile(r"(?:率|比例|占比|比重|年限)$")
 
