@@ -236,7 +236,11 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
         cmp = "change" if compared and q.unit in ("%", "pp") else _cmp(sentence, q, prefix)
         if kind == "baseline" and cmp not in ("range", "ratio"):
             cmp = "="  # a value reached is a plain amount
-        for phrase, scope in _indicators(sentence, q, prefix, subjects.get(i), prev):
+        phrases = _indicators(sentence, q, prefix, subjects.get(i), prev)
+        if why == QUOTED and prev is not None and not _INDICATOR_END.search(phrases[0][0]):
+            # 低出生体重发生率为3.13%,较好控制在4%的《纲要》目标之内: the target quoted is for the same indicator.
+            phrases = [(prev.indicator, prev.scope)]
+        for phrase, scope in phrases:
             # 各县(市、区)省级乡村温馨校园: the scope is a field of its own, not part of the indicator.
             each = _EACH.match(phrase)
             indicator = phrase[each.end() :] if each and len(phrase) - each.end() >= 2 else phrase
@@ -383,6 +387,10 @@ def _counts(sentence: str, q: Quantity) -> bool:
     ):
         return False
     if q.unit == "个" and after.startswith("千分"):
+        return False
+    # 祁连路小学、第一幼儿园、…天祝县华藏寺村幼儿园6所学校: a tally of the schools just named (each a project).
+    clause = sentence[_clause_start(sentence, q.start) : q.start]
+    if q.unit == "所" and clause.count("、") >= 2 and _NAMED.search(clause):
         return False
     if re.search(r"(?:不足|不满|少于|超过)$", before) and after.startswith("的"):
         return False
@@ -580,6 +588,8 @@ def _indicators(
 
 
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:区|县|市|旗|镇|乡|街道)$")
+_NAMED = re.compile(r"[\u4e00-\u9fff]{2,}(?:小学|中学|幼儿园|学校|校区)$")
+_GROUP_END = re.compile(r"(?:小学|初中|高中|儿童|少年|青年|学生|教师|幼儿|学校|阶段)$")
 _DONE = re.compile(r"^(?:竣工|开工|完工|完成|建成|投用|投入使用|启动|开复工)$")
 
 
@@ -596,6 +606,11 @@ def _elided(core: str, q: Quantity, prev: Statement) -> tuple[str, str | None] |
         return prev.indicator, core
     if q.unit == prev.unit and _DONE.match(core):
         return core + prev.indicator, prev.scope
+    # 残疾儿童、青年入学率99.9%,稳固率99%以上: a bare rate of the same group as the one before.
+    if 2 <= len(core) <= 4 and core[-1] == prev.indicator[-1] and len(prev.indicator) > len(core):
+        head = prev.indicator[: -len(core)]
+        if _GROUP_END.search(head):
+            return head + core, prev.scope
     return None
 
 

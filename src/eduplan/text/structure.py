@@ -140,7 +140,10 @@ def _title(doc: Normalised, lines: list[str]) -> str | None:
             return line + below if re.fullmatch(r"\((?:19|20)\d\d年度?\)", below) else line
     # A title run on into its first paragraph (…工作总结和2023年工作计划2022年,我局…): its first clause.
     first = re.split(r"[,，。;；:：]", lines[0], maxsplit=1)[0][:40] if lines else ""
-    return first if _TITLE_WORD.search(first) and not first.startswith(("《", "根据", "为")) else None
+    if _TITLE_WORD.search(first) and not first.startswith(("《", "根据", "为")):
+        return first
+    # Else a short first line that is no sentence (武威2021年新建哪些学校?) heads the page.
+    return lines[0] if lines and len(lines[0]) <= 30 and not re.search(r"[。,，;；:：]", lines[0]) else None
 
 
 # 2025—2026学年 (a school year), also with the dash lost (20252026学年度).
@@ -249,7 +252,11 @@ def _plan_period(
         period = _period(None, text)
     if period:
         return period, period[1]
-    return None, _horizon(None, text) if genre.has_horizon else None
+    horizon = _horizon(None, text) if genre.has_horizon else None
+    # A plan that names no period or target year but a single year in its title (2021年新建…) is for that year.
+    if horizon is None and genre.has_horizon and year:
+        return (year, year), year
+    return None, horizon
 
 
 def structure(doc: Normalised) -> Structure:
