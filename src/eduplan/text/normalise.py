@@ -42,7 +42,7 @@ _FURNITURE = re.compile(
     r"\[责任编辑.*|.*(?:版权所有|Copyright|ICP备|联系邮箱|举报).*|.*(?:来源|发布时间|时间)[:：].{0,40}(?:浏览|阅读|点击|字号|字体).*)$"
 )
 # Lines that are cells of a table or a wrapped paragraph: joined when a long prose line breaks mid-sentence.
-_WRAPPED = re.compile(r"[,，、;；][^。!?！？]*[^。!?！？:：;；,，、\s]$")
+_WRAPPED = re.compile(r"[,，、;；。][^!?！？]*[^。!?！？:：;；,，、\s]$")
 
 # One-for-one substitutions applied after OpenCC: full-width ASCII, dashes and tildes used in ranges, and the
 # ideographic zero written as a letter in years (二〇三五).

@@ -48,8 +48,13 @@ CN_QUANTITY = re.compile(
 FRACTION = re.compile(
     r"(?P<den>[一二三四五六七八九十百千万]+)分之(?P<num>[一二两三四五六七八九十百\d.]+)(?P<tail>及以上|以上|以下|以内|左右)?"
 )
+# A bare number bounded by a sign or stated as a coefficient (差异系数≤0.50, 系数为0.45) has no unit.
+COEFFICIENT = re.compile(
+    rf"(?:[≥≤<>≮≯]|系数(?:分别)?(?:为|达到|达|小于|低于|不高于|不超过|控制在|在)?)\s*(?P<a>\d+(?:\.\d+)?)"
+    rf"(?![\d.%:：]|\s*(?:万|亿|{_UNIT}))"
+)
 RATIO = re.compile(
-    r"比(?:例)?(?:达到|达|为|保持在|约为|调整为)?(?P<a>\d+(?:\.\d+)?)[:：](?P<b>\d+(?:\.\d+)?)"
+    r"比(?:例)?(?:达到|达|为|保持在|约为|调整为|不高于|不低于|不超过|[≤≥<>≮≯])?(?P<a>\d+(?:\.\d+)?)[:：](?P<b>\d+(?:\.\d+)?)"
 )
 
 
@@ -102,6 +107,10 @@ def find_quantities(text: str) -> list[Quantity]:
         )
         for m in RATIO.finditer(text)
     ]
+    starts = {q.start for q in found}
+    for m in COEFFICIENT.finditer(text):
+        if m.start("a") not in starts:
+            found.append(Quantity(m.start("a"), m.end(), float(m.group("a")), None, "", "", False))
     for m in FRACTION.finditer(text):
         num = m.group("num")
         n = float(num) if num[0].isdigit() else chinese_number(num)

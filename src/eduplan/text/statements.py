@@ -48,7 +48,7 @@ _EACH = re.compile(r"(?:每(?:个|所)?|各)(?:乡镇|乡\(镇\)|县\(市、区\
 _PER = (("每两年", "2years"), ("每学期", "semester"), ("每天", "day"), ("每日", "day"), ("每学年", "year"),
         ("每年", "year"), ("年均", "year"), ("年生均", "year"), ("全年", "year"), ("年降幅", "year"),
         ("年增幅", "year"))  # fmt: skip
-_DOWN = re.compile(r"不超过|不高于|控制在|低于|以内|以下|减少到|降至|降到|压缩到")
+_DOWN = re.compile(r"不超过|不高于|控制在|低于|小于|以内|以下|减少到|降至|降到|压缩到")
 _UP = re.compile(r"以上|不低于|不少于|至少|超过|高于|达到|达|力争|确保|保持|巩固|稳定在|提高到|提升到|争创")
 _CHANGE = re.compile(r"(?:提升|提高|增长|增加|降低|下降|减少|递增|递减|降幅|增幅)[≥>≮]?$")
 _FALL = re.compile(r"降低|下降|减少|递减|降幅")
@@ -729,7 +729,7 @@ def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
         return ">="
     if re.search(r"(?:不超过|不高于)[^，。；,;]{1,8}的$", prefix[-16:]):
         return "<="
-    if _DOWN.match(after) or re.search(r"(?:不超过|不高于|控制在|低于|降至|降到)$", near):
+    if _DOWN.match(after) or re.search(r"(?:不超过|不高于|控制在|低于|小于|降至|降到)$", near):
         return "<="
     if q.tail in ("以上", "及以上") or _UP.search(near):
         return ">="
