@@ -36,7 +36,7 @@ _LEAD = re.compile(
 )
 _TRAIL = re.compile(
     r"(?:保持在|保持|巩固在|巩固|稳定在|控制在|提高到|提升到|提高|提升|增长|降低|下降|减少|达到|达|为|在|"
-    r"超过|高于|不低于|不少于|不超过|不高于|低于|至少|力争|确保|争取|均|分别|占|约|累计|共|有|要|须|应|"
+    r"超过|高于|不低于|不少于|不超过|不高于|低于|至少|力争|确保|争取|均|分别|占|约|累计|共|有|要|须|需|应|"
     r"年|在|再|将|新增|增加|新创建|新建|改扩建|扩建|建成|建有|建设|创建|打造|培育|培养|支持建设|办好|建好|开展|补充|"
     r"安排|按|每|总数的?|总量的?|的|全员|以上|[≥≤><≮≯=])+$"
 )
@@ -486,7 +486,7 @@ def _quote_span(sentence: str, q: Quantity, prev_end: int) -> tuple[int, int]:
 
 def _core(prefix: str) -> str:
     """The indicator words of a prefix: years, leading scope words and trailing verbs removed."""
-    text = _YEAR_ANYWHERE.sub("", prefix)
+    text = COMPARISON.sub("", _YEAR_ANYWHERE.sub("", prefix))
     text = re.sub(r"每[一二两三四五六七八九十\d]*(?:年|学年|学期|天|日|周|月)", "", text)
     for _ in range(3):
         text = _LEAD.sub("", text)
@@ -496,10 +496,10 @@ def _core(prefix: str) -> str:
 
 _VERB_END = re.compile(
     r"(?:建有|建成|新建|改扩建|扩建|建设|创建|培育|打造|办好|新增|共|与|和|及|有|掌握|每天|每日|全员|设置|组织|"
-    r"至少|不低于|不少于|新创建|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|建好|"
+    r"至少|不低于|不少于|新创建|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|配备|满足|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|建好|"
     r"达|达到)$"
 )
-_MAKE = re.compile(r"(?:新改扩建|新建改扩建|新建、改扩建|改扩建|新增|新建|扩建|新创建|创建|建成|认定|培育|打造|招聘|培训)$")
+_MAKE = re.compile(r"(?:新改扩建|新建改扩建|新建、改扩建|改扩建|新增|新建|扩建|新创建|创建|建成|认定|培育|打造|招聘|培训|满足)$")
 _FACILITY = re.compile(
     r"(?:建设|新建|改扩建成|改扩建|建成|配建|建)[^,，;；。]{0,8}?([\u4e00-\u9fff]{0,6}?(?:小学|初中|中学|高中|幼儿园|学校))"
 )
@@ -600,6 +600,10 @@ def _elided(core: str, q: Quantity, prev: Statement) -> tuple[str, str | None] |
     实施建设项目12个,计划竣工3个 (a stage of the same things).
     """
     if _LEVEL.match(core):
+        # 系数小学≤0.50、初中≤0.45 (the level closes the phrase) or 四年级…,八年级为… (it opens it)
+        end = re.search(rf"{_LEVELS}$", prev.indicator)
+        if end:
+            return prev.indicator[: end.start()] + core, None
         head = _LEVEL_WORDS.match(prev.indicator)
         return (core + prev.indicator[head.end() :], None) if head else None
     if q.unit == prev.unit and _PLACE.match(core) and not _INDICATOR_END.search(core):
