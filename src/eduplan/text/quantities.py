@@ -53,6 +53,11 @@ COEFFICIENT = re.compile(
     rf"(?:[≥≤<>≮≯]|系数(?:分别)?(?:为|达到|达|小于|低于|不高于|不超过|控制在|在)?)\s*(?P<a>\d+(?:\.\d+)?)"
     rf"(?![\d.%:：]|\s*(?:万|亿|{_UNIT}))"
 )
+# A rate written without its % (入园率为90, 升入普通高中比例为(51.97)) or left blank to fill in (入学率()).
+BARE_RATE = re.compile(
+    rf"(?<=[率例占])(?:为|达|达到|是)?(?:\((?P<a>\d+(?:\.\d+)?)\)|(?P<b>\d+(?:\.\d+)?)|(?P<blank>\(\s*\)))"
+    rf"(?![\d.%:：(]|\s*(?:万|亿|{_UNIT}))"
+)
 RATIO = re.compile(
     r"比(?:例)?(?:达到|达|为|保持在|约为|调整为|不高于|不低于|不超过|[≤≥<>≮≯])?(?P<a>\d+(?:\.\d+)?)[:：](?P<b>\d+(?:\.\d+)?)"
 )
@@ -111,6 +116,12 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in COEFFICIENT.finditer(text):
         if m.start("a") not in starts:
             found.append(Quantity(m.start("a"), m.end(), float(m.group("a")), None, "", "", False))
+    for m in BARE_RATE.finditer(text):
+        number = m.group("a") or m.group("b")
+        start = m.start("blank") if m.group("blank") else m.start("a" if m.group("a") else "b")
+        if start not in starts:
+            value = float(number) if number else None
+            found.append(Quantity(start, m.end(), value, None, "%", "", number is None))
     for m in FRACTION.finditer(text):
         num = m.group("num")
         n = float(num) if num[0].isdigit() else chinese_number(num)

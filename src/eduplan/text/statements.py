@@ -28,7 +28,8 @@ _YEAR = re.compile(r"(?<![\d.])(?P<a>(?:19|20)\d\d)(?:[-至到](?P<b>(?:19|20)\d
 
 _LEAD = re.compile(
     r"^(?:[、,和及与并且?]|[①-⑳]|其中|另外|同时|全市|全县|全区|全省|全州|全旗|全镇|我省|我市|我县|我区|本市|本县|本区|"
-    r"[\u4e00-\u9fff]{2,4}(?:省|自治区)|县域内|区域内|市域内|今年|明年|年内|全年|目前|力争|确保|争取|努力|计划|预计|保持|"
+    r"[\u4e00-\u9fff]{2,4}(?:省|自治区)|(?:[^\W\d_城县市区镇乡全各本我该新老主]{2,3}|[xX]{1,4})(?:市|县|区|镇|乡)(?=[\u4e00-\u9fff]{4})|"
+    r"县域内|区域内|市域内|今年|明年|年内|全年|目前|力争|确保|争取|努力|计划|预计|保持|"
     r"实现|保证|基本|逐步|进一步|持续|到(?:19|20)\d\d年(?:底|末)?|(?:19|20)\d\d(?:-(?:19|20)\d\d)?年(?:底|末)?|"
     r"每年|年均|每学年|每学期|每两年|每天|每日|原则上|要|将|使|让|要求|达到|"
     # the category columns of a 绩效目标表 (一级/二级指标) run into the indicator's own name
@@ -488,6 +489,8 @@ def _core(prefix: str) -> str:
     """The indicator words of a prefix: years, leading scope words and trailing verbs removed."""
     text = COMPARISON.sub("", _YEAR_ANYWHERE.sub("", prefix))
     text = re.sub(r"每[一二两三四五六七八九十\d]*(?:年|学年|学期|天|日|周|月)", "", text)
+    # 学历合格率…,本科学历占19.6%; …教师占教师总数的89.60%: the share is 占比, whatever it is taken of.
+    text = re.sub(r"(?<=.)(?:约)?占[\u4e00-\u9fff]{0,10}?(?:总数|总量|总额|总人数)?的?$", "占比", text)
     for _ in range(3):
         text = _LEAD.sub("", text)
         text = _TRAIL.sub("", text)
@@ -576,6 +579,9 @@ def _indicators(
     core += _standard_object(sentence, q)
     if prev is not None and (not core or _SCOPE_WORD.match(core)):
         return [(core + prev.indicator, core or prev.scope)]
+    if prev is not None and re.match(r"占(?:比|[\u4e00-\u9fff]{1,10}的(?:比例|比重))$", core):
+        # 有普惠性幼儿园4747所,占总数的68.08%: the share is of the thing just counted.
+        return [(re.sub(r"^(?:有|共有|获|现有)", "", prev.indicator) + core, prev.scope)]
     if prev is not None:
         elided = _elided(core, q, prev)
         if elided:
