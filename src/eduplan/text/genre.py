@@ -55,6 +55,7 @@ _PAST = re.compile(
     r"比上年|同比|较上年|比去年|已经|已达|累计|截至|截止|共有|完成了|实现了|取得了|提升至|提高到了"
 )
 _ADDRESS = re.compile(r"(?:^|\n)\s*(?:同志们|各位领导|尊敬的各位|各位代表|各位委员)[^\n]{0,20}[:：,，!！]")
+_YEAR_NAMED = re.compile(r"(?:19|20)\d\d年")
 _BLANK = re.compile(r"\(\s*\)|（\s*）|[xX]{1,4}(?:%|个|所|人|名|万|年)|_{3,}")
 
 
@@ -95,8 +96,9 @@ def detect(title: str | None, text: str) -> Genre:
     if _ADDRESS.search(head[:400]):
         return Genre("summary", ("讲话或汇报的称呼语",))
     future, past = len(_FUTURE.findall(text)), len(_PAST.findall(text))
-    if past > future:
-        return Genre("summary", (f"过去式用语 {past} 处多于目标用语 {future} 处",))
+    # A text that sets no target at all (no 到2025年, 力争, 目标 …) reports; a plan always names what it aims at.
+    if past > future or (future == 0 and _YEAR_NAMED.search(text)):
+        return Genre("summary", (f"过去式用语 {past} 处，目标用语 {future} 处",))
     return Genre("plan", (f"目标用语 {future} 处，过去式用语 {past} 处",))
 
 

@@ -35,7 +35,7 @@ UNITS: dict[str, tuple[str, float]] = {
 COUNT_UNITS = frozenset({"所", "个", "项", "栋", "处", "节", "班", "户", "次", "小时", "学时"})
 
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|[xX]+)"
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|[xX×]+)"
 _MUL = r"(?:万|亿)?"
 QUANTITY = re.compile(
     rf"(?<![\d.A-Za-z])(?P<a>{_NUM})(?P<am>{_MUL})(?:[-至到](?P<b>{_NUM})(?P<bm>{_MUL}))?(?P<about>余|多)?"
@@ -44,6 +44,11 @@ QUANTITY = re.compile(
 # Chinese numerals count as quantities only before these units (千户小区), not in names (三所学校, 五育).
 CN_QUANTITY = re.compile(
     r"(?<![第\u4e00-\u9fff])(?P<a>[一二两三四五六七八九十百千万]{1,5})(?P<unit>户|人|名)"
+)
+# 每个乡镇至少有一所公办中心园, 每个乡镇都有一所: a Chinese numeral that counts in a rule for each place.
+CN_EACH = re.compile(
+    r"(?<=每个)[^,，;；。]{1,8}?(?:原则上)?(?:都|均)?(?:至少)?(?:要)?(?:有|建有|办好|建好|办|建)"
+    r"(?P<a>[一两二三四五])(?P<unit>所|个)"
 )
 FRACTION = re.compile(
     r"(?P<den>[一二三四五六七八九十百千万]+)分之(?P<num>[一二两三四五六七八九十百\d.]+)(?P<tail>及以上|以上|以下|以内|左右)?"
@@ -59,7 +64,8 @@ BARE_RATE = re.compile(
     rf"(?![\d.%:：(]|\s*(?:万|亿|{_UNIT}))"
 )
 RATIO = re.compile(
-    r"比(?:例)?(?:达到|达|为|保持在|约为|调整为|不高于|不低于|不超过|[≤≥<>≮≯])?(?P<a>\d+(?:\.\d+)?)[:：](?P<b>\d+(?:\.\d+)?)"
+    r"比(?:例)?(?:达到|达|为|保持在|控制在|约为|调整为|(?:不得|不)?(?:高于|低于|超过|少于)|[≤≥<>≮≯])?"
+    r"(?P<a>\d+(?:\.\d+)?)[:：](?P<b>\d+(?:\.\d+)?)"
 )
 
 
@@ -97,7 +103,7 @@ def chinese_number(text: str) -> int | None:
 
 
 def _number(text: str, mult: str, scale: float) -> float | None:
-    if text[0] in "xX":
+    if text[0] in "xX×":
         return None
     factor = {"万": 1e4, "亿": 1e8}.get(mult, 1.0)
     return round(float(text.replace(",", "")) * factor * scale, 6)
@@ -128,6 +134,8 @@ def find_quantities(text: str) -> list[Quantity]:
         den = chinese_number(m.group("den"))
         if n is not None and den:
             found.append(Quantity(m.start(), m.end(), round(n / den * 100, 6), None, "%", m.group("tail") or "", False))
+    for m in CN_EACH.finditer(text):
+        found.append(Quantity(m.start("a"), m.end(), float(chinese_number(m.group("a")) or 0), None, UNITS[m.group("unit")][0], "", False))
     for m in CN_QUANTITY.finditer(text):
         value = chinese_number(m.group("a"))
         if value and value >= 10:
@@ -144,7 +152,7 @@ def find_quantities(text: str) -> list[Quantity]:
 def _arabic(m: re.Match[str]) -> Quantity:
     unit, scale = UNITS[m.group("unit")]
     a, b = m.group("a"), m.group("b")
-    placeholder = a[0] in "xX"
+    placeholder = a[0] in "xX×"
     # 0.3万-1.2万人: a multiplier written only on the second number applies to both.
     am = m.group("am") or (m.group("bm") or "")
     value = _number(a, am, scale)

@@ -30,7 +30,7 @@ _YEAR = re.compile(r"(?<![\d.])(?P<a>(?:19|20)\d\d)(?:[-至到](?P<b>(?:19|20)\d
 _HEADS = r"(?:学前|义务|九年|小学|初中|高中|普通|普惠|公办|民办|幼儿|中小学|中职|职业|高等|教育|特殊|残疾|随迁|学生|教师|专任|适龄)"
 _LEAD = re.compile(
     r"^(?:[、,和及与并且?]|[①-⑳]|其中|另外|同时|全市|全县|全区|全省|全州|全旗|全镇|我省|我市|我县|我区|本市|本县|本区|"
-    rf"[\u4e00-\u9fff]{{2,4}}(?:省|自治区)|(?:[^\W\d_城县市区镇乡全各本我该新老主]{{2,3}}|[xX]{{1,4}})(?:市|县|区|镇|乡)(?={_HEADS})|"
+    rf"[\u4e00-\u9fff]{{2,4}}(?:省|自治区)(?![份会级内外属直])|提出|明确|指出|(?:[^\W\d_城县市区镇乡全各本我该新老主]{{2,3}}|[xX]{{1,4}})(?:市|县|区|镇|乡)(?={_HEADS})|"
     r"县域内|区域内|市域内|今年|明年|年内|全年|目前|力争|确保|争取|努力|计划|预计|保持|"
     r"实现|保证|基本|逐步|进一步|持续|到(?:19|20)\d\d年(?:底|末)?|(?:19|20)\d\d(?:-(?:19|20)\d\d)?年(?:底|末)?|"
     r"每年|年均|每学年|每学期|每两年|每天|每日|原则上|要|将|使|让|要求|达到|"
@@ -39,10 +39,13 @@ _LEAD = re.compile(
 )
 _TRAIL = re.compile(
     r"(?:保持在|保持|巩固在|巩固|稳定在|控制在|提高到|提升到|提高|提升|增长|降低|下降|减少|达到|达|为|在|"
-    r"超过|高于|不低于|不少于|不超过|不高于|低于|至少|力争|确保|争取|均|分别|占|约|累计|共|有|要|须|需|应|"
+    r"超过|高于|不低于|不少于|不超过|不高于|低于|至少|力争|确保|争取|均|分别|占|约|仅|只有|累计|共|有|要|须|需|应|"
     r"年|在|再|将|新增|增加|新创建|新建|改扩建|扩建|建成|建有|建设|创建|打造|培育|培养|支持建设|办好|建好|开展|补充|"
-    r"安排|按|每|总数的?|总量的?|的|全员|以上|[≥≤><≮≯=])+$"
+    r"安排|按|每|总数的?|总量的?|的|全员|以上|目标值|预计值|标准值|上升到|上升至|增至|降至|降到|下降到|下降至|降低到|降低至|"
+    r"提高至|提升至|增加到|增加至|减少到|减少至|[≥≤><≮≯=])+$"
 )
+# 在2018年的基础上每年降低0.5个百分点: the year a change is counted from.
+_BASE_YEAR = re.compile(r"在(?:19|20)\d\d年(?:的)?基础上|在基线(?:数据)?(?:的)?基础上")
 _YEAR_ANYWHERE = re.compile(
     r"(?:到|至|在|于)?(?:19|20)(?:\d\d|[xX]{2})(?:-(?:19|20)\d\d)?年(?:底|末|秋季|春季)?"
 )
@@ -188,8 +191,10 @@ class _Context:
 
 # A paragraph of a report or news story that relays a plan's content: its statements are the plan's targets.
 _REPORTED = re.compile(
-    r"(?:方案|规划|计划|意见|办法|纲要|通知|决定)[”》]?[^。;；]{0,16}?(?:提出|明确|要求|指出|规定|部署|确定)"
+    r"(?:方案|规划|计划|意见|办法|纲要|通知|决定)[”》]?[^。;；]{0,16}?(?:提出|明确|要求|指出|规定|部署|确定)(?!的)"
 )
+# A paragraph that opens by announcing what will be done (2023年,蕲春将加快…): its sentences are plans.
+_PLANS_AHEAD = re.compile(r"^(?:(?:19|20)\d\d年|今年|明年|下一步)[,，]?[\u4e00-\u9fff]{0,8}?将(?![\u4e00-\u9fff]{0,3}(?:纳入|列入|作为))")
 _PARA_YEAR = re.compile(
     r"^(?:--)?(?:[一二三四五六七八九十\d]+[、.])?(?:力争|争取)?(?:到|至|截至|截止)?((?:19|20)\d\d)年(?:底|末|度)?[,，]"
 )
@@ -201,8 +206,8 @@ def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, b
     path = struct.path_at(base)
     para = _PARA_YEAR.match(line.strip())
     para_year = int(para.group(1)) if para else _heading_year(path)
-    cue = _REPORTED.search(line)
-    reported = base + cue.start() if cue else None
+    cue = _REPORTED.search(line) or _PLANS_AHEAD.match(line.strip())
+    reported = base + line.find(cue.group(0)) if cue else None
     ctx = _Context(norm, struct, doc, section_kind([h.text for h in path if h.rank <= 5]), para_year, reported)
     out: list[Statement] = []
     start = 0
@@ -277,7 +282,10 @@ def _compared(sentence: str, q: Quantity) -> bool:
     if q.unit in ("pp", "%") and GAP.search(sentence[start : q.start]):
         return True
     before = _clause_start(sentence, max(0, start - 1))
-    return bool(_CHANGE_VERB.match(sentence[start : q.start]) and COMPARISON.search(sentence[before:start]))
+    if _CHANGE_VERB.match(sentence[start : q.start]) and COMPARISON.search(sentence[before:start]):
+        return True
+    # 生产总值**亿元,增长13.6%: a clause that is only a growth rate follows the amount it changes.
+    return bool(re.fullmatch(r"(?:同比|分别)?(?:增长|下降|增加|减少|上升|回落)(?:了|约)?", sentence[start : q.start]))
 
 
 def _kind(ctx: _Context, sentence: str, base: int, q: Quantity) -> tuple[str, str]:
@@ -362,12 +370,14 @@ def _counts(sentence: str, q: Quantity) -> bool:
         or before.endswith("近")
     ):
         return False
-    if before.endswith(("第", "前", "后", "近", "/", "·")) or re.match(r"[.\d]", after):
+    if before.endswith(("第", "前", "后", "近", "/", "·")) or re.match(r"[.\d]", after) and q.unit != "%":
         return False
     # 未来5年, 今后三年: a span of time; 以下5个方面: the layout of a speech.
     if q.unit == "年" and re.search(r"(?:未来|今后|过去|此后|最近)$", before):
         return False
     if q.unit == "个" and re.match(r"方面|层面|维度|阶段", after):
+        return False
+    if re.search(r"(?:以下|如下|下列|上述|以上|这|这些)$", before) and q.unit in ("个", "项", "条", "类"):
         return False
     if _inside_brackets(sentence, q.start):
         return False
@@ -489,7 +499,8 @@ def _quote_span(sentence: str, q: Quantity, prev_end: int) -> tuple[int, int]:
 
 def _core(prefix: str) -> str:
     """The indicator words of a prefix: years, leading scope words and trailing verbs removed."""
-    text = COMPARISON.sub("", _YEAR_ANYWHERE.sub("", prefix))
+    text = COMPARISON.sub("", _BASE_YEAR.sub("", prefix))
+    text = _YEAR_ANYWHERE.sub("", text)
     text = re.sub(r"每[一二两三四五六七八九十\d]*(?:年|学年|学期|天|日|周|月)", "", text)
     # 学历合格率…,本科学历占19.6%; …教师占教师总数的89.60%: the share is 占比, whatever it is taken of.
     text = re.sub(r"(?<=.)(?:约)?占[\u4e00-\u9fff]{0,10}?(?:总数|总量|总额|总人数)?的?$", "占比", text)
@@ -501,7 +512,7 @@ def _core(prefix: str) -> str:
 
 _VERB_END = re.compile(
     r"(?:建有|建成|新建|改扩建|扩建|建设|创建|培育|打造|办好|新增|共|与|和|及|有|掌握|每天|每日|全员|设置|组织|"
-    r"至少|不低于|不少于|新创建|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|配备|满足|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|建好|"
+    r"至少|不低于|不少于|新创建|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|配备|满足|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|建好|办|"
     r"达|达到)$"
 )
 _MAKE = re.compile(r"(?:新改扩建|新建改扩建|新建、改扩建|改扩建|新增|新建|扩建|新创建|创建|建成|认定|培育|打造|招聘|培训|满足)$")
@@ -564,6 +575,9 @@ def _indicators(
     if norm:
         return [(norm, None)]
     core = _core(prefix)
+    share = _share_of(sentence, q)
+    if share and (not core or _PLACE.match(core) or re.fullmatch(r"[\u4e00-\u9fff]{0,4}(?:县域|全市|全县|全区|全省)", core)):
+        return [(share, None)]
     counted = q.unit in COUNT_UNITS or q.unit in ("人", "年")
     stem = _YEAR_ANYWHERE.sub("", prefix).rstrip('“"')
     if len(core) < 2 or (counted and _VERB_END.search(stem)):
@@ -595,7 +609,8 @@ def _indicators(
     return [(text, None) for text in _split_coordinated(core)]
 
 
-_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:区|县|市|旗|镇|乡|街道)$")
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:区|县|市|旗|镇|乡|街道)(?:\([\u4e00-\u9fff、]{1,6}\))?$")
+_LEADING_PLACE = re.compile(r"^(?:市区|城区|城市|农村|城镇|乡村|县城|[\u4e00-\u9fff]{1,4}(?:区|县|市)(?:\([^()]{1,6}\))?)")
 _NAMED = re.compile(r"[\u4e00-\u9fff]{2,}(?:小学|中学|幼儿园|学校|校区)$")
 _GROUP_END = re.compile(r"(?:小学|初中|高中|儿童|少年|青年|学生|教师|幼儿|学校|阶段)$")
 _DONE = re.compile(r"^(?:竣工|开工|完工|完成|建成|投用|投入使用|启动|开复工)$")
@@ -607,6 +622,8 @@ def _elided(core: str, q: Quantity, prev: Statement) -> tuple[str, str | None] |
     四年级…比例为88.1%,八年级为67.9% (another level); 新建学校9所,其中:凉州区4所 (a place: the same count there);
     实施建设项目12个,计划竣工3个 (a stage of the same things).
     """
+    if re.fullmatch(r"(?:这一|这个|该|此|上述)(?:比例|比率|比重|指标|数字|数据)", core):
+        return prev.indicator, prev.scope  # 2016年这一比例上升到80.53%
     if _LEVEL.match(core):
         # 系数小学≤0.50、初中≤0.45 (the level closes the phrase) or 四年级…,八年级为… (it opens it)
         end = re.search(rf"{_LEVELS}$", prev.indicator)
@@ -614,8 +631,12 @@ def _elided(core: str, q: Quantity, prev: Statement) -> tuple[str, str | None] |
             return prev.indicator[: end.start()] + core, None
         head = _LEVEL_WORDS.match(prev.indicator)
         return (core + prev.indicator[head.end() :], None) if head else None
-    if q.unit == prev.unit and _PLACE.match(core) and not _INDICATOR_END.search(core):
-        return prev.indicator, core
+    if _PLACE.match(core) and not _INDICATOR_END.search(core):
+        if q.unit == prev.unit and (q.unit in COUNT_UNITS or q.unit == "人"):
+            return prev.indicator, core  # 新建学校9所,其中:凉州区4所 — the same count in a place
+        # 市区学前第四年幼儿入园率达到50%以上,县(市)达到30%以上 — the same rate for another place
+        lead = _LEADING_PLACE.match(prev.indicator)
+        return core + prev.indicator[lead.end() if lead else 0 :], None
     if q.unit == prev.unit and _DONE.match(core):
         return core + prev.indicator, prev.scope
     # 残疾儿童、青年入学率99.9%,稳固率99%以上: a bare rate of the same group as the one before.
@@ -624,6 +645,14 @@ def _elided(core: str, q: Quantity, prev: Statement) -> tuple[str, str | None] |
         if _GROUP_END.search(head):
             return head + core, prev.scope
     return None
+
+
+def _share_of(sentence: str, q: Quantity) -> str:
+    """69.77%的毕业生在本地就业, 三分之二以上的乡镇…有独立办学场所: a share written before what it is a share of."""
+    if q.unit != "%":
+        return ""
+    m = re.match(r"(?:及)?(?:以上|以下|左右)?的(?!增幅|幅度|增速|速度|比例|比重|标准|水平|目标)([^,，;；。]{2,30})", sentence[q.end :])
+    return m.group(1) + "比例" if m else ""
 
 
 def _subject_before(sentence: str, pos: int) -> str:
@@ -729,6 +758,8 @@ def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
         return "change"
     if _CHANGE.search(near) and (q.unit == "pp" or (q.unit == "%" and re.search(r"年均|每年|逐年", near))):
         return "change"
+    if q.unit == "%" and re.search(r"(?:增长|增幅|下降|降幅|递增|递减)(?:约|达)?$", near):
+        return "change"
     # 优秀率≥42%, 低分率≤3%: a comparison sign written in the sentence.
     if re.search(r"[≥>≮]$", near):
         return ">="
@@ -781,13 +812,13 @@ def _years(sentence: str) -> tuple[tuple[int, int], ...]:
     """(position, year) of every year a statement may take, once per sentence: not 从…开始, not in brackets."""
     found: list[tuple[int, int]] = []
     for m in _YEAR.finditer(sentence):
-        after = sentence[m.end() : m.end() + 3]
+        after = sentence[m.end() : m.end() + 4]
         before = sentence[max(0, m.start() - 2) : m.start()]
         # 从2020年起, 2010年以来, and the base of a comparison (比2020年提高, not 占比2025年达到) are not the year
         # a statement is due.
         if (
             (before and before[-1] in "从比较与同" and before not in ("占比", "之比", "对比"))
-            or re.match(r"以来|开始|起|相比", after)
+            or re.match(r"以来|开始|起|相比|的?基础上", after)
             or _inside_brackets(sentence, m.start())
         ):
             continue
