@@ -382,6 +382,9 @@ def _counts(sentence: str, q: Quantity) -> bool:
     if _inside_brackets(sentence, q.start):
         return False
     # 56人以上大班额, 2000人以下的小村: a head count that defines a group, not a target for it.
+    # 1000人以上的中小学校…: a size that defines the schools a rule is for.
+    if q.unit == "人" and q.tail in ("以上", "及以上") and re.match(r"的?" + _GROUP_OF_SCHOOLS, after + sentence[q.end + 3 : q.end + 8]):
+        return False
     if q.unit in ("人", "户") and (
         re.match(r"(?:及)?以上[\u4e00-\u9fff]", sentence[q.end - len(q.tail) : q.end + 6])
         and not re.match(
@@ -503,7 +506,7 @@ def _core(prefix: str) -> str:
     text = _YEAR_ANYWHERE.sub("", text)
     text = re.sub(r"每[一二两三四五六七八九十\d]*(?:年|学年|学期|天|日|周|月)", "", text)
     # 学历合格率…,本科学历占19.6%; …教师占教师总数的89.60%: the share is 占比, whatever it is taken of.
-    text = re.sub(r"(?<=.)(?:约)?占[\u4e00-\u9fff]{0,10}?(?:总数|总量|总额|总人数)?的?$", "占比", text)
+    text = re.sub(r"(?:约)?占[\u4e00-\u9fff]{0,10}?(?:总数|总量|总额|总人数)?的?$", "占比", text)
     for _ in range(3):
         text = _LEAD.sub("", text)
         text = _TRAIL.sub("", text)
@@ -552,7 +555,7 @@ def _norm_indicator(sentence: str, q: Quantity, prefix: str) -> str | None:
     if q.unit not in ("人", "户") or q.tail not in ("以上", "及以上"):
         return None
     after = sentence[q.end : q.end + 24]
-    if not re.match(r"的|建|新建|规划|必须|设置|配建|配置", after):
+    if not re.match(r"的|建|新建|规划|必须|设置|配建|配置", after) or re.match(r"的?" + _GROUP_OF_SCHOOLS, after):
         return None
     m = _FACILITY.search(after)
     what = re.sub(r"^[所个]", "", m.group(1)) if m else _core(prefix)
@@ -609,8 +612,9 @@ def _indicators(
     return [(text, None) for text in _split_coordinated(core)]
 
 
-_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:区|县|市|旗|镇|乡|街道)(?:\([\u4e00-\u9fff、]{1,6}\))?$")
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:区|县|市|旗|镇|乡|街道)(?:\([\u4e00-\u9fff、]{1,6}\))?$")
 _LEADING_PLACE = re.compile(r"^(?:市区|城区|城市|农村|城镇|乡村|县城|[\u4e00-\u9fff]{1,4}(?:区|县|市)(?:\([^()]{1,6}\))?)")
+_GROUP_OF_SCHOOLS = r"(?:[\u4e00-\u9fff]{0,4}(?:学校|中小学|小学|初中|中学|幼儿园|学生|班))"
 _NAMED = re.compile(r"[\u4e00-\u9fff]{2,}(?:小学|中学|幼儿园|学校|校区)$")
 _GROUP_END = re.compile(r"(?:小学|初中|高中|儿童|少年|青年|学生|教师|幼儿|学校|阶段)$")
 _DONE = re.compile(r"^(?:竣工|开工|完工|完成|建成|投用|投入使用|启动|开复工)$")
