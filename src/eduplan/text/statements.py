@@ -16,7 +16,7 @@ from eduplan.text.codes import dice, fold, match_code
 from eduplan.text.modality import COMPARISON, GAP, QUOTED, clause_kind, section_kind
 from eduplan.text.normalise import Normalised, normalise
 from eduplan.text.projects import ProjectRow, find_projects
-from eduplan.text.quantities import COUNT_UNITS, Quantity, find_quantities
+from eduplan.text.quantities import COUNT_UNITS, UNITS, Quantity, find_quantities
 from eduplan.text.structure import Heading, Structure, structure
 from eduplan.text.tables import grid_statements, table_statements
 
@@ -167,6 +167,8 @@ def _in_headline(norm: Normalised, s: Statement) -> bool:
     start = norm.text.rfind("\n", 0, s.start) + 1
     end = norm.text.find("\n", s.start)
     line = norm.text[start : end if end >= 0 else len(norm.text)]
+    if _VALUE_LINE.match(line.strip()):
+        return False  # a table cell, not a headline
     return line.startswith("原标题") or (len(line) <= 45 and not re.search(r"[。,，;；]", line))
 
 
@@ -180,6 +182,7 @@ class _Context:
     section: tuple[str | None, str]  # the kind the section's role gives, and the cue
     para_year: int | None  # the topic year a paragraph opens with (2023年，… / 到2025年，…)
     reported: int | None = None  # where the paragraph starts relaying what a plan sets out (方案明确…, 规划提出…)
+    label: str | None = None  # the label cell above a line that holds only a value
 
     @property
     def now(self) -> int | None:
@@ -208,13 +211,46 @@ def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, b
     para_year = int(para.group(1)) if para else _heading_year(path)
     cue = _REPORTED.search(line) or _PLANS_AHEAD.match(line.strip())
     reported = base + line.find(cue.group(0)) if cue else None
-    ctx = _Context(norm, struct, doc, section_kind([h.text for h in path if h.rank <= 5]), para_year, reported)
+    label = _cell_label(norm.text, base, line)
+    ctx = _Context(
+        norm, struct, doc, section_kind([h.text for h in path if h.rank <= 5]), para_year, reported, label
+    )
     out: list[Statement] = []
     start = 0
     for m in _SENTENCE_END.finditer(line + "\n"):
         out.extend(_sentence(ctx, line[start : m.start()], base + start))
         start = m.end()
     return out
+
+
+# A table cell of its own line: an optional sign, a number, a unit (元/平方米) or none, a bound.
+_VALUE_LINE = re.compile(r"^[≥≤<>≮≯]?\s*\d+(?:\.\d+)?\s*[%‰]?[\u4e00-\u9fff㎡]{0,4}(?:/[\u4e00-\u9fff]{1,3})?(?:以上|以下|左右)?$")
+_LABEL_LINE = re.compile(r"^[^\d。，,;；:：]{2,40}$")
+
+
+def _labelled_number(cell: str, label: str) -> list[Quantity]:
+    """项目预算金额(万元) / 193.8: a bare number whose unit the label names in parentheses."""
+    m = re.search(r"\((%|万元|元|亿元|万人|人|所|个|平方米|万平方米)\)$", label)
+    n = re.match(r"\s*(\d+(?:\.\d+)?)\s*$", cell)
+    if not (m and n):
+        return []
+    unit, scale = UNITS[m.group(1)]
+    return [Quantity(n.start(1), n.end(1), round(float(n.group(1)) * scale, 6), None, unit, "", False)]
+
+
+def _clean_label(label: str) -> str:
+    """项目预算金额(万元) → 项目预算金额: the label without its unit and numbering."""
+    text = re.sub(r"\((?:%|万元|元|亿元|万人|人|所|个|平方米|万平方米|元/年)\)$", "", label)
+    return _LEAD.sub("", re.sub(r"^(?:\d{1,2}[.、]|\(\d{1,2}\))", "", text)) or text
+
+
+def _cell_label(text: str, base: int, line: str) -> str | None:
+    """The label on the line above a line that is only a value (补贴发放合规率 / ≥95%): the cell it fills."""
+    if not _VALUE_LINE.match(line.strip()):
+        return None
+    above = text.rfind("\n", 0, max(0, base - 1))
+    label = text[above + 1 : max(0, base - 1)].strip()
+    return label if _LABEL_LINE.match(label) and re.search(r"[\u4e00-\u9fff]{2}", label) else None
 
 
 def _heading_year(path: list[Heading]) -> int | None:
@@ -228,6 +264,8 @@ def _heading_year(path: list[Heading]) -> int | None:
 
 def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
     qs = [q for q in find_quantities(sentence) if _counts(sentence, q)]
+    if ctx.label and not qs:
+        qs = _labelled_number(sentence, ctx.label)
     qs = _drop_norm_placements(sentence, qs)
     out: list[Statement] = []
     subjects = _respectively(sentence, qs)
@@ -245,6 +283,8 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
         if kind == "baseline" and cmp not in ("range", "ratio"):
             cmp = "="  # a value reached is a plain amount
         phrases = _indicators(sentence, q, prefix, subjects.get(i), prev)
+        if ctx.label and len(qs) == 1 and not _core(prefix) and not re.match(r"[\u4e00-\u9fff]{2}", sentence[q.end :]):
+            phrases = [(_clean_label(ctx.label), None)]
         if why == QUOTED and prev is not None and not _INDICATOR_END.search(phrases[0][0]):
             # 低出生体重发生率为3.13%,较好控制在4%的《纲要》目标之内: the target quoted is for the same indicator.
             phrases = [(prev.indicator, prev.scope)]
