@@ -183,6 +183,7 @@ class _Context:
     para_year: int | None  # the topic year a paragraph opens with (2023年，… / 到2025年，…)
     reported: int | None = None  # where the paragraph starts relaying what a plan sets out (方案明确…, 规划提出…)
     label: str | None = None  # the label cell above a line that holds only a value
+    level: str | None = None  # the school level the innermost heading names (一、普通高中)
 
     @property
     def now(self) -> int | None:
@@ -212,8 +213,10 @@ def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, b
     cue = _REPORTED.search(line) or _PLANS_AHEAD.match(line.strip())
     reported = base + line.find(cue.group(0)) if cue else None
     label = _cell_label(norm.text, base, line)
+    level = next((h.text for h in reversed(path) if _LEVEL.match(_HEADING_MARK.sub("", h.text))), None)
     ctx = _Context(
-        norm, struct, doc, section_kind([h.text for h in path if h.rank <= 5]), para_year, reported, label
+        norm, struct, doc, section_kind([h.text for h in path if h.rank <= 5]), para_year, reported, label,
+        _HEADING_MARK.sub("", level) if level else None,
     )
     out: list[Statement] = []
     start = 0
@@ -226,6 +229,26 @@ def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, b
 # A table cell of its own line: an optional sign, a number, a unit (元/平方米) or none, a bound.
 _VALUE_LINE = re.compile(r"^[≥≤<>≮≯]?\s*\d+(?:\.\d+)?\s*[%‰]?[\u4e00-\u9fff㎡]{0,4}(?:/[\u4e00-\u9fff]{1,3})?(?:以上|以下|左右)?$")
 _LABEL_LINE = re.compile(r"^[^\d。，,;；:：]{2,40}$")
+
+
+_HEADING_MARK = re.compile(r"^(?:第[一二三四五六七八九十\d]+[章节]|[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、])")
+
+
+def _with_topic(sentence: str, q: Quantity, phrase: str, level: str | None) -> str:
+    """每百名学生拥有…教师数:小学、初中分别达到4.2人以上: a level (or nothing) before the number names only part
+    of the indicator, whose topic stands before the colon; under a heading that names a level (一、普通高中), an
+    indicator with no level of its own is that level's."""
+    colon = max(sentence.rfind(":", 0, q.start), sentence.rfind("：", 0, q.start))
+    if colon > 0 and (not phrase or phrase == "未命名指标" or _LEVEL.match(phrase)):
+        topic = _HEADING_MARK.sub("", re.split(r"[。;；,，]", sentence[:colon])[-1].lstrip("-•· "))
+        topic = re.sub(r"^(?:班额与规模|具体标准|标准|要求|目标)$", "", topic) or topic
+        if topic and not _LEVEL.match(topic):
+            phrase = (phrase if _LEVEL.match(phrase) else "") + topic
+        elif topic:
+            phrase = topic
+    if level and phrase and not _LEVEL_WORDS.search(phrase):
+        phrase = level + phrase
+    return phrase
 
 
 def _labelled_number(cell: str, label: str) -> list[Quantity]:
@@ -282,7 +305,7 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
         cmp = "change" if compared and q.unit in ("%", "pp") else _cmp(sentence, q, prefix)
         if kind == "baseline" and cmp not in ("range", "ratio"):
             cmp = "="  # a value reached is a plain amount
-        phrases = _indicators(sentence, q, prefix, subjects.get(i), prev)
+        phrases = [(_with_topic(sentence, q, p, ctx.level), sc) for p, sc in _indicators(sentence, q, prefix, subjects.get(i), prev)]
         if ctx.label and len(qs) == 1 and not _core(prefix) and not re.match(r"[\u4e00-\u9fff]{2}", sentence[q.end :]):
             phrases = [(_clean_label(ctx.label), None)]
         if why == QUOTED and prev is not None and not _INDICATOR_END.search(phrases[0][0]):
@@ -545,6 +568,7 @@ def _core(prefix: str) -> str:
     text = COMPARISON.sub("", _BASE_YEAR.sub("", prefix))
     text = _YEAR_ANYWHERE.sub("", text)
     text = re.sub(r"每[一二两三四五六七八九十\d]*(?:年|学年|学期|天|日|周|月)", "", text)
+    text = re.sub(r"^.*\((?:如|例如|比如)", "", text)  # 可适当扩大班型(如小学≤30班: the example named
     # 学历合格率…,本科学历占19.6%; …教师占教师总数的89.60%: the share is 占比, whatever it is taken of.
     text = re.sub(r"(?:约)?占[\u4e00-\u9fff]{0,10}?(?:总数|总量|总额|总人数)?的?$", "占比", text)
     for _ in range(3):
@@ -570,7 +594,7 @@ def _suffix(sentence: str, q: Quantity) -> str:
         r"(?:的)?((?:\([^()]{0,8}\)|[^,，;；。、:(]){0,24}?)(?=进行|开展|实现|发挥|覆盖|达到|并|,|，|;|；|。|、|$)",
         sentence[q.end :],
     )
-    text = m.group(1) if m else ""
+    text = re.sub(r"^/[\u4e00-\u9fff]{1,3}", "", m.group(1) if m else "")  # 31平方米/人: per pupil
     # 规划建设一所规模不低于6个班的幼儿园: a further requirement inside the phrase is a statement of its own.
     text = re.sub(r"[一二两三\d]+(?:所|个)[^的]{0,10}的", "", text)
     return text.strip('“”"')
@@ -710,7 +734,7 @@ def _subject_before(sentence: str, pos: int) -> str:
 
 
 _LEVELS = (
-    r"(?:普通高中|中等职业学校|小学|初中|高中|中职|高校|幼儿园|学前|义务教育|特殊教育|城区|农村|城镇|乡村|城市|"
+    r"(?:普通高中|中等职业学校|初级中学|普通小学|小学|初中|高中|中职|高校|幼儿园|学前|义务教育|特殊教育|城区|农村|城镇|乡村|城市|"
     r"[一二三四五六七八九]年级|男生|女生)"
 )
 _LEVEL = re.compile(rf"^{_LEVELS}$")
@@ -772,6 +796,8 @@ def _split_coordinated(core: str) -> list[str]:
     shared = _share(items)
     if shared:
         return shared
+    if len(items) > 1 and all(_LEVEL.match(x) for x in items):
+        return items  # 小学、初中均达到1人以上
     # 义务教育巩固率、高中阶段毛入学率均达到95%: whole indicators joined, each a statement.
     if len(items) > 1 and all(len(x) >= 4 and _INDICATOR_END.search(x) for x in items):
         return items
