@@ -50,11 +50,12 @@ _NEWS = re.compile(
     r"新华社|中新网|中新经纬|人民网|央广网|央视|记者|通讯员|责任编辑|[日晚]电|据介绍|据悉|日前|近日|发布会|"
     r"来源[:：]?[^\n]{0,12}(?:网|报|新闻|电视台|客户端)|本报讯|消息[,，]"
 )
-_FUTURE = re.compile(r"到(?:19|20)\d\d年|力争|确保|争取|将达到|将新增|目标|预计|计划|要求")
+_FUTURE = re.compile(r"到(?:19|20)\d\d年|力争|确保|争取|将达到|将新增|目标|预计|计划|(?<![的线本体关作级件])要求(?![的,，。])")
 _PAST = re.compile(
     r"比上年|同比|较上年|比去年|已经|已达|累计|截至|截止|共有|完成了|实现了|取得了|提升至|提高到了"
 )
 _ADDRESS = re.compile(r"(?:^|\n)\s*(?:同志们|各位领导|尊敬的各位|各位代表|各位委员)[^\n]{0,20}[:：,，!！]")
+_REPORT_TITLE = re.compile(r"总结|汇报|报告|情况")
 _YEAR_NAMED = re.compile(r"(?:19|20)\d\d年")
 _BLANK = re.compile(r"\(\s*\)|（\s*）|[xX]{1,4}(?:%|个|所|人|名|万|年)|_{3,}")
 
@@ -65,6 +66,7 @@ class Genre:
 
     code: str
     cues: tuple[str, ...]
+    kind: str | None = None  # a template's kind is its model's: a report template reports, a plan template plans
 
     @property
     def label(self) -> str:
@@ -72,21 +74,26 @@ class Genre:
 
     @property
     def default_kind(self) -> str:
-        return GENRES[self.code][1]
+        return self.kind or GENRES[self.code][1]
 
     @property
     def has_horizon(self) -> bool:
         return GENRES[self.code][2]
 
 
-def detect(title: str | None, text: str) -> Genre:
-    """The genre named by the title, else the one the cue density of the text points to."""
+def detect(title: str | None, text: str, written: int | None = None) -> Genre:
+    """The genre named by the title, else the one the cue density of the text points to.
+
+    `written` is the year the document is dated, when known: a text whose every named year lies before it and that
+    names no target year reports on the past.
+    """
     head = text[:3000]
     if title:
         for code, pattern in _TITLE_RULES:
             m = pattern.search(title)
             if m and not (code == "template" and not _template_body(head)):
-                return Genre(code, (f"标题含“{m.group(0)}”",))
+                kind = "baseline" if code == "template" and _REPORT_TITLE.search(title) else None
+                return Genre(code, (f"标题含“{m.group(0)}”",), kind)
     news = _NEWS.findall(head)
     if len(news) >= 2 or (news and len(head) < 1500):
         return Genre("news", tuple(f"新闻用语“{w}”" for w in dict.fromkeys(news))[:3])
@@ -97,7 +104,9 @@ def detect(title: str | None, text: str) -> Genre:
         return Genre("summary", ("讲话或汇报的称呼语",))
     future, past = len(_FUTURE.findall(text)), len(_PAST.findall(text))
     # A text that sets no target at all (no 到2025年, 力争, 目标 …) reports; a plan always names what it aims at.
-    if past > future or (future == 0 and _YEAR_NAMED.search(text)):
+    years = [int(y) for y in re.findall(r"(?<![到至\d])((?:19|20)\d\d)年", text)]
+    looking_back = bool(written and years and max(years) < written and not re.search(r"到(?:19|20)\d\d年", text))
+    if past > future or (future == 0 and _YEAR_NAMED.search(text)) or looking_back:
         return Genre("summary", (f"过去式用语 {past} 处，目标用语 {future} 处",))
     return Genre("plan", (f"目标用语 {future} 处，过去式用语 {past} 处",))
 

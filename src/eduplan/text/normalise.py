@@ -32,7 +32,7 @@ _MOJIBAKE = re.compile(rf"\ufffd+|\?!|\*+|\?[a-z{_TONED}]{{1,6}}\)")
 # Lines of a web page that are not the document: breadcrumbs, 索引号/发布机构 blocks, print/font buttons,
 # view counters, CMS signatures and adverts. Matched on the already simplified, space-free line.
 _FURNITURE = re.compile(
-    r"^(?:[•·]?(?:索引号|发布机构|发文机关|文号|成文日期|发布日期|浏览次数|主题词|分类|名称|来源|当前位置|首页|"
+    r"^(?:[•·]?(?:索引号|发布机构|发文机关|文号|成文日期|发布日期|浏览次数|主题词|分类|名称|来源|当前位置|当前页面|您的位置|首页|"
     r"信息来源|生成日期|公开方式|公开范围|有效性)[:：]?.*"
     r"|.*【(?:打印|字体|关闭|大|中|小)】.*|>.*|.*ProducedBy.*|.*Produced By.*|.*转载请注明.*|.*[wW]{3}\..*|"
     r"无障碍.*|政府信息公开.*|.*政府信息公开|.*(?:我的收藏|长者助手).*|(?:图解|解读文本)[:：].*|[>›»]|"
@@ -183,11 +183,20 @@ def _furniture_spans(text: str) -> tuple[list[tuple[int, int]], list[str]]:
     return spans, lines
 
 
+# 一九八五年, 二〇二三年: a year written in Chinese digits, rewritten digit for digit (offsets stay one-for-one).
+_CN_YEAR = re.compile(r"[一二三四五六七八九〇零○Ｏ]{4}(?=年)")
+_CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
+
+
+def _digit_years(text: str) -> str:
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS) if m.group(0)[0] in "一二" else m.group(0), text)
+
+
 def normalise(raw: str) -> Normalised:
     """Simplified, half-width, space-free text with page furniture removed and an offset map to `raw`."""
     offsets = list(range(len(raw) + 1))
     text, offsets = _apply(raw, offsets, _deletions(raw))
-    text = text.translate(_table())
+    text = _digit_years(text.translate(_table()))
     # Full-width parentheses became ASCII only now; a second pinyin pass catches 學（xué）.
     text, offsets = _apply(text, offsets, [m.span() for m in _PINYIN.finditer(text)])
     spans, furniture = _furniture_spans(text)

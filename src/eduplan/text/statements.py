@@ -29,7 +29,7 @@ _YEAR = re.compile(r"(?<![\d.])(?P<a>(?:19|20)\d\d)(?:[-至到](?P<b>(?:19|20)\d
 # What an indicator starts with after a place name (济宁市学前教育毛入学率, 南陵县公办园在园幼儿占比).
 _HEADS = r"(?:学前|义务|九年|小学|初中|高中|普通|普惠|公办|民办|幼儿|中小学|中职|职业|高等|教育|特殊|残疾|随迁|学生|教师|专任|适龄)"
 _LEAD = re.compile(
-    r"^(?:[、,和及与并且?]|[①-⑳]|其中|另外|同时|全市|全县|全区|全省|全州|全旗|全镇|我省|我市|我县|我区|本市|本县|本区|"
+    r"^(?:[、,和及与并且?]|[①-⑳]|其中|另外|同时|全国|全市|全县|全区|全省|全州|全旗|全镇|我国|我省|我市|我县|我区|本市|本县|本区|"
     rf"[\u4e00-\u9fff]{{2,4}}(?:省|自治区)(?![份会级内外属直])|提出|明确|指出|(?:[^\W\d_城县市区镇乡全各本我该新老主]{{2,3}}|[xX]{{1,4}})(?:市|县|区|镇|乡)(?={_HEADS})|"
     r"县域内|区域内|市域内|今年|明年|年内|全年|目前|力争|确保|争取|努力|计划|预计|保持|"
     r"实现|保证|基本|逐步|进一步|持续|到(?:19|20)\d\d年(?:底|末)?|(?:19|20)\d\d(?:-(?:19|20)\d\d)?年(?:底|末)?|"
@@ -436,9 +436,14 @@ def _counts(sentence: str, q: Quantity) -> bool:
     if before.endswith(("第", "前", "后", "近", "/", "·")) or re.match(r"[.\d]", after) and q.unit != "%":
         return False
     # 未来5年, 今后三年: a span of time; 以下5个方面: the layout of a speech.
-    if q.unit == "年" and re.search(r"(?:未来|今后|过去|此后|最近)$", before):
+    if q.unit == "年" and re.search(r"(?:未来|今后|过去|此后|最近|连续)$", sentence[max(0, q.start - 4) : q.start]):
         return False
-    if q.unit == "个" and re.match(r"方面|层面|维度|阶段", after):
+    if q.unit == "个" and re.match(r"方面|层面|维度|阶段|部门|单位", after):
+        return False
+    # 由58%上升到79.6%: the level a change starts from, unless its year is named (从2015年的69.3%).
+    if re.search(r"[由从]$", sentence[max(0, q.start - 1) : q.start]) and re.match(
+        r"(?:上升|提高|提升|增加|增长|下降|降低|减少)(?:到|至)", sentence[q.end : q.end + 4]
+    ):
         return False
     if re.search(r"(?:以下|如下|下列|上述|以上|这|这些)$", before) and q.unit in ("个", "项", "条", "类"):
         return False
@@ -520,7 +525,12 @@ def _respectively(sentence: str, qs: list[Quantity]) -> dict[int, str]:
         head = sentence[clause_start : q.start]
         if "分别" not in head:
             continue
-        items = _items(_core(head.split("分别")[0]) or head.split("分别")[0])
+        subject = head.split("分别")[0]
+        # 小学入学、巩固、毕业和普及这“四率”: the items are rates the tail names by their count.
+        rates = re.search(r"(?:这|等)?[“\"]?[两二三四五六七八]率[”\"]?$", subject)
+        items = _items(_core(subject[: rates.start()] if rates else subject) or subject)
+        if rates:
+            items = [x if x.endswith("率") else x + "率" for x in items]
         subjects = _share(items) or items
         group = [i]
         while group[-1] + 1 < len(qs) and re.fullmatch(
@@ -579,10 +589,10 @@ def _core(prefix: str) -> str:
 
 _VERB_END = re.compile(
     r"(?:建有|建成|新建|改扩建|扩建|建设|创建|培育|打造|办好|新增|共|与|和|及|有|掌握|每天|每日|全员|设置|组织|"
-    r"至少|不低于|不少于|新创建|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|配备|满足|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|建好|办|"
+    r"至少|不低于|不少于|新创建|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|配备|满足|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|建好|办|解决|资助|惠及|帮助|"
     r"达|达到)$"
 )
-_MAKE = re.compile(r"(?:新改扩建|新建改扩建|新建、改扩建|改扩建|新增|新建|扩建|新创建|创建|建成|认定|培育|打造|招聘|培训|满足)$")
+_MAKE = re.compile(r"(?:新改扩建|新建改扩建|新建、改扩建|改扩建|新增|新建|扩建|新创建|创建|建成|认定|培育|打造|招聘|培训|满足|解决|资助|惠及)$")
 _FACILITY = re.compile(
     r"(?:建设|新建|改扩建成|改扩建|建成|配建|建)[^,，;；。]{0,8}?([\u4e00-\u9fff]{0,6}?(?:小学|初中|中学|高中|幼儿园|学校))"
 )

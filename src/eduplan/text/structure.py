@@ -124,7 +124,7 @@ def _title(doc: Normalised, lines: list[str]) -> str | None:
     if named:
         return named
     for i, line in enumerate(lines[:40]):
-        if len(line) < 60 and _TITLE_WORD.search(line) and not re.search(r"^[《根为按]|[。,;]", line):
+        if len(line) < 60 and _TITLE_WORD.search(line) and not re.search(r"^[《根为按]|[。,;:>]", line):
             prev = lines[i - 1] if i else ""
             # A title broken over two lines; not a date, byline or list line above it.
             if (
@@ -140,7 +140,8 @@ def _title(doc: Normalised, lines: list[str]) -> str | None:
             return line + below if re.fullmatch(r"\((?:19|20)\d\d年度?\)", below) else line
     # A title run on into its first paragraph (…工作总结和2023年工作计划2022年,我局…): its first clause.
     first = re.split(r"[,，。;；:：]", lines[0], maxsplit=1)[0][:40] if lines else ""
-    if _TITLE_WORD.search(first) and not first.startswith(("《", "根据", "为")):
+    # …but not a clause that only cites another document (实施《第二期特殊教育提升计划》).
+    if _TITLE_WORD.search(re.sub(r"《[^》]*》", "", first)) and not first.startswith(("《", "根据", "为")):
         return first
     # Else a short first line that is no sentence (武威2021年新建哪些学校?) heads the page.
     return lines[0] if lines and len(lines[0]) <= 30 and not re.search(r"[。,，;；:：]", lines[0]) else None
@@ -263,8 +264,8 @@ def structure(doc: Normalised) -> Structure:
     """Read title, issuer, 文号, date, genre, period, horizon and heading tree from a normalised document."""
     lines = [line.strip() for line in doc.text.split("\n") if line.strip()]
     title = _title(doc, lines)
-    genre = detect(title, doc.text)
     date = _date(doc, lines)
+    genre = detect(title, doc.text, int(date[:4]) if date else None)
     report_year = _title_year(title) or _table_year(lines)
     if date is None and report_year is None and genre.code == "news":
         report_year = _news_year(doc.text)
