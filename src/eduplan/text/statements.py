@@ -137,7 +137,8 @@ def _once(norm: Normalised, found: list[Statement]) -> list[Statement]:
         if i is None and not s.placeholder:
             pool = range(len(out)) if headline else heads
             i = next((j for j in pool if _repeat_key(out[j]) == key and _alike(out[j], s)), None)
-        if i is None or s.placeholder or not _years_agree(out[i], s):
+        # Subjects split from one number (视力、听力、智力残疾儿童…入学率) are not repeats of each other.
+        if i is None or s.placeholder or not _years_agree(out[i], s) or out[i].start == s.start:
             index[(*key, s.code or fold(s.indicator))] = len(out)
             if headline:
                 heads.append(len(out))
@@ -664,6 +665,8 @@ def _indicators(
             lead = _last_item(core, "、和与及的”") if counted else ""
             # 公办幼儿园新增1万个学位 → 公办幼儿园新增学位: a count keeps the verb that makes what it counts.
             verb = _MAKE.search(stem) if counted else None
+            if verb and lead.endswith(verb.group(0)):
+                lead = lead[: -len(verb.group(0))]
             core = _LEAD.sub("", _TRAIL.sub("", lead) + (verb.group(0) if verb else "") + suffix)
     elif q.unit in COUNT_UNITS:
         core = _last_item(core, "、")
@@ -672,7 +675,7 @@ def _indicators(
     core += _standard_object(sentence, q)
     if prev is not None and (not core or _SCOPE_WORD.match(core)):
         return [(core + prev.indicator, core or prev.scope)]
-    if prev is not None and re.match(r"占(?:比|[\u4e00-\u9fff]{1,10}的(?:比例|比重))$", core):
+    if prev is not None and re.match(r"占(?:比|[\u4e00-\u9fff]{1,20}的(?:比例|比重))$", core):
         # 有普惠性幼儿园4747所,占总数的68.08%: the share is of the thing just counted.
         return [(re.sub(r"^(?:有|共有|获|现有)", "", prev.indicator) + core, prev.scope)]
     if prev is not None:
