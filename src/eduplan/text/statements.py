@@ -18,7 +18,7 @@ from eduplan.text.normalise import Normalised, normalise
 from eduplan.text.projects import ProjectRow, find_projects
 from eduplan.text.quantities import COUNT_UNITS, UNITS, Quantity, find_quantities
 from eduplan.text.structure import Heading, Structure, structure
-from eduplan.text.tables import grid_statements, table_statements
+from eduplan.text.tables import grid_statements, pipe_columns, table_statements
 
 # Comparator classes the gold scorer treats alike (a plain amount of a target is reached or passed).
 CMP_CLASS = {">=": "up", ">": "up", "=": "up", "<=": "down", "<": "down"}
@@ -118,7 +118,23 @@ def extract(raw: str, doc: str = "") -> Extraction:
     # A table row read as a row replaces what the sentence reader made of its cells.
     found = [s for s in found if not any(a <= s.start < b for a, b in spans)] + rows
     found.sort(key=lambda s: s.start)
+    _column_kinds(found, pipe_columns(norm))
     return Extraction(doc, norm, struct, _once(norm, found), find_projects(norm, struct.horizon))
+
+
+def _column_kinds(found: list[Statement], cells: list[tuple[int, int, str, int | None]]) -> None:
+    """In a `|` table, a number in a target column is a commitment, one in a progress column a value reached."""
+    for s in found:
+        cell = next((c for c in cells if c[0] <= s.start < c[1]), None)
+        if cell is None:
+            continue
+        _, _, role, year = cell
+        if role == "target":
+            s.kind, s.why = "commitment", ("表格列为任务目标", s.why[1])
+            if s.year is None and year:
+                s.year, s.why = year, (s.why[0], f"表头年份{year}")
+        elif s.kind != "baseline":
+            s.kind, s.cmp, s.why = "baseline", "=" if s.cmp not in ("range", "ratio") else s.cmp, ("表格列为完成情况", s.why[1])
 
 
 def _once(norm: Normalised, found: list[Statement]) -> list[Statement]:

@@ -380,3 +380,69 @@ def _grid_statement(
 
 def role_label(role: str, year: int | None) -> str:
     return {"year": f"{year}年", "standard": "标准", "current": "现状"}[role]
+
+
+# -- Pipe tables: the column a cell sits in says whether its numbers are targets or progress ---------------------
+
+_TARGET_COLUMN = re.compile(r"任务目标|目标任务|目标值|指标值|预期目标|年度目标|计划目标|目标与任务|建设内容|主要内容")
+_PROGRESS_COLUMN = re.compile(r"完成情况|完成值|实际完成|进展情况|工作进展|进度|取得成效|现状|实际值")
+_YEAR_IN_HEADER = re.compile(r"((?:19|20)\d\d)年")
+
+
+def pipe_columns(norm: Normalised) -> list[tuple[int, int, str, int | None]]:
+    """(start, end, role, year) of the cells of `|` tables whose header names their column's role.
+
+    The role is "target" (2022年度任务目标, 指标值) or "progress" (1-9月份工作完成情况, 实际完成值). A row shorter than the
+    header (a category cell merged from the row above) is aligned on the right.
+    """
+    out: list[tuple[int, int, str, int | None]] = []
+    header: list[tuple[str, int | None]] | None = None
+    for row in _pipe_rows(norm):
+        cells = _trim(row)
+        roles = [_column_role(text) for _, _, text in cells]
+        if len(cells) >= 3 and any(r for r, _ in roles):
+            header = roles
+            continue
+        if header is None or len(cells) < 2 or len(cells) > len(header):
+            continue
+        shift = len(header) - len(cells)
+        for (start, end, _), (role, year) in zip(cells, header[shift:], strict=True):
+            if role:
+                out.append((start, end, role, year))
+    return out
+
+
+def _column_role(text: str) -> tuple[str, int | None]:
+    year = _YEAR_IN_HEADER.search(text)
+    if len(text) > 16:
+        return "", None
+    if _PROGRESS_COLUMN.search(text):
+        return "progress", None
+    if _TARGET_COLUMN.search(text):
+        return "target", int(year.group(1)) if year else None
+    return "", None
+
+
+def _trim(row: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    while row and not row[-1][2]:
+        row = row[:-1]
+    return row
+
+
+def _pipe_rows(norm: Normalised) -> list[list[tuple[int, int, str]]]:
+    """Rows of the text whose cells the raw text separates with `|`, as (start, end, text) of each cell."""
+    rows: list[list[tuple[int, int, str]]] = []
+    cells: list[tuple[int, int, str]] = []
+    start = 0
+    text = norm.text
+    for i, ch in enumerate(text + "\n"):
+        if ch != "\n":
+            continue
+        raw = norm.raw[norm.offsets[i]] if i < len(text) else "\n"
+        cells.append((start, i, text[start:i].strip()))
+        start = i + 1
+        if raw not in "|｜":
+            if len(cells) > 1:
+                rows.append(cells)
+            cells = []
+    return rows
