@@ -124,6 +124,8 @@ def extract(raw: str, doc: str = "") -> Extraction:
 
 def _column_kinds(found: list[Statement], cells: list[tuple[int, int, str, int | None]]) -> None:
     """In a `|` table, a number in a target column is a commitment, one in a progress column a value reached."""
+    if not cells:
+        return
     for s in found:
         cell = next((c for c in cells if c[0] <= s.start < c[1]), None)
         if cell is None:
@@ -286,7 +288,7 @@ def _clean_label(label: str) -> str:
 
 def _cell_label(text: str, base: int, line: str) -> str | None:
     """The label on the line above a line that is only a value (补贴发放合规率 / ≥95%): the cell it fills."""
-    if not _VALUE_LINE.match(line.strip()):
+    if len(line) > 40 or not _VALUE_LINE.match(line.strip()):
         return None
     above = text.rfind("\n", 0, max(0, base - 1))
     label = text[above + 1 : max(0, base - 1)].strip()

@@ -432,12 +432,14 @@ def _trim(row: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 def _pipe_rows(norm: Normalised) -> list[list[tuple[int, int, str]]]:
     """Rows of the text whose cells the raw text separates with `|`, as (start, end, text) of each cell."""
     rows: list[list[tuple[int, int, str]]] = []
+    if "|" not in norm.raw and "｜" not in norm.raw:
+        return rows
     cells: list[tuple[int, int, str]] = []
     start = 0
     text = norm.text
-    for i, ch in enumerate(text + "\n"):
-        if ch != "\n":
-            continue
+    while start <= len(text):
+        i = text.find("\n", start)
+        i = len(text) if i < 0 else i
         raw = norm.raw[norm.offsets[i]] if i < len(text) else "\n"
         cells.append((start, i, text[start:i].strip()))
         start = i + 1
