@@ -1,8 +1,9 @@
 """The reader scored by the shared scorer on the seeds and on the corpus of real documents of every genre.
 
-The bars: seeds overall F1 >= 0.95 and codes >= 0.90 (issue 13). On the corpus the issue asks for 0.85 overall
-and 0.75 per genre; what the reader reaches today is asserted as a floor so that no change can lose ground
-unnoticed (see docs/text.md for the figures and the genres still below the issue's bar).
+The issue's bars: seeds overall F1 >= 0.95 and codes >= 0.90; on the corpus 0.85 overall and 0.75 in every genre.
+The held-out documents (never tuned on, labelled before the reader saw them) estimate what unseen documents score;
+the issue aims at 0.85 there, which the reader does not reach yet: the floor below is what it does reach today
+(see docs/text.md), asserted so that no change can lose ground unnoticed.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from tests.text import scoring
 
 pytestmark = pytest.mark.skipif(not scoring.SCORER.is_file(), reason="../shared missing")
 
-# Floors measured on 2026-12-02 (corpus 0.69 overall, held-out 0.685); raise them as the reader improves.
-CORPUS_FLOOR = 0.65
-GENRE_FLOOR = {"bulletin": 0.7, "monitoring": 0.65, "news": 0.7, "plan": 0.8, "standard": 0.6, "summary": 0.5,
-               "tasks": 0.6, "workplan": 0.6}  # fmt: skip
+CORPUS_BAR = 0.85
+GENRE_BAR = 0.75
+HELD_OUT_FLOOR = 0.55  # measured 0.57 on 2026-12-02 (16 documents); the aim is 0.85
 
 
 def test_seed_bars() -> None:
@@ -27,13 +27,20 @@ def test_seed_bars() -> None:
     assert scores["codes"] >= 0.90, scores
 
 
-def test_corpus_floor() -> None:
-    assert scoring.corpus()["overall"] >= CORPUS_FLOOR
+def test_corpus_bar() -> None:
+    scores = scoring.corpus()
+    assert scores["overall"] >= CORPUS_BAR, scores
 
 
-@pytest.mark.parametrize("genre", sorted(GENRE_FLOOR))
-def test_genre_floor(genre: str) -> None:
-    assert scoring.corpus(genre)["overall"] >= GENRE_FLOOR[genre]
+@pytest.mark.parametrize("genre", sorted({row["genre"] for row in scoring.genres().values()}))
+def test_genre_bar(genre: str) -> None:
+    scores = scoring.corpus(genre)
+    assert scores["overall"] >= GENRE_BAR, (genre, scores)
+
+
+def test_held_out_floor() -> None:
+    scores = scoring.corpus("held-out")
+    assert scores["overall"] >= HELD_OUT_FLOOR, scores
 
 
 def test_every_corpus_file_is_labelled_and_typed() -> None:
@@ -42,6 +49,9 @@ def test_every_corpus_file_is_labelled_and_typed() -> None:
     files = {p.name for p in scoring.CORPUS.glob("*.txt")}
     assert files == set(table) and len(files) >= 25
     assert len({row["province"] for row in table.values()} - {"全国", "未知"}) >= 10
+    assert {row["genre"] for row in table.values()} >= {
+        "plan", "action", "workplan", "tasks", "standard", "summary", "bulletin", "monitoring", "news", "template"
+    }  # fmt: skip
     gold = [
         json.loads(line) for line in (scoring.CORPUS / "gold.jsonl").read_text(encoding="utf-8").splitlines()
     ]

@@ -454,6 +454,8 @@ def _counts(sentence: str, q: Quantity) -> bool:
         return False
     if before.endswith(("第", "前", "后", "近", "/", "·")) or re.match(r"[.\d]", after) and q.unit != "%":
         return False
+    if q.unit == "倍":
+        return False  # 是2010年的2.5倍: a comparison, not a level
     # 未来5年, 今后三年: a span of time; 以下5个方面: the layout of a speech.
     if q.unit == "年" and re.search(r"(?:未来|今后|过去|此后|最近|连续)$", sentence[max(0, q.start - 4) : q.start]):
         return False
