@@ -173,14 +173,17 @@ BOB = Persona("bob", "bob-reads-2026", False, "县教育局督导室：只读")
 
 
 def make_user(persona: Persona) -> User:
-    """Create (or return) the persona's user; staff personas may view and change the schools app's data."""
+    """Create (or return) the persona's user; staff personas may view and change every table of facts."""
     from django.contrib.auth.models import Permission, User
 
     user = User.objects.filter(username=persona.username).first()
     if user is None:
         user = User.objects.create_user(persona.username, password=persona.password, is_staff=persona.staff)
         if persona.staff:
-            user.user_permissions.set(Permission.objects.filter(content_type__app_label="schools"))
+            from eduplan.web.schools.models import MODELS
+
+            apps = {m._meta.app_label for m in MODELS.values()}  # every app that stores a table of facts.py
+            user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=apps))
     return user
 
 

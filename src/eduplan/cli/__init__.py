@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from eduplan.errors import EduplanError
 
-AREAS = ("foundation", "indicators", "text", "monitoring", "standards", "forecast")
+AREAS = ("foundation", "indicators", "text", "monitoring", "standards", "forecast", "finance")
 
 Handler = Callable[[argparse.Namespace], int | None]
 

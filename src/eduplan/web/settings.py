@@ -76,6 +76,7 @@ AREA_APPS = [
     "eduplan.web.standards",
     "eduplan.web.forecast",
     "eduplan.web.documents",
+    "eduplan.web.finance",
 ]
 INSTALLED_APPS = [
     "django.contrib.admin",
