@@ -31,7 +31,12 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "template",
         re.compile(r"(?:^|[^a-wyzA-WYZ])(?:[xX]{2}|20[xX]{2}|[xX][xX]?[县市区镇乡])|模板|范本|样表"),
     ),
-    ("tasks", re.compile(r"分解表|任务分解|责任分工|分工方案|任务清单|目标任务表|绩效目标|绩效指标|绩效评价指标|目标责任书")),
+    (
+        "tasks",
+        re.compile(
+            r"分解表|任务分解|责任分工|分工方案|任务清单|目标任务表|绩效目标|绩效指标|绩效评价指标|目标责任书"
+        ),
+    ),
     (
         "standard",
         re.compile(
@@ -42,7 +47,12 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("bulletin", re.compile(r"统计公报|统计数据|统计快报|事业发展基本情况|统计简况|统计分析")),
     ("monitoring", re.compile(r"监测报告|评估报告|评价报告|督导报告|督导意见书|验收报告|监测结果")),
     ("summary", re.compile(r"总结|汇报|工作报告|述职|情况报告|完成情况|自查报告|自评报告|讲话")),
-    ("workplan", re.compile(r"工作要点|工作[\u4e00-\u9fff]{0,2}计划|工作安排|工作思路|工作打算|计划要点|学年度?[\u4e00-\u9fff]{0,4}计划")),
+    (
+        "workplan",
+        re.compile(
+            r"工作要点|工作[\u4e00-\u9fff]{0,2}计划|工作安排|工作思路|工作打算|计划要点|学年度?[\u4e00-\u9fff]{0,4}计划"
+        ),
+    ),
     ("action", re.compile(r"行动计划|行动方案|实施方案|攻坚计划|提升计划|专项行动|工程方案")),
     ("plan", re.compile(r"规划|纲要|若干意见|实施意见|发展意见")),
 )
@@ -50,7 +60,9 @@ _NEWS = re.compile(
     r"新华社|中新网|中新经纬|人民网|央广网|央视|记者|通讯员|责任编辑|[日晚]电|据介绍|据悉|日前|近日|发布会|"
     r"来源[:：]?[^\n]{0,12}(?:网|报|新闻|电视台|客户端)|本报讯|消息[,，]"
 )
-_FUTURE = re.compile(r"到(?:19|20)\d\d年|力争|确保|争取|将达到|将新增|目标|预计|计划|(?<![的线本体关作级件])要求(?![的,，。])")
+_FUTURE = re.compile(
+    r"到(?:19|20)\d\d年|力争|确保|争取|将达到|将新增|目标|预计|计划|(?<![的线本体关作级件])要求(?![的,，。])"
+)
 _PAST = re.compile(
     r"比上年|同比|较上年|比去年|已经|已达|累计|截至|截止|共有|完成了|实现了|取得了|提升至|提高到了"
 )
@@ -66,7 +78,9 @@ class Genre:
 
     code: str
     cues: tuple[str, ...]
-    kind: str | None = None  # a template's kind is its model's: a report template reports, a plan template plans
+    kind: str | None = (
+        None  # a template's kind is its model's: a report template reports, a plan template plans
+    )
 
     @property
     def label(self) -> str:
@@ -105,7 +119,9 @@ def detect(title: str | None, text: str, written: int | None = None) -> Genre:
     future, past = len(_FUTURE.findall(text)), len(_PAST.findall(text))
     # A text that sets no target at all (no 到2025年, 力争, 目标 …) reports; a plan always names what it aims at.
     years = [int(y) for y in re.findall(r"(?<![到至\d])((?:19|20)\d\d)年", text)]
-    looking_back = bool(written and years and max(years) < written and not re.search(r"到(?:19|20)\d\d年", text))
+    looking_back = bool(
+        written and years and max(years) < written and not re.search(r"到(?:19|20)\d\d年", text)
+    )
     if past > future or (future == 0 and _YEAR_NAMED.search(text)) or looking_back:
         return Genre("summary", (f"过去式用语 {past} 处，目标用语 {future} 处",))
     return Genre("plan", (f"目标用语 {future} 处，过去式用语 {past} 处",))

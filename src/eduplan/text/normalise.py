@@ -189,7 +189,9 @@ _CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "000012345
 
 
 def _digit_years(text: str) -> str:
-    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS) if m.group(0)[0] in "一二" else m.group(0), text)
+    return _CN_YEAR.sub(
+        lambda m: m.group(0).translate(_CN_DIGITS) if m.group(0)[0] in "一二" else m.group(0), text
+    )
 
 
 def normalise(raw: str) -> Normalised:

@@ -135,9 +135,21 @@ def find_quantities(text: str) -> list[Quantity]:
         n = float(num) if num[0].isdigit() else chinese_number(num)
         den = chinese_number(m.group("den"))
         if n is not None and den:
-            found.append(Quantity(m.start(), m.end(), round(n / den * 100, 6), None, "%", m.group("tail") or "", False))
+            found.append(
+                Quantity(m.start(), m.end(), round(n / den * 100, 6), None, "%", m.group("tail") or "", False)
+            )
     for m in CN_EACH.finditer(text):
-        found.append(Quantity(m.start("a"), m.end(), float(chinese_number(m.group("a")) or 0), None, UNITS[m.group("unit")][0], "", False))
+        found.append(
+            Quantity(
+                m.start("a"),
+                m.end(),
+                float(chinese_number(m.group("a")) or 0),
+                None,
+                UNITS[m.group("unit")][0],
+                "",
+                False,
+            )
+        )
     for m in CN_QUANTITY.finditer(text):
         value = chinese_number(m.group("a"))
         if value and value >= 10:

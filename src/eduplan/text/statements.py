@@ -136,7 +136,11 @@ def _column_kinds(found: list[Statement], cells: list[tuple[int, int, str, int |
             if s.year is None and year:
                 s.year, s.why = year, (s.why[0], f"表头年份{year}")
         elif s.kind != "baseline":
-            s.kind, s.cmp, s.why = "baseline", "=" if s.cmp not in ("range", "ratio") else s.cmp, ("表格列为完成情况", s.why[1])
+            s.kind, s.cmp, s.why = (
+                "baseline",
+                "=" if s.cmp not in ("range", "ratio") else s.cmp,
+                ("表格列为完成情况", s.why[1]),
+            )
 
 
 def _once(norm: Normalised, found: list[Statement]) -> list[Statement]:
@@ -200,7 +204,9 @@ class _Context:
     doc: str
     section: tuple[str | None, str]  # the kind the section's role gives, and the cue
     para_year: int | None  # the topic year a paragraph opens with (2023年，… / 到2025年，…)
-    reported: int | None = None  # where the paragraph starts relaying what a plan sets out (方案明确…, 规划提出…)
+    reported: int | None = (
+        None  # where the paragraph starts relaying what a plan sets out (方案明确…, 规划提出…)
+    )
     label: str | None = None  # the label cell above a line that holds only a value
     level: str | None = None  # the school level the innermost heading names (一、普通高中)
 
@@ -217,7 +223,9 @@ _REPORTED = re.compile(
     r"(?:方案|规划|计划|意见|办法|纲要|通知|决定)[”》]?[^。;；]{0,16}?(?:提出|明确|要求|指出|规定|部署|确定)(?!的)"
 )
 # A paragraph that opens by announcing what will be done (2023年,蕲春将加快…): its sentences are plans.
-_PLANS_AHEAD = re.compile(r"^(?:(?:19|20)\d\d年|今年|明年|下一步)[,，]?[\u4e00-\u9fff]{0,8}?将(?![\u4e00-\u9fff]{0,3}(?:纳入|列入|作为))")
+_PLANS_AHEAD = re.compile(
+    r"^(?:(?:19|20)\d\d年|今年|明年|下一步)[,，]?[\u4e00-\u9fff]{0,8}?将(?![\u4e00-\u9fff]{0,3}(?:纳入|列入|作为))"
+)
 _PARA_YEAR = re.compile(
     r"^(?:--)?(?:[一二三四五六七八九十\d]+[、.])?(?:力争|争取)?(?:到|至|截至|截止)?((?:19|20)\d\d)年(?:底|末|度)?[,，]"
 )
@@ -234,7 +242,13 @@ def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, b
     label = _cell_label(norm.text, base, line)
     level = next((h.text for h in reversed(path) if _LEVEL.match(_HEADING_MARK.sub("", h.text))), None)
     ctx = _Context(
-        norm, struct, doc, section_kind([h.text for h in path if h.rank <= 5]), para_year, reported, label,
+        norm,
+        struct,
+        doc,
+        section_kind([h.text for h in path if h.rank <= 5]),
+        para_year,
+        reported,
+        label,
         _HEADING_MARK.sub("", level) if level else None,
     )
     out: list[Statement] = []
@@ -246,11 +260,15 @@ def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, b
 
 
 # A table cell of its own line: an optional sign, a number, a unit (元/平方米) or none, a bound.
-_VALUE_LINE = re.compile(r"^[≥≤<>≮≯]?\s*\d+(?:\.\d+)?\s*[%‰]?[\u4e00-\u9fff㎡]{0,4}(?:/[\u4e00-\u9fff]{1,3})?(?:以上|以下|左右)?$")
+_VALUE_LINE = re.compile(
+    r"^[≥≤<>≮≯]?\s*\d+(?:\.\d+)?\s*[%‰]?[\u4e00-\u9fff㎡]{0,4}(?:/[\u4e00-\u9fff]{1,3})?(?:以上|以下|左右)?$"
+)
 _LABEL_LINE = re.compile(r"^[^\d。，,;；:：]{2,40}$")
 
 
-_HEADING_MARK = re.compile(r"^(?:第[一二三四五六七八九十\d]+[章节]|[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、])")
+_HEADING_MARK = re.compile(
+    r"^(?:第[一二三四五六七八九十\d]+[章节]|[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、])"
+)
 
 
 def _with_topic(sentence: str, q: Quantity, phrase: str, level: str | None) -> str:
@@ -324,8 +342,16 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
         cmp = "change" if compared and q.unit in ("%", "pp") else _cmp(sentence, q, prefix)
         if kind == "baseline" and cmp not in ("range", "ratio"):
             cmp = "="  # a value reached is a plain amount
-        phrases = [(_with_topic(sentence, q, p, ctx.level), sc) for p, sc in _indicators(sentence, q, prefix, subjects.get(i), prev)]
-        if ctx.label and len(qs) == 1 and not _core(prefix) and not re.match(r"[\u4e00-\u9fff]{2}", sentence[q.end :]):
+        phrases = [
+            (_with_topic(sentence, q, p, ctx.level), sc)
+            for p, sc in _indicators(sentence, q, prefix, subjects.get(i), prev)
+        ]
+        if (
+            ctx.label
+            and len(qs) == 1
+            and not _core(prefix)
+            and not re.match(r"[\u4e00-\u9fff]{2}", sentence[q.end :])
+        ):
             phrases = [(_clean_label(ctx.label), None)]
         if why == QUOTED and prev is not None and not _INDICATOR_END.search(phrases[0][0]):
             # 低出生体重发生率为3.13%,较好控制在4%的《纲要》目标之内: the target quoted is for the same indicator.
@@ -367,7 +393,9 @@ def _compared(sentence: str, q: Quantity) -> bool:
     if _CHANGE_VERB.match(sentence[start : q.start]) and COMPARISON.search(sentence[before:start]):
         return True
     # 生产总值**亿元,增长13.6%: a clause that is only a growth rate follows the amount it changes.
-    return bool(re.fullmatch(r"(?:同比|分别)?(?:增长|下降|增加|减少|上升|回落)(?:了|约)?", sentence[start : q.start]))
+    return bool(
+        re.fullmatch(r"(?:同比|分别)?(?:增长|下降|增加|减少|上升|回落)(?:了|约)?", sentence[start : q.start])
+    )
 
 
 def _kind(ctx: _Context, sentence: str, base: int, q: Quantity) -> tuple[str, str]:
@@ -452,12 +480,14 @@ def _counts(sentence: str, q: Quantity) -> bool:
         or before.endswith("近")
     ):
         return False
-    if before.endswith(("第", "前", "后", "近", "/", "·")) or re.match(r"[.\d]", after) and q.unit != "%":
+    if before.endswith(("第", "前", "后", "近", "/", "·")) or (re.match(r"[.\d]", after) and q.unit != "%"):
         return False
     if q.unit == "倍":
         return False  # 是2010年的2.5倍: a comparison, not a level
     # 未来5年, 今后三年: a span of time; 以下5个方面: the layout of a speech.
-    if q.unit == "年" and re.search(r"(?:未来|今后|过去|此后|最近|连续)$", sentence[max(0, q.start - 4) : q.start]):
+    if q.unit == "年" and re.search(
+        r"(?:未来|今后|过去|此后|最近|连续)$", sentence[max(0, q.start - 4) : q.start]
+    ):
         return False
     if q.unit == "个" and re.match(r"方面|层面|维度|阶段|部门|单位", after):
         return False
@@ -472,7 +502,11 @@ def _counts(sentence: str, q: Quantity) -> bool:
         return False
     # 56人以上大班额, 2000人以下的小村: a head count that defines a group, not a target for it.
     # 1000人以上的中小学校…: a size that defines the schools a rule is for.
-    if q.unit == "人" and q.tail in ("以上", "及以上") and re.match(r"的?" + _GROUP_OF_SCHOOLS, after + sentence[q.end + 3 : q.end + 8]):
+    if (
+        q.unit == "人"
+        and q.tail in ("以上", "及以上")
+        and re.match(r"的?" + _GROUP_OF_SCHOOLS, after + sentence[q.end + 3 : q.end + 8])
+    ):
         return False
     if q.unit in ("人", "户") and (
         re.match(r"(?:及)?以上[\u4e00-\u9fff]", sentence[q.end - len(q.tail) : q.end + 6])
@@ -484,7 +518,11 @@ def _counts(sentence: str, q: Quantity) -> bool:
     # 达10小时及以上的比例, 45岁以下的校长: a bound that defines the group measured, not a statement.
     # (Head counts and households before 以上的 open a planning norm instead: see _norm_indicator.)
     below = q.tail in ("以下", "以内")
-    if after.startswith("的") and q.unit != "%" and (below or (q.tail in ("以上", "及以上") and q.unit not in ("人", "户"))):
+    if (
+        after.startswith("的")
+        and q.unit != "%"
+        and (below or (q.tail in ("以上", "及以上") and q.unit not in ("人", "户")))
+    ):
         return False
     # 还需提高0.5个百分点: the gap to a target, not a statement; 0.7个千分点 is no count of things.
     if re.search(
@@ -613,7 +651,9 @@ _VERB_END = re.compile(
     r"至少|不低于|不少于|新创建|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|配备|满足|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|建好|办|解决|资助|惠及|帮助|"
     r"达|达到)$"
 )
-_MAKE = re.compile(r"(?:新改扩建|新建改扩建|新建、改扩建|改扩建|新增|新建|扩建|新创建|创建|建成|认定|培育|打造|招聘|培训|满足|解决|资助|惠及)$")
+_MAKE = re.compile(
+    r"(?:新改扩建|新建改扩建|新建、改扩建|改扩建|新增|新建|扩建|新创建|创建|建成|认定|培育|打造|招聘|培训|满足|解决|资助|惠及)$"
+)
 _FACILITY = re.compile(
     r"(?:建设|新建|改扩建成|改扩建|建成|配建|建)[^,，;；。]{0,8}?([\u4e00-\u9fff]{0,6}?(?:小学|初中|中学|高中|幼儿园|学校))"
 )
@@ -650,7 +690,9 @@ def _norm_indicator(sentence: str, q: Quantity, prefix: str) -> str | None:
     if q.unit not in ("人", "户") or q.tail not in ("以上", "及以上"):
         return None
     after = sentence[q.end : q.end + 24]
-    if not re.match(r"的|建|新建|规划|必须|设置|配建|配置", after) or re.match(r"的?" + _GROUP_OF_SCHOOLS, after):
+    if not re.match(r"的|建|新建|规划|必须|设置|配建|配置", after) or re.match(
+        r"的?" + _GROUP_OF_SCHOOLS, after
+    ):
         return None
     m = _FACILITY.search(after)
     what = re.sub(r"^[所个]", "", m.group(1)) if m else _core(prefix)
@@ -674,7 +716,11 @@ def _indicators(
         return [(norm, None)]
     core = _core(prefix)
     share = _share_of(sentence, q)
-    if share and (not core or _PLACE.match(core) or re.fullmatch(r"[\u4e00-\u9fff]{0,4}(?:县域|全市|全县|全区|全省)", core)):
+    if share and (
+        not core
+        or _PLACE.match(core)
+        or re.fullmatch(r"[\u4e00-\u9fff]{0,4}(?:县域|全市|全县|全区|全省)", core)
+    ):
         return [(share, None)]
     counted = q.unit in COUNT_UNITS or q.unit in ("人", "年")
     stem = _YEAR_ANYWHERE.sub("", prefix).rstrip('“"')
@@ -710,7 +756,9 @@ def _indicators(
 
 
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:区|县|市|旗|镇|乡|街道)(?:\([\u4e00-\u9fff、]{1,6}\))?$")
-_LEADING_PLACE = re.compile(r"^(?:市区|城区|城市|农村|城镇|乡村|县城|[\u4e00-\u9fff]{1,4}(?:区|县|市)(?:\([^()]{1,6}\))?)")
+_LEADING_PLACE = re.compile(
+    r"^(?:市区|城区|城市|农村|城镇|乡村|县城|[\u4e00-\u9fff]{1,4}(?:区|县|市)(?:\([^()]{1,6}\))?)"
+)
 _GROUP_OF_SCHOOLS = r"(?:[\u4e00-\u9fff]{0,4}(?:学校|中小学|小学|初中|中学|幼儿园|学生|班))"
 _NAMED = re.compile(r"[\u4e00-\u9fff]{2,}(?:小学|中学|幼儿园|学校|校区)$")
 _GROUP_END = re.compile(r"(?:小学|初中|高中|儿童|少年|青年|学生|教师|幼儿|学校|阶段)$")
@@ -742,9 +790,9 @@ def _elided(core: str, q: Quantity, prev: Statement) -> tuple[str, str | None] |
         return core + prev.indicator, prev.scope
     # 残疾儿童、青年入学率99.9%,稳固率99%以上: a bare rate of the same group as the one before.
     if 2 <= len(core) <= 4 and core[-1] == prev.indicator[-1] and len(prev.indicator) > len(core):
-        head = prev.indicator[: -len(core)]
-        if _GROUP_END.search(head):
-            return head + core, prev.scope
+        group = prev.indicator[: -len(core)]
+        if _GROUP_END.search(group):
+            return group + core, prev.scope
     return None
 
 
@@ -752,7 +800,10 @@ def _share_of(sentence: str, q: Quantity) -> str:
     """69.77%的毕业生在本地就业, 三分之二以上的乡镇…有独立办学场所: a share written before what it is a share of."""
     if q.unit != "%":
         return ""
-    m = re.match(r"(?:及)?(?:以上|以下|左右)?的(?!增幅|幅度|增速|速度|比例|比重|标准|水平|目标)([^,，;；。]{2,30})", sentence[q.end :])
+    m = re.match(
+        r"(?:及)?(?:以上|以下|左右)?的(?!增幅|幅度|增速|速度|比例|比重|标准|水平|目标)([^,，;；。]{2,30})",
+        sentence[q.end :],
+    )
     return m.group(1) + "比例" if m else ""
 
 

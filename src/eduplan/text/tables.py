@@ -384,7 +384,9 @@ def role_label(role: str, year: int | None) -> str:
 
 # -- Pipe tables: the column a cell sits in says whether its numbers are targets or progress ---------------------
 
-_TARGET_COLUMN = re.compile(r"任务目标|目标任务|目标值|指标值|预期目标|年度目标|计划目标|目标与任务|建设内容|主要内容")
+_TARGET_COLUMN = re.compile(
+    r"任务目标|目标任务|目标值|指标值|预期目标|年度目标|计划目标|目标与任务|建设内容|主要内容"
+)
 _PROGRESS_COLUMN = re.compile(r"完成情况|完成值|实际完成|进展情况|工作进展|进度|取得成效|现状|实际值")
 _YEAR_IN_HEADER = re.compile(r"((?:19|20)\d\d)年")
 
