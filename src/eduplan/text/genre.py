@@ -2,7 +2,7 @@
 
 The genre sets the default kind of a statement whose own clause says nothing about tense: a 统计公报 reports
 values reached (baselines), a plan or a 目标任务分解表 sets targets (commitments), a 标准/指标体系 sets thresholds
-that have no horizon. Clause cues (到2025年, 力争 / 比上年, 已) still override the default (see modality.py).
+that have no horizon. Clause cues (到2025年, 力争 / 已, 截至) still override the default (see modality.py).
 """
 
 from __future__ import annotations
@@ -78,9 +78,8 @@ class Genre:
 
     code: str
     cues: tuple[str, ...]
-    kind: str | None = (
-        None  # a template's kind is its model's: a report template reports, a plan template plans
-    )
+    # A template's kind is its model's: a report template reports, a plan template plans.
+    kind: str | None = None
 
     @property
     def label(self) -> str:

@@ -1,8 +1,8 @@
 """Whether a quantified clause states a target (commitment) or a value reached (baseline), and why.
 
 The decision runs from the narrowest evidence to the broadest: a quoted target (“达到95%”的目标), then the
-clause's own tense words (到2025年 / 力争 / 确保 versus 已 / 比上年 / 截至 / 共有), then a year named before the
-document was written, then the role of the section (发展基础 / 主要目标), and last the genre's default.
+clause's own tense words (到2025年 / 力争 / 确保 versus 已 / 截至 / 共有), then a year named before the document was
+written (or after it), then the role of the section (发展基础 / 主要目标), and last the genre's default.
 """
 
 from __future__ import annotations

@@ -18,6 +18,18 @@ from eduplan.text.normalise import Normalised, normalise
 from eduplan.text.projects import ProjectRow, find_projects
 from eduplan.text.quantities import COUNT_UNITS, UNITS, Quantity, find_quantities
 from eduplan.text.structure import Heading, Structure, structure
+from eduplan.text.subjects import (
+    HEADING_MARK,
+    INDICATOR_END,
+    LEVEL,
+    PLACE,
+    elided_subject,
+    parts,
+    share,
+    share_of,
+    split_coordinated,
+    with_topic,
+)
 from eduplan.text.tables import grid_statements, pipe_columns, table_statements
 
 # Comparator classes the gold scorer treats alike (a plain amount of a target is reached or passed).
@@ -240,7 +252,7 @@ def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, b
     cue = _REPORTED.search(line) or _PLANS_AHEAD.match(line.strip())
     reported = base + line.find(cue.group(0)) if cue else None
     label = _cell_label(norm.text, base, line)
-    level = next((h.text for h in reversed(path) if _LEVEL.match(_HEADING_MARK.sub("", h.text))), None)
+    level = next((h.text for h in reversed(path) if LEVEL.match(HEADING_MARK.sub("", h.text))), None)
     ctx = _Context(
         norm,
         struct,
@@ -249,7 +261,7 @@ def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, b
         para_year,
         reported,
         label,
-        _HEADING_MARK.sub("", level) if level else None,
+        HEADING_MARK.sub("", level) if level else None,
     )
     out: list[Statement] = []
     start = 0
@@ -264,28 +276,6 @@ _VALUE_LINE = re.compile(
     r"^[≥≤<>≮≯]?\s*\d+(?:\.\d+)?\s*[%‰]?[\u4e00-\u9fff㎡]{0,4}(?:/[\u4e00-\u9fff]{1,3})?(?:以上|以下|左右)?$"
 )
 _LABEL_LINE = re.compile(r"^[^\d。，,;；:：]{2,40}$")
-
-
-_HEADING_MARK = re.compile(
-    r"^(?:第[一二三四五六七八九十\d]+[章节]|[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、])"
-)
-
-
-def _with_topic(sentence: str, q: Quantity, phrase: str, level: str | None) -> str:
-    """每百名学生拥有…教师数:小学、初中分别达到4.2人以上: a level (or nothing) before the number names only part
-    of the indicator, whose topic stands before the colon; under a heading that names a level (一、普通高中), an
-    indicator with no level of its own is that level's."""
-    colon = max(sentence.rfind(":", 0, q.start), sentence.rfind("：", 0, q.start))
-    if colon > 0 and (not phrase or phrase == "未命名指标" or _LEVEL.match(phrase)):
-        topic = _HEADING_MARK.sub("", re.split(r"[。;；,，]", sentence[:colon])[-1].lstrip("-•· "))
-        topic = re.sub(r"^(?:班额与规模|具体标准|标准|要求|目标)$", "", topic) or topic
-        if topic and not _LEVEL.match(topic):
-            phrase = (phrase if _LEVEL.match(phrase) else "") + topic
-        elif topic:
-            phrase = topic
-    if level and phrase and not _LEVEL_WORDS.search(phrase):
-        phrase = level + phrase
-    return phrase
 
 
 def _labelled_number(cell: str, label: str) -> list[Quantity]:
@@ -343,7 +333,7 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
         if kind == "baseline" and cmp not in ("range", "ratio"):
             cmp = "="  # a value reached is a plain amount
         phrases = [
-            (_with_topic(sentence, q, p, ctx.level), sc)
+            (with_topic(sentence, q, p, ctx.level), sc)
             for p, sc in _indicators(sentence, q, prefix, subjects.get(i), prev)
         ]
         if (
@@ -353,7 +343,7 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
             and not re.match(r"[\u4e00-\u9fff]{2}", sentence[q.end :])
         ):
             phrases = [(_clean_label(ctx.label), None)]
-        if why == QUOTED and prev is not None and not _INDICATOR_END.search(phrases[0][0]):
+        if why == QUOTED and prev is not None and not INDICATOR_END.search(phrases[0][0]):
             # 低出生体重发生率为3.13%,较好控制在4%的《纲要》目标之内: the target quoted is for the same indicator.
             phrases = [(prev.indicator, prev.scope)]
         for phrase, scope in phrases:
@@ -587,10 +577,10 @@ def _respectively(sentence: str, qs: list[Quantity]) -> dict[int, str]:
         subject = head.split("分别")[0]
         # 小学入学、巩固、毕业和普及这“四率”: the items are rates the tail names by their count.
         rates = re.search(r"(?:这|等)?[“\"]?[两二三四五六七八]率[”\"]?$", subject)
-        items = _items(_core(subject[: rates.start()] if rates else subject) or subject)
+        items = parts(_core(subject[: rates.start()] if rates else subject) or subject)
         if rates:
             items = [x if x.endswith("率") else x + "率" for x in items]
-        subjects = _share(items) or items
+        subjects = share(items) or items
         group = [i]
         while group[-1] + 1 < len(qs) and re.fullmatch(
             r"[、和及,]", sentence[qs[group[-1]].end : qs[group[-1] + 1].start]
@@ -715,10 +705,10 @@ def _indicators(
     if norm:
         return [(norm, None)]
     core = _core(prefix)
-    share = _share_of(sentence, q)
+    share = share_of(sentence, q)
     if share and (
         not core
-        or _PLACE.match(core)
+        or PLACE.match(core)
         or re.fullmatch(r"[\u4e00-\u9fff]{0,4}(?:县域|全市|全县|全区|全省)", core)
     ):
         return [(share, None)]
@@ -745,66 +735,18 @@ def _indicators(
         # 有普惠性幼儿园4747所,占总数的68.08%: the share is of the thing just counted.
         return [(re.sub(r"^(?:有|共有|获|现有)", "", prev.indicator) + core, prev.scope)]
     if prev is not None:
-        elided = _elided(core, q, prev)
-        if elided:
-            return [elided]
+        taken = elided_subject(core, q, prev)
+        if taken:
+            return [taken]
     if prefix.lstrip("、,").startswith("其中") and core:
         core = _subject_before(sentence, q.start) + core
     if not core:
         core = prefix.strip() or "未命名指标"
-    return [(text, None) for text in _split_coordinated(core)]
+    return [(text, None) for text in split_coordinated(core)]
 
 
-_PLACE = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:区|县|市|旗|镇|乡|街道)(?:\([\u4e00-\u9fff、]{1,6}\))?$")
-_LEADING_PLACE = re.compile(
-    r"^(?:市区|城区|城市|农村|城镇|乡村|县城|[\u4e00-\u9fff]{1,4}(?:区|县|市)(?:\([^()]{1,6}\))?)"
-)
 _GROUP_OF_SCHOOLS = r"(?:[\u4e00-\u9fff]{0,4}(?:学校|中小学|小学|初中|中学|幼儿园|学生|班))"
 _NAMED = re.compile(r"[\u4e00-\u9fff]{2,}(?:小学|中学|幼儿园|学校|校区)$")
-_GROUP_END = re.compile(r"(?:小学|初中|高中|儿童|少年|青年|学生|教师|幼儿|学校|阶段)$")
-_DONE = re.compile(r"^(?:竣工|开工|完工|完成|建成|投用|投入使用|启动|开复工)$")
-
-
-def _elided(core: str, q: Quantity, prev: Statement) -> tuple[str, str | None] | None:
-    """A clause that names only what differs from the one before it, and so takes the rest from it.
-
-    四年级…比例为88.1%,八年级为67.9% (another level); 新建学校9所,其中:凉州区4所 (a place: the same count there);
-    实施建设项目12个,计划竣工3个 (a stage of the same things).
-    """
-    if re.fullmatch(r"(?:这一|这个|该|此|上述)(?:比例|比率|比重|指标|数字|数据)", core):
-        return prev.indicator, prev.scope  # 2016年这一比例上升到80.53%
-    if _LEVEL.match(core):
-        # 系数小学≤0.50、初中≤0.45 (the level closes the phrase) or 四年级…,八年级为… (it opens it)
-        end = re.search(rf"{_LEVELS}$", prev.indicator)
-        if end:
-            return prev.indicator[: end.start()] + core, None
-        head = _LEVEL_WORDS.match(prev.indicator)
-        return (core + prev.indicator[head.end() :], None) if head else None
-    if _PLACE.match(core) and not _INDICATOR_END.search(core):
-        if q.unit == prev.unit and (q.unit in COUNT_UNITS or q.unit == "人"):
-            return prev.indicator, core  # 新建学校9所,其中:凉州区4所 — the same count in a place
-        # 市区学前第四年幼儿入园率达到50%以上,县(市)达到30%以上 — the same rate for another place
-        lead = _LEADING_PLACE.match(prev.indicator)
-        return core + prev.indicator[lead.end() if lead else 0 :], None
-    if q.unit == prev.unit and _DONE.match(core):
-        return core + prev.indicator, prev.scope
-    # 残疾儿童、青年入学率99.9%,稳固率99%以上: a bare rate of the same group as the one before.
-    if 2 <= len(core) <= 4 and core[-1] == prev.indicator[-1] and len(prev.indicator) > len(core):
-        group = prev.indicator[: -len(core)]
-        if _GROUP_END.search(group):
-            return group + core, prev.scope
-    return None
-
-
-def _share_of(sentence: str, q: Quantity) -> str:
-    """69.77%的毕业生在本地就业, 三分之二以上的乡镇…有独立办学场所: a share written before what it is a share of."""
-    if q.unit != "%":
-        return ""
-    m = re.match(
-        r"(?:及)?(?:以上|以下|左右)?的(?!增幅|幅度|增速|速度|比例|比重|标准|水平|目标)([^,，;；。]{2,30})",
-        sentence[q.end :],
-    )
-    return m.group(1) + "比例" if m else ""
 
 
 def _subject_before(sentence: str, pos: int) -> str:
@@ -815,90 +757,6 @@ def _subject_before(sentence: str, pos: int) -> str:
         r"^(?:全县|全市|全区)?(.{2,10}?)(?:全部|均|都|要|应|须)?(?:达到|达|为|保持|具有|具备)", earlier
     )
     return m.group(1) if m else ""
-
-
-_LEVELS = (
-    r"(?:普通高中|中等职业学校|初级中学|普通小学|小学|初中|高中|中职|高校|幼儿园|学前|义务教育|特殊教育|城区|农村|城镇|乡村|城市|"
-    r"[一二三四五六七八九]年级|男生|女生)"
-)
-_LEVEL = re.compile(rf"^{_LEVELS}$")
-_LEVEL_WORDS = re.compile(_LEVELS)
-_SHARE_WORD = re.compile(r"占比|比例|比重|覆盖率|总数|总量")
-_INDICATOR_END = re.compile(r"(?:率|比例|占比|比重|年限)$")
-
-
-def _items(core: str) -> list[str]:
-    """The parts of a subject joined by 、 or 和 outside parentheses (各县(市、区) stays whole)."""
-    items, depth, start = [], 0, 0
-    for i, ch in enumerate(core):
-        depth += ch == "("
-        depth -= ch == ")" and depth > 0
-        if depth == 0 and ch in "、和":
-            items.append(core[start:i])
-            start = i + 1
-    items.append(core[start:])
-    return [x for x in items if x]
-
-
-def _share(items: list[str]) -> list[str] | None:
-    """Coordinated subjects that share a head or a tail, each written out whole (None when they share nothing).
-
-    小学、初中适龄人口入学率 → 小学适龄人口入学率, 初中适龄人口入学率 (short heads share the last item's tail);
-    小学入学率、巩固率 → 小学入学率, 小学巩固率 (bare indicators share the first item's head).
-    """
-    if len(items) < 2:
-        return None
-    first, last, rest = items[0], items[-1], items[1:]
-    # Shared head: the later items are bare indicators ending like the first (…率), the first names the group.
-    if all(len(x) <= 5 and x[-1] == first[-1] for x in rest) and len(first) > max(len(x) for x in rest):
-        head = first[: -len(rest[0])]
-        if len(head) >= 2:
-            return [first] + [head + x for x in rest]
-    # Shared tail: short heads (小学、初中; 四年级、八年级; 高校、高中和中等职业学校的…) before the last item's tail.
-    heads = items[:-1]
-    if not all(len(x) <= 6 for x in heads):
-        return None
-    mark = last.find("的", 0, 9)
-    if mark > 0:
-        cut = mark
-    elif len({len(x) for x in heads}) == 1 and len(last) > len(heads[0]) + 1:
-        cut = len(heads[0])
-    else:
-        return None
-    tail, own = last[cut:], last[:cut]
-    # The heads must be parallel: school levels (小学、初中), or words of one kind (市级和县级).
-    levels = all(_LEVEL.match(x) for x in [*heads, own])
-    alike = all(x[-1] == own[-1] for x in heads) and not _SHARE_WORD.search(tail)
-    if len(tail) >= 2 and (levels or alike):
-        return [x + tail for x in heads] + [last]
-    return None
-
-
-def _split_coordinated(core: str) -> list[str]:
-    """小学阶段和初中阶段毛入学率 → 小学阶段毛入学率, 初中阶段毛入学率 (parallel heads sharing a tail)."""
-    items = _items(core)
-    shared = _share(items)
-    if shared:
-        return shared
-    if len(items) > 1 and all(_LEVEL.match(x) for x in items):
-        return items  # 小学、初中均达到1人以上
-    # 义务教育巩固率、高中阶段毛入学率均达到95%: whole indicators joined, each a statement.
-    if len(items) > 1 and all(len(x) >= 4 and _INDICATOR_END.search(x) for x in items):
-        return items
-    for m in re.finditer(r"[和及与、]", core):
-        a = core[: m.start()]
-        if not 2 <= len(a) <= 8:
-            continue
-        rest = core[m.end() :]
-        for n in range(2, min(8, len(rest) - 2) + 1):
-            b, tail = rest[:n], rest[n:]
-            # Heads joined by 和/及/与 sharing their last word; joined by 、 only when both are school levels.
-            shared_word = m.group(0) != "、" and len(a) >= 3 and len(b) >= 3 and a[-2:] == b[-2:]
-            parallel = (shared_word and a not in b and b not in a) or (_LEVEL.match(a) and _LEVEL.match(b))
-            # 公办和普惠性幼儿园在园幼儿数占比 is one share of the union, not two indicators.
-            if parallel and len(tail) >= 2 and not _SHARE_WORD.search(tail):
-                return [a + tail, b + tail]
-    return [core]
 
 
 def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
