@@ -34,7 +34,28 @@ UNITS: dict[str, tuple[str, float]] = {
     "倍": ("倍", 1),
 }  # fmt: skip
 # Units that count things (a project, a school): their indicator is often the noun that follows.
-COUNT_UNITS = frozenset({"所", "个", "项", "栋", "处", "节", "班", "户", "次", "小时", "学时"})
+COUNT_UNITS = frozenset(
+    {
+        "所",
+        "个",
+        "项",
+        "栋",
+        "座",
+        "间",
+        "件",
+        "套",
+        "台",
+        "册",
+        "本",
+        "处",
+        "节",
+        "班",
+        "户",
+        "次",
+        "小时",
+        "学时",
+    }
+)
 
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|[xX×]+)"

@@ -198,6 +198,12 @@ def _date(doc: Normalised, lines: list[str]) -> str | None:
         m = re.search(r"(?:发布|更新|添加)?(?:日期|时间)[:：]?\s*" + _DATE.pattern, line)
         if m:
             return _iso(m)
+    for line in lines[:15]:
+        # a news page's byline: 2019-02-28 来源: 新华社, 来源:新华社 2019-02-28
+        if len(line) <= 60 and re.search(r"来源|作者|浏览|点击|字号", line):
+            m = _DATE.search(line)
+            if m:
+                return _iso(m)
     for line in lines[:60] + lines[-8:]:
         m = _DATE.fullmatch(line) or re.fullmatch(_DATE.pattern + r"\s*\d\d:\d\d(?::\d\d)?", line)
         if m:
