@@ -19,12 +19,14 @@ FUTURE = re.compile(
     r"将(?:要|会|在|于|达到|达|实现|新增|新建|改扩建|新改扩建|建设|建成|增加|提高|提升|超过|保持|控制|完成|开展|实施|"
     r"推进|推动|加快|加大|大力|继续|全面|重点|进一步|投入|启动|打造|创建|扩大|落实)|"
     r"计划(?:到|在|新建|新增|投入|完成|改扩建|建设)|拟|预计|"
+    # 要达到70%, 年内要实现: 要 before a verb of attaining is a requirement, not the 要 of 重要 or 主要.
+    r"(?<![重主需纪摘提概])要(?:基本)?(?:达到|达|实现|完成|保持|超过|提高|提升|新增|新建|建成|控制)|"
     r"目标|(?<![总新高和的线本体关作级件])要求(?![的,，。;；)”\"])|必须|须|应当|不得|不低于|不少于|不超过|不高于|明年|下一步|今后"
 )
 # 比上年 / 同比 are comparisons, not tense: in a report they mark a change of a value reached, in a plan a
 # targeted change (比上年提高3个百分点); the genre and section decide (see statements._compared).
 PAST = re.compile(
-    r"已经|已达|已有|已[\u4e00-\u9fff]|累计|截至|截止|共有|现有|目前|完成了|实现了|"
+    r"已经|已达|已有|已[\u4e00-\u9fff]|累计|截至|截止|共有|现有|目前|如今|完成了|实现了|"
     r"达到了|提升至|提升了|提高了|增长了|位居|居全省|居全市|今年以来|以来"
 )
 # A comparison with an earlier value: the number after it is a change, not a level.

@@ -172,10 +172,13 @@ def _furniture_spans(text: str) -> tuple[list[tuple[int, int]], list[str]]:
     spans: list[tuple[int, int]] = []
     lines: list[str] = []
     pos = 0
+    counter_next = False  # a byline ending 浏览: puts its count on the next line
     for line in text.split("\n"):
         end = pos + len(line)
         stripped = line.strip()
-        if stripped and len(stripped) < 80 and _FURNITURE.match(stripped):
+        counter = counter_next and bool(re.fullmatch(r"\d+次?", stripped))
+        counter_next = bool(re.search(r"(?:浏览|点击|阅读)(?:次数|量)?[:：]$", stripped))
+        if stripped and len(stripped) < 80 and (counter or _FURNITURE.match(stripped)):
             spans.append((pos, min(end + 1, len(text))))
             if stripped:
                 lines.append(stripped)

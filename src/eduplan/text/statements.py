@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from eduplan.text.codes import dice, fold, match_code
-from eduplan.text.modality import COMPARISON, GAP, QUOTED, clause_kind, section_kind
+from eduplan.text.modality import COMPARISON, FUTURE, GAP, QUOTED, clause_kind, section_kind
 from eduplan.text.normalise import Normalised, normalise
 from eduplan.text.projects import ProjectRow, find_projects
 from eduplan.text.quantities import COUNT_UNITS, UNITS, Quantity, find_quantities
@@ -224,6 +224,8 @@ class _Context:
     )
     label: str | None = None  # the label cell above a line that holds only a value
     level: str | None = None  # the school level the innermost heading names (一、普通高中)
+    para: str = ""  # the paragraph (line) the sentence is in
+    para_base: int = 0  # where that paragraph starts in the normalised text
 
     @property
     def now(self) -> int | None:
@@ -235,12 +237,14 @@ class _Context:
 
 # A paragraph of a report or news story that relays a plan's content: its statements are the plan's targets.
 _REPORTED = re.compile(
-    r"(?:方案|规划|计划|意见|办法|纲要|通知|决定)[”》]?[^。;；]{0,16}?(?:提出|明确|要求|指出|规定|部署|确定)(?!的)"
+    r"(?:方案|规划|计划|意见|办法|纲要|通知|决定|要点)[”》]?[^。;；]{0,16}?(?:提出|明确|要求|指出|规定|部署|确定)(?!的)"
 )
 # A paragraph that opens by announcing what will be done (2023年,蕲春将加快…): its sentences are plans.
 _PLANS_AHEAD = re.compile(
     r"^(?:(?:19|20)\d\d年|今年|明年|下一步)[,，]?[\u4e00-\u9fff]{0,8}?将(?![\u4e00-\u9fff]{0,3}(?:纳入|列入|作为))"
 )
+# A clause that opens on the present (目前, 如今, 截至…) sets the tense of what follows in its paragraph.
+_PRESENT_OPENS = re.compile(r"(?:^|[。;；,，:：])(目前|如今|当前|现阶段|截至|截止|现有)")
 _PARA_YEAR = re.compile(
     r"^(?:--)?(?:[一二三四五六七八九十\d]+[、.])?(?:力争|争取)?(?:到|至|截至|截止)?((?:19|20)\d\d)年(?:底|末|度)?[,，]"
 )
@@ -265,6 +269,8 @@ def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, b
         reported,
         label,
         HEADING_MARK.sub("", level) if level else None,
+        line,
+        base,
     )
     out: list[Statement] = []
     start = 0
@@ -400,6 +406,12 @@ def _kind(ctx: _Context, sentence: str, base: int, q: Quantity) -> tuple[str, st
     if kind is None:
         kind, why = clause_kind(sentence[: q.start], "")
         kind = kind if kind == "commitment" else None
+    if kind is None:
+        # 目前,全区有学校1195所。在校学生570413人: the present a clause opened with goes on until a target.
+        before = ctx.para[: base - ctx.para_base + q.start]
+        opened = list(_PRESENT_OPENS.finditer(before))
+        if opened and not FUTURE.search(before, opened[-1].end()):
+            return "baseline", f"前文现状用语“{opened[-1].group(1)}”"
     explicit = _year(sentence, q.start)
     if explicit is None:
         explicit = _relative_year(sentence[: q.start], ctx.struct)
@@ -433,10 +445,18 @@ def _statement_year(ctx: _Context, sentence: str, q: Quantity, kind: str, why: s
         return relative, f"相对时间折算为{relative}"
     if ctx.para_year is not None:
         return ctx.para_year, f"段首或章节年份{ctx.para_year}"
+    # 省财政还将下拨…: what a dated news report announces is for its year; criteria it relays (督导评估方案要求
+    # …达到80%) stay without one.
+    news = struct.genre.code == "news" and struct.date is not None and struct.horizon is None
+    if kind == "commitment" and news and not _CRITERIA.search(ctx.norm.text):
+        return struct.year, f"新闻日期年份{struct.year}"
     if kind == "commitment":
         return struct.horizon, f"文件目标年{struct.horizon}" if struct.horizon else "文件未写明目标年"
     year = struct.report_year or _review_year(struct)
     return year, f"文件所述年份{year}" if year else "文件未写明年份"
+
+
+_CRITERIA = re.compile(r"督导评估|评估认定|评估指标|评估标准|认定标准|验收标准")
 
 
 # 今年/明年 against the document's year; 年内 (within this year) but not 5年内 (within five years).
@@ -477,6 +497,11 @@ def _counts(sentence: str, q: Quantity) -> bool:
         return False
     if q.unit == "倍":
         return False  # 是2010年的2.5倍: a comparison, not a level
+    # 浏览:2153次, 点击量 318: the page's counter, not the document's.
+    if re.search(
+        r"(?:浏览|点击|阅读|访问)(?:次数|量|数)?[:：]?\s*$", sentence[max(0, q.start - 6) : q.start]
+    ):
+        return False
     # 未来5年, 今后三年: a span of time; 以下5个方面: the layout of a speech.
     if q.unit == "年" and re.search(
         r"(?:未来|今后|过去|此后|最近|连续)$", sentence[max(0, q.start - 4) : q.start]

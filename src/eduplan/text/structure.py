@@ -293,7 +293,11 @@ def structure(doc: Normalised) -> Structure:
 
 def _news_year(text: str) -> int | None:
     """An undated news report speaks from the latest year it names that is not a target (到2025年)."""
-    years = [int(y) for y in re.findall(r"(?<![到至\d])((?:19|20)\d\d)年(?!以来|前|起)", text)]
+    # 到2020年的11019人 names a year whose value was reached; 到2025年 alone is a target.
+    found = re.finditer(
+        r"(?<![到至\d])((?:19|20)\d\d)年(?!以来|前|起)|(?<=[到至])((?:19|20)\d\d)年(?=的)", text
+    )
+    years = [int(m.group(1) or m.group(2)) for m in found]
     return max(years) if years else None
 
 
