@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
 from eduplan.text.codes import dice, fold, match_code
@@ -41,7 +41,7 @@ _YEAR = re.compile(r"(?<![\d.])(?P<a>(?:19|20)\d\d)(?:[-至到](?P<b>(?:19|20)\d
 # What an indicator starts with after a place name (济宁市学前教育毛入学率, 南陵县公办园在园幼儿占比).
 _HEADS = r"(?:学前|义务|九年|小学|初中|高中|普通|普惠|公办|民办|幼儿|中小学|中职|职业|高等|教育|特殊|残疾|随迁|学生|教师|专任|适龄)"
 _LEAD = re.compile(
-    r"^(?:[、,和及与并且?]|[①-⑳]|其中|另外|同时|全国|全市|全县|全区|全省|全州|全旗|全镇|我国|我省|我市|我县|我区|本市|本县|本区|"
+    r"^(?:[、,和及与并且?]|[①-⑳]|其中|但|另外|同时|全国|全市|全县|全区|全省|全州|全旗|全镇|我国|我省|我市|我县|我区|本市|本县|本区|"
     rf"[\u4e00-\u9fff]{{2,4}}(?:省|自治区)(?![份会级内外属直])|提出|明确|指出|(?:[^\W\d_城县市区镇乡全各本我该新老主]{{2,3}}|[xX]{{1,4}})(?:市|县|区|镇|乡)(?={_HEADS})|"
     # a news agency's dateline (新华社南宁2月28日电, 本报讯(记者 …)) opens the first sentence of a report
     r"(?:新华社|中新社|中新网|人民网|央视网|本报)?[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电(?:\([^()]{0,20}\))?|"
@@ -54,7 +54,8 @@ _LEAD = re.compile(
 )
 _TRAIL = re.compile(
     r"(?:保持在|保持|巩固在|巩固|稳定在|控制在|提高到|提升到|提高|提升|增长|降低|下降|减少|达到|达|为|在|"
-    r"超过|高于|不低于|不少于|不超过|不高于|低于|至少|力争|确保|争取|均|分别|占|约|仅|只有|累计|共|有|要|须|需|应|"
+    r"超过|高于|不低于|不少于|不超过|不高于|低于|至少|力争|确保|争取|(?<![人生])均|分别|占|约|仅|只有|累计|共|有|要|须|需|应|"
+    r"不得|不能|不可|不宜|不准|"
     r"年降幅|年增幅|年|在|再|将|新增|增加|新创建|新建|改扩建|扩建|建成|建有|建设|创建|打造|培育|培养|支持建设|办好|建好|开展|补充|"
     r"安排|按|每|总数的?|总量的?|的|全员|以上|目标值|预计值|标准值|上升到|上升至|增至|降至|降到|下降到|下降至|降低到|降低至|"
     r"提高至|提升至|增加到|增加至|减少到|减少至|[≥≤><≮≯=])+$"
@@ -224,6 +225,7 @@ class _Context:
     )
     label: str | None = None  # the label cell above a line that holds only a value
     level: str | None = None  # the school level the innermost heading names (一、普通高中)
+    list_label: str | None = None  # the label line a list of items (- 小学:≥26平方米/人) stands under
     para: str = ""  # the paragraph (line) the sentence is in
     para_base: int = 0  # where that paragraph starts in the normalised text
 
@@ -269,11 +271,14 @@ def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, b
         reported,
         label,
         HEADING_MARK.sub("", level) if level else None,
+        _list_label(norm.text, base, line),
         line,
         base,
     )
     out: list[Statement] = []
     start = 0
+    line = _mask_items(line)
+    ctx = replace(ctx, para=line)
     for m in _SENTENCE_END.finditer(line + "\n"):
         out.extend(_sentence(ctx, line[start : m.start()], base + start))
         start = m.end()
@@ -312,6 +317,40 @@ def _cell_label(text: str, base: int, line: str) -> str | None:
     return label if _LABEL_LINE.match(label) and re.search(r"[\u4e00-\u9fff]{2}", label) else None
 
 
+_ITEM = re.compile(r"(?:^|(?<=[;；。]))\s*(\d{1,2})([、.](?!\d))?(?=[\u4e00-\u9fff])")
+
+
+def _mask_items(line: str) -> str:
+    """1、绿化美化好;2幼儿人均活动场地在4平米以上;3大型玩教具…: the numbers of a list run into one line are no
+    quantities; they are blanked (same length, so offsets hold) when at least two follow in sequence."""
+    spans: list[tuple[int, int]] = []
+    last = 0
+    for m in _ITEM.finditer(line):
+        n = int(m.group(1))
+        if (n == 1 and m.group(2)) or (last and n == last + 1):
+            spans.append((m.start(1), m.end(2) if m.group(2) else m.end(1)))
+            last = n
+    if len(spans) < 2:
+        return line
+    for a, b in spans:
+        line = line[:a] + "、" * (b - a) + line[b:]
+    return line
+
+
+def _list_label(text: str, base: int, line: str) -> str | None:
+    """生均用地 / - 普通高中:≥31平方米/人 / - 小学:≥26平方米/人: the label the items of a list stand under."""
+    if not re.match(r"\s*[-•·]\s*[\u4e00-\u9fff]{1,8}[:：]", line):
+        return None
+    end = max(0, base - 1)
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        above = text[start:end].strip()
+        if not re.match(r"[-•·]", above):
+            return above if re.fullmatch(r"[\u4e00-\u9fff]{2,10}", above) else None
+        end = max(0, start - 1)
+    return None
+
+
 def _heading_year(path: list[Heading]) -> int | None:
     """一、2024年度主要工作成效: a section named after a year speaks of that year."""
     for h in reversed(path):
@@ -327,9 +366,9 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
         qs = _labelled_number(sentence, ctx.label)
     qs = _drop_norm_placements(sentence, qs)
     out: list[Statement] = []
+    prev_end = 0
     subjects = _respectively(sentence, qs)
     prev: Statement | None = None
-    prev_end = 0
     for i, q in enumerate(qs):
         prefix = _prefix(sentence, q, prev_end)
         kind, why = _kind(ctx, sentence, base, q)
@@ -352,6 +391,17 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
             and not re.match(r"[\u4e00-\u9fff]{2}", sentence[q.end :])
         ):
             phrases = [(_clean_label(ctx.label), None)]
+        if ctx.list_label:
+            # - 普通高中:≥31平方米/人 under 生均用地: the item names the level, the list's label the measure.
+            phrases = [
+                (
+                    (p if LEVEL.fullmatch(p) else "") + ctx.list_label
+                    if LEVEL.fullmatch(p) or p == "未命名指标"
+                    else p,
+                    sc,
+                )
+                for p, sc in phrases
+            ]
         if why == QUOTED and prev is not None and not INDICATOR_END.search(phrases[0][0]):
             # 低出生体重发生率为3.13%,较好控制在4%的《纲要》目标之内: the target quoted is for the same indicator.
             phrases = [(prev.indicator, prev.scope)]
@@ -670,12 +720,14 @@ def _core(prefix: str) -> str:
 
 _VERB_END = re.compile(
     r"(?:完成|建有|建成|新建|改扩建|扩建|建设|创建|培育|打造|办好|新增|共|与|和|及|有|掌握|每天|每日|全员|设置|组织|"
-    r"至少|不低于|不少于|新创建|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|配备|满足|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|建好|办|解决|资助|惠及|帮助|"
+    r"至少|不低于|不少于|新创建|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|配备|配设|满足|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|建好|办|解决|资助|惠及|帮助|"
     r"达|达到)$"
 )
 _MAKE = re.compile(
-    r"(?:新改扩建|新建改扩建|新建、改扩建|改扩建|新增|新建|扩建|新创建|创建|建成|认定|培育|打造|招聘|培训|满足|解决|资助|惠及)$"
+    r"(?:新改扩建|新建改扩建|新建、改扩建|改扩建|新增|新建|扩建|新创建|创建|建成|认定|培育|打造|招聘|培训|满足|解决|资助|惠及|"
+    r"配设|配备|配置|配齐|聘用)$"
 )
+_MADE_IN = re.compile(_MAKE.pattern.removesuffix("$"))
 _FACILITY = re.compile(
     r"(?:建设|新建|改扩建成|改扩建|建成|配建|建)[^,，;；。]{0,8}?([\u4e00-\u9fff]{0,6}?(?:小学|初中|中学|高中|幼儿园|学校))"
 )
@@ -684,7 +736,8 @@ _FACILITY = re.compile(
 def _suffix(sentence: str, q: Quantity) -> str:
     """The noun phrase right after a quantity (建成7所“大兴式”示范学校 → “大兴式”示范学校)."""
     m = re.match(
-        r"(?:的)?((?:\([^()]{0,8}\)|[^,，;；。、:(|]){0,24}?)(?=进行|开展|实现|发挥|覆盖|达到|并|,|，|;|；|。|、|\s*\||$)",
+        r"(?:的)?((?:\([^()]{0,8}\)|[^,，;；。、:(|]){0,24}?)"
+        r"(?=进行|开展|实现|发挥|覆盖|达到|并|,|，|;|；|。|、|[和及与][\d一二两三四五六七八九十]|\s*\||$)",
         sentence[q.end :],
     )
     text = re.sub(r"^/[\u4e00-\u9fff]{1,3}", "", m.group(1) if m else "")  # 31平方米/人: per pupil
@@ -709,6 +762,14 @@ def _last_item(text: str, separators: str) -> str:
 
 def _norm_indicator(sentence: str, q: Quantity, prefix: str) -> str | None:
     """1万人以上建设1所完全小学: a planning norm's threshold is the population (or households) per facility."""
+    if (
+        q.unit == "人"
+        and prefix.endswith("每")
+        and re.match(r"(?:设置|建设|配置|配建|设|建)", sentence[q.end :])
+    ):
+        # 每6000-12000人设置6-12班: the population each facility (or set of classes) serves.
+        m = _FACILITY.search(sentence[q.end : q.end + 24])
+        return (re.sub(r"^[所个]", "", m.group(1)) if m else "") + "设置服务人口"
     if q.unit not in ("人", "户") or q.tail not in ("以上", "及以上"):
         return None
     after = sentence[q.end : q.end + 24]
@@ -756,6 +817,14 @@ def _indicators(
             if verb and lead.endswith(verb.group(0)):
                 lead = lead[: -len(verb.group(0))]
             core = _LEAD.sub("", _TRAIL.sub("", lead) + (verb.group(0) if verb else "") + suffix)
+            made = [m for m in _MADE_IN.finditer(prev.indicator)] if prev is not None and counted else []
+            listed = prev is not None and (
+                re.fullmatch(r"[、和及与]?", prefix) is not None
+                or (prefix[-1:] in ("、", "和", "及", "与") and prev.indicator.endswith(prefix[:-1]))
+            )
+            if made and listed and prev is not None and prev.unit == q.unit:
+                # 每班应配设2名教师、1名保育员: the next item of the list is made by the same verb, for the same whole.
+                core = prev.indicator[: made[-1].end()] + suffix
     elif q.unit in COUNT_UNITS:
         core = _last_item(core, "、")
         tail = core.rsplit("的", 1)[-1]
@@ -772,8 +841,15 @@ def _indicators(
             return [taken]
     if prefix.lstrip("、,").startswith("其中") and core:
         core = _subject_before(sentence, q.start) + core
+    if re.fullmatch(r"人均|生均|校均|班均|每班|每校|每生|每人", core):
+        # 适合婴幼儿的图书,人均4本以上: what each has is named in the clause before.
+        start = _clause_start(sentence, q.start)
+        earlier = sentence[_clause_start(sentence, max(0, start - 1)) : max(0, start - 1)]
+        noun = _LEAD.sub("", earlier.rsplit("的", 1)[-1])
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,8}", noun):
+            core += noun
     if not core:
-        core = prefix.strip() or "未命名指标"
+        core = prefix.strip(" ≥≤<>≮≯=~-") or "未命名指标"
     return [(text, None) for text in split_coordinated(core)]
 
 
@@ -816,7 +892,9 @@ def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
         return ">="
     if re.search(r"(?:不超过|不高于)[^，。；,;]{1,8}的$", prefix[-16:]):
         return "<="
-    if _DOWN.match(after) or re.search(r"(?:不超过|不高于|控制在|低于|小于|降至|降到)$", near):
+    if _DOWN.match(after) or re.search(
+        r"(?:不超过|不高于|控制在|低于|小于|降至|降到|不[得能可应宜准](?:超过|高于|多于|大于))$", near
+    ):
         return "<="
     if q.tail in ("以上", "及以上") or _UP.search(near):
         return ">="
