@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 
 # A number that names a target: 4%的《纲要》目标, “达到70%”的目标, 这是…约束性目标.
-_QUOTED_TARGET = re.compile(r"^[”\"’]?(?:的)?(?:《[^《》]{1,30}》)?(?:规划|预期|约束性)?目标")
+# 低于10‰和13‰的《纲要》目标: each number of a list before 的…目标 is a target quoted.
+_QUOTED_TARGET = re.compile(
+    r"^(?:[和、及与]\d+(?:\.\d+)?[%‰])*[”\"’]?(?:的)?(?:《[^《》]{1,30}》)?(?:规划|预期|约束性)?目标"
+)
 _THIS_IS_TARGET = re.compile(r"^[,，]这是[^。;；]{0,40}目标")
 # 到2025年 is a due year, but 由2013年的1.44亿元提高到2016年的3.6亿元 names the year of a value reached (年的).
 # 将 marks the future before a verb (将新建, 将大力发展), not as the object marker of 将学前教育纳入….

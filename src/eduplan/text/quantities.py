@@ -61,7 +61,9 @@ _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|[xX×]+)"
 _MUL = r"(?:万|亿)?"
 QUANTITY = re.compile(
-    rf"(?<![\d.A-Za-z])(?P<a>{_NUM})(?P<am>{_MUL})(?:[-至到](?P<b>{_NUM})(?P<bm>{_MUL}))?(?P<about>余|多)?"
+    # 10%-50%: a range that writes its unit twice.
+    rf"(?<![\d.A-Za-z])(?P<a>{_NUM})(?P<am>{_MUL})"
+    rf"(?:(?:%(?=[-至到]{_NUM}%)|‰(?=[-至到]{_NUM}‰))?[-至到](?P<b>{_NUM})(?P<bm>{_MUL}))?(?P<about>余|多)?"
     rf"(?P<unit>{_UNIT})(?P<tail>及以上|以上|以下|以内|左右|多|余)?"
 )
 # Chinese numerals count as quantities only before these units (千户小区), not in names (三所学校, 五育).

@@ -402,9 +402,22 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
                 )
                 for p, sc in phrases
             ]
-        if why == QUOTED and prev is not None and not INDICATOR_END.search(phrases[0][0]):
-            # 低出生体重发生率为3.13%,较好控制在4%的《纲要》目标之内: the target quoted is for the same indicator.
-            phrases = [(prev.indicator, prev.scope)]
+        if (
+            why == QUOTED
+            and prev is not None
+            and (not INDICATOR_END.search(phrases[0][0]) or "目标" in phrases[0][0])
+        ):
+            # 低出生体重发生率为3.13%,较好控制在4%的《纲要》目标之内: the target quoted is for the same indicator;
+            # 婴儿死亡率为6.1‰,5岁以下儿童死亡率为8.4‰,均低于10‰和13‰的《纲要》目标: each for one of them in turn.
+            listed = _QUOTED_LIST.findall(sentence[q.end : q.end + 40])
+            earlier = re.findall(
+                r"(?:\d+(?:\.\d+)?[%‰][和、及与])+$", sentence[max(0, q.start - 30) : q.start]
+            )
+            place = len(re.findall(r"[和、及与]", earlier[0])) if earlier else 0
+            n = place + len(listed) + 1
+            reached = [st for st in out if st.why[0] != QUOTED]
+            ref = reached[len(reached) - n + place] if len(reached) >= n else prev
+            phrases = [(ref.indicator, ref.scope)]
         for phrase, scope in phrases:
             # 各县(市、区)省级乡村温馨校园: the scope is a field of its own, not part of the indicator.
             each = _EACH.match(phrase)
@@ -428,6 +441,7 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
     return out
 
 
+_QUOTED_LIST = re.compile(r"[和、及与](\d+(?:\.\d+)?)[%‰]")
 _CHANGE_VERB = re.compile(r"^(?:分别)?(?:增长|下降|提高|降低|增加|减少|上升|回落)")
 
 
@@ -547,6 +561,12 @@ def _counts(sentence: str, q: Quantity) -> bool:
         return False
     if q.unit == "倍":
         return False  # 是2010年的2.5倍: a comparison, not a level
+    if q.unit == "个" and after.startswith("月"):
+        return False  # 0-6个月婴儿: a span of months, not a count
+    if q.unit == "班" and re.match(r"规模|以下规模|以上规模", sentence[q.end - len(q.tail) : q.end + 4]):
+        return False  # 3-6个班规模的占地面积: the size that says which schools a rule is for
+    if q.unit == "年" and before.endswith("满"):
+        return False  # 连续任教满6年的教师, 任职满10年则…: a tenure that says who, not a statement
     # 浏览:2153次, 点击量 318: the page's counter, not the document's.
     if re.search(
         r"(?:浏览|点击|阅读|访问)(?:次数|量|数)?[:：]?\s*$", sentence[max(0, q.start - 6) : q.start]
@@ -709,9 +729,15 @@ def _core(prefix: str) -> str:
     text = re.sub(
         r"(?:由|从)[^由从,，;；。]{0,12}?(?=(?:上升|提高|提升|增加|增长|下降|降低|减少)(?:到|至))", "", text
     )
+    text = re.sub(r"\((?:如|例如|比如|包括|含)[^()]*\)", "", text)  # 骨干教师(如学科带头人…)占比: examples
     text = re.sub(r"^.*\((?:如|例如|比如)", "", text)  # 可适当扩大班型(如小学≤30班: the example named
     # 学历合格率…,本科学历占19.6%; …教师占教师总数的89.60%: the share is 占比, whatever it is taken of.
-    text = re.sub(r"(?:约)?占[\u4e00-\u9fff]{0,10}?(?:总数|总量|总额|总人数)?的?$", "占比", text)
+    # (not 占地面积: 占 there is part of a noun)
+    text = re.sub(
+        r"(?:约)?占(?:[\u4e00-\u9fff]{0,10}?(?:总数|总量|总额|总人数)的?|[\u4e00-\u9fff]{0,10}?的)?$",
+        "占比",
+        text,
+    )
     for _ in range(3):
         text = _LEAD.sub("", text)
         text = _TRAIL.sub("", text)
@@ -881,6 +907,13 @@ def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
     if q.unit == "%" and re.search(r"(?:增长|增幅|下降|降幅|递增|递减)(?:约|达)?$", near):
         return "change"
     # 优秀率≥42%, 低分率≤3%: a comparison sign written in the sentence.
+    # 低于10‰和13‰: the comparator before a list of numbers governs each of them.
+    listed = re.search(
+        r"(低于|不超过|不高于|控制在|高于|超过|达到|不低于)(?:\d+(?:\.\d+)?[%‰][和、及与])+$",
+        sentence[max(0, q.start - 40) : q.start],
+    )
+    if listed:
+        return "<=" if listed.group(1) in ("低于", "不超过", "不高于", "控制在") else ">="
     if re.search(r"[≥>≮]$", near):
         return ">="
     if re.search(r"[≤<≯]$", near):
