@@ -851,6 +851,13 @@ def _indicators(
             if made and listed and prev is not None and prev.unit == q.unit:
                 # 每班应配设2名教师、1名保育员: the next item of the list is made by the same verb, for the same whole.
                 core = prev.indicator[: made[-1].end()] + suffix
+    elif q.unit == "元" and re.fullmatch(r"(?:计划|规划|累计|共)?(?:投资|投入|资金|经费)", core):
+        # 投资6亿元实施职业教育基础能力建设: a sum named by what it pays for.
+        purpose = re.match(
+            r"(?:用于|重点用于)?(?:实施|建设|支持|开展)([^,，;；。、]{2,20})", sentence[q.end :]
+        )
+        if purpose:
+            core = purpose.group(1) + core
     elif q.unit in COUNT_UNITS:
         core = _last_item(core, "、")
         tail = core.rsplit("的", 1)[-1]

@@ -54,6 +54,10 @@ def share(items: list[str]) -> list[str] | None:
             return [first] + [head + x for x in rest]
     # Shared tail: short heads (小学、初中; 四年级、八年级; 高校、高中和中等职业学校的…) before the last item's tail.
     heads = items[:-1]
+    if all(re.fullmatch(r"[\u4e00-\u9fff]", x) for x in [*heads, last[:1]]) and len(last) > 2:
+        return [x + last[1:] for x in heads] + [
+            last
+        ]  # 中、西部地区 → 中部地区, 西部地区; 省、市级 → 省级, 市级
     if not all(len(x) <= 6 for x in heads):
         return None
     mark = last.find("的", 0, 9)
