@@ -41,7 +41,7 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "standard",
         re.compile(
             r"指标体系|评估标准|指标标准|评价标准|评估细则|评估办法|评估具体办法|建设标准|办学标准|"
-            r"督导评估(?:实施)?(?:办法|细则|方案)|标准[?？]?$"
+            r"督导评估(?:实施)?(?:办法|细则|方案)|标准(?:\((?:试行|暂行)\))?[?？]?$"
         ),
     ),
     ("bulletin", re.compile(r"统计公报|统计数据|统计快报|事业发展基本情况|统计简况|统计分析")),
@@ -107,6 +107,10 @@ def detect(title: str | None, text: str, written: int | None = None) -> Genre:
             if m and not (code == "template" and not _template_body(head)):
                 kind = "baseline" if code == "template" and _REPORT_TITLE.search(title) else None
                 return Genre(code, (f"标题含“{m.group(0)}”",), kind)
+    # 特制定本标准: a text that names itself a standard sets thresholds, whatever its page looks like.
+    standard = re.search(r"制定本标准|本标准(?:所称|适用|规定)", head)
+    if standard:
+        return Genre("standard", (f"正文含“{standard.group(0)}”",))
     news = _NEWS.findall(head)
     if len(news) >= 2 or (news and len(head) < 1500):
         return Genre("news", tuple(f"新闻用语“{w}”" for w in dict.fromkeys(news))[:3])

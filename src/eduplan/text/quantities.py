@@ -88,6 +88,11 @@ BARE_RATE = re.compile(
     rf"(?<=[率例占])(?:为|达|达到|是)?(?:\((?P<a>\d+(?:\.\d+)?)\)|(?P<b>\d+(?:\.\d+)?)|(?P<blank>\(\s*\)))"
     rf"(?![\d.%:：(]|\s*(?:万|亿|{_UNIT}))"
 )
+RATIO_RANGE = re.compile(
+    r"(?<![\d.])(?P<a>\d+(?:\.\d+)?)[:：∶](?P<b>\d+(?:\.\d+)?)[-~～至](?:\d+(?:\.\d+)?)[:：∶](?:\d+(?:\.\d+)?)"
+)
+# 园长…设一人, 寄宿制幼儿园一般配二人: a staffing rule counts its people in Chinese numerals.
+CN_STAFF = re.compile(r"(?<=[设配])(?P<a>[一二两三四五])(?P<unit>人|名)(?![一二三四五六七八九十])")
 RATIO = re.compile(
     r"比(?:例)?(?:达到|达|为|保持在|控制在|约为|调整为|(?:不得|不)?(?:高于|低于|超过|少于)|[≤≥<>≮≯])?"
     r"(?P<a>\d+(?:\.\d+)?)[:：](?P<b>\d+(?:\.\d+)?)"
@@ -143,6 +148,13 @@ def find_quantities(text: str) -> list[Quantity]:
         )
         for m in RATIO.finditer(text)
     ]
+    # 全日制幼儿园:1∶6~1∶7: a range of ratios is read as its first ratio.
+    found += [
+        Quantity(
+            m.start("a"), m.end(), float(m.group("a")), float(m.group("b")), "ratio", "", False, ratio=True
+        )
+        for m in RATIO_RANGE.finditer(text)
+    ]
     starts = {q.start for q in found}
     for m in COEFFICIENT.finditer(text):
         if m.start("a") not in starts:
@@ -172,6 +184,10 @@ def find_quantities(text: str) -> list[Quantity]:
                 "",
                 False,
             )
+        )
+    for m in CN_STAFF.finditer(text):
+        found.append(
+            Quantity(m.start("a"), m.end(), float(chinese_number(m.group("a")) or 0), None, "人", "", False)
         )
     for m in CN_QUANTITY.finditer(text):
         value = chinese_number(m.group("a"))

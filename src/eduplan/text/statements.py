@@ -55,7 +55,7 @@ _LEAD = re.compile(
 _TRAIL = re.compile(
     r"(?:保持在|保持|巩固在|巩固|稳定在|控制在|提高到|提升到|提高|提升|增长|降低|下降|减少|达到|达|为|在|"
     r"超过|高于|不低于|不少于|不超过|不高于|低于|至少|力争|确保|争取|(?<![人生])均|分别|占|约|仅|只有|累计|共|有|要|须|需|应|"
-    r"不得|不能|不可|不宜|不准|"
+    r"不得|不能|不可|不宜|不准|从|由|"
     r"年降幅|年增幅|年|在|再|将|新增|增加|新创建|新建|改扩建|扩建|建成|建有|建设|创建|打造|培育|培养|支持建设|办好|建好|开展|补充|"
     r"安排|按|每|总数的?|总量的?|的|全员|以上|目标值|预计值|标准值|上升到|上升至|增至|降至|降到|下降到|下降至|降低到|降低至|"
     r"提高至|提升至|增加到|增加至|减少到|减少至|[≥≤><≮≯=])+$"
@@ -226,6 +226,9 @@ class _Context:
     label: str | None = None  # the label cell above a line that holds only a value
     level: str | None = None  # the school level the innermost heading names (一、普通高中)
     list_label: str | None = None  # the label line a list of items (- 小学:≥26平方米/人) stands under
+    measure: str | None = (
+        None  # what the heading above key:value lines measures (一、班级的规模 / 小班:20~25人)
+    )
     para: str = ""  # the paragraph (line) the sentence is in
     para_base: int = 0  # where that paragraph starts in the normalised text
 
@@ -272,6 +275,7 @@ def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, b
         label,
         HEADING_MARK.sub("", level) if level else None,
         _list_label(norm.text, base, line),
+        _measure(path, line),
         line,
         base,
     )
@@ -337,6 +341,30 @@ def _mask_items(line: str) -> str:
     return line
 
 
+def _measure(path: list[Heading], line: str) -> str | None:
+    """一、班级的规模 / 小班(三至四岁):20~25人: a heading that names a measure, over lines that give it per key."""
+    if not path or not re.match(r"[\u4e00-\u9fff]{1,8}(?:\([^()]{1,8}\))?[:：]", line.strip()):
+        return None
+    text = HEADING_MARK.sub("", path[-1].text).strip("。.:： ")
+    if len(text) > 12 or not re.search(r"(?:规模|比例|面积|配置|配备|标准|人数|班额)$", text):
+        return None
+    return text.replace("的", "")
+
+
+def _staffing(sentence: str, q: Quantity, phrase: str) -> str | None:
+    """园长:三个班以下的幼儿园设一人: a post named before the colon, the people a place sets for it after."""
+    if q.unit != "人":
+        return None
+    key = re.match(r"\s*([\u4e00-\u9fff]{2,6})[:：]", sentence)
+    if not key or LEVEL.match(key.group(1)):
+        return None
+    # 炊事员:…每40~45名幼儿配一人: how many one of them serves.
+    per = re.match(r"名?([\u4e00-\u9fff]{1,4}?)(?:配|设)", sentence[q.end :])
+    if sentence[: q.start].endswith("每") and per:
+        return key.group(1) + "配备" + per.group(1) + "数"
+    return key.group(1) + "配备" if re.search(r"(?:设|配|配备|配设|配置)$", phrase) else None
+
+
 def _list_label(text: str, base: int, line: str) -> str | None:
     """生均用地 / - 普通高中:≥31平方米/人 / - 小学:≥26平方米/人: the label the items of a list stand under."""
     if not re.match(r"\s*[-•·]\s*[\u4e00-\u9fff]{1,8}[:：]", line):
@@ -391,6 +419,10 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
             and not re.match(r"[\u4e00-\u9fff]{2}", sentence[q.end :])
         ):
             phrases = [(_clean_label(ctx.label), None)]
+        if ctx.measure and not _core(prefix) and re.search(r"[:：]", sentence[: q.start]):
+            phrases = [(re.sub(r"\([^()]*\)", "", p) + ctx.measure, sc) for p, sc in phrases]
+        staffed = [(_staffing(sentence, q, p), p, sc) for p, sc in phrases]
+        phrases = [(st or p, sc if not st else (sc or p)) for st, p, sc in staffed]
         if ctx.list_label:
             # - 普通高中:≥31平方米/人 under 生均用地: the item names the level, the list's label the measure.
             phrases = [
@@ -651,6 +683,15 @@ def _drop_norm_placements(sentence: str, qs: list[Quantity]) -> list[Quantity]:
     """In a planning norm (1万人以上建设1所完全小学) the threshold is the statement, not the one school placed."""
     kept: list[Quantity] = []
     for q in qs:
+        if (
+            kept
+            and q.unit == "人"
+            and q.value == 1
+            and kept[-1].unit == "人"
+            and sentence[: kept[-1].start].endswith("每")
+            and re.fullmatch(r"名?[\u4e00-\u9fff]{0,4}(?:配|设)", sentence[kept[-1].end : q.start])
+        ):
+            continue  # 每40~45名幼儿配一人: the one placed per group is no statement of its own
         if (
             kept
             and q.unit == "所"
@@ -979,7 +1020,12 @@ def _years(sentence: str) -> tuple[tuple[int, int], ...]:
         # 从2020年起, 2010年以来, and the base of a comparison (比2020年提高, not 占比2025年达到) are not the year
         # a statement is due.
         if (
-            (before and before[-1] in "从比较与同" and before not in ("占比", "之比", "对比"))
+            (
+                before
+                and before[-1] in "从比较与同"
+                and before not in ("占比", "之比", "对比")
+                and not (before[-1] in "从由" and after.startswith("的"))
+            )
             or re.match(r"以来|开始|起|相比|的?基础上", after)
             or _inside_brackets(sentence, m.start())
         ):
