@@ -248,6 +248,10 @@ _REPORTED = re.compile(
 _PLANS_AHEAD = re.compile(
     r"^(?:(?:19|20)\d\d年|今年|明年|下一步)[,，]?[\u4e00-\u9fff]{0,8}?将(?![\u4e00-\u9fff]{0,3}(?:纳入|列入|作为))"
 )
+# (计划 as the end of a programme's name — 营养改善计划, 三年行动计划 — names no plan figure; nor does a task done.)
+_PLANNED = re.compile(
+    r"^(?!.*完成)(?:.*[^善动岗培升坚养助划])?(?:规划|计划|任务)(?!量|的|数的|完成|执行|指标)(?:总)?(?:投资|新增|新建|新改扩建|改扩建|建设|为|面积)?"
+)
 # A clause that opens on the present (目前, 如今, 截至…) sets the tense of what follows in its paragraph.
 _PRESENT_OPENS = re.compile(r"(?:^|[。;；,，:：])(目前|如今|当前|现阶段|截至|截止|现有)")
 _PARA_YEAR = re.compile(
@@ -300,6 +304,9 @@ def _labelled_number(cell: str, label: str) -> list[Quantity]:
     """项目预算金额(万元) / 193.8: a bare number whose unit the label names in parentheses."""
     m = re.search(r"\((%|万元|元|亿元|万人|人|所|个|平方米|万平方米)\)$", label)
     n = re.match(r"\s*(\d+(?:\.\d+)?)\s*$", cell)
+    if n and not m and re.search(r"数量$", label):
+        # 重点建设工程安排数量 / 2: a count whose label names no unit
+        return [Quantity(n.start(1), n.end(1), float(n.group(1)), None, "", "", False)]
     if not (m and n):
         return []
     unit, scale = UNITS[m.group(1)]
@@ -316,8 +323,11 @@ def _cell_label(text: str, base: int, line: str) -> str | None:
     """The label on the line above a line that is only a value (补贴发放合规率 / ≥95%): the cell it fills."""
     if len(line) > 40 or not _VALUE_LINE.match(line.strip()):
         return None
-    above = text.rfind("\n", 0, max(0, base - 1))
-    label = text[above + 1 : max(0, base - 1)].strip()
+    end = max(0, base - 1)
+    while end > 0 and text[end - 1] == "\n":
+        end -= 1  # 资金总额 / (blank) / 10000万元: cells a blank line apart
+    above = text.rfind("\n", 0, end)
+    label = re.split(r"[:：]", text[above + 1 : end].strip().rstrip(":："))[-1]  # 其中:财政拨款
     return label if _LABEL_LINE.match(label) and re.search(r"[\u4e00-\u9fff]{2}", label) else None
 
 
@@ -502,6 +512,10 @@ def _kind(ctx: _Context, sentence: str, base: int, q: Quantity) -> tuple[str, st
     if kind is None:
         kind, why = clause_kind(sentence[: q.start], "")
         kind = kind if kind == "commitment" else None
+    if kind is None and _PLANNED.search(clause):
+        # 2020年度…建设任务为新建6栋校舍, 规划总投资2452万元: a figure named as planned is the target set for its
+        # year, even when a later report relays it (not 占规划量的30.8%, 完成年度目标任务的99%: shares of a plan).
+        return "commitment", "计划用语"
     if kind is None:
         # 目前,全区有学校1195所。在校学生570413人: the present a clause opened with goes on until a target.
         before = ctx.para[: base - ctx.para_base + q.start]
