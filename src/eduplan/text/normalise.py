@@ -19,7 +19,7 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 # from pages that annotate rare readings; mirror sites also write 【ér】, {pinyin:zhōng}, (繁体:辦), (读:èr) and
 # bare toned syllables (古浪làng县) between characters.
 _PINYIN = re.compile(
-    rf"(?<=[{_CJK}])(?:[(（【{{\[][a-z{_TONED}]{{1,6}}[)）】}}\]]"
+    rf"(?<=[{_CJK}])(?:[(（【{{\[][a-z{_TONED}]{{1,6}}[1-5]?[)）】}}\]]"
     rf"|[(（【{{\[《](?:繁体|繁|简体|读|拼音|pinyin)[:：][^()（）【】{{}}\[\]《》\n]{{1,8}}[)）】}}\]》]"
     rf"|\s?[a-z]*[{_TONED}][a-z]*\s?(?=[{_CJK}]))"
 )

@@ -55,7 +55,7 @@ _LEAD = re.compile(
 _TRAIL = re.compile(
     r"(?:保持在|保持|巩固在|巩固|稳定在|控制在|提高到|提升到|提高|提升|增长|降低|下降|减少|达到|达|为|在|"
     r"超过|高于|不低于|不少于|不超过|不高于|低于|至少|力争|确保|争取|(?<![人生])均|分别|占|约|仅|只有|累计|共|有|要|须|需|应|"
-    r"不得|不能|不可|不宜|不准|从|由|"
+    r"不得|不能|不可|不宜|不准|从|由|应保证|保证|"
     r"年降幅|年增幅|年|在|再|将|新增|增加|新创建|新建|改扩建|扩建|建成|建有|建设|创建|打造|培育|培养|支持建设|办好|建好|开展|补充|"
     r"安排|按|每|总数的?|总量的?|的|全员|以上|目标值|预计值|标准值|上升到|上升至|增至|降至|降到|下降到|下降至|降低到|降低至|"
     r"提高至|提升至|增加到|增加至|减少到|减少至|[≥≤><≮≯=])+$"
@@ -558,7 +558,10 @@ def _statement_year(ctx: _Context, sentence: str, q: Quantity, kind: str, why: s
     # 省财政还将下拨…: what a dated news report announces is for its year; criteria it relays (督导评估方案要求
     # …达到80%) stay without one.
     news = struct.genre.code == "news" and struct.date is not None and struct.horizon is None
-    if kind == "commitment" and news and not _CRITERIA.search(ctx.norm.text):
+    cited = re.search(
+        r"(?:标准|规范|办法)》|规定[,，:：]", sentence[: q.start]
+    )  # 《…标准》规定,…应保证10小时
+    if kind == "commitment" and news and not cited and not _CRITERIA.search(ctx.norm.text):
         return struct.year, f"新闻日期年份{struct.year}"
     if kind == "commitment":
         return struct.horizon, f"文件目标年{struct.horizon}" if struct.horizon else "文件未写明目标年"
@@ -752,6 +755,13 @@ def _clause_start(sentence: str, pos: int) -> int:
     """Just after the last clause mark before `pos` (looking back at most _CLAUSE_REACH characters)."""
     floor = max(0, pos - _CLAUSE_REACH)
     last = max(sentence.rfind(c, floor, pos) for c in _CLAUSE_CHARS)
+    if (
+        last >= 0
+        and sentence.rfind(")", last, pos) >= 0
+        and sentence.rfind("(", floor, last) > sentence.rfind(")", floor, last)
+    ):
+        # 达到及格标准的比例(达标率,下同)为98.1%: a comma inside parentheses ends no clause.
+        return _clause_start(sentence, sentence.rfind("(", floor, last))
     return last + 1 if last >= 0 else floor
 
 
@@ -787,7 +797,10 @@ def _core(prefix: str) -> str:
     text = re.sub(r"\((?:如|例如|比如|包括|含)[^()]*\)", "", text)  # 骨干教师(如学科带头人…)占比: examples
     text = re.sub(r"^.*\((?:如|例如|比如)", "", text)  # 可适当扩大班型(如小学≤30班: the example named
     # 学历合格率…,本科学历占19.6%; …教师占教师总数的89.60%: the share is 占比, whatever it is taken of.
-    # (not 占地面积: 占 there is part of a noun)
+    # (not 占地面积: 占 there is part of a noun); 占规划量的89.33% keeps the whole's name (占规划量比例).
+    whole = re.search(r"(?:约)?占([\u4e00-\u9fff]{2,10}?)的$", text)
+    if whole and not re.search(r"总数|总量|总额|总人数|全[国省市县区]|本[省市县区]", whole.group(1)):
+        text = text[: whole.start()] + "占" + whole.group(1) + "比例"
     text = re.sub(
         r"(?:约)?占(?:[\u4e00-\u9fff]{0,10}?(?:总数|总量|总额|总人数)的?|[\u4e00-\u9fff]{0,10}?的)?$",
         "占比",
