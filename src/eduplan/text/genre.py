@@ -45,7 +45,10 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("bulletin", re.compile(r"统计公报|统计数据|统计快报|事业发展基本情况|统计简况|统计分析")),
-    ("monitoring", re.compile(r"监测报告|评估报告|评价报告|督导报告|督导意见书|验收报告|监测结果")),
+    (
+        "monitoring",
+        re.compile(r"监测报告|评估报告|评价报告|督导报告|督导意见书|验收报告|监测结果|进展情况通报|进度通报"),
+    ),
     ("summary", re.compile(r"总结|汇报|工作报告|述职|情况报告|完成情况|自查报告|自评报告|讲话")),
     (
         "workplan",

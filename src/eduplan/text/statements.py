@@ -406,10 +406,15 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
     out: list[Statement] = []
     prev_end = 0
     subjects = _respectively(sentence, qs)
+    swaps = _swapped_groups(sentence, qs)
+    group_refs: list[Statement] = []
     prev: Statement | None = None
     for i, q in enumerate(qs):
         prefix = _prefix(sentence, q, prev_end)
         kind, why = _kind(ctx, sentence, base, q)
+        if prev is not None and why.startswith("文件类型为") and not prev.why[0].startswith("文件类型为"):
+            # 共有32个项目未开工,其中嘉祥县18个: a clause with no cue of its own goes on in the tense of the one before.
+            kind, why = prev.kind, prev.why[0] + "(承前)"
         compared = _compared(sentence, q)
         if compared and kind == "baseline":
             prev_end = q.end
@@ -429,6 +434,14 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
             and not re.match(r"[\u4e00-\u9fff]{2}", sentence[q.end :])
         ):
             phrases = [(_clean_label(ctx.label), None)]
+        if i in swaps:
+            # 女生视力中度不良和重度不良比例分别为18.6%、10.4%,男生分别为16.4%、9%: the same measures for another group.
+            word, j, n = swaps[i]
+            if j == 0:
+                group_refs = out[-n:] if len(out) >= n else []
+            if group_refs:
+                ref = group_refs[j]
+                phrases = [(_swap_group(ref.indicator, word), ref.scope)]
         if ctx.measure and not _core(prefix) and re.search(r"[:：]", sentence[: q.start]):
             phrases = [(re.sub(r"\([^()]*\)", "", p) + ctx.measure, sc) for p, sc in phrases]
         staffed = [(_staffing(sentence, q, p), p, sc) for p, sc in phrases]
@@ -745,6 +758,41 @@ def _respectively(sentence: str, qs: list[Quantity]) -> dict[int, str]:
         if len(group) == len(subjects) > 1:
             out.update(dict(zip(group, subjects, strict=True)))
     return out
+
+
+_GROUP_KINDS = (
+    r"男生|女生",
+    r"[一二三四五六七八九]年级",
+    r"城区|农村|城镇|乡村|城市",
+    r"小学|初中|高中|幼儿园",
+)
+
+
+def _swapped_groups(sentence: str, qs: list[Quantity]) -> dict[int, tuple[str, int, int]]:
+    """男生分别为16.4%、9%: a group word alone before 分别 and a list of values (index → word, place, size)."""
+    out: dict[int, tuple[str, int, int]] = {}
+    for i, q in enumerate(qs):
+        head = sentence[_clause_start(sentence, q.start) : q.start]
+        m = re.fullmatch(r"(?:其中)?([\u4e00-\u9fff]{2,3}?)分别(?:为|是|达到|达)", head)
+        if not m or not any(re.fullmatch(k, m.group(1)) for k in _GROUP_KINDS):
+            continue
+        group = [i]
+        while group[-1] + 1 < len(qs) and re.fullmatch(
+            r"[、和及,]", sentence[qs[group[-1]].end : qs[group[-1] + 1].start]
+        ):
+            group.append(group[-1] + 1)
+        if len(group) > 1:
+            out.update({g: (m.group(1), j, len(group)) for j, g in enumerate(group)})
+    return out
+
+
+def _swap_group(indicator: str, word: str) -> str:
+    """四年级女生视力中度不良比例, 男生 → 四年级男生视力中度不良比例 (the word of the same kind swapped)."""
+    for kind in _GROUP_KINDS:
+        if re.fullmatch(kind, word):
+            swapped, n = re.subn(kind, word, indicator, count=1)
+            return swapped if n else word + indicator
+    return word + indicator
 
 
 _CLAUSE_CHARS = frozenset(",，;；:：。!?\n")
