@@ -178,7 +178,8 @@ def _furniture_spans(text: str) -> tuple[list[tuple[int, int]], list[str]]:
         stripped = line.strip()
         counter = counter_next and bool(re.fullmatch(r"\d+次?", stripped))
         counter_next = bool(re.search(r"(?:浏览|点击|阅读)(?:次数|量)?[:：]$", stripped))
-        if stripped and len(stripped) < 80 and (counter or _FURNITURE.match(stripped)):
+        address = re.fullmatch(r"(?:来源[:：])?\s*https?://\S+", stripped)  # a long page address alone
+        if stripped and (len(stripped) < 80 or address) and (counter or _FURNITURE.match(stripped)):
             spans.append((pos, min(end + 1, len(text))))
             if stripped:
                 lines.append(stripped)

@@ -265,6 +265,11 @@ def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, b
     path = struct.path_at(base)
     para = _PARA_YEAR.match(line.strip())
     para_year = int(para.group(1)) if para else _heading_year(path)
+    ahead = _PLANS_AHEAD.match(line.strip())
+    if not para and ahead:
+        # 2024年福州将着力扩优提质…。新改扩建公办幼儿园25所: the year a paragraph of plans opens on.
+        named = re.match(r"(?:19|20)\d\d", ahead.group(0))
+        para_year = int(named.group(0)) if named else _relative_year(ahead.group(0), struct) or para_year
     cue = _REPORTED.search(line) or _PLANS_AHEAD.match(line.strip())
     reported = base + line.find(cue.group(0)) if cue else None
     label = _cell_label(norm.text, base, line)
@@ -862,7 +867,7 @@ def _core(prefix: str) -> str:
 
 _VERB_END = re.compile(
     r"(?:完成|建有|建成|新建|改扩建|扩建|建设|创建|培育|打造|办好|新增|共|与|和|及|有|掌握|每天|每日|全员|设置|组织|"
-    r"至少|不低于|不少于|新创建|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|配备|配设|满足|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|建好|办|解决|资助|惠及|帮助|"
+    r"至少|不低于|不少于|新创建|支持建设|支持|选聘|遴选|配齐配强|配齐|配强|配备|配设|培训|招聘|满足|培养|实现|举办|输送|的|等|按每|按|每|再新建|包括|建好|办|解决|资助|惠及|帮助|"
     r"达|达到)$"
 )
 _MAKE = re.compile(

@@ -194,6 +194,10 @@ def _date(doc: Normalised, lines: list[str]) -> str | None:
         m = _DATE.match(_meta(doc.furniture, key) or "")
         if m:
             return _iso(m)
+    for line in doc.furniture:  # 来源:教育体育局 发布时间:2020-03-02 15:00 累计次数:
+        m = re.search(r"(?:发布|更新)(?:日期|时间)[:：]?\s*" + _DATE.pattern, line)
+        if m:
+            return _iso(m)
     for line in lines[:15]:
         m = re.search(r"(?:发布|更新|添加)?(?:日期|时间)[:：]?\s*" + _DATE.pattern, line)
         if m:
