@@ -68,7 +68,8 @@ QUANTITY = re.compile(
 )
 # Chinese numerals count as quantities only before these units (千户小区), not in names (三所学校, 五育).
 CN_QUANTITY = re.compile(
-    r"(?<![第\u4e00-\u9fff])(?P<a>[一二两三四五六七八九十百千万]{1,5})(?P<unit>户|人|名)"
+    # (百名学生配…: a base a ratio is taken per, not a count)
+    r"(?<![第\u4e00-\u9fff])(?P<a>[一二两三四五六七八九十百千万]{1,5})(?P<unit>户|人|名)(?!学生|幼儿|儿童|教师|人口|居民)"
 )
 # 每个乡镇至少有一所公办中心园, 每个乡镇都有一所: a Chinese numeral that counts in a rule for each place.
 CN_EACH = re.compile(

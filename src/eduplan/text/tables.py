@@ -218,9 +218,57 @@ def grid_statements(
         roles, j = _header(lines, i)
         if roles:
             i = _grid_rows(norm, struct, doc, lines, j, roles, out, spans)
+            continue
+        names, j = _category_header(lines, i)
+        if names:
+            i = _category_rows(norm, struct, doc, lines, j, names, out, spans)
         else:
             i += 1
     return out, spans
+
+
+_CATEGORY_COLUMN = re.compile(r"学校类别|院校类别|学校类型|类别|类型|学段")
+
+
+def _category_header(lines: list[tuple[int, str]], i: int) -> tuple[list[tuple[int, str]], int]:
+    """学校类别 / 生师比 / 生均图书(册/生) …: a grid whose rows are categories and whose columns are indicators.
+
+    Returns the indicator columns and the index of the first row label (whose next line is a value)."""
+    if not _CATEGORY_COLUMN.fullmatch(lines[i][1]):
+        return [], i + 1
+    j = i + 1
+    while j + 1 < len(lines) and not _VALUE_CELL.match(lines[j + 1][1]):
+        if _VALUE_CELL.match(lines[j][1]) or len(lines[j][1]) > 30 or re.search(r"[。;；,，]", lines[j][1]):
+            return [], i + 1
+        j += 1
+    names = lines[i + 1 : j]
+    return (names, j) if len(names) >= 2 else ([], i + 1)
+
+
+def _category_rows(
+    norm: Normalised, struct: Structure, doc: str, lines: list[tuple[int, str]], j: int,
+    names: list[tuple[int, str]], out: list[Statement], spans: list[tuple[int, int]],
+) -> int:  # fmt: skip
+    """Rows of a category grid: a label, then one value per indicator column."""
+    n = len(names)
+    while j + n < len(lines) and all(_VALUE_CELL.match(lines[j + 1 + k][1]) for k in range(n)):
+        lpos, label = lines[j]
+        for k, (_, name) in enumerate(names):
+            vpos, cell = lines[j + 1 + k]
+            unit = _label_unit(name)
+            if unit is None:
+                # 研究生学位教师占专任教师比例(): the page lost the % sign; 生师比 is a bare number
+                unit = ("%", 1.0, None) if re.search(r"(?:比例|率)\(\s*\)$", name) else ("", 1.0, None)
+            indicator = label + _clean_label(re.sub(r"\(\s*\)$", "", name))
+            st = _grid_statement(norm, struct, doc, indicator, unit, cell, "standard", None, [("standard", None)],
+                                 (vpos, vpos + len(cell)))  # fmt: skip
+            if st:
+                st.kind = struct.genre.default_kind
+                st.cmp = "=" if st.cmp in ("", ">=") and not _VALUE_CELL.match(cell).group("op") else st.cmp  # type: ignore[union-attr]
+                out.append(st)
+        spans.append((lpos, lines[j + n][0] + len(lines[j + n][1])))
+        j += n + 1
+    return j
 
 
 def _header(lines: list[tuple[int, str]], i: int) -> tuple[list[tuple[str, int | None]], int]:
@@ -320,13 +368,13 @@ def _sub_name(parent: str, name: str) -> str:
 def _clean_label(text: str) -> str:
     """1.学前三年毛入园率(%) → 学前三年毛入园率; 其中:小学 → 小学."""
     text = re.sub(r"^(?:\d{1,2}[.、]|[(]\d{1,2}[)]|其中[:：]?)", "", text)
-    text = re.sub(r"[(]?(?:%|％|元/年|元|年|人|所|个|平方米|万元)?[)]$", "", text)
+    text = re.sub(r"[(]?(?:%|％|元/年|元|年|人|所|个|平方米|万元|册)?(?:/生|/人)?[)]$", "", text)
     return text.strip() or text
 
 
 def _label_unit(text: str) -> tuple[str, float, str | None] | None:
     """The unit a label names in parentheses: (%) → %, (元/年) → 元 per year, (年) → 年."""
-    m = re.search(r"[(]?(%|％|元/年|元/生|元|年|人|所|个|平方米|万元|万人)[)]$", text)
+    m = re.search(r"[(]?(%|％|元/年|元|年|人|所|个|平方米|万元|万人|册)(?:/生|/人)?[)]$", text)
     if not m:
         return None
     raw = m.group(1)
