@@ -41,7 +41,7 @@ _YEAR = re.compile(r"(?<![\d.])(?P<a>(?:19|20)\d\d)(?:[-至到](?P<b>(?:19|20)\d
 # What an indicator starts with after a place name (济宁市学前教育毛入学率, 南陵县公办园在园幼儿占比).
 _HEADS = r"(?:学前|义务|九年|小学|初中|高中|普通|普惠|公办|民办|幼儿|中小学|中职|职业|高等|教育|特殊|残疾|随迁|学生|教师|专任|适龄)"
 _LEAD = re.compile(
-    r"^(?:[、,和及与并且?]|[①-⑳]|其中|但|另外|同时|全国|全市|全县|全区|全省|全州|全旗|全镇|我国|我省|我市|我县|我区|本市|本县|本区|"
+    r"^(?:[、,和及与并且?]|[①-⑳■●◆▲□]|[一二三四五六七八九十]是|其中|但|另外|同时|全国|全市|全县|全区|全省|全州|全旗|全镇|我国|我省|我市|我县|我区|本市|本县|本区|"
     rf"[\u4e00-\u9fff]{{2,4}}(?:省|自治区)(?![份会级内外属直])|提出|明确|指出|(?:[^\W\d_城县市区镇乡全各本我该新老主]{{2,3}}|[xX]{{1,4}})(?:市|县|区|镇|乡)(?={_HEADS})|"
     # a news agency's dateline (新华社南宁2月28日电, 本报讯(记者 …)) opens the first sentence of a report
     r"(?:新华社|中新社|中新网|人民网|央视网|本报)?[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电(?:\([^()]{0,20}\))?|"
@@ -229,6 +229,7 @@ class _Context:
     measure: str | None = (
         None  # what the heading above key:value lines measures (一、班级的规模 / 小班:20~25人)
     )
+    listed: list[list[str]] = field(default_factory=list)  # the subjects of the paragraph's last 分别 list
     para: str = ""  # the paragraph (line) the sentence is in
     para_base: int = 0  # where that paragraph starts in the normalised text
 
@@ -242,7 +243,7 @@ class _Context:
 
 # A paragraph of a report or news story that relays a plan's content: its statements are the plan's targets.
 _REPORTED = re.compile(
-    r"(?:方案|规划|计划|意见|办法|纲要|通知|决定|要点)[”》]?[^。;；]{0,16}?(?:提出|明确|要求|指出|规定|部署|确定)(?!的)"
+    r"(?:总|主要|具体)目标(?:是|为|如下)|(?:方案|规划|计划|意见|办法|纲要|通知|决定|要点)[”》]?[^。;；]{0,16}?(?:提出|明确|要求|指出|规定|部署|确定)(?!的)"
 )
 # A paragraph that opens by announcing what will be done (2023年,蕲春将加快…): its sentences are plans.
 _PLANS_AHEAD = re.compile(
@@ -254,6 +255,8 @@ _PLANNED = re.compile(
 )
 # A clause that opens on the present (目前, 如今, 截至…) sets the tense of what follows in its paragraph.
 _PRESENT_OPENS = re.compile(r"(?:^|[。;；,，:：])(目前|如今|当前|现阶段|截至|截止|现有)")
+# 国家卫健委2022年监测显示,…近视率达53.6%: what a survey showed, until a target is named.
+_FINDING = re.compile(r"((?:监测|统计|调查|数据|结果|报告)显示)")
 _PARA_YEAR = re.compile(
     r"^(?:--)?(?:[一二三四五六七八九十\d]+[、.])?(?:力争|争取)?(?:到|至|截至|截止)?((?:19|20)\d\d)年(?:底|末|度)?[,，]"
 )
@@ -278,15 +281,15 @@ def _line_statements(norm: Normalised, struct: Structure, doc: str, line: str, b
         norm,
         struct,
         doc,
-        section_kind([h.text for h in path if h.rank <= 5]),
+        section_kind([h.text for h in path if h.rank <= 5], struct.genre.default_kind == "baseline"),
         para_year,
         reported,
         label,
         HEADING_MARK.sub("", level) if level else None,
         _list_label(norm.text, base, line),
         _measure(path, line),
-        line,
-        base,
+        para=line,
+        para_base=base,
     )
     out: list[Statement] = []
     start = 0
@@ -410,7 +413,7 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
     qs = _drop_norm_placements(sentence, qs)
     out: list[Statement] = []
     prev_end = 0
-    subjects = _respectively(sentence, qs)
+    subjects = _respectively(sentence, qs, ctx.listed)
     swaps = _swapped_groups(sentence, qs)
     group_refs: list[Statement] = []
     prev: Statement | None = None
@@ -537,7 +540,7 @@ def _kind(ctx: _Context, sentence: str, base: int, q: Quantity) -> tuple[str, st
     if kind is None:
         # 目前,全区有学校1195所。在校学生570413人: the present a clause opened with goes on until a target.
         before = ctx.para[: base - ctx.para_base + q.start]
-        opened = list(_PRESENT_OPENS.finditer(before))
+        opened = list(_PRESENT_OPENS.finditer(before)) or list(_FINDING.finditer(before))
         if opened and not FUTURE.search(before, opened[-1].end()):
             return "baseline", f"前文现状用语“{opened[-1].group(1)}”"
     explicit = _year(sentence, q.start)
@@ -563,8 +566,17 @@ def _kind(ctx: _Context, sentence: str, base: int, q: Quantity) -> tuple[str, st
 def _statement_year(ctx: _Context, sentence: str, q: Quantity, kind: str, why: str) -> tuple[int | None, str]:
     """The year due (commitments) or described (baselines), and where it came from."""
     struct = ctx.struct
-    if why == QUOTED and struct.horizon:
-        return struct.horizon, f"引用目标取规划期末{struct.horizon}"
+    if why == QUOTED:
+        # The quoted plan's last year (《纲要(2011—2020年)》, 第十三个五年规划); the year of the value it is
+        # compared with is not its due year.
+        due = struct.horizon
+        five = re.search(r"十([一二三四五六七])个?五", sentence)
+        period = re.search(r"\((?:19|20)\d\d\s*[-—~至]\s*((?:19|20)\d\d)年?\)", ctx.norm.text)
+        if due is None and five:
+            due = _FIVE_YEAR_END[five.group(1)]
+        if due is None and period:
+            due = int(period.group(1))
+        return due, f"引用目标取规划期末{due}" if due else "引用目标的规划期未写明"
     explicit = _year(sentence, q.start)
     if explicit is not None:
         return explicit, f"句中年份{explicit}"
@@ -573,6 +585,10 @@ def _statement_year(ctx: _Context, sentence: str, q: Quantity, kind: str, why: s
         return relative, f"相对时间折算为{relative}"
     if ctx.para_year is not None:
         return ctx.para_year, f"段首或章节年份{ctx.para_year}"
+    aims = re.findall(r"到((?:19|20)\d\d)年(?!的)", ctx.para[: max(0, ctx.para.find(sentence)) + q.start])
+    if kind == "commitment" and aims:
+        # 总目标是:到2020年,…。■一是…毛入学率均达到90%以上: the target year the paragraph set goes on.
+        return int(aims[-1]), f"段内目标年{aims[-1]}"
     # 省财政还将下拨…: what a dated news report announces is for its year; criteria it relays (督导评估方案要求
     # …达到80%) stay without one.
     news = struct.genre.code == "news" and struct.date is not None and struct.horizon is None
@@ -740,8 +756,10 @@ def _drop_norm_placements(sentence: str, qs: list[Quantity]) -> list[Quantity]:
     return kept
 
 
-def _respectively(sentence: str, qs: list[Quantity]) -> dict[int, str]:
-    """学前三年普及率、普惠率、公办园幼儿占比分别达86.8%、87.6%、50.6%: pair subjects with values in order."""
+def _respectively(sentence: str, qs: list[Quantity], listed: list[list[str]] | None = None) -> dict[int, str]:
+    """学前三年普及率、普惠率、公办园幼儿占比分别达86.8%、87.6%、50.6%: pair subjects with values in order.
+
+    A 分别 with no subject of its own (…;2020年分别达到98%、99%、95%) takes the subjects of the list before it."""
     out: dict[int, str] = {}
     for i, q in enumerate(qs):
         clause_start = _clause_start(sentence, q.start)
@@ -760,8 +778,12 @@ def _respectively(sentence: str, qs: list[Quantity]) -> dict[int, str]:
             r"[、和及,]", sentence[qs[group[-1]].end : qs[group[-1] + 1].start]
         ):
             group.append(group[-1] + 1)
+        if not _core(subject) and listed and len(listed[-1]) == len(group) > 1:
+            subjects = listed[-1]
         if len(group) == len(subjects) > 1:
             out.update(dict(zip(group, subjects, strict=True)))
+            if listed is not None:
+                listed.append(subjects)
     return out
 
 
@@ -848,6 +870,9 @@ def _core(prefix: str) -> str:
         r"(?:由|从)[^由从,，;；。]{0,12}?(?=(?:上升|提高|提升|增加|增长|下降|降低|减少)(?:到|至))", "", text
     )
     text = re.sub(r"\((?:如|例如|比如|包括|含)[^()]*\)", "", text)  # 骨干教师(如学科带头人…)占比: examples
+    text = re.sub(
+        r"^(?:实现了|了)?《[^《》]*》(?=[\u4e00-\u9fff]{2})", "", text
+    )  # 《…实施方案》近视率: the plan cited
     text = re.sub(r"^.*\((?:如|例如|比如)", "", text)  # 可适当扩大班型(如小学≤30班: the example named
     # 学历合格率…,本科学历占19.6%; …教师占教师总数的89.60%: the share is 占比, whatever it is taken of.
     # (not 占地面积: 占 there is part of a noun); 占规划量的89.33% keeps the whole's name (占规划量比例).
