@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(not scoring.SCORER.is_file(), reason="../shared 
 
 CORPUS_BAR = 0.85
 GENRE_BAR = 0.75
-HELD_OUT_FLOOR = 0.55  # measured 0.57 on 2026-12-02 (16 documents); the aim is 0.85
+HELD_OUT_FLOOR = 0.60  # measured 0.636 at first run (11 documents, the seventh set); the aim is 0.85
 
 
 def test_seed_bars() -> None:
