@@ -761,6 +761,8 @@ def _respectively(sentence: str, qs: list[Quantity], listed: list[list[str]] | N
 
     A 分别 with no subject of its own (…;2020年分别达到98%、99%、95%) takes the subjects of the list before it."""
     out: dict[int, str] = {}
+    if "分别" not in sentence:
+        return out
     for i, q in enumerate(qs):
         clause_start = _clause_start(sentence, q.start)
         head = sentence[clause_start : q.start]
@@ -798,6 +800,8 @@ _GROUP_KINDS = (
 def _swapped_groups(sentence: str, qs: list[Quantity]) -> dict[int, tuple[str, int, int]]:
     """男生分别为16.4%、9%: a group word alone before 分别 and a list of values (index → word, place, size)."""
     out: dict[int, tuple[str, int, int]] = {}
+    if "分别" not in sentence:
+        return out
     for i, q in enumerate(qs):
         head = sentence[_clause_start(sentence, q.start) : q.start]
         m = re.fullmatch(r"(?:其中)?([\u4e00-\u9fff]{2,3}?)分别(?:为|是|达到|达)", head)
