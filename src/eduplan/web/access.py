@@ -8,8 +8,10 @@ read every unit, staff may change data, and audit events go to the `eduplan.audi
 from __future__ import annotations
 
 import logging
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
@@ -20,6 +22,7 @@ from eduplan.web.schools.models import OrgUnit
 Action = Literal["view", "edit", "approve", "accept", "personal", "audit"]
 
 log = logging.getLogger("eduplan.audit")
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 def can(user: Any, code: str, action: Action = "view") -> bool:
@@ -60,3 +63,16 @@ def audit(request: HttpRequest | None, event: str, unit: str = "", **detail: Any
     user = getattr(getattr(request, "user", None), "username", "") if request is not None else ""
     address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
     log.info("audit %s user=%s unit=%s from=%s %s", event, user, unit, address, detail)
+
+
+def public(view: View) -> View:
+    """Mark a view as open to everyone, signed in or not (the public progress pages). It carries Django's
+    `login_not_required` (a login-by-default middleware lets it through) and `view.public = True` (`is_public`: the
+    persona × URL test tells it from a view that forgot its scoping)."""
+    marked = login_not_required(view)
+    marked.public = True  # type: ignore[attr-defined]
+    return marked  # type: ignore[no-any-return]
+
+
+def is_public(view: Any) -> bool:
+    return bool(getattr(view, "public", False))

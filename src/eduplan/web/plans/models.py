@@ -61,6 +61,10 @@ class Target(models.Model):
         HIGHER = "higher", "越高越好"
         LOWER = "lower", "越低越好"
 
+    class Attribute(models.TextChoices):
+        BINDING = "binding", "约束性"
+        EXPECTED = "expected", "预期性"
+
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="targets", verbose_name="规划")
     number = models.PositiveIntegerField("序号", default=0)
     indicator_code = models.CharField(
@@ -78,6 +82,13 @@ class Target(models.Model):
     baseline_value = models.FloatField("基期值", null=True, blank=True)
     baseline_year = models.IntegerField("基期年", null=True, blank=True, validators=YEAR_VALIDATORS)
     recurrence = models.BooleanField("每年考核", default=False, help_text="如每学年教师交流比例不低于 10%")
+    attribute = models.CharField(
+        "指标属性",
+        max_length=10,
+        choices=Attribute.choices,
+        blank=True,
+        help_text="规划指标表的“属性”列；未注明的留空",
+    )
     responsible_office = models.CharField("责任科室", max_length=100, blank=True)
     quote = models.TextField("规划原文", blank=True)
     note = models.TextField("说明", blank=True)
@@ -178,6 +189,9 @@ class Project(models.Model):
         "学校标识码", max_length=10, blank=True, help_text="已有学校填写；规划新校留空"
     )
     school_name = models.CharField("学校名称", max_length=200, blank=True)
+    zone = models.CharField(
+        "学区（招生片区）", max_length=120, blank=True, help_text="新建学校所在学区；已有学校填学校标识码即可"
+    )
     kind = models.CharField("类型", max_length=8, choices=Kind.choices)
     places_preschool = models.PositiveIntegerField("新增学前学位", null=True, blank=True)
     places_primary = models.PositiveIntegerField("新增小学学位", null=True, blank=True)
@@ -205,6 +219,16 @@ class Project(models.Model):
     def clean(self) -> None:
         if self.status == self.Status.DONE and self.actual_year is None:
             raise ValidationError({"actual_year": "已建成的项目需要填写实际完成年"})
+
+    def places(self) -> dict[str, int]:
+        """New places by stage (only the stages it adds to)."""
+        stages = ("preschool", "primary", "junior", "senior")
+        return {s: n for s in stages if (n := getattr(self, f"places_{s}"))}
+
+    @property
+    def placed(self) -> bool:
+        """Located (a school or a zone), with places and a year: the forecast can count it."""
+        return bool((self.school_code or self.zone) and self.places() and self.planned_year)
 
 
 def _plan_changed(**_: object) -> None:
