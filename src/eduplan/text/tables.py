@@ -263,8 +263,9 @@ def _category_rows(
             st = _grid_statement(norm, struct, doc, indicator, unit, cell, "standard", None, [("standard", None)],
                                  (vpos, vpos + len(cell)))  # fmt: skip
             if st:
-                st.kind = struct.genre.default_kind
-                st.cmp = "=" if st.cmp in ("", ">=") and not _VALUE_CELL.match(cell).group("op") else st.cmp  # type: ignore[union-attr]
+                st.kind = (
+                    struct.genre.default_kind
+                )  # values per category reached (a bulletin) or required (a standard)
                 out.append(st)
         spans.append((lpos, lines[j + n][0] + len(lines[j + n][1])))
         j += n + 1
