@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pytest
+from hypothesis import settings
 
 from eduplan.facts import TABLES, Facts
 
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
 
 # Playwright's sync API runs an event loop in the test thread; Django would refuse ORM calls from it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# No per-example deadline: tests are never timed, and a shared 2-core machine makes any deadline flaky.
+settings.register_profile("eduplan", deadline=None)
+settings.load_profile("eduplan")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -143,7 +148,7 @@ def demo_facts() -> Facts:
 
 @pytest.fixture
 def tiny_db(db: None, tiny_facts: Facts) -> Facts:
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     save_facts(tiny_facts)
     return tiny_facts
@@ -151,7 +156,7 @@ def tiny_db(db: None, tiny_facts: Facts) -> Facts:
 
 @pytest.fixture
 def demo_db(db: None, demo_facts: Facts) -> Facts:
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     save_facts(demo_facts)
     return demo_facts
@@ -180,7 +185,7 @@ def make_user(persona: Persona) -> User:
     if user is None:
         user = User.objects.create_user(persona.username, password=persona.password, is_staff=persona.staff)
         if persona.staff:
-            from eduplan.web.schools.models import MODELS
+            from eduplan.store import MODELS
 
             apps = {m._meta.app_label for m in MODELS.values()}  # every app that stores a table of facts.py
             user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=apps))
@@ -233,7 +238,7 @@ def page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def demo_server(transactional_db: None, live_server: Any, demo_facts: Facts) -> str:
     """The live server's base URL, its database holding the demo county, alice and bob."""
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     save_facts(demo_facts)
     make_user(ALICE)

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from eduplan.store import save_facts
 from eduplan.web.finance.models import UnitCost
-from eduplan.web.schools.store import save_facts
 
 from .builders import COUNTY, RURAL_JUNIOR, RURAL_PRIMARY, small_county
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from eduplan.web.schools.store import save_facts
+from eduplan.store import save_facts
 from eduplan.web.standards.models import EnteredItem
 
 from .builders import COUNTY, JUNIOR_OK, PRIMARY_OK, YEAR, CountyBuilder, scaled, school_code

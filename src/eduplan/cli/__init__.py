@@ -44,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception:  # a bug: one Chinese line for the user, the traceback in the log (-v shows it)
+        logging.getLogger("eduplan").exception("unexpected error")
+        print("错误：程序内部出错，未完成操作（加 -v 可看到详细信息，请报告给系统管理员）", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

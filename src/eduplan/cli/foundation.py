@@ -23,7 +23,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from eduplan.errors import ConfigError, DataError
+from eduplan.errors import ConfigError, DataError, EduplanError
 from eduplan.io.kinds import KIND_LABELS, KINDS, tables_of
 
 DEMO_USER = "demo"
@@ -49,9 +49,23 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     template.add_argument("out", metavar="OUT.xlsx", type=Path)
     template.set_defaults(handler=run_template)
 
-    load = sub.add_parser("import", help="校验并导入 .xlsx / .csv 文件（一次导入为一个事务）")
-    load.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    load = sub.add_parser(
+        "import",
+        help="校验并导入文件：模板、基层统计报表（.xlsx，或其文件夹、.zip）、名册 .csv（一次导入为一个事务）",
+    )
+    load.add_argument("files", metavar="FILE", nargs="+", type=Path, help="文件、文件夹或 .zip 压缩包")
+    load.add_argument(
+        "--include-hidden", action="store_true", help="也导入隐藏的工作表和隐藏行（默认跳过并提示）"
+    )
     load.set_defaults(handler=run_import)
+
+    history = sub.add_parser("imports", help="列出导入记录（时间、导入人、文件及其 SHA-256、各表行数）")
+    history.add_argument("--limit", type=int, default=20, help="列出最近多少次，默认 20")
+    history.set_defaults(handler=run_imports)
+
+    undo = sub.add_parser("undo-import", help="撤销一次导入：删除它新增的行、恢复它更新前的值（一个事务）")
+    undo.add_argument("batch", metavar="N", type=int, help="导入编号（见 eduplan imports）")
+    undo.set_defaults(handler=run_undo)
 
     export = sub.add_parser("export", help="按模板格式导出数据（.xlsx 或 .csv）")
     export.add_argument("kind", metavar="KIND", help=f"数据类型：{kinds}")
@@ -131,7 +145,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def _save(progress: Progress, facts: Any, description: str) -> Any:
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     total = sum(frame.height for frame in facts.frames().values())
     task = progress.add_task(description, total=total)
@@ -183,34 +197,127 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    # Issue 17 hook, until io dispatches by recogniser: register files (户籍, 学籍 …) go to the linkage importer.
-    from eduplan.web.linkage.importer import with_registers
-
-    return with_registers(args.files, _import_files)
-
-
-def _import_files(files: list[Path]) -> int:
-    from eduplan.io.database import import_files
-    from eduplan.web.schools.reporting import reporting_now
+    from eduplan.io.limits import limits
+    from eduplan.io.recognise import Importer, recognise
+    from eduplan.io.sheets import Source, header_of, opened
 
     migrate()
+    from django.db import transaction
+
+    bounds = limits()
+    with opened(args.files, bounds) as sources:
+        ours: list[Source] = []
+        theirs: dict[Importer, list[Source]] = {}
+        for source in sources:
+            importer = recognise(source.path, _header(source, bounds, header_of))
+            (ours if importer.run is None else theirs.setdefault(importer, [])).append(source)
+        with transaction.atomic():  # one command, all or nothing: a failing importer takes back the others
+            code = _import_ours(ours, args.include_hidden) if ours else 0
+            for importer, group in theirs.items() if code == 0 else ():
+                assert importer.run is not None
+                print(f"{importer.name}：{len(group)} 个文件")
+                code = max(code, importer.run([s.path for s in group]))
+            if code != 0:
+                transaction.set_rollback(True)
+        if code != 0 and len(theirs) + bool(ours) > 1:
+            print("有文件未能导入，本次命令的所有文件都未写入。", file=sys.stderr)
+    return code
+
+
+def _header(source: Any, bounds: Any, header_of: Any) -> list[str]:
+    """What recognisers look at; a file that cannot even be peeked at goes to our importer, which reports it."""
+    try:
+        return list(header_of(source, bounds))
+    except EduplanError:
+        return []
+
+
+def _import_ours(sources: list[Any], include_hidden: bool) -> int:
+    from eduplan.io.database import import_sources
+    from eduplan.web.schools.reporting import reporting_now
+
     before, _ = reporting_now()
     with _progress() as progress:
         task = progress.add_task("导入", total=None)
-        result = import_files(files, step=lambda what: progress.update(task, description=what))
+        result = import_sources(
+            sources, _os_user(), "cli", include_hidden, lambda what: progress.update(task, description=what)
+        )
         progress.remove_task(task)
+    from eduplan.io.problems import grouped
+
+    for line in grouped(result.prepared.notices):
+        print(f"提示：{line}")
     if not result.ok:
-        for problem in result.problems:
+        for problem in result.prepared.problems:
             log.info("import problem: %s", problem.log())
             print(problem.chinese())
-        print(f"共发现 {len(result.problems)} 处问题，未写入任何数据。请修改后重新导入。", file=sys.stderr)
+        shown = len(result.prepared.problems)
+        more = f"（以上列出前 {shown} 处）" if result.prepared.total > shown else ""
+        print(
+            f"共发现 {result.prepared.total} 处问题{more}，未写入任何数据。请修改后重新导入。",
+            file=sys.stderr,
+        )
         return 1
     assert result.summary is not None
+    from eduplan.web import access
+
+    files = [{"name": f.name, "sha256": f.sha256} for f in result.prepared.files]
+    for county in result.counties or [""]:
+        access.audit(None, "import", county, batch=result.batch, files=files, user=_os_user())
     for line in result.summary.lines():
         print(line)
     s = result.summary
-    print(f"导入完成：新增 {s.created} 行，更新 {s.updated} 行，未变 {s.unchanged} 行")
+    print(f"导入完成：新增 {s.created} 行，更新 {s.updated} 行，未变 {s.unchanged} 行（第 {result.batch} 次导入，"
+          f"可用 eduplan undo-import {result.batch} 撤销）")  # fmt: skip
     _report_completeness(before)
+    return 0
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return f"命令行：{getpass.getuser()}"
+    except Exception:  # no user name in some containers
+        return "命令行"
+
+
+def run_imports(args: argparse.Namespace) -> int:
+    migrate()
+    from django.utils import timezone
+
+    from eduplan.facts import TABLES
+    from eduplan.io.text import shown
+    from eduplan.store.models import ImportBatch
+
+    batches = list(ImportBatch.objects.all()[: max(args.limit, 1)])
+    if not batches:
+        print("还没有导入记录")
+    for batch in batches:
+        state = f"，已于 {timezone.localtime(batch.undone):%Y-%m-%d %H:%M} 撤销" if batch.undone else ""
+        print(
+            f"第 {batch.pk} 次：{timezone.localtime(batch.created):%Y-%m-%d %H:%M}，{shown(batch.user)}{state}"
+        )
+        for f in batch.files:
+            print(f"  {shown(f['name'], 120)}（{f['kind']}，{f['size']:,} 字节，SHA-256 {f['sha256']}）")
+        for table, c in batch.counts.items():
+            label = TABLES[table].label if table in TABLES else table
+            print(f"  {label}：新增 {c['created']} 行，更新 {c['updated']} 行，未变 {c['unchanged']} 行")
+    return 0
+
+
+def run_undo(args: argparse.Namespace) -> int:
+    migrate()
+    from eduplan.io.limits import limits
+    from eduplan.store.history import undo
+    from eduplan.web import access
+
+    done = undo(args.batch, _os_user(), limits().lock_wait)
+    for county in done.batch.counties or [""]:
+        access.audit(None, "import_undo", county, batch=args.batch, user=_os_user())
+    for line in done.lines():
+        print(line)
+    print(f"已撤销第 {args.batch} 次导入")
     return 0
 
 

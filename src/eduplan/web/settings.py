@@ -79,6 +79,7 @@ AREA_APPS = [
     "eduplan.web.standards",
     "eduplan.web.forecast",
     "eduplan.web.documents",
+    "eduplan.web.imports",
     "eduplan.web.linkage",
     "eduplan.web.finance",
     "eduplan.web.reports",
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "eduplan.store",  # the import history (the store is not an area: it has no pages)
     *AREA_APPS,
 ]
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("standards/", include("eduplan.web.standards.urls")),
     path("forecast/", include("eduplan.web.forecast.urls")),
     path("documents/", include("eduplan.web.documents.urls")),
+    path("imports/", include("eduplan.web.imports.urls")),
     path("linkage/", include("eduplan.web.linkage.urls")),
     path("finance/", include("eduplan.web.finance.urls")),
     path("reports/", include("eduplan.web.reports.urls")),

@@ -33,7 +33,7 @@ from eduplan.web.methods import method_html
 
 
 def _facts(unit: str) -> Facts:
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
 
     return load_facts(unit)
 

@@ -19,11 +19,11 @@ from eduplan.indicators.display import SPLIT_NOTE, is_split
 from eduplan.indicators.engine import compute
 from eduplan.indicators.explain import column_label, explain, readable
 from eduplan.indicators.quality import check, completeness
+from eduplan.store import load_facts
 from eduplan.web import access
 from eduplan.web.charts import Series, bar_chart, line_chart
 from eduplan.web.downloads import CSV, attachment
 from eduplan.web.schools.models import OrgUnit
-from eduplan.web.schools.store import load_facts
 from eduplan.web.years import year_choice
 
 DOWNLOAD_HEADERS = {"unit": "单位代码", "name": "单位名称", "year": "学年", "value": "数值", "numerator": "分子",

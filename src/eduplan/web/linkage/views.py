@@ -99,7 +99,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def _retention_check(run: Run) -> dict[str, Any]:
     """The statistical 巩固率 (school tables) beside the registers' own figure for the same cohort."""
     from eduplan.indicators.engine import compute
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
 
     summary = schooling.Summary.stored(run.summary)
     values = compute(load_facts(run.county), ["compulsory_retention_rate"]).filter(

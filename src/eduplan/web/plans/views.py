@@ -156,7 +156,7 @@ def _places(region: str) -> dict[str, str]:
     """The schools, zones and townships of the region a project may be placed in (empty without data)."""
     from eduplan.errors import NotFound
     from eduplan.forecast.places import known_places
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
 
     try:
         return known_places(load_facts(region).schools)

@@ -11,11 +11,11 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
 from eduplan.facts import LOCALES, OWNERSHIPS, SCHOOL_TYPES
+from eduplan.store import load_facts
 from eduplan.web import access
 from eduplan.web.charts import Series, line_chart
 from eduplan.web.schools.models import School
 from eduplan.web.schools.overview import county_overview, school_history
-from eduplan.web.schools.store import load_facts
 from eduplan.web.years import year_choice
 
 

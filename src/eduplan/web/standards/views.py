@@ -20,11 +20,11 @@ from eduplan.standards.export import write_todo
 from eduplan.standards.gaps import teacher_surplus, wan
 from eduplan.standards.loader import load
 from eduplan.standards.result import Evaluation
+from eduplan.store import load_facts
 from eduplan.web import access
 from eduplan.web.downloads import attachment
 from eduplan.web.methods import method_html
 from eduplan.web.schools.models import OrgUnit
-from eduplan.web.schools.store import load_facts
 from eduplan.web.standards import pages
 from eduplan.web.standards.models import EnteredItem
 from eduplan.web.years import year_choice
