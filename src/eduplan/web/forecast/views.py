@@ -18,6 +18,7 @@ from eduplan.forecast.places import LEVEL_NAMES, empty_projects
 from eduplan.forecast.planning import open_schools, planning_check
 from eduplan.forecast.report import STAGES, PlacesReport, places_report, school_forecast
 from eduplan.forecast.scenarios import Scenario
+from eduplan.web import access
 from eduplan.web.charts import Band, Series, line_chart
 from eduplan.web.forecast.scenario_form import (
     ScenarioForm,
@@ -35,17 +36,15 @@ def _facts(unit: str) -> Facts:
     return load_facts(unit)
 
 
-def _default_unit() -> str | None:
-    from eduplan.web.schools.models import OrgUnit
-
-    county = OrgUnit.objects.filter(level="county").order_by("code").first()
-    return county.code if county else None
-
-
 def _initial(request: HttpRequest) -> dict[str, Any]:
+    """The form's data: the query, the county checked by access (404 for one the user may not read)."""
     data: dict[str, Any] = {"level": "zone", "horizon": 5, "migration": 0, "projects": ""}
     data.update({k: v for k, v in request.GET.items() if v != ""})
-    data.setdefault("unit", _default_unit() or "")
+    county = access.county_of(request)
+    if "unit" in data:
+        access.require(request, data["unit"])
+    else:
+        data["unit"] = county.code if county else ""
     return data
 
 

@@ -17,6 +17,7 @@ from eduplan.indicators.catalogue import Indicator, load_catalogue
 from eduplan.indicators.engine import compute
 from eduplan.indicators.explain import explain
 from eduplan.indicators.quality import check, completeness
+from eduplan.web import access
 from eduplan.web.charts import Series, bar_chart, line_chart
 from eduplan.web.downloads import CSV, attachment
 from eduplan.web.schools.models import OrgUnit
@@ -30,9 +31,8 @@ SOURCE_ROWS = 200  # source rows shown per input; the CLI `eduplan explain` and 
 
 
 def _county(request: HttpRequest) -> OrgUnit | None:
-    """The county asked for (?county=), else the first county."""
-    counties = OrgUnit.objects.filter(level="county").order_by("code")
-    return counties.filter(code=request.GET.get("county", "")).first() or counties.first()
+    """The county asked for (?county=), else that of the unit asked for (?unit=), else the user's first."""
+    return access.county_of(request, "county" if request.GET.get("county") else "unit")
 
 
 def _indicator(code: str) -> Indicator:
@@ -77,8 +77,8 @@ def _context(request: HttpRequest) -> tuple[dict[str, Any], Facts | None]:
 
 def _year(request: HttpRequest, values: pl.DataFrame) -> int | None:
     years = sorted(values["year"].unique().to_list())
-    asked = request.GET.get("year", "")
-    return int(asked) if asked.isdigit() and int(asked) in years else (years[-1] if years else None)
+    asked = access.int_param(request, "year")
+    return asked if asked in years else (years[-1] if years else None)
 
 
 @login_required
@@ -141,6 +141,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     series = _series(facts, ind, context["unit"])
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
+        access.audit(request, "export", context["unit"], indicator=code, format=fmt, rows=series.height)
         return _download(series, ind, fmt, _names(facts))
     rows = series.to_dicts()
     year = _year(request, series)
@@ -201,9 +202,9 @@ def quality(request: HttpRequest) -> HttpResponse:
         return render(request, "indicators/quality.html", context)
     findings = check(facts)
     years = sorted(findings["year"].unique().to_list(), reverse=True)
-    asked = request.GET.get("year", "")
-    if asked.isdigit():
-        findings = findings.filter(pl.col("year") == int(asked))
+    asked = access.int_param(request, "year")
+    if asked is not None:
+        findings = findings.filter(pl.col("year") == asked)
     names = _names(facts)
     findings = _with_names(findings, names)
     fill = _with_names(completeness(facts), names, "township")
@@ -211,7 +212,7 @@ def quality(request: HttpRequest) -> HttpResponse:
         "findings": findings.to_dicts(),
         "counts": findings.group_by("severity").len().to_dicts(),
         "years": years,
-        "year": int(asked) if asked.isdigit() else None,
+        "year": asked,
         "completeness": fill.sort("year", "township", descending=[True, False]).to_dicts(),
     }
     return render(request, "indicators/quality.html", context)

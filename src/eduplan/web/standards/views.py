@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -18,6 +17,7 @@ from eduplan.standards.export import write_todo
 from eduplan.standards.gaps import teacher_surplus
 from eduplan.standards.loader import load
 from eduplan.standards.result import STATUS_NAMES, Evaluation
+from eduplan.web import access
 from eduplan.web.downloads import attachment
 from eduplan.web.methods import method_html
 from eduplan.web.schools.models import OrgUnit
@@ -27,16 +27,14 @@ from eduplan.web.standards.models import EnteredItem
 
 
 def _scope(request: HttpRequest) -> tuple[list[OrgUnit], OrgUnit | None, Facts | None, list[int], int | None]:
-    counties = list(OrgUnit.objects.filter(level="county").order_by("code"))
-    county = next(
-        (c for c in counties if c.code == request.GET.get("unit")), counties[0] if counties else None
-    )
+    counties = access.counties(request.user)
+    county = access.county_of(request)
     if county is None:
         return counties, None, None, [], None
     facts = load_facts(county.code)
     years = pages.years_of(facts)
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and int(raw) in years else (years[-1] if years else None)
+    asked = access.int_param(request, "year")
+    year = asked if asked in years else (years[-1] if years else None)
     return counties, county, facts, years, year
 
 
@@ -100,7 +98,7 @@ def _evaluation_context(
         "history_chart": (
             pages.rate_history(rows) if kind == "preschool" else pages.history_chart(rows, kind)
         ),
-        "can_enter": request.user.is_staff,
+        "can_enter": access.can(request.user, unit, "edit"),
         "entered": EnteredItem.objects.filter(unit=unit, year=year, kind=kind),
     }
     if kind == "balanced":
@@ -125,15 +123,14 @@ def todo_xlsx(request: HttpRequest) -> HttpResponse:
     todo, gaps = pages.todo(result, mode)
     stream = io.BytesIO()
     write_todo(todo, gaps, stream, f"{result.name} {county.name} {year} 学年")
+    access.audit(request, "export", county.code, what="todo.xlsx", year=year)
     return attachment(stream.getvalue(), f"todo-{county.code}-{year}.xlsx")
 
 
 @login_required
 @require_POST
 def enter(request: HttpRequest, kind: str) -> HttpResponse:
-    """Record a hand-entered item with its evidence (staff only)."""
-    if not request.user.is_staff:
-        raise PermissionDenied("只有业务科室工作人员可以录入评估项目")
+    """Record a hand-entered item with its evidence (a county office of that county)."""
     unit, year, item = (
         request.POST.get("unit", ""),
         request.POST.get("year", ""),
@@ -141,10 +138,11 @@ def enter(request: HttpRequest, kind: str) -> HttpResponse:
     )
     evidence = request.POST.get("evidence", "").strip()
     target = f"/standards/{kind}/?unit={unit}&year={year}#items"
-    if kind not in pages.KIND_NAMES or not year.isdigit() or not item:
+    if kind not in pages.KIND_NAMES or not (year.isascii() and year.isdigit()) or not item:
         raise Http404("bad entry")
-    if not OrgUnit.objects.filter(code=unit, level="county").exists():
+    if not OrgUnit.objects.filter(code=unit, level="county").exists() or not access.can(request.user, unit):
         raise Http404(f"no county {unit}")
+    access.require(request, unit, "edit")
     if not evidence:
         messages.error(request, "请填写佐证材料（文件名与文号、调查报告或检查记录）")
         return redirect(target)

@@ -1,0 +1,20 @@
+"""`{% load approval %}{% data_status county.code year %}`: whether a page's figures stand on approved data."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from eduplan.web import access
+
+register = template.Library()
+
+
+@register.simple_tag
+def data_status(county: str, year: int | None) -> SafeString:
+    text = access.data_status(county, year) if county else ""
+    if not text:
+        return SafeString("")
+    css = "data-status approved" if ("已审核" in text or "已确认" in text) else "data-status"
+    return format_html('<p class="{}">{}（<a href="/access/approval/?unit={}">数据审核</a>）</p>', css, text, county)
