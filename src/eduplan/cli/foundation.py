@@ -26,7 +26,7 @@ from rich.progress import (
 from eduplan.errors import ConfigError, DataError
 from eduplan.io.kinds import KIND_LABELS, KINDS, tables_of
 
-DEMO_USER = "demo"
+DEMO_USER = "county990101"  # the demo county's planner; every demo login has the password below
 DEMO_PASSWORD = "eduplan-demo"
 log = logging.getLogger("eduplan.cli")
 console = Console(stderr=True)
@@ -35,13 +35,16 @@ console = Console(stderr=True)
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add this area's subcommands to `sub`."""
     kinds = "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items())
-    demo = sub.add_parser("demo", help="建立示例县数据库、创建演示账号并启动网页")
+    demo = sub.add_parser("demo", help="重建示例市演示数据库（多个县、规划、各角色账号）并启动网页")
     demo.add_argument("--no-serve", action="store_true", help="只建库，不启动网页服务")
+    demo.add_argument("--counties", type=int, default=5, metavar="N", help="县的个数，默认 5（基准测试可用更多）")
     _host_port(demo)
+    _server_options(demo)
     demo.set_defaults(handler=run_demo)
 
-    serve = sub.add_parser("serve", help="启动网页服务（数据库由 DATABASE_URL 指定）")
+    serve = sub.add_parser("serve", help="启动网页服务 gunicorn（数据库由 DATABASE_URL 指定）")
     _host_port(serve)
+    _server_options(serve)
     serve.set_defaults(handler=run_serve)
 
     template = sub.add_parser("template", help="生成带中文表头和填表说明的空白模板")
@@ -67,6 +70,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 def _host_port(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1")
     parser.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
+
+
+def _server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn 工作进程数，默认等于 CPU 核数")
+    parser.add_argument("--dev", action="store_true", help="使用 Django 开发服务器（单进程，仅供开发）")
 
 
 @contextmanager
@@ -106,26 +114,64 @@ def _database_name() -> str:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from eduplan.demo import DEMO_COUNTY, generate_county
+    from eduplan.demo.city import CURATED, generate_city
 
     migrate()
-    from eduplan.web.plans.plan_io import load_demo_plan  # the demo county's plan (after Django is set up)
+    from eduplan.web.accounts import demo
 
+    demo.check_resettable()  # before anything is written: a real database is never touched
+    demo.wipe()
     with _progress() as progress:
-        task = progress.add_task("生成示例县", total=None)
-        facts = generate_county()
+        task = progress.add_task(f"生成示例市（{args.counties} 个县）", total=None)
+        facts = generate_city(args.counties)
         progress.remove_task(task)
-        summary = _save(progress, facts, "写入示例县")
-    _demo_user()
-    load_demo_plan(DEMO_COUNTY)
-    print(
-        f"示例县已载入 {_database_name()}：{summary.created} 行新增，{summary.updated} 行更新，{summary.unchanged} 行未变"
-    )
-    print(f"演示账号：用户名 {DEMO_USER}，密码 {DEMO_PASSWORD}")
+        summary = _save(progress, facts, "写入示例市")
+    counties = facts.org_units.filter(facts.org_units["level"] == "county").select("code", "name").rows()
+    _demo_plans(counties[: len(CURATED)])
+    logins = demo.demo_logins(counties)
+    demo.create_logins(logins)
+    demo.demo_approvals([c for c, _ in counties], int(facts.grade_year["year"].max()))  # type: ignore[arg-type]
+    demo.mark()
+    from eduplan.web import access
+
+    with access.acting_as("eduplan demo"):
+        access.audit(None, "demo", "9901", counties=len(counties), rows=summary.created)
+    print(f"示例市已载入 {_database_name()}：{len(counties)} 个县，{summary.created} 行数据")
+    for code, name in counties[: len(CURATED)]:
+        print(f"  {code} {name}：{next(c.description for c in CURATED if c.code == code)}")
+    print(f"演示账号（密码均为 {DEMO_PASSWORD}，仅限演示）：")
+    for login in logins[:12] + [x for x in logins[12:] if not x.username.startswith("county")]:
+        print(f"  {login.username:<16} {login.description}")
+    if len(logins) > 12:
+        print(f"  …… 以及其余各县的 county<县代码>（共 {len(counties)} 个县）")
     print(f"网址：http://{args.host}:{args.port}/")
     if args.no_serve:
         return 0
     return _serve(args)
+
+
+def _demo_plans(counties: list[tuple[str, str]]) -> None:
+    """Each curated county's plan: the demo county's as it is, the others fitted to their own data."""
+    from eduplan.web import access
+    from eduplan.web.plans import indicator_source
+    from eduplan.web.plans.plan_io import _code_of, demo_plan_data, fitted_plan, load_demo_plan, save_plan
+    from eduplan.web.schools.store import load_facts
+
+    data = demo_plan_data()
+    known = indicator_source.catalogue()
+    codes = sorted({c for t in data["targets"] if (c := _code_of(t, known))})
+    base_year = int(data["plan"]["period"][0]) - 1
+
+    def values(code: str) -> dict[str, float]:
+        frame = indicator_source.compute(load_facts(code), codes)
+        rows = frame.filter((frame["unit"] == code) & (frame["year"] == base_year)).select("code", "value")
+        return {c: float(v) for c, v in rows.iter_rows() if v is not None}
+
+    with access.bulk():
+        load_demo_plan(counties[0][0], counties[0][1])
+        reference = values(counties[0][0])
+        for code, name in counties[1:]:
+            save_plan(fitted_plan(data, name, values(code), reference), code, name)
 
 
 def _save(progress: Progress, facts: Any, description: str) -> Any:
@@ -136,33 +182,17 @@ def _save(progress: Progress, facts: Any, description: str) -> Any:
     return save_facts(facts, progress=lambda _name, done, _all: progress.advance(task, done))
 
 
-def _demo_user() -> None:
-    from django.contrib.auth.models import User
-
-    user, _ = User.objects.get_or_create(username=DEMO_USER)
-    user.is_staff = user.is_superuser = True
-    user.set_password(DEMO_PASSWORD)
-    user.save()
-
-
 def run_serve(args: argparse.Namespace) -> int:
     migrate()
     return _serve(args)
 
 
 def _serve(args: argparse.Namespace) -> int:
-    """Django's threaded WSGI server (the one runserver uses), without autoreload or debug pages."""
-    from django.conf import settings
-    from django.core.servers.basehttp import WSGIServer, run
-    from django.core.wsgi import get_wsgi_application
+    from eduplan.web.server import serve
 
-    if args.host not in settings.ALLOWED_HOSTS:
-        settings.ALLOWED_HOSTS.append("*" if args.host in ("0.0.0.0", "::") else args.host)
-    print(
-        f"网页服务：http://{args.host}:{args.port}/ （数据库 {_database_name()}；按 Ctrl+C 停止）", flush=True
-    )
+    print(f"网页服务：http://{args.host}:{args.port}/ （数据库 {_database_name()}；按 Ctrl+C 停止）", flush=True)
     try:
-        run(args.host, args.port, get_wsgi_application(), threading=True, server_cls=WSGIServer)
+        serve(args.host, args.port, workers=args.workers, dev=args.dev)
     except OSError as exc:
         raise ConfigError(
             f"无法在 {args.host}:{args.port} 上启动网页服务（{exc.strerror}），请用 --port 换一个端口",
