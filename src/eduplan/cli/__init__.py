@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from eduplan.errors import EduplanError
 
-AREAS = ("foundation", "indicators", "text", "monitoring", "standards", "forecast")
+AREAS = ("foundation", "access", "indicators", "text", "monitoring", "standards", "forecast")
 
 Handler = Callable[[argparse.Namespace], int | None]
 

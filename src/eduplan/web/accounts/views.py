@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import datetime
 from typing import Any
 
@@ -142,7 +143,7 @@ def audit_rows(events: QuerySet[AuditEvent]) -> str:
     writer.writerow(AUDIT_COLUMNS.values())
     for e in events.iterator(chunk_size=2000):
         writer.writerow([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.username, e.roles, e.unit,
-                         e.event, e.address, e.path, e.detail])  # fmt: skip
+                         e.event, e.address, e.path, json.dumps(e.detail, ensure_ascii=False)])  # fmt: skip
     return "\ufeff" + out.getvalue()
 
 
