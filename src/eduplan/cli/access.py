@@ -120,7 +120,9 @@ def _grant(user: Any, role: str, unit: str, add: bool = False) -> None:
         raise DataError(f"没有角色 {role}；可用：{'、'.join(ROLES)}", english=f"unknown role {role}")
     level = ROLES[role].level
     if level is None and unit:
-        raise DataError(f"{ROLES[role].label}不属于任何单位，不要填写单位代码", english="admin role with a unit")
+        raise DataError(
+            f"{ROLES[role].label}不属于任何单位，不要填写单位代码", english="admin role with a unit"
+        )
     if level is not None:
         place = Places().get(unit)
         if place is None or place.level != level:
@@ -155,7 +157,10 @@ def run_user_add(args: argparse.Namespace) -> int:
         if args.role:
             _grant(user, args.role, args.unit)
         _audit("user_add", args.unit, account=args.name, role=args.role or "")
-    print(f"已新建账号 {args.name}" + (f"，角色 {args.role} {args.unit}".rstrip() if args.role else "（尚无角色）"))
+    print(
+        f"已新建账号 {args.name}"
+        + (f"，角色 {args.role} {args.unit}".rstrip() if args.role else "（尚无角色）")
+    )
     if generated:
         print(f"初始密码（只显示这一次，请当面或线下转交）：{password}")
     return 0

@@ -37,7 +37,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     kinds = "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items())
     demo = sub.add_parser("demo", help="重建示例市演示数据库（多个县、规划、各角色账号）并启动网页")
     demo.add_argument("--no-serve", action="store_true", help="只建库，不启动网页服务")
-    demo.add_argument("--counties", type=int, default=5, metavar="N", help="县的个数，默认 5（基准测试可用更多）")
+    demo.add_argument(
+        "--counties", type=int, default=5, metavar="N", help="县的个数，默认 5（基准测试可用更多）"
+    )
     _host_port(demo)
     _server_options(demo)
     demo.set_defaults(handler=run_demo)
@@ -190,7 +192,9 @@ def run_serve(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from eduplan.web.server import serve
 
-    print(f"网页服务：http://{args.host}:{args.port}/ （数据库 {_database_name()}；按 Ctrl+C 停止）", flush=True)
+    print(
+        f"网页服务：http://{args.host}:{args.port}/ （数据库 {_database_name()}；按 Ctrl+C 停止）", flush=True
+    )
     try:
         serve(args.host, args.port, workers=args.workers, dev=args.dev)
     except OSError as exc:
@@ -214,17 +218,27 @@ def run_import(args: argparse.Namespace) -> int:
     from eduplan.io.database import import_files
 
     migrate()
+    from eduplan.web import access
+
+    files = [file_record(path) for path in args.files if path.is_file()]
     with _progress() as progress:
         task = progress.add_task("导入", total=None)
-        result = import_files(args.files, step=lambda what: progress.update(task, description=what))
+        try:
+            result = import_files(args.files, step=lambda what: progress.update(task, description=what))
+        except DataError as exc:  # refused whole, e.g. approved (locked) data
+            access.audit(None, "import_refused", "", files=files, reason=exc.message)
+            raise
         progress.remove_task(task)
     if not result.ok:
+        access.audit(None, "import_refused", "", files=files, problems=len(result.problems))
         for problem in result.problems:
             log.info("import problem: %s", problem.log())
             print(problem.chinese())
         print(f"共发现 {len(result.problems)} 处问题，未写入任何数据。请修改后重新导入。", file=sys.stderr)
         return 1
     assert result.summary is not None
+    counts = {name: vars(c) for name, c in result.summary.tables.items()}
+    access.audit(None, "import", "", files=files, counts=counts)
     for line in result.summary.lines():
         print(line)
     s = result.summary
@@ -244,6 +258,17 @@ def run_export(args: argparse.Namespace) -> int:
         raise DataError(
             f"无法写入 {args.out}（{exc.strerror}）", english=f"cannot write {args.out}: {exc}"
         ) from exc
+    from eduplan.web import access
+
+    access.audit(None, "export", args.unit or "", kind=args.kind, files=[str(p) for p in written])
     for path in written:
         print(f"已导出：{path}")
     return 0
+
+
+def file_record(path: Path) -> dict[str, Any]:
+    """A file as the audit trail records an import of it: name, size and SHA-256."""
+    import hashlib
+
+    data = path.read_bytes()
+    return {"name": path.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}

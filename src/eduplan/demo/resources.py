@@ -99,7 +99,9 @@ def facilities(world: World) -> dict[str, np.ndarray]:
         "computers": np.rint(
             pupils * float(p["computers_per_pupil"]) * rng.lognormal(0, sd["computers"], (n, 1)) + 4
         ).astype(np.int64),
-        "books": np.rint(pupils * books_norm * _resources(world) * rng.lognormal(0, sd["books"], (n, 1))).astype(np.int64),
+        "books": np.rint(
+            pupils * books_norm * _resources(world) * rng.lognormal(0, sd["books"], (n, 1))
+        ).astype(np.int64),
         "music_rooms": rooms.astype(np.int64),
         "art_rooms": rooms.astype(np.int64),
     }

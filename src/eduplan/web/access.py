@@ -58,7 +58,9 @@ def grants(user: Any) -> list[tuple[str, str]]:
     if cached is None:
         from eduplan.web.accounts.models import Grant
 
-        cached = [(r, u) for r, u in Grant.objects.filter(user=user).values_list("role", "unit") if r in ROLES]
+        cached = [
+            (r, u) for r, u in Grant.objects.filter(user=user).values_list("role", "unit") if r in ROLES
+        ]
         user._eduplan_grants = cached
     return cached
 
@@ -216,7 +218,9 @@ def unit_of(obj: models.Model) -> str:
     return str(value.code if kind in ("school", "orgunit") else value)
 
 
-def get_object(request: HttpRequest, model: type[M] | models.QuerySet[M], action: Action = "view", **lookup: Any) -> M:
+def get_object(
+    request: HttpRequest, model: type[M] | models.QuerySet[M], action: Action = "view", **lookup: Any
+) -> M:
     """The object `lookup` finds, when the user may read its unit (else 404) and do `action` there (else 403)."""
     queryset = model if isinstance(model, models.QuerySet) else model._default_manager.all()
     obj = queryset.filter(**lookup).first()

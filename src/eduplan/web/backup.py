@@ -60,7 +60,12 @@ def restore(path: Path) -> None:
         return
     if not head.startswith(PG_HEADER):
         raise DataError(f"{path} 不是 PostgreSQL 备份（pg_dump 自定义格式）", english="not a pg_dump archive")
-    _pg("pg_restore", ["--clean", "--if-exists", "--no-owner", "--single-transaction", str(path)], db, dbname_flag=True)
+    _pg(
+        "pg_restore",
+        ["--clean", "--if-exists", "--no-owner", "--single-transaction", str(path)],
+        db,
+        dbname_flag=True,
+    )
 
 
 def _pg(tool: str, arguments: list[str], db: dict[str, Any], dbname_flag: bool = False) -> None:
@@ -78,4 +83,6 @@ def _pg(tool: str, arguments: list[str], db: dict[str, Any], dbname_flag: bool =
     name = f"--dbname={db['NAME']}" if dbname_flag else str(db["NAME"])
     result = subprocess.run([program, *connection, *arguments, name], env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise DataError(f"{tool} 失败：{result.stderr.strip()[:500]}", english=f"{tool} failed: {result.stderr}")
+        raise DataError(
+            f"{tool} 失败：{result.stderr.strip()[:500]}", english=f"{tool} failed: {result.stderr}"
+        )

@@ -163,7 +163,10 @@ LOGGING = {
 }
 
 # ---- Security (issue 12: 等保 2.0 level 2-3). docs/deploy.md explains each setting.
-AUTHENTICATION_BACKENDS = ["eduplan.web.accounts.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "eduplan.web.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -42,6 +43,18 @@ class ScopedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if obj is None:
             return access.can_any(request.user, action)  # type: ignore[arg-type]
         return access.can(request.user, access.unit_of(obj), action)  # type: ignore[arg-type]
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        """Filters by a related object list only those in the user's rows (Django's plain one lists all)."""
+        filters = []
+        for entry in super().get_list_filter(request):
+            field = (
+                self.model._meta.get_field(entry) if isinstance(entry, str) and "__" not in entry else None
+            )
+            filters.append(
+                (entry, RelatedOnlyFieldListFilter) if field is not None and field.is_relation else entry
+            )
+        return filters
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         queryset = super().get_queryset(request)
@@ -83,14 +96,20 @@ class ScopedAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return bool(user.is_active) and any(
-            access.can(user, "", a) for a in ("users", "roles", "audit")  # type: ignore[arg-type]
+        return (
+            bool(user.is_active)
+            and any(
+                access.can(user, "", a)
+                for a in ("users", "roles", "audit")  # type: ignore[arg-type]
+            )
         ) or access.is_data_user(user)
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
         base = admin_class or admin.ModelAdmin
-        scoped = base if issubclass(base, ScopedModelAdmin) else type(
-            f"Scoped{base.__name__}", (ScopedModelAdmin, base), {}
+        scoped = (
+            base
+            if issubclass(base, ScopedModelAdmin)
+            else type(f"Scoped{base.__name__}", (ScopedModelAdmin, base), {})
         )
         models_: Iterable[Any] = (
             model_or_iterable if isinstance(model_or_iterable, Iterable) else [model_or_iterable]

@@ -138,11 +138,15 @@ def transition(user: Any, unit: str, year: int, action: str, reason: str = "") -
             raise DataError(f"{unit} {year} 学年当前为“{State(before).label}”，不能{step.label}",
                             english=f"{action} not allowed from {before}")  # fmt: skip
         if step.level == "school" and (county := _county_of(unit)) and state_of(county, year) in LOCKING:
-            raise DataError(f"{county} {year} 学年已审核，不能再{step.label}", english="county already approved")
+            raise DataError(
+                f"{county} {year} 学年已审核，不能再{step.label}", english="county already approved"
+            )
         Approval.objects.update_or_create(
             unit=unit, year=year, defaults={"state": step.after, "changed_by": user.get_username()}
         )
         ApprovalStep.objects.create(unit=unit, year=year, action=action, before=before, after=step.after,
                                     reason=reason, by=user.get_username())  # fmt: skip
-        access.audit(None, f"approval_{action}", unit, year=year, before=before, after=step.after, reason=reason)
+        access.audit(
+            None, f"approval_{action}", unit, year=year, before=before, after=step.after, reason=reason
+        )
     return step.after

@@ -55,15 +55,23 @@ def wipe() -> None:
 
 
 def mark() -> None:
-    Setting.objects.update_or_create(key=DEMO_MARK, defaults={"value": f"eduplan demo {timezone.now():%Y-%m-%d %H:%M}"})
+    Setting.objects.update_or_create(
+        key=DEMO_MARK, defaults={"value": f"eduplan demo {timezone.now():%Y-%m-%d %H:%M}"}
+    )
 
 
 def demo_logins(counties: list[tuple[str, str]]) -> list[DemoLogin]:
     """The personas of the demo: a planner per county, a school filler, the city and province supervisors, and
     the three administrators. `counties`: (code, name)."""
-    logins = [DemoLogin(f"county{code}", "county_planner", code, f"{name}教育局规划科") for code, name in counties]
+    logins = [
+        DemoLogin(f"county{code}", "county_planner", code, f"{name}教育局规划科") for code, name in counties
+    ]
     first = counties[0][0]
-    school = School.objects.filter(township__code__startswith=first, school_type="primary").order_by("code").first()
+    school = (
+        School.objects.filter(township__code__startswith=first, school_type="primary")
+        .order_by("code")
+        .first()
+    )
     if school is not None:
         logins.append(DemoLogin(f"school{first}", "school_filler", school.code, f"{school.name}数据填报员"))
     logins += [

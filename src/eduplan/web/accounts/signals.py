@@ -50,7 +50,11 @@ def _audited(sender: Any) -> bool:
 
 
 def _values(instance: models.Model) -> dict[str, Any]:
-    return {k: v for k, v in model_to_dict(instance).items() if not isinstance(v, list | dict | bytes) and k != "raw"}
+    return {
+        k: v
+        for k, v in model_to_dict(instance).items()
+        if not isinstance(v, list | dict | bytes) and k != "raw"
+    }
 
 
 def _year_of(instance: models.Model) -> int | None:

@@ -35,7 +35,10 @@ POSTGRES_CREATE = [
     f"""CREATE TRIGGER {TABLE}_truncate BEFORE TRUNCATE ON {TABLE}
         FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_no_truncate()""",
 ]
-POSTGRES_DROP = [f"DROP TRIGGER IF EXISTS {TABLE}_guard ON {TABLE}", f"DROP TRIGGER IF EXISTS {TABLE}_truncate ON {TABLE}"]
+POSTGRES_DROP = [
+    f"DROP TRIGGER IF EXISTS {TABLE}_guard ON {TABLE}",
+    f"DROP TRIGGER IF EXISTS {TABLE}_truncate ON {TABLE}",
+]
 
 
 def _run(connection: BaseDatabaseWrapper, statements: dict[str, list[str]]) -> None:

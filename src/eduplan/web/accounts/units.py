@@ -63,6 +63,11 @@ def county_code(place: Place) -> str | None:
     if place.level in ("province", "city"):
         return None
     unit = place.unit
-    return unit if place.level == "county" else OrgUnit.objects.filter(
-        level="county", code__in=[unit[:n] for n in range(2, len(unit))]
-    ).values_list("code", flat=True).order_by("-code").first()
+    return (
+        unit
+        if place.level == "county"
+        else OrgUnit.objects.filter(level="county", code__in=[unit[:n] for n in range(2, len(unit))])
+        .values_list("code", flat=True)
+        .order_by("-code")
+        .first()
+    )

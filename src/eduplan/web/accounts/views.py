@@ -59,7 +59,13 @@ def approval(request: HttpRequest) -> HttpResponse:
     rows = []
     for y in years:
         state = states.get((county.code, y), State.OPEN)
-        rows.append({"year": y, "state": State(state).label, "actions": _actions(request, county.code, state, "county")})
+        rows.append(
+            {
+                "year": y,
+                "state": State(state).label,
+                "actions": _actions(request, county.code, state, "county"),
+            }
+        )
     submitted = _states([s.code for s in schools], [year] if year else [])
     school_rows = [
         {"school": s, "state": State(submitted.get((s.code, year), State.OPEN)).label,
@@ -79,7 +85,9 @@ def _school_approval(request: HttpRequest) -> HttpResponse:
     schools = access.visible(request.user, School.objects.all(), "submit")
     rows = []
     for school in schools:
-        years = sorted(set(GradeYear.objects.filter(school=school).values_list("year", flat=True)), reverse=True)
+        years = sorted(
+            set(GradeYear.objects.filter(school=school).values_list("year", flat=True)), reverse=True
+        )
         states = _states([school.code], years)
         for y in years:
             state = states.get((school.code, y), State.OPEN)
@@ -117,7 +125,9 @@ def _events(request: HttpRequest) -> QuerySet[AuditEvent]:
     for name, lookup in (("since", "at__date__gte"), ("until", "at__date__lte")):
         value = request.GET.get(name, "")
         try:
-            events = events.filter(**{lookup: datetime.strptime(value, "%Y-%m-%d").date()}) if value else events
+            events = (
+                events.filter(**{lookup: datetime.strptime(value, "%Y-%m-%d").date()}) if value else events
+            )
         except ValueError:
             messages.error(request, f"日期应写作 2026-01-31：{value}")
     return events

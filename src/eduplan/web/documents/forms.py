@@ -22,7 +22,9 @@ class UploadForm(forms.Form):
             raise forms.ValidationError("不支持的文件类型，请上传 .txt、.html、.docx 或 .pdf")
         limit = settings.EDUPLAN_DOCUMENT_MAX_BYTES
         if f.size > limit:
-            raise forms.ValidationError(f"文件过大（{f.size / 1048576:.1f} MB），上限为 {limit / 1048576:.1f} MB")
+            raise forms.ValidationError(
+                f"文件过大（{f.size / 1048576:.1f} MB），上限为 {limit / 1048576:.1f} MB"
+            )
         problem = content_problem(f.name, f.read(65536))
         f.seek(0)
         if problem:
@@ -38,6 +40,10 @@ def content_problem(name: str, head: bytes) -> str | None:
         return "文件内容不是 PDF，请确认文件类型"
     if suffix == "docx" and not head.startswith(b"PK\x03\x04"):
         return "文件内容不是 Word（.docx）文档，请确认文件类型（旧版 .doc 请先另存为 .docx）"
-    if suffix in ("txt", "html", "htm") and b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if (
+        suffix in ("txt", "html", "htm")
+        and b"\x00" in head
+        and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    ):
         return "文件内容不是文本或网页（含二进制数据），请确认文件类型"
     return None

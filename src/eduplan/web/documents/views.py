@@ -35,7 +35,9 @@ def index(request: HttpRequest) -> HttpResponse:
                 )  # fmt: skip
                 return redirect("documents:detail", pk=doc.pk)
     # The list needs names, not texts: the raw text and the extraction stay in the database.
-    docs = access.visible(request.user, Document.objects.select_related("plan")).defer("raw", "extraction")[:50]
+    docs = access.visible(request.user, Document.objects.select_related("plan")).defer("raw", "extraction")[
+        :50
+    ]
     return render(request, "documents/index.html", {"form": form, "documents": docs})
 
 

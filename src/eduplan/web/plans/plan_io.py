@@ -242,7 +242,9 @@ def _region_name(code: str) -> str:
     return unit.name if unit else ""
 
 
-def fitted_plan(data: dict[str, Any], name: str, values: dict[str, float], reference: dict[str, float]) -> dict[str, Any]:
+def fitted_plan(
+    data: dict[str, Any], name: str, values: dict[str, float], reference: dict[str, float]
+) -> dict[str, Any]:
     """The demo plan for another county of the demo city: the same commitments under the county's name, each
     computed target moved by the county's distance from the demo county in the base year (`values` and
     `reference`: indicator code → base-year value), so that a well-off county aims higher and a poor one

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
@@ -132,7 +132,9 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if not access.can(request.user, form.cleaned_data["region_code"], "edit"):
             form.add_error("region_code", "只能为本单位及下属区划编制规划")
-            return render(request, "plans/edit.html", {"form": form, "title": "编辑规划" if plan else "新建规划"})
+            return render(
+                request, "plans/edit.html", {"form": form, "title": "编辑规划" if plan else "新建规划"}
+            )
         plan = form.save()
         messages.success(request, "规划已保存")
         return redirect(f"/plans/?plan={plan.pk}")

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,84 +16,169 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApprovalStep',
+            name="ApprovalStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit', models.CharField(max_length=12, verbose_name='单位代码')),
-                ('year', models.IntegerField(verbose_name='学年')),
-                ('action', models.CharField(max_length=16, verbose_name='操作')),
-                ('before', models.CharField(blank=True, max_length=12, verbose_name='原状态')),
-                ('after', models.CharField(blank=True, max_length=12, verbose_name='新状态')),
-                ('reason', models.TextField(blank=True, verbose_name='理由')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('by', models.CharField(max_length=150, verbose_name='操作人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("unit", models.CharField(max_length=12, verbose_name="单位代码")),
+                ("year", models.IntegerField(verbose_name="学年")),
+                ("action", models.CharField(max_length=16, verbose_name="操作")),
+                ("before", models.CharField(blank=True, max_length=12, verbose_name="原状态")),
+                ("after", models.CharField(blank=True, max_length=12, verbose_name="新状态")),
+                ("reason", models.TextField(blank=True, verbose_name="理由")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间")),
+                ("by", models.CharField(max_length=150, verbose_name="操作人")),
             ],
             options={
-                'verbose_name': '审核记录',
-                'verbose_name_plural': '审核记录',
-                'ordering': ('-at', '-id'),
+                "verbose_name": "审核记录",
+                "verbose_name_plural": "审核记录",
+                "ordering": ("-at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间')),
-                ('username', models.CharField(blank=True, max_length=150, verbose_name='用户')),
-                ('roles', models.CharField(blank=True, max_length=300, verbose_name='角色')),
-                ('unit', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='单位')),
-                ('event', models.CharField(db_index=True, max_length=40, verbose_name='事件')),
-                ('address', models.CharField(blank=True, max_length=64, verbose_name='来源地址')),
-                ('path', models.CharField(blank=True, max_length=500, verbose_name='网址或命令')),
-                ('detail', models.JSONField(blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='详情')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="时间"
+                    ),
+                ),
+                ("username", models.CharField(blank=True, max_length=150, verbose_name="用户")),
+                ("roles", models.CharField(blank=True, max_length=300, verbose_name="角色")),
+                ("unit", models.CharField(blank=True, db_index=True, max_length=64, verbose_name="单位")),
+                ("event", models.CharField(db_index=True, max_length=40, verbose_name="事件")),
+                ("address", models.CharField(blank=True, max_length=64, verbose_name="来源地址")),
+                ("path", models.CharField(blank=True, max_length=500, verbose_name="网址或命令")),
+                (
+                    "detail",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                        verbose_name="详情",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计记录',
-                'verbose_name_plural': '审计记录',
-                'ordering': ('-at', '-id'),
-                'default_permissions': ('view',),
+                "verbose_name": "审计记录",
+                "verbose_name_plural": "审计记录",
+                "ordering": ("-at", "-id"),
+                "default_permissions": ("view",),
             },
         ),
         migrations.CreateModel(
-            name='Setting',
+            name="Setting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, unique=True, verbose_name='名称')),
-                ('value', models.TextField(blank=True, verbose_name='值')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64, unique=True, verbose_name="名称")),
+                ("value", models.TextField(blank=True, verbose_name="值")),
             ],
             options={
-                'verbose_name': '系统设置',
-                'verbose_name_plural': '系统设置',
+                "verbose_name": "系统设置",
+                "verbose_name_plural": "系统设置",
             },
         ),
         migrations.CreateModel(
-            name='Approval',
+            name="Approval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit', models.CharField(max_length=12, verbose_name='单位代码')),
-                ('year', models.IntegerField(verbose_name='学年')),
-                ('state', models.CharField(choices=[('open', '未审核'), ('submitted', '学校已提交'), ('approved', '县级已审核'), ('accepted', '市级已确认')], max_length=12, verbose_name='状态')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('changed_by', models.CharField(max_length=150, verbose_name='操作人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("unit", models.CharField(max_length=12, verbose_name="单位代码")),
+                ("year", models.IntegerField(verbose_name="学年")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "未审核"),
+                            ("submitted", "学校已提交"),
+                            ("approved", "县级已审核"),
+                            ("accepted", "市级已确认"),
+                        ],
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间")),
+                ("changed_by", models.CharField(max_length=150, verbose_name="操作人")),
             ],
             options={
-                'verbose_name': '数据审核状态',
-                'verbose_name_plural': '数据审核状态',
-                'constraints': [models.UniqueConstraint(fields=('unit', 'year'), name='approval_unit_year')],
+                "verbose_name": "数据审核状态",
+                "verbose_name_plural": "数据审核状态",
+                "constraints": [models.UniqueConstraint(fields=("unit", "year"), name="approval_unit_year")],
             },
         ),
         migrations.CreateModel(
-            name='Grant',
+            name="Grant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('school_filler', '学校填报员'), ('county_planner', '县教育局规划科'), ('county_supervisor', '县教育局督导室'), ('county_personnel', '县教育局人事科'), ('city_supervisor', '市教育局督导'), ('province_supervisor', '省教育厅督导'), ('system_admin', '系统管理员'), ('security_admin', '安全管理员'), ('audit_admin', '审计管理员')], max_length=32, verbose_name='角色')),
-                ('unit', models.CharField(blank=True, help_text='省、市、县区划代码或学校标识码', max_length=12, verbose_name='单位代码')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("school_filler", "学校填报员"),
+                            ("county_planner", "县教育局规划科"),
+                            ("county_supervisor", "县教育局督导室"),
+                            ("county_personnel", "县教育局人事科"),
+                            ("city_supervisor", "市教育局督导"),
+                            ("province_supervisor", "省教育厅督导"),
+                            ("system_admin", "系统管理员"),
+                            ("security_admin", "安全管理员"),
+                            ("audit_admin", "审计管理员"),
+                        ],
+                        max_length=32,
+                        verbose_name="角色",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        blank=True,
+                        help_text="省、市、县区划代码或学校标识码",
+                        max_length=12,
+                        verbose_name="单位代码",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grants",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '角色授权',
-                'verbose_name_plural': '角色授权',
-                'constraints': [models.UniqueConstraint(fields=('user', 'role', 'unit'), name='grant_user_role_unit')],
+                "verbose_name": "角色授权",
+                "verbose_name_plural": "角色授权",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "role", "unit"), name="grant_user_role_unit")
+                ],
             },
         ),
     ]

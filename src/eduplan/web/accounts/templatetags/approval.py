@@ -17,4 +17,6 @@ def data_status(county: str, year: int | None) -> SafeString:
     if not text:
         return SafeString("")
     css = "data-status approved" if ("已审核" in text or "已确认" in text) else "data-status"
-    return format_html('<p class="{}">{}（<a href="/access/approval/?unit={}">数据审核</a>）</p>', css, text, county)
+    return format_html(
+        '<p class="{}">{}（<a href="/access/approval/?unit={}">数据审核</a>）</p>', css, text, county
+    )

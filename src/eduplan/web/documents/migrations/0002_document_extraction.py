@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0001_initial'),
+        ("documents", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='document',
-            name='extraction',
-            field=models.JSONField(blank=True, editable=False, null=True, verbose_name='抽取结果'),
+            model_name="document",
+            name="extraction",
+            field=models.JSONField(blank=True, editable=False, null=True, verbose_name="抽取结果"),
         ),
     ]
