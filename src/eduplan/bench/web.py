@@ -198,7 +198,7 @@ def run() -> None:
             )
         for e in s["sample_errors"]:
             print(f"  错误示例：{e}")
-    (ours_label, ours), (base_label, base) = servers
+    (_, ours), (_, base) = servers
     print("p95 比值（开发服务器 ÷ gunicorn）：")
     for name in PAGES:
         a, b = ours["pages"][name]["p95_ms"], base["pages"][name]["p95_ms"]

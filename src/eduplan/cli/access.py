@@ -172,7 +172,7 @@ def run_user_list(args: argparse.Namespace) -> int:
 
     from eduplan.web.accounts.roles import ROLES
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for user in User.objects.order_by("username").prefetch_related("grants"):
         roles = [(g.role, g.unit) for g in user.grants.all()]
         rows.append({"username": user.username, "active": user.is_active,
@@ -182,8 +182,8 @@ def run_user_list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for r in rows:
-        roles = "，".join(f"{x['label']} {x['unit']}".strip() for x in r["roles"]) or "（无角色）"
-        print(f"{r['username']:<20} {'启用' if r['active'] else '停用'}  {roles}")
+        shown = "，".join(f"{x['label']} {x['unit']}".strip() for x in r["roles"]) or "（无角色）"
+        print(f"{r['username']:<20} {'启用' if r['active'] else '停用'}  {shown}")
     return 0
 
 

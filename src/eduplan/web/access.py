@@ -325,8 +325,7 @@ def audit(request: HttpRequest | None, event: str, unit: str = "", **detail: Any
     named = str(detail.pop("username", ""))
     if request is not None:
         user = getattr(request, "user", None)
-        signed_in = user is not None and user.is_authenticated
-        username = user.get_username() if signed_in else named
+        username = user.get_username() if user is not None and user.is_authenticated else named
         address, path = client_address(request), request.get_full_path()[:500]
     else:
         user, username = None, current_actor.get() or _os_actor()

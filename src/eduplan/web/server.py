@@ -9,6 +9,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 BACKLOG = 2048  # gunicorn's default; Django's development server listens with 10
+THREADS = 4  # per worker
 TIMEOUT = 120  # seconds a worker may spend on one request (a whole province's evaluation) before a restart
 
 
@@ -46,6 +47,10 @@ def serve(host: str, port: int, workers: int = 0, dev: bool = False) -> None:
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers or os.cpu_count() or 2,
+        # Threads let a light page through while a heavy one computes in the same worker (sync workers
+        # queue every request behind the slowest one).
+        "worker_class": "gthread",
+        "threads": THREADS,
         "backlog": BACKLOG,
         "timeout": TIMEOUT,
         "preload_app": True,  # load Django once, then fork: workers start fast and share memory
@@ -60,9 +65,8 @@ def serve(host: str, port: int, workers: int = 0, dev: bool = False) -> None:
 
 def _dev(host: str, port: int) -> None:
     """Django's threaded development server, without autoreload or debug pages, version hidden."""
-    from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer, run
+    from django.core.servers.basehttp import ServerHandler, WSGIServer, run
     from django.core.wsgi import get_wsgi_application
 
-    WSGIRequestHandler.server_version = "eduplan-dev"
-    WSGIRequestHandler.sys_version = ""
+    ServerHandler.server_software = "eduplan-dev"
     run(host, port, get_wsgi_application(), threading=True, server_cls=WSGIServer)

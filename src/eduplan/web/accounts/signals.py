@@ -46,7 +46,11 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
 
 
 def _audited(sender: Any) -> bool:
-    return isinstance(sender, type) and sender._meta.app_label in AUDITED_APPS
+    return (
+        isinstance(sender, type)
+        and issubclass(sender, models.Model)
+        and sender._meta.app_label in AUDITED_APPS
+    )
 
 
 def _values(instance: models.Model) -> dict[str, Any]:

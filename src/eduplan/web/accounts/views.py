@@ -53,8 +53,8 @@ def approval(request: HttpRequest) -> HttpResponse:
     years = sorted(
         set(GradeYear.objects.filter(school__in=schools).values_list("year", flat=True)), reverse=True
     )
-    year = access.int_param(request, "year")
-    year = year if year in years else (years[0] if years else None)
+    asked = access.int_param(request, "year")
+    year: int | None = asked if asked in years else (years[0] if years else None)
     states = _states([county.code], years)
     rows = []
     for y in years:
@@ -67,11 +67,12 @@ def approval(request: HttpRequest) -> HttpResponse:
             }
         )
     submitted = _states([s.code for s in schools], [year] if year else [])
-    school_rows = [
-        {"school": s, "state": State(submitted.get((s.code, year), State.OPEN)).label,
-         "actions": _actions(request, s.code, submitted.get((s.code, year), State.OPEN), "school")}
-        for s in schools
-    ]  # fmt: skip
+    school_rows = []
+    for s in schools:
+        state = submitted.get((s.code, year or 0), State.OPEN)
+        school_rows.append(
+            {"school": s, "state": State(state).label, "actions": _actions(request, s.code, state, "school")}
+        )
     units = [county.code, *(s.code for s in schools)]
     context: dict[str, Any] = {
         "counties": access.counties(request.user), "county": county, "years": years, "year": year,

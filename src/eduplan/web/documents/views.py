@@ -30,7 +30,7 @@ def index(request: HttpRequest) -> HttpResponse:
             else:
                 doc = Document.objects.create(
                     name=upload.name[:200], raw=raw, region_code=region,
-                    region_name=form.cleaned_data["region_name"], uploaded_by=request.user,
+                    region_name=form.cleaned_data["region_name"], uploaded_by=request.user,  # type: ignore[misc]
                     extraction=review.snapshot(extract(raw, upload.name)),
                 )  # fmt: skip
                 return redirect("documents:detail", pk=doc.pk)

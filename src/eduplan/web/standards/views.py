@@ -154,7 +154,7 @@ def enter(request: HttpRequest, kind: str) -> HttpResponse:
         defaults={
             "passed": request.POST.get("passed") == "yes",
             "evidence": evidence,
-            "entered_by": request.user,
+            "entered_by": request.user,  # type: ignore[misc]
         },
     )
     messages.success(request, "已录入")
