@@ -263,7 +263,11 @@ def test_security_headers_and_secure_cookies_over_tls(db: None) -> None:
 def test_no_template_has_inline_script() -> None:
     """The CSP forbids inline script: no <script> without src, no on…= handler, no javascript: link."""
     bad = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+=|javascript:", re.IGNORECASE)
-    found = [f"{p.relative_to(WEB)}: {m.group(0)}" for p in WEB.rglob("*.html") for m in bad.finditer(p.read_text())]
+    found = [
+        f"{p.relative_to(WEB)}: {m.group(0)}"
+        for p in WEB.rglob("*.html")
+        for m in bad.finditer(p.read_text())
+    ]
     assert not found, found
 
 
@@ -289,7 +293,10 @@ def test_a_zone_name_with_a_slash_has_its_page(db: None, tiny_facts: Facts) -> N
     assert page.status_code == 200
     link = re.search(r'href="(/forecast/zone/[^"?]+)', page.content.decode())
     assert link is not None and "城东/城西片区" in unquote(link.group(1))
-    assert client.get(unquote(link.group(1)), {"unit": "990101", "origin": 2024, "horizon": 3}).status_code == 200
+    assert (
+        client.get(unquote(link.group(1)), {"unit": "990101", "origin": 2024, "horizon": 3}).status_code
+        == 200
+    )
 
 
 def test_plan_documents_are_checked_and_read_once(tiny_db: Facts, settings: Any) -> None:
@@ -306,11 +313,19 @@ def test_plan_documents_are_checked_and_read_once(tiny_db: Facts, settings: Any)
     assert "不是 PDF" in upload("fake.pdf", b"MZ\x90\x00 not a pdf")
     assert "不是 Word" in upload("fake.docx", b"plain text")
     assert "不是文本或网页" in upload("bin.txt", b"\x00\x01\x02 binary")
-    assert "只能上传本单位" in _client(CAROL).post(
-        "/documents/", {"file": SimpleUploadedFile("a.txt", "规划".encode()), "region_code": "990101"}
-    ).content.decode()
+    assert (
+        "只能上传本单位"
+        in _client(CAROL)
+        .post("/documents/", {"file": SimpleUploadedFile("a.txt", "规划".encode()), "region_code": "990101"})
+        .content.decode()
+    )
     text = "某县规划\n到2025年，学前三年毛入园率达到96%以上。\n".encode()
-    assert client.post("/documents/", {"file": SimpleUploadedFile("ok.txt", text), "region_code": "990101"}).status_code == 302
+    assert (
+        client.post(
+            "/documents/", {"file": SimpleUploadedFile("ok.txt", text), "region_code": "990101"}
+        ).status_code
+        == 302
+    )
     doc = Document.objects.get()
     assert doc.extraction is not None and doc.extraction["statements"]
     with CaptureQueriesContext(connection) as queries:
@@ -324,7 +339,12 @@ def test_database_errors_do_not_reach_the_user(tiny_db: Facts) -> None:
 
     facts = Facts.empty()
     facts.org_units = pl.DataFrame(  # the same new code twice: the database refuses the second insert
-        {"code": ["990101009", "990101009"], "name": ["甲", "乙"], "level": ["township"] * 2, "parent": ["990101"] * 2}
+        {
+            "code": ["990101009", "990101009"],
+            "name": ["甲", "乙"],
+            "level": ["township"] * 2,
+            "parent": ["990101"] * 2,
+        }
     )
     with pytest.raises(DataError) as caught:
         save_facts(facts)

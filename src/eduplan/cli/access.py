@@ -81,7 +81,13 @@ def _with_database(handler: Handler) -> Handler:
     @wraps(handler)
     def run(args: argparse.Namespace) -> int:
         migrate()
-        return handler(args)
+        from django.conf import settings
+        from django.utils import translation
+
+        with translation.override(
+            settings.LANGUAGE_CODE
+        ):  # Django's own messages (password rules) in Chinese
+            return handler(args)
 
     return run
 

@@ -13,7 +13,3 @@ def setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduplan.web.settings")
     if not apps.ready:
         django.setup()
-        from django.conf import settings
-        from django.utils import translation
-
-        translation.activate(settings.LANGUAGE_CODE)  # Django's own messages (password rules) in Chinese

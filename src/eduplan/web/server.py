@@ -9,7 +9,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 BACKLOG = 2048  # gunicorn's default; Django's development server listens with 10
-THREADS = 4  # per worker
+THREADS = 8  # per worker
 TIMEOUT = 120  # seconds a worker may spend on one request (a whole province's evaluation) before a restart
 
 
