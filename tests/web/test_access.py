@@ -350,3 +350,14 @@ def test_database_errors_do_not_reach_the_user(tiny_db: Facts) -> None:
         save_facts(facts)
     assert "UNIQUE" not in caught.value.message and "duplicate" not in caught.value.message
     assert "未写入任何数据" in caught.value.message
+
+
+def test_the_city_sees_accepted_data_by_default(tiny_db: Facts) -> None:
+    from eduplan.web.accounts.approval import transition
+
+    alice, carol = make_user(ALICE), make_user(CAROL)
+    transition(alice, "990101", 2023, "approve")
+    transition(carol, "990101", 2023, "accept")
+    assert "2023-2024 学年数据" in _client(CAROL).get("/?unit=990101").content.decode()
+    assert "2024-2025 学年数据" in _client(ALICE).get("/").content.decode()  # the county works on the latest
+    assert "2024-2025 学年数据" in _client(CAROL).get("/?unit=990101&year=2024").content.decode()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
@@ -275,6 +275,21 @@ def lock_reason(code: str, year: int) -> str | None:
     from eduplan.web.accounts.approval import lock_reason as reason
 
     return reason(code, year)
+
+
+def default_year(request: HttpRequest, county: str, years: Iterable[int]) -> int | None:
+    """The school year a page shows when none is asked: the latest; for a reader above the county (a city or
+    province supervisor) the latest the city accepted, when there is one (issue 12: their views default to
+    accepted data)."""
+    from eduplan.web.accounts.models import Approval
+
+    known = sorted(years)
+    if not known:
+        return None
+    if can(request.user, county, "edit") or not can(request.user, county, "accept"):
+        return known[-1]
+    accepted = Approval.objects.filter(unit=county, state=Approval.State.ACCEPTED, year__in=known)
+    return max(accepted.values_list("year", flat=True), default=known[-1])
 
 
 def data_status(county: str, year: int | None) -> str:

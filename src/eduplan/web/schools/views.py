@@ -33,7 +33,10 @@ def county(request: HttpRequest) -> HttpResponseBase:
             return redirect("accounts:audit")
     context: dict[str, Any] = {"counties": access.counties(request.user), "county": chosen}
     if chosen is not None:
-        overview = county_overview(load_facts(chosen.code), access.int_param(request, "year"))
+        facts = load_facts(chosen.code)
+        asked = access.int_param(request, "year")
+        years = facts.grade_year["year"].unique().to_list()
+        overview = county_overview(facts, asked or access.default_year(request, chosen.code, years))
         context |= {
             "year": overview.year,
             "years": overview.years,

@@ -34,7 +34,7 @@ def _scope(request: HttpRequest) -> tuple[list[OrgUnit], OrgUnit | None, Facts |
     facts = load_facts(county.code)
     years = pages.years_of(facts)
     asked = access.int_param(request, "year")
-    year = asked if asked in years else (years[-1] if years else None)
+    year = asked if asked in years else access.default_year(request, county.code, years)
     return counties, county, facts, years, year
 
 
