@@ -287,6 +287,38 @@ REPORTED = Table(
     ),
 )
 
+SCHOOL_FINANCE = Table(
+    "school_finance",
+    "学校经费",
+    ("school", "year"),
+    (
+        SCHOOL,
+        YEAR,
+        _amount("allocated", "公用经费拨付额（元）", 1e10, help="本学年财政实际拨付给学校的公用经费总额"),
+        _amount("budget_personnel", "人员经费预算（元）", 1e11),
+        _amount("budget_public", "公用经费预算（元）", 1e10),
+        _amount("budget_project", "项目经费预算（元）", 1e11),
+    ),
+    help="学年与学校年度统计相同：2024 表示按 2024-2025 学年在校生核定的经费",
+)
+
+COUNTY_FINANCE = Table(
+    "county_finance",
+    "县级教育经费",
+    ("county", "year"),
+    (
+        Column("county", "县级区划代码", "str", required=True, help="6 位县级区划代码"),
+        Column("year", "年度", "int", required=True, min=1990, max=2100, help="财政年度（自然年）"),
+        _amount("education_spending", "一般公共预算教育支出（万元）", 1e9),
+        _amount("education_surcharge", "教育费附加和地方教育附加（万元）", 1e9),
+        _count("students", "在校学生数（人）", 10_000_000, help="一般公共预算教育支出覆盖的各级各类在校学生"),
+        _amount("teacher_pay", "义务教育教师年平均工资收入（元）", 10_000_000),
+        _amount("civil_servant_pay", "当地公务员年平均工资收入（元）", 10_000_000),
+        _amount("total_spending", "一般公共预算支出（万元）", 1e10),
+        _amount("gdp", "地区生产总值（万元）", 1e11),
+    ),
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -300,6 +332,8 @@ TABLES: dict[str, Table] = {
         POPULATION,
         BIRTHS,
         REPORTED,
+        SCHOOL_FINANCE,
+        COUNTY_FINANCE,
     )
 }
 
@@ -318,6 +352,8 @@ class Facts:
     population: pl.DataFrame
     births: pl.DataFrame
     reported: pl.DataFrame
+    school_finance: pl.DataFrame = field(default_factory=SCHOOL_FINANCE.empty)
+    county_finance: pl.DataFrame = field(default_factory=COUNTY_FINANCE.empty)
 
     @classmethod
     def empty(cls) -> Facts:

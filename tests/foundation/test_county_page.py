@@ -87,7 +87,7 @@ def test_alice_can_open_the_admin_list_of_every_table(tiny_db: Facts, alice: obj
     client = Client()
     client.login(username=ALICE.username, password=ALICE.password)
     for model in MODELS.values():
-        url = f"/admin/schools/{model._meta.model_name}/"
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         response = client.get(url)
         assert response.status_code == 200, url
 

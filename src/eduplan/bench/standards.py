@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import random
-import time
-from collections.abc import Callable
 
 import polars as pl
 
+from eduplan.bench import best_time
 from eduplan.standards.cv import cv_long, weighted_cv
 
 SCHOOLS, INDICATORS, STAGES = 20_000, 8, 2
-
-
-def _timed(fn: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _frame() -> pl.DataFrame:
@@ -44,7 +34,7 @@ def run() -> None:
             for code in codes:
                 weighted_cv([r[code] for r in mine], [r["pupils"] for r in mine])
 
-    fast, slow = _timed(lambda: cv_long(frame, codes)), _timed(plain)
+    fast, slow = best_time(lambda: cv_long(frame, codes)), best_time(plain)
     print(
         f"差异系数 {SCHOOLS} 校 × {INDICATORS} 项 × {STAGES} 学段：Polars {fast * 1000:.1f} ms，"
         f"纯 Python {slow * 1000:.1f} ms，快 {slow / fast:.1f} 倍"
@@ -57,7 +47,7 @@ def run() -> None:
     facts = generate_county()
     for kind in ("balanced", "basic", "preschool"):
         evaluate(kind, facts, DEMO_COUNTY, 2024)  # warm caches and imports
-        seconds = _timed(lambda kind=kind: evaluate(kind, facts, DEMO_COUNTY, 2024))  # type: ignore[misc]
+        seconds = best_time(lambda kind=kind: evaluate(kind, facts, DEMO_COUNTY, 2024))  # type: ignore[misc]
         print(f"示例县 2024 {kind}：{seconds * 1000:.0f} ms")
     result = evaluate("balanced", facts, DEMO_COUNTY, 2024)
-    print(f"示例县整改清单：{_timed(lambda: plan(result, load('balanced', DEMO_COUNTY))) * 1000:.0f} ms")
+    print(f"示例县整改清单：{best_time(lambda: plan(result, load('balanced', DEMO_COUNTY))) * 1000:.0f} ms")

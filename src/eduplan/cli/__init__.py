@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from eduplan.errors import EduplanError
 
-AREAS = ("foundation", "access", "indicators", "text", "monitoring", "standards", "forecast")
+AREAS = ("foundation", "access", "indicators", "text", "monitoring", "standards", "forecast", "finance")
 
 Handler = Callable[[argparse.Namespace], int | None]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from eduplan.demo import extras, resources
+from eduplan.demo import extras, finance, resources
 from eduplan.demo.classes import Classes, count_classes
 from eduplan.demo.enrollment import Units, build_units, simulate_enrollment
 from eduplan.demo.layout import LOCALE_CODES, CountySpec, Layout, build_layout, stage_units
@@ -231,4 +231,4 @@ def assemble(world: World) -> Facts:
         births=births_frame(world, int(world.params["births_from"])),
         reported=reported_frame(world, school_year, stage_year),
     )
-    return extras.plant_missing(facts)
+    return finance.generate_finance(extras.plant_missing(facts))

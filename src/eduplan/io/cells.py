@@ -51,6 +51,8 @@ CODE_DIGITS: dict[tuple[str, str], tuple[int, ...]] = {
         for t in ("school_year", "stage_year", "grade_year", "health_year", "memberships")
     },
 }
+# The same for a column of that name in any other table (tables areas add later).
+COLUMN_DIGITS: dict[str, tuple[int, ...]] = {"school": (10,), "township": (9,), "county": (6,)}
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ def _text(table: str, column: Column, raw: Any) -> str | Bad:
     text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
     if len(text) > MAX_TEXT:
         return Bad(f"不超过 {MAX_TEXT} 个字", f"at most {MAX_TEXT} characters")
-    digits = CODE_DIGITS.get((table, column.name))
+    digits = CODE_DIGITS.get((table, column.name), COLUMN_DIGITS.get(column.name))
     if digits is not None and not (text.isascii() and text.isdigit() and len(text) in digits):
         shape = "或".join(str(d) for d in digits)
         return Bad(f"{shape} 位数字代码", f"a code of {digits} digits, got {text!r}")

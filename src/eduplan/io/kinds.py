@@ -13,6 +13,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "reported": ("reported",),
     "memberships": ("memberships",),
     "org_units": ("org_units",),
+    "finance": ("school_finance", "county_finance"),
     "all": tuple(TABLES),
 }
 KIND_LABELS = {
@@ -23,6 +24,7 @@ KIND_LABELS = {
     "reported": "直报指标值",
     "memberships": "集团化学区化办学",
     "org_units": "行政区划",
+    "finance": "学校经费与县级教育经费",
     "all": "全部数据",
 }
 

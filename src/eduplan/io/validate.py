@@ -277,6 +277,8 @@ def _references(
         and v["township"] not in townships
     ):
         run.add(row, "township", v["township"], "文件或数据库中已有的乡镇（街道）代码", "unknown township")
+    if "county" in TABLES[name].by_name and units.get(v["county"]) != "county":
+        run.add(row, "county", v["county"], "文件或数据库中已有的县级区划代码", "unknown county")
     if name == "org_units" and v.get("parent") is not None and v["parent"] not in units:
         run.add(row, "parent", v["parent"], "文件或数据库中已有的上级区划代码", "unknown parent")
     if name == "reported" and v["unit"] not in units and v["unit"] not in schools:

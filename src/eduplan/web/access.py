@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import wraps
+from functools import cache, wraps
 from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -141,6 +141,7 @@ def is_data_user(user: Any) -> bool:
 CODE_FIELDS = ("unit", "region_code", "county")
 
 
+@cache
 def unit_lookup(model: type[models.Model], depth: int = 0) -> tuple[str, str] | None:
     """How rows of `model` belong to org units: its `access_unit`, else an FK to School or OrgUnit, else a
     code field of its own (`unit`, `region_code`, `county`, at most 12 characters), else an FK leading to a

@@ -96,6 +96,7 @@ AREA_APPS = [
     "eduplan.web.standards",
     "eduplan.web.forecast",
     "eduplan.web.documents",
+    "eduplan.web.finance",
 ]
 INSTALLED_APPS = [
     "eduplan.web.accounts",  # first: its `flush` command (keeps the audit triggers) overrides Django's

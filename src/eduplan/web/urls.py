@@ -24,5 +24,6 @@ urlpatterns = [
     path("standards/", include("eduplan.web.standards.urls")),
     path("forecast/", include("eduplan.web.forecast.urls")),
     path("documents/", include("eduplan.web.documents.urls")),
+    path("finance/", include("eduplan.web.finance.urls")),
     path("", include("eduplan.web.schools.urls")),
 ]

@@ -18,7 +18,7 @@ from eduplan.web.schools.models import OrgUnit, School
 
 State = Approval.State
 LOCKING = (State.APPROVED, State.ACCEPTED)
-UNIT_COLUMNS = ("school", "township", "unit")  # the column naming the unit of a yearly fact row
+UNIT_COLUMNS = ("school", "township", "county", "unit")  # the column naming the unit of a yearly fact row
 
 
 @dataclass(frozen=True)

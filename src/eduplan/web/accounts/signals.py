@@ -12,8 +12,9 @@ from django.forms.models import model_to_dict
 
 from eduplan.web import access
 
-# Apps whose model edits are audited with their values before and after.
-AUDITED_APPS = ("schools", "plans", "documents", "standards")
+# Edits of every model that belongs to org units are audited with their values before and after, except
+# the accounts app's own (approval steps and the trail are records themselves).
+NOT_AUDITED = ("accounts", "auth", "sessions", "axes", "admin", "contenttypes")
 
 
 def connect() -> None:
@@ -46,11 +47,9 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
 
 
 def _audited(sender: Any) -> bool:
-    return (
-        isinstance(sender, type)
-        and issubclass(sender, models.Model)
-        and sender._meta.app_label in AUDITED_APPS
-    )
+    if not (isinstance(sender, type) and issubclass(sender, models.Model)):
+        return False
+    return sender._meta.app_label not in NOT_AUDITED and access.unit_lookup(sender) is not None
 
 
 def _values(instance: models.Model) -> dict[str, Any]:

@@ -15,7 +15,7 @@ class TargetInline(admin.TabularInline):  # type: ignore[type-arg]
 class ProjectInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Project
     extra = 0
-    fields = ("name", "kind", "planned_year", "actual_year", "status")
+    fields = ("name", "kind", "budget", "planned_year", "actual_year", "status")
 
 
 class MilestoneInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -52,6 +52,6 @@ class TargetAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("name", "plan", "kind", "planned_year", "actual_year", "status")
+    list_display = ("name", "plan", "kind", "budget", "planned_year", "actual_year", "status")
     list_filter = ("plan", "kind", "status")
     search_fields = ("name", "school_name")

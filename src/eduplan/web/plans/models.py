@@ -183,6 +183,9 @@ class Project(models.Model):
     places_primary = models.PositiveIntegerField("新增小学学位", null=True, blank=True)
     places_junior = models.PositiveIntegerField("新增初中学位", null=True, blank=True)
     places_senior = models.PositiveIntegerField("新增高中学位", null=True, blank=True)
+    budget = models.FloatField(
+        "项目预算（万元）", null=True, blank=True, validators=[MinValueValidator(0)], help_text="计划总投资"
+    )
     planned_year = models.IntegerField("计划完成年", null=True, blank=True, validators=YEAR_VALIDATORS)
     actual_year = models.IntegerField("实际完成年", null=True, blank=True, validators=YEAR_VALIDATORS)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PLANNED)

@@ -179,7 +179,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 
 
 PROJECT_FIELDS = ("name", "school_code", "school_name", "kind", "places_preschool", "places_primary", "places_junior",
-                  "places_senior", "planned_year", "actual_year", "status", "quote")  # fmt: skip
+                  "places_senior", "budget", "planned_year", "actual_year", "status", "quote")  # fmt: skip
 
 
 def dump_yaml(data: dict[str, Any]) -> str:

@@ -28,6 +28,7 @@ FOREIGN_KEYS: dict[str, tuple[str, type[models.Model]]] = {
     "school": ("school_id", School),
     "township": ("township_id", OrgUnit),
     "parent": ("parent_id", OrgUnit),
+    "county": ("county_id", OrgUnit),
 }
 BATCH = 500  # rows per bulk statement and codes per IN (…) list; well under SQLite's parameter limit
 Progress = Callable[[str, int, int], None]  # (table name, rows done, rows in table)
@@ -116,7 +117,8 @@ def load_facts(unit_code: str | None = None, years: tuple[int, int] | None = Non
     """The facts of one region: a county, township, school (by code) or everything when `unit_code` is None.
 
     Org units: the unit's subtree plus its ancestors (for names). Schools: those in townships of the subtree.
-    Population, births and reported values: those of units inside the region (and of its schools).
+    Tables by school: those schools' rows; population, births, county tables and reported values: those of
+    units inside the region (and of its schools).
     `years` is an inclusive (first, last) range applied to every yearly table, births included.
     """
     units = _frame(TABLES["org_units"], OrgUnit.objects.all())
@@ -136,25 +138,26 @@ def load_facts(unit_code: str | None = None, years: tuple[int, int] | None = Non
             )
         units = units.filter(pl.col("code").is_in(sorted(shown)))
     frames = {"org_units": units, "schools": _frame(TABLES["schools"], schools)}
-    for name in ("school_year", "stage_year", "grade_year", "health_year", "memberships"):
-        queryset = (
-            MODELS[name]._default_manager.all()
-            if inside is None
-            else MODELS[name]._default_manager.filter(school__in=schools)
-        )
-        frames[name] = _frame(TABLES[name], _in_years(queryset, years))
-    for name in ("population", "births"):
-        queryset = MODELS[name]._default_manager.all()
-        if inside is not None:
-            queryset = queryset.filter(township__code__in=sorted(inside))
-        frames[name] = _frame(TABLES[name], _in_years(queryset, years))
-    reported = MODELS["reported"]._default_manager.all()
-    if inside is not None:
-        reported = reported.filter(
-            models.Q(unit__in=sorted(inside)) | models.Q(unit__in=schools.values("code"))
-        )
-    frames["reported"] = _frame(TABLES["reported"], _in_years(reported, years))
+    for name, model in MODELS.items():
+        if name not in frames:
+            queryset = model._default_manager.all()
+            if inside is not None:
+                queryset = _in_region(name, queryset, inside, schools)
+            frames[name] = _frame(TABLES[name], _in_years(queryset, years))
     return Facts(**frames)
+
+
+def _in_region(
+    name: str, queryset: models.QuerySet[Any], inside: set[str], schools: models.QuerySet[Any]
+) -> models.QuerySet[Any]:
+    """The rows of table `name` that belong to the region: by school, township, county or reported unit."""
+    columns = TABLES[name].by_name
+    if "school" in columns:
+        return queryset.filter(school__in=schools)
+    if name == "reported":
+        return queryset.filter(models.Q(unit__in=sorted(inside)) | models.Q(unit__in=schools.values("code")))
+    column = next(c for c in ("township", "county") if c in columns)
+    return queryset.filter(**{f"{column}__code__in": sorted(inside)})
 
 
 def _ancestors(units: pl.DataFrame, code: str) -> set[str]:
