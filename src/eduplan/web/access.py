@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache, wraps
+from functools import wraps
 from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -141,8 +141,17 @@ def is_data_user(user: Any) -> bool:
 CODE_FIELDS = ("unit", "region_code", "county")
 
 
-@cache
-def unit_lookup(model: type[models.Model], depth: int = 0) -> tuple[str, str] | None:
+_lookups: dict[type[models.Model], tuple[str, str] | None] = {}
+
+
+def unit_lookup(model: type[models.Model]) -> tuple[str, str] | None:
+    """How rows of `model` belong to org units (see `_find_lookup`), found once per model."""
+    if model not in _lookups:
+        _lookups[model] = _find_lookup(model)
+    return _lookups[model]
+
+
+def _find_lookup(model: type[models.Model], depth: int = 0) -> tuple[str, str] | None:
     """How rows of `model` belong to org units: its `access_unit`, else an FK to School or OrgUnit, else a
     code field of its own (`unit`, `region_code`, `county`, at most 12 characters), else an FK leading to a
     model that has units (a target's plan)."""
@@ -165,7 +174,7 @@ def unit_lookup(model: type[models.Model], depth: int = 0) -> tuple[str, str] | 
         for f in relations:
             target = f.related_model
             if target is not model and target._meta.app_label != "auth":  # type: ignore[union-attr]
-                inner = unit_lookup(target, depth + 1)  # type: ignore[arg-type]
+                inner = _find_lookup(target, depth + 1)  # type: ignore[arg-type]
                 if inner is not None:
                     kind, path = inner
                     return kind, f"{f.name}__{path}" if path else f"{f.name}__"
