@@ -195,26 +195,30 @@ def run_user_list(args: argparse.Namespace) -> int:
 
 @_with_database
 def run_user_disable(args: argparse.Namespace) -> int:
-    from django.contrib.sessions.models import Session
-
-    user = _user(args.name)
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    ended = [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk)]
-    for session in ended:
-        session.delete()
-    _audit("user_disable", account=args.name, sessions_ended=len(ended))
-    print(f"已停用账号 {args.name}，结束 {len(ended)} 个会话")
-    return 0
+    return _set_active(args.name, False)
 
 
 @_with_database
 def run_user_enable(args: argparse.Namespace) -> int:
-    user = _user(args.name)
-    user.is_active = True
+    return _set_active(args.name, True)
+
+
+def _set_active(name: str, active: bool) -> int:
+    """Enable or disable an account; disabling ends its sessions at once."""
+    from django.contrib.sessions.models import Session
+
+    user = _user(name)
+    user.is_active = active
     user.save(update_fields=["is_active"])
-    _audit("user_enable", account=args.name)
-    print(f"已启用账号 {args.name}")
+    ended = (
+        []
+        if active
+        else [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk)]
+    )
+    for session in ended:
+        session.delete()
+    _audit("user_enable" if active else "user_disable", account=name, sessions_ended=len(ended))
+    print(f"已启用账号 {name}" if active else f"已停用账号 {name}，结束 {len(ended)} 个会话")
     return 0
 
 

@@ -268,9 +268,6 @@ def require_action(action: Action) -> Callable[[V], V]:
     return wrap
 
 
-YEAR = re.compile(r"^[0-9]{4}$")
-
-
 def int_param(request: HttpRequest, name: str) -> int | None:
     """An integer query parameter, or None when absent or not plain ASCII digits (`?year=²` is None)."""
     raw = request.GET.get(name, "")

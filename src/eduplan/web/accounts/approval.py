@@ -14,7 +14,8 @@ from django.db import transaction
 from eduplan.errors import DataError
 from eduplan.facts import Facts
 from eduplan.web.accounts.models import Approval, ApprovalStep
-from eduplan.web.schools.models import OrgUnit, School
+from eduplan.web.accounts.units import Places, county_code
+from eduplan.web.schools.models import School
 
 State = Approval.State
 LOCKING = (State.APPROVED, State.ACCEPTED)
@@ -46,12 +47,9 @@ def state_of(unit: str, year: int) -> str:
 
 
 def _county_of(unit: str) -> str | None:
-    """The county of an org unit code (county codes are its first six digits) or of a school code."""
-    if OrgUnit.objects.filter(code=unit).exists():
-        county = unit[:6]
-        return county if OrgUnit.objects.filter(code=county, level="county").exists() else None
-    township = School.objects.filter(code=unit).values_list("township__code", flat=True).first()
-    return township[:6] if township else None
+    """The county of an org unit or school code (None above county level or when unknown)."""
+    place = Places().get(unit)
+    return county_code(place) if place is not None else None
 
 
 def lock_reason(code: str, year: int) -> str | None:

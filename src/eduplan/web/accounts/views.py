@@ -78,6 +78,7 @@ def approval(request: HttpRequest) -> HttpResponse:
         "counties": access.counties(request.user), "county": county, "years": years, "year": year,
         "rows": rows, "schools": school_rows,
         "steps": ApprovalStep.objects.filter(unit__in=units)[:50],
+        "back": f"/access/approval/?unit={county.code}&year={year or ''}",
     }  # fmt: skip
     return render(request, "accounts/approval.html", context)
 
