@@ -291,21 +291,24 @@ def _exempt(persona: Persona | None, name: str) -> bool:
 
 
 OUTSIDERS = [BOB, SUPERVISOR_BOB, DAVE_OUTSIDE, SYSADMIN, SECADMIN, AUDITOR, None]
-# Everyone's reads are checked everywhere; writes are tried by those closest to 990101: bob, a reader above
-# it, a school filler of the neighbouring county, the public.
-WRITE_TRIERS = {"bob", "carol", "dave", "public"}
+# Everyone's reads are checked on every pattern; writes are tried by bob, a reader above 990101 and the public.
+WRITE_TRIERS = {"bob", "carol", "public"}
+# Bob and the public get every fill of every pattern with every query; the others one fill per pattern (the
+# pattern's first object) with one query naming 990101, which keeps the suite's time in bounds.
+THOROUGH = {"bob", "public"}
 
 
 def _gets(
     client: Client, pattern: Pattern, world: World, persona: Persona | None
 ) -> tuple[list[str], list[str]]:
     errors, leaks = [], []
-    reads = persona is not None and persona.username in READERS
-    urls = list(fills(pattern, world))
+    name = persona.username if persona is not None else "public"
+    reads = name in READERS
+    urls = list(fills(pattern, world))[: None if name in THOROUGH else 1]
     for url in urls:
         # A list page is asked with 990101 in its query (the admin's lists with a search); a page of an
         # object is the object.
-        asked = [{}] if pattern.kwargs else queries(world)
+        asked = [{}] if pattern.kwargs else queries(world)[: None if name in THOROUGH else 2][-1:]
         if pattern.name.startswith("admin:") and not pattern.kwargs:
             asked = [{}, {"q": "甲县"}] if pattern.name.endswith("_changelist") else [{}]
         for query in asked:
@@ -354,7 +357,10 @@ def test_persona_sees_and_changes_nothing_of_990101_it_should_not(
         found_errors, found_leaks = _gets(client, pattern, world, persona)
         errors += found_errors
         leaks += found_leaks
-        if name in WRITE_TRIERS and "logout" not in pattern.name:
+        admin_by_reader = name in READERS and pattern.name.startswith(
+            "admin:"
+        )  # refused by the admin site's rule
+        if name in WRITE_TRIERS and "logout" not in pattern.name and not admin_by_reader:
             post_errors, acted = _posts(client, pattern, world)
             errors += post_errors
             after = _snapshot(skip) if acted else before

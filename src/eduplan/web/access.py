@@ -299,6 +299,16 @@ def default_year(request: HttpRequest, county: str, years: Iterable[int]) -> int
     return max(accepted.values_list("year", flat=True), default=known[-1])
 
 
+def latest_year(code: str) -> int | None:
+    """The latest school year with enrollment for the schools of a region (None when there is none)."""
+    from django.db.models import Max
+
+    from eduplan.web.schools.models import GradeYear
+
+    found = GradeYear.objects.filter(school__township__code__startswith=code).aggregate(Max("year"))
+    return found["year__max"]
+
+
 def data_status(county: str, year: int | None) -> str:
     """The approval state of a county's data of one school year, in Chinese (for the pages' figures)."""
     from eduplan.web.accounts.approval import status_text

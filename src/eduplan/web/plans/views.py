@@ -60,6 +60,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "plan": plan,
         "plans": _plans(request).order_by("region_code", "name"),
         "body": evaluation.memo["overview"],
+        "data_year": access.latest_year(plan.region_code),
     }
     return render(request, "plans/overview.html", context)
 
@@ -114,6 +115,8 @@ def rollup(request: HttpRequest, code: str) -> HttpResponse:
         _plans(request).filter(region_code__startswith=code).exclude(region_code=code).order_by("region_code")
     )
     table = dashboard.rollup_table(plans)
+    for row in table["totals"]:  # whether each county's figures stand on approved data
+        row["data"] = access.data_status(row["plan"].region_code, access.latest_year(row["plan"].region_code))
     return render(request, "plans/rollup.html", {"code": code, "plans": plans, **table})
 
 
