@@ -18,10 +18,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
-demo: install
+demo: install system-deps
 	$(BIN)/eduplan demo
 
-# Debian packages the tests need: PostgreSQL, Chromium, a CJK font.
+# Debian packages the tests and the demo need: PostgreSQL, Chromium, CJK fonts, LibreOffice, poppler, cairo.
 system-deps:
 	bash scripts/system-deps.sh
 

@@ -13,7 +13,17 @@ from collections.abc import Callable, Sequence
 
 from eduplan.errors import EduplanError
 
-AREAS = ("foundation", "access", "indicators", "text", "monitoring", "standards", "forecast", "finance")
+AREAS = (
+    "foundation",
+    "access",
+    "indicators",
+    "text",
+    "monitoring",
+    "standards",
+    "forecast",
+    "finance",
+    "reports",
+)
 
 Handler = Callable[[argparse.Namespace], int | None]
 

@@ -24,6 +24,7 @@ from contextvars import ContextVar
 from functools import wraps
 from typing import Any, Literal, TypeVar
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -248,9 +249,16 @@ def get_object(
 
 
 def public(view: V) -> V:
-    """Mark a view as open to visitors who are not signed in (the public progress pages)."""
-    view.eduplan_public = True  # type: ignore[attr-defined]
-    return view
+    """Mark a view as open to everyone, signed in or not (the public progress pages). It carries Django's
+    `login_not_required` (the login-by-default middleware lets it through) and `view.public = True` (`is_public`:
+    the persona × URL test tells it from a view that forgot its scoping)."""
+    marked = login_not_required(view)
+    marked.public = True  # type: ignore[attr-defined]
+    return marked  # type: ignore[no-any-return]
+
+
+def is_public(view: Any) -> bool:
+    return bool(getattr(view, "public", False))
 
 
 def require_action(action: Action) -> Callable[[V], V]:

@@ -81,6 +81,9 @@ def _database() -> dict[str, Any]:
 
 
 DEBUG = _env_bool("EDUPLAN_DEBUG", False)
+# The public progress pages show aggregate figures only; true adds each school's 优质均衡 result (a school's name,
+# never a person's).
+PUBLIC_SCHOOL_TABLES = _env_bool("EDUPLAN_PUBLIC_SCHOOLS", False)
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [
     h for h in os.environ.get("EDUPLAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
@@ -97,6 +100,8 @@ AREA_APPS = [
     "eduplan.web.forecast",
     "eduplan.web.documents",
     "eduplan.web.finance",
+    "eduplan.web.reports",
+    "eduplan.web.public",
 ]
 INSTALLED_APPS = [
     "eduplan.web.accounts",  # first: its `flush` command (keeps the audit triggers) overrides Django's

@@ -25,5 +25,7 @@ urlpatterns = [
     path("forecast/", include("eduplan.web.forecast.urls")),
     path("documents/", include("eduplan.web.documents.urls")),
     path("finance/", include("eduplan.web.finance.urls")),
+    path("reports/", include("eduplan.web.reports.urls")),
+    path("public/", include("eduplan.web.public.urls")),
     path("", include("eduplan.web.schools.urls")),
 ]

@@ -41,7 +41,7 @@ class AccessMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: dict[str, Any]
     ) -> HttpResponse | None:
-        if not request.user.is_authenticated or request.path.startswith("/admin/"):
+        if not request.user.is_authenticated or request.path.startswith("/admin/") or access.is_public(view):
             return None
         named = [str(kwargs[k]) for k in UNIT_PARAMS if k in kwargs]
         for source in (request.GET, request.POST if request.method == "POST" else {}):

@@ -26,7 +26,7 @@ class TargetForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Target
         fields = (
             "number", "indicator_text", "indicator_code", "scope", "scope_value", "comparator", "value", "value_high",
-            "unit", "direction", "target_year", "baseline_value", "baseline_year", "recurrence",
+            "unit", "direction", "target_year", "baseline_value", "baseline_year", "recurrence", "attribute",
             "responsible_office", "quote", "note",
         )  # fmt: skip
         widgets = {  # noqa: RUF012 - Django reads it as a dict

@@ -61,6 +61,10 @@ class Target(models.Model):
         HIGHER = "higher", "越高越好"
         LOWER = "lower", "越低越好"
 
+    class Attribute(models.TextChoices):
+        BINDING = "binding", "约束性"
+        EXPECTED = "expected", "预期性"
+
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="targets", verbose_name="规划")
     number = models.PositiveIntegerField("序号", default=0)
     indicator_code = models.CharField(
@@ -78,6 +82,13 @@ class Target(models.Model):
     baseline_value = models.FloatField("基期值", null=True, blank=True)
     baseline_year = models.IntegerField("基期年", null=True, blank=True, validators=YEAR_VALIDATORS)
     recurrence = models.BooleanField("每年考核", default=False, help_text="如每学年教师交流比例不低于 10%")
+    attribute = models.CharField(
+        "指标属性",
+        max_length=10,
+        choices=Attribute.choices,
+        blank=True,
+        help_text="规划指标表的“属性”列；未注明的留空",
+    )
     responsible_office = models.CharField("责任科室", max_length=100, blank=True)
     quote = models.TextField("规划原文", blank=True)
     note = models.TextField("说明", blank=True)

@@ -115,7 +115,8 @@ def _save_target(plan: Plan, number: int, item: dict[str, Any], known: dict[str,
         comparator=item.get("comparator", "ge"), value=float(item["value"]), value_high=item.get("value_high"),
         unit=item.get("unit", known[code].unit if code in known else "%"), direction=item.get("direction", "higher"), target_year=int(item["target_year"]),
         baseline_value=baseline.get("value"), baseline_year=baseline.get("year"),
-        recurrence=bool(item.get("recurrence", False)), responsible_office=item.get("responsible_office", ""),
+        recurrence=bool(item.get("recurrence", False)), attribute=_attribute(item.get("attribute")),
+        responsible_office=item.get("responsible_office", ""),
         quote=item.get("quote", ""), note=item.get("note", ""),
     )  # fmt: skip
     if (
@@ -136,6 +137,17 @@ def _save_target(plan: Plan, number: int, item: dict[str, Any], known: dict[str,
         for y, v in (item.get("manual_values") or {}).items()
     )
     return target
+
+
+def _attribute(raw: Any) -> str:
+    """约束性/预期性 (or binding/expected) as the model stores it; blank when the plan does not say."""
+    text = str(raw or "").strip()
+    for choice in Target.Attribute:
+        if text in (choice.value, choice.label, choice.label[:2]):
+            return str(choice.value)
+    if text:
+        raise DataError(f"指标属性应为约束性或预期性，而不是“{text}”", english=f"bad attribute {text!r}")
+    return ""
 
 
 def _code_of(item: dict[str, Any], known: dict[str, Any]) -> str:
@@ -160,6 +172,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                                 "comparator": t.comparator, "value": t.value, "unit": t.unit,
                                 "direction": t.direction, "target_year": t.target_year}  # fmt: skip
         optional = {"scope_value": t.scope_value, "value_high": t.value_high, "recurrence": t.recurrence,
+                    "attribute": t.get_attribute_display() if t.attribute else "",
                     "responsible_office": t.responsible_office, "quote": t.quote, "note": t.note}  # fmt: skip
         item.update({k: v for k, v in optional.items() if v not in ("", None, False)})
         if t.baseline_value is not None:
@@ -225,7 +238,7 @@ def merge_targets(extracted: list[dict[str, Any]], curated: list[dict[str, Any]]
         used.add(k)
         keep: dict[str, Any] = {
             f: extra[f]
-            for f in ("indicator", "responsible_office", "note", "manual_values", "recurrence")
+            for f in ("indicator", "responsible_office", "note", "manual_values", "recurrence", "attribute")
             if f in extra
         }
         merged.append({**item, **keep})

@@ -61,6 +61,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "plans": _plans(request).order_by("region_code", "name"),
         "body": evaluation.memo["overview"],
         "data_year": access.latest_year(plan.region_code),
+        "report_years": range(plan.period_start, plan.period_end + 1),
     }
     return render(request, "plans/overview.html", context)
 
