@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -258,13 +259,12 @@ def post_data(world: World) -> list[dict[str, Any]]:
 
 def _text(response: Any) -> str:
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    if content[:2] == b"PK":  # an Excel download: its cells
-        from openpyxl import load_workbook
-
-        book = load_workbook(io.BytesIO(content), read_only=True)
-        return " ".join(
-            str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v
-        )
+    if content[:2] == b"PK":  # an Excel or Word download: the text of its XML parts
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = [
+                archive.read(n).decode("utf-8", "replace") for n in archive.namelist() if n.endswith(".xml")
+            ]
+        return " ".join(parts)
     return content.decode("utf-8", "replace")
 
 
