@@ -29,7 +29,7 @@ from eduplan.reports.workplan import (
     read_template,
 )
 
-SEED = Path(__file__).resolve().parents[3].parent / "shared" / "seeds" / "002_5dc4fd613d71f730.txt"
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "002_5dc4fd613d71f730.txt"
 DATA = WorkplanData(
     2025,
     {

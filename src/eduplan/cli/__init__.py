@@ -14,16 +14,9 @@ from collections.abc import Callable, Sequence
 from eduplan.errors import EduplanError
 
 AREAS = (
-    "foundation",
-    "access",
-    "indicators",
-    "text",
-    "monitoring",
-    "standards",
-    "forecast",
-    "finance",
-    "reports",
-)
+    "foundation", "access", "indicators", "text", "monitoring", "standards", "forecast", "finance", "reports",
+    "linkage",
+)  # fmt: skip
 
 Handler = Callable[[argparse.Namespace], int | None]
 

@@ -116,10 +116,12 @@ def _database_name() -> str:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from eduplan.demo import DEMO_COUNTY
     from eduplan.demo.city import CURATED, generate_city
 
     migrate()
     from eduplan.web.accounts import demo
+    from eduplan.web.linkage.demo import load_demo_registers
 
     demo.check_resettable()  # before anything is written: a real database is never touched
     demo.wipe()
@@ -130,6 +132,7 @@ def run_demo(args: argparse.Namespace) -> int:
         summary = _save(progress, facts, "写入示例市")
     counties = facts.org_units.filter(facts.org_units["level"] == "county").select("code", "name").rows()
     _demo_plans(counties[: len(CURATED)])
+    load_demo_registers(facts, DEMO_COUNTY)
     logins = demo.demo_logins(counties)
     demo.create_logins(logins)
     demo.demo_approvals([c for c, _ in counties], int(facts.grade_year["year"].max()))  # type: ignore[arg-type]
@@ -215,22 +218,31 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    # Issue 17 hook, until io dispatches by recogniser: register files (户籍, 学籍 …) go to the linkage importer.
+    from eduplan.web.linkage.importer import with_registers
+
+    return with_registers(args.files, _import_files)
+
+
+def _import_files(files: list[Path]) -> int:
     from eduplan.io.database import import_files
+    from eduplan.web.schools.reporting import reporting_now
 
     migrate()
     from eduplan.web import access
 
-    files = [file_record(path) for path in args.files if path.is_file()]
+    records = [file_record(path) for path in files if path.is_file()]
+    before, _ = reporting_now()
     with _progress() as progress:
         task = progress.add_task("导入", total=None)
         try:
-            result = import_files(args.files, step=lambda what: progress.update(task, description=what))
+            result = import_files(files, step=lambda what: progress.update(task, description=what))
         except DataError as exc:  # refused whole, e.g. approved (locked) data
-            access.audit(None, "import_refused", "", files=files, reason=exc.message)
+            access.audit(None, "import_refused", "", files=records, reason=exc.message)
             raise
         progress.remove_task(task)
     if not result.ok:
-        access.audit(None, "import_refused", "", files=files, problems=len(result.problems))
+        access.audit(None, "import_refused", "", files=records, problems=len(result.problems))
         for problem in result.problems:
             log.info("import problem: %s", problem.log())
             print(problem.chinese())
@@ -238,12 +250,27 @@ def run_import(args: argparse.Namespace) -> int:
         return 1
     assert result.summary is not None
     counts = {name: vars(c) for name, c in result.summary.tables.items()}
-    access.audit(None, "import", "", files=files, counts=counts)
+    access.audit(None, "import", "", files=records, counts=counts)
     for line in result.summary.lines():
         print(line)
     s = result.summary
     print(f"导入完成：新增 {s.created} 行，更新 {s.updated} 行，未变 {s.unchanged} 行")
+    _report_completeness(before)
     return 0
+
+
+def _report_completeness(before: Any) -> None:
+    """Each changed county's reporting per year; a loud warning (exit code still 0) for every year the import
+    left incomplete and every table it emptied."""
+    from eduplan.indicators.completeness import import_lines
+    from eduplan.web.schools.reporting import reporting_now
+
+    after, names = reporting_now()
+    report, warnings = import_lines(before, after, names)
+    for line in report:
+        print(line)
+    for line in warnings:
+        console.print(f"[bold red]{line}[/]", highlight=False, soft_wrap=True)
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -559,10 +559,16 @@ def compute(facts: Facts, codes: Iterable[str] | None = None) -> pl.DataFrame:
     Columns: code, unit (area or school code), level, year, value (null when missing; percent indicators in
     percent), numerator, denominator, reason (why value is null; null when it is present).
     """
+    catalogue = load_catalogue()
+    return compute_indicators(
+        facts, [catalogue.get(c) for c in codes] if codes is not None else list(catalogue)
+    )
+
+
+def compute_indicators(facts: Facts, inds: Sequence[Indicator]) -> pl.DataFrame:
+    """`compute` for indicator definitions given directly (a catalogue entry narrowed to a scope, say)."""
     from eduplan.indicators.reported import reported_values
 
-    catalogue = load_catalogue()
-    inds = [catalogue.get(c) for c in codes] if codes is not None else list(catalogue)
     tree = hierarchy(facts)
     parts = _computed(facts, [i for i in inds if not i.reported], tree)
     reported = [i for i in inds if i.reported]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
@@ -292,19 +292,16 @@ def lock_reason(code: str, year: int) -> str | None:
     return reason(code, year)
 
 
-def default_year(request: HttpRequest, county: str, years: Iterable[int]) -> int | None:
-    """The school year a page shows when none is asked: the latest; for a reader above the county (a city or
-    province supervisor) the latest the city accepted, when there is one (issue 12: their views default to
-    accepted data)."""
+def accepted_year(request: HttpRequest, county: str) -> int | None:
+    """For a reader above the county (a city or province supervisor), the latest school year whose data the
+    city accepted: their views default to accepted data (issue 12). None for everyone else, or when no year is
+    accepted yet (the page's own default applies)."""
     from eduplan.web.accounts.models import Approval
 
-    known = sorted(years)
-    if not known:
-        return None
     if can(request.user, county, "edit") or not can(request.user, county, "accept"):
-        return known[-1]
-    accepted = Approval.objects.filter(unit=county, state=Approval.State.ACCEPTED, year__in=known)
-    return max(accepted.values_list("year", flat=True), default=known[-1])
+        return None
+    accepted = Approval.objects.filter(unit=county, state=Approval.State.ACCEPTED)
+    return accepted.order_by("-year").values_list("year", flat=True).first()
 
 
 def latest_year(code: str) -> int | None:

@@ -16,6 +16,7 @@ from eduplan.web.charts import Series, line_chart
 from eduplan.web.schools.models import School
 from eduplan.web.schools.overview import county_overview, school_history
 from eduplan.web.schools.store import load_facts
+from eduplan.web.years import year_choice
 
 
 @login_not_required
@@ -34,12 +35,11 @@ def county(request: HttpRequest) -> HttpResponseBase:
     context: dict[str, Any] = {"counties": access.counties(request.user), "county": chosen}
     if chosen is not None:
         facts = load_facts(chosen.code)
-        asked = access.int_param(request, "year")
-        years = facts.grade_year["year"].unique().to_list()
-        overview = county_overview(facts, asked or access.default_year(request, chosen.code, years))
+        choice = year_choice(request, facts, chosen.code)
+        overview = county_overview(facts, choice.year)
         context |= {
+            "choice": choice,
             "year": overview.year,
-            "years": overview.years,
             "totals": overview.totals(),
             "schools": overview.schools.to_dicts(),
             "townships": overview.townships.to_dicts(),
