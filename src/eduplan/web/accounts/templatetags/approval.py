@@ -26,3 +26,9 @@ def data_status(county: str, year: int | None) -> SafeString:
 def may_edit(user: object, code: str) -> bool:
     """`{% if user|may_edit:plan.region_code %}`: whether to offer an edit link for that unit's data."""
     return access.can(user, str(code), "edit")
+
+
+@register.filter
+def may_read(user: object, code: str) -> bool:
+    """`{% if user|may_read:city %}`: whether to offer a link to that unit's pages."""
+    return access.can(user, str(code))
