@@ -390,7 +390,7 @@ def test_alice_reaches_the_pages_of_her_county(world: World) -> None:
         elif pattern.kwargs and not any(s in (302, 405) for s in statuses):
             missed.append(f"{pattern.name}: {statuses[:6]}")
     must = {"schools:school", "plans:target", "plans:target_edit", "plans:plan_edit", "plans:target_new",
-            "documents:detail", "forecast:zone", "indicators:indicator", "admin:plans_plan_change",
+            "documents:detail", "forecast:zone_path", "indicators:indicator", "admin:plans_plan_change",
             "admin:schools_school_change", "admin:documents_document_change"}  # fmt: skip
     assert must <= reached, f"not reached: {sorted(must - reached)}; misses: {missed[:10]}"
 
