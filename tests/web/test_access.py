@@ -106,10 +106,10 @@ def _school_year(teachers: int) -> Facts:
 
 
 def test_approval_locks_the_data_and_reopening_needs_a_reason(tiny_db: Facts) -> None:
+    from eduplan.store import save_facts
     from eduplan.web.accounts.approval import transition
     from eduplan.web.accounts.models import ApprovalStep, AuditEvent
     from eduplan.web.schools.models import SchoolYear
-    from eduplan.store import save_facts
 
     alice, carol, dave = make_user(ALICE), make_user(CAROL), make_user(DAVE)
     assert transition(dave, "1399010001", 2024, "submit") == "submitted"

@@ -133,9 +133,9 @@ class World:
 def world(db: None) -> World:
     from django.apps import apps
 
+    from eduplan.store import save_facts
     from eduplan.web import access
     from eduplan.web.accounts.models import Approval
-    from eduplan.store import save_facts
 
     save_facts(_county_facts())
     bob, alice = make_user(BOB), make_user(ALICE)

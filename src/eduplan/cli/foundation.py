@@ -172,10 +172,10 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def _demo_plans(counties: list[tuple[str, str]]) -> None:
     """Each curated county's plan: the demo county's as it is, the others fitted to their own data."""
+    from eduplan.store import load_facts
     from eduplan.web import access
     from eduplan.web.plans import indicator_source
     from eduplan.web.plans.plan_io import _code_of, demo_plan_data, fitted_plan, load_demo_plan, save_plan
-    from eduplan.store import load_facts
 
     data = demo_plan_data()
     known = indicator_source.catalogue()
@@ -278,7 +278,11 @@ def _import_ours(sources: list[Any], include_hidden: bool) -> int:
         task = progress.add_task("导入", total=None)
         try:
             result = import_sources(
-                sources, _os_user(), "cli", include_hidden, lambda what: progress.update(task, description=what)
+                sources,
+                _os_user(),
+                "cli",
+                include_hidden,
+                lambda what: progress.update(task, description=what),
             )
         except DataError as exc:  # refused whole, e.g. approved (locked) data
             names = [s.path.name for s in sources]

@@ -18,8 +18,8 @@ NOT_AUDITED = ("accounts", "auth", "sessions", "axes", "admin", "contenttypes")
 
 
 def connect() -> None:
-    from eduplan.web.accounts.approval import check_unlocked
     from eduplan import store
+    from eduplan.web.accounts.approval import check_unlocked
 
     if check_unlocked not in store.WRITE_CHECKS:
         store.WRITE_CHECKS.append(check_unlocked)
