@@ -46,6 +46,8 @@ def test_upload_shows_highlighted_text_and_table(alice: User) -> None:
     assert '<mark class="statement" id="s1"' in page and ">96%以上</mark>" in page
     assert "某县教育事业“十四五”发展规划" in page and "2021—2025 年" in page
     assert '<table id="projects"' in page and "<td>桥背学校</td>" in page
+    # The genre the title names, and the cue that made 86.8% a value reached (its 成就 section).
+    assert '<dd id="genre">发展规划' in page and "为回顾" in page
 
 
 @pytest.mark.db
