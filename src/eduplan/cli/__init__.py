@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from eduplan.errors import EduplanError
 
 AREAS = (
-    "foundation", "indicators", "text", "monitoring", "standards", "forecast", "finance", "reports", "linkage",
-    "staffing",
+    "foundation", "access", "indicators", "text", "monitoring", "standards", "forecast", "finance", "reports",
+    "linkage", "staffing",
 )  # fmt: skip
 
 Handler = Callable[[argparse.Namespace], int | None]
