@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 from pathlib import Path
 
@@ -42,29 +41,20 @@ def test_norms_json_fixed_point(demo_db: Facts, tmp_path: Path, capsys: pytest.C
     assert all({"school", "subject", "required", "in_post", "gap"} <= set(r) for r in rows)
     pe = next(r for r in rows if r["subject"] == "pe" and r["in_post"] is not None)
     assert pe["gap"] == pytest.approx(pe["required"] - pe["in_post"], abs=1e-3)
+    from eduplan.web.accounts.models import AuditEvent
+
+    [event] = AuditEvent.objects.filter(event="export", unit="990101")
+    assert event.detail == {"what": "shortage", "year": 2024, "out": str(tmp_path / "缺编.xlsx")}
     book = load_workbook(tmp_path / "缺编.xlsx")
     assert book.sheetnames[:3] == ["学科缺编", "全县合计", "教职工编制"]
     assert book["学科缺编"].max_row == len(rows) + 1
 
 
-def test_rotate_json_fixed_point(
-    demo_db: Facts, tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
-) -> None:
-    with caplog.at_level(logging.INFO, logger="eduplan.audit"):
-        code, out, _ = run(
-            [
-                "rotate",
-                "--unit",
-                "990101",
-                "--year",
-                "2025",
-                "--format",
-                "json",
-                "--out",
-                str(tmp_path / "名单.xlsx"),
-            ],
-            capsys,
-        )
+def test_rotate_json_fixed_point(demo_db: Facts, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_file = str(tmp_path / "名单.xlsx")
+    code, out, _ = run(
+        ["rotate", "--unit", "990101", "--year", "2025", "--format", "json", "--out", out_file], capsys
+    )
     plan = json.loads(out)
     assert code == 0 and plan["status"] == "optimal"
     assert {"eligible", "moves", "backbone_moved", "objective", "bound"} <= set(plan)
@@ -73,7 +63,12 @@ def test_rotate_json_fixed_point(
         {"teacher", "from_school", "to_school", "reason"} <= set(m) for m in plan["moves"]
     )
     assert plan["backbone_moved"] == sum(m["backbone"] is not None for m in plan["moves"])
-    assert any("staffing_rotate" in r.getMessage() for r in caplog.records)  # individual records left: logged
+    from eduplan.web.accounts.models import AuditEvent
+
+    # Teacher ids left the system: the trail says who, what and where to.
+    [event] = AuditEvent.objects.filter(event="export_personal", unit="990101")
+    assert event.username.startswith("命令行") and event.detail["what"] == "rotation_plan"
+    assert event.detail["moves"] == len(plan["moves"]) and event.detail["out"] == out_file
     sheet = load_workbook(tmp_path / "名单.xlsx")["交流名单"]
     assert sheet.max_row == len(plan["moves"]) + 1 and sheet["B2"].value == plan["moves"][0]["teacher"]
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import logging
+import io
 import re
+import zipfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,25 @@ def bob_client(client: Any, bob: Any) -> Any:
     return client
 
 
+@pytest.fixture
+def carol_client(client: Any, carol: Any) -> Any:
+    client.force_login(carol)
+    return client
+
+
+def trail(event: str, unit: str) -> list[tuple[str, dict[str, Any]]]:
+    """(user, details) of the audit trail's events of one kind on one unit, oldest first."""
+    from eduplan.web.accounts.models import AuditEvent
+
+    rows = AuditEvent.objects.filter(event=event, unit=unit).order_by("id")
+    return [(e.username, e.detail) for e in rows]
+
+
+def _xml_text(workbook: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        return " ".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".xml"))
+
+
 @pytest.mark.db
 def test_pages_need_login(client: Any, db: None) -> None:
     for url in ("/staffing/", "/staffing/plan/", "/staffing/school/9901010021/", "/staffing/plan.xlsx"):
@@ -49,35 +69,35 @@ def test_county_matrix_red_where_short(alice_client: Any, demo_db: Facts) -> Non
     assert response.status_code == 200
     assert 'id="matrix"' in html and "gap-short" in html and "gap-enough" in html
     assert "/staffing/school/9901010021/" in html and "教职工编制" in html and 'id="outlook"' in html
+    assert 'id="import-teachers"' in html  # she may change 990101's data
     assert not english(html), english(html)
     assert alice_client.get("/staffing/", {"unit": "999999"}).status_code == 404  # not disclosed
 
 
 @pytest.mark.db
 def test_school_page_shows_teachers_only_with_the_right(
-    alice_client: Any, demo_db: Facts, caplog: pytest.LogCaptureFixture, bob: Any
+    alice_client: Any, demo_db: Facts, bob: Any, carol: Any
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="eduplan.audit"):
-        html = alice_client.get("/staffing/school/9901010021/", {"year": 2025}).content.decode()
+    html = alice_client.get("/staffing/school/9901010021/", {"year": 2025}).content.decode()
     assert 'id="teachers"' in html and re.search(TEACHER_ID, html)
-    assert any("view_personal" in r.getMessage() and "9901010021" in r.getMessage() for r in caplog.records)
+    assert trail("view_personal", "9901010021") == [("alice", {"what": "teachers", "year": 2025})]
     assert not english(html), english(html)
-    alice_client.force_login(bob)
+    alice_client.force_login(carol)  # reads the city, but no personal data
     html = alice_client.get("/staffing/school/9901010021/", {"year": 2025}).content.decode()
     assert "个人信息查看权限" in html and not re.search(TEACHER_ID, html)
+    assert trail("view_personal", "9901010021") == [("alice", {"what": "teachers", "year": 2025})]
+    alice_client.force_login(bob)  # another county's planner: not disclosed
+    assert alice_client.get("/staffing/school/9901010021/", {"year": 2025}).status_code == 404
     assert alice_client.get("/staffing/school/0000000000/").status_code == 404
 
 
 @pytest.mark.db
-def test_plan_page_and_its_what_if(
-    alice_client: Any, demo_db: Facts, caplog: pytest.LogCaptureFixture
-) -> None:
-    with caplog.at_level(logging.INFO, logger="eduplan.audit"):
-        html = alice_client.get("/staffing/plan/", {"unit": "990101", "year": 2025}).content.decode()
+def test_plan_page_and_its_what_if(alice_client: Any, demo_db: Facts) -> None:
+    html = alice_client.get("/staffing/plan/", {"unit": "990101", "year": 2025}).content.decode()
     assert "已求得最优方案（已证明）" in html and 'id="moves"' in html and 'id="balanced"' in html
     assert "目标值" in html and "下界" in html and "手工方法" in html
     assert not english(html), english(html)
-    assert any("rotation_plan" in r.getMessage() for r in caplog.records)
+    assert trail("view_personal", "990101") == [("alice", {"what": "rotation_plan", "year": 2025})]
     strict = alice_client.get(
         "/staffing/plan/", {"unit": "990101", "year": 2025, "quota_rate": "0.9"}
     ).content.decode()
@@ -89,20 +109,34 @@ def test_plan_page_and_its_what_if(
 
 
 @pytest.mark.db
-def test_readers_see_counts_not_people(bob_client: Any, demo_db: Facts) -> None:
-    html = bob_client.get("/staffing/plan/", {"unit": "990101", "year": 2025}).content.decode()
+def test_readers_see_counts_not_people(carol_client: Any, demo_db: Facts) -> None:
+    """The city's supervisor reads the county's plan as counts per school pair, never the teachers."""
+    county = carol_client.get("/staffing/", {"unit": "990101", "year": 2024}).content.decode()
+    assert 'id="matrix"' in county and 'id="import-teachers"' not in county  # reads, never changes
+    html = carol_client.get("/staffing/plan/", {"unit": "990101", "year": 2025}).content.decode()
     assert 'id="pairs"' in html and 'id="moves"' not in html and not re.search(TEACHER_ID, html)
-    assert bob_client.get("/staffing/plan.xlsx", {"unit": "990101", "year": 2025}).status_code == 403
-    sheet = bob_client.get("/staffing/shortage.xlsx", {"unit": "990101", "year": 2024})
+    assert carol_client.get("/staffing/plan.xlsx", {"unit": "990101", "year": 2025}).status_code == 403
+    sheet = carol_client.get("/staffing/shortage.xlsx", {"unit": "990101", "year": 2024})
     assert sheet.status_code == 200 and sheet["Content-Disposition"].startswith("attachment")
+    assert not re.search(TEACHER_ID, _xml_text(sheet.content))
+    assert trail("export", "990101") == [("carol", {"what": "shortage", "year": 2024})]
+    assert trail("view_personal", "990101") == trail("export_personal", "990101") == []
 
 
 @pytest.mark.db
-def test_plan_workbook_is_logged(alice_client: Any, demo_db: Facts, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="eduplan.audit"):
-        response = alice_client.get("/staffing/plan.xlsx", {"unit": "990101", "year": 2025})
+def test_another_county_is_not_disclosed(bob_client: Any, demo_db: Facts) -> None:
+    for url in ("/staffing/", "/staffing/plan/", "/staffing/plan.xlsx", "/staffing/shortage.xlsx"):
+        assert bob_client.get(url, {"unit": "990101", "year": 2025}).status_code == 404, url
+    assert trail("export", "990101") == trail("export_personal", "990101") == []
+
+
+@pytest.mark.db
+def test_plan_workbook_is_logged(alice_client: Any, demo_db: Facts) -> None:
+    response = alice_client.get("/staffing/plan.xlsx", {"unit": "990101", "year": 2025})
     assert response.status_code == 200 and response.content[:2] == b"PK"
-    assert any("export_personal" in r.getMessage() for r in caplog.records)
+    assert re.search(TEACHER_ID, _xml_text(response.content))
+    [(user, detail)] = trail("export_personal", "990101")
+    assert user == "alice" and detail["what"] == "rotation_plan" and detail["moves"] > 0
 
 
 @pytest.mark.db

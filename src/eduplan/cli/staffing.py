@@ -71,6 +71,13 @@ def _facts(unit: str) -> Facts:
     return load_facts(unit)
 
 
+def _audit(event: str, unit: str, **detail: Any) -> None:
+    """One event in the audit trail for what left the system (after `_facts` has set Django up)."""
+    from eduplan.web import access
+
+    access.audit(None, event, unit, **detail)
+
+
 def _xlsx(path: Path) -> Path:
     if path.suffix.lower() != ".xlsx":
         raise ConfigError(f"报表文件应以 .xlsx 结尾：{path}", english=f"{path}: expected .xlsx")
@@ -100,6 +107,7 @@ def run_norms(args: argparse.Namespace) -> int:
         with _xlsx(args.out).open("wb") as stream:
             write_shortage(table, county_totals(table), establishment_table(facts, args.unit, args.year), None,
                            stream, f"{args.unit} {args.year} 学年缺编报表")  # fmt: skip
+        _audit("export", args.unit, what="shortage", year=args.year, out=str(args.out))
         print(f"缺编报表已写入 {args.out}", file=sys.stderr)
     if args.format == "json":
         _print_json(_rows(table))
@@ -180,14 +188,12 @@ def run_rotate(args: argparse.Namespace) -> int:
 
     rules = Rules().with_overrides(dict(_pairs(args.set, "--set ")))
     facts = _facts(args.unit)
-    from eduplan.web import access  # after Django is set up
-
     plan = make_plan(
         facts, args.unit, args.year, rules, _pairs(args.lock, "--lock "), args.exclude, args.baseline
     )
-    access.audit(
-        None, "staffing_rotate", args.unit, year=args.year, moves=len(plan.moves), out=str(args.out or "")
-    )
+    # The moves name teachers (anonymous ids, still personal): printed or written, the trail records it.
+    _audit("export_personal", args.unit, what="rotation_plan", year=args.year, moves=len(plan.moves),
+           out=str(args.out or ""))  # fmt: skip
     if args.out:
         from eduplan.staffing.export import write_moves
 

@@ -13,6 +13,7 @@ import polars as pl
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from eduplan.errors import DataError, EduplanError
 from eduplan.facts import APPRAISALS, BACKBONE_LEVELS, STAGE_NAMES, SUBJECTS, TITLES, Facts
@@ -54,6 +55,7 @@ def _scope(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
+@require_safe
 def county(request: HttpRequest) -> HttpResponse:
     context = _scope(request)
     facts, unit, year = context["facts"], context["county"].code, context["year"]
@@ -74,6 +76,7 @@ def county(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def school(request: HttpRequest, code: str) -> HttpResponse:
     found = School.objects.filter(code=code).select_related("township").first()
     if found is None or not access.can(request.user, code, "view"):
@@ -161,15 +164,16 @@ def _plan(request: HttpRequest, context: dict[str, Any]) -> Plan:
 def _plan_scope(request: HttpRequest) -> dict[str, Any]:
     context = _scope(request)
     years = pages.teacher_years(context["facts"])
-    raw = request.GET.get("year", "")
+    asked = access.int_param(request, "year")
     context["plan_years"] = years
-    context["plan_year"] = int(raw) if raw.isdigit() and int(raw) in years else (years[-1] if years else None)
+    context["plan_year"] = asked if asked in years else (years[-1] if years else None)
     context["locks"], context["exclude"] = request.GET.get("locks", ""), request.GET.get("exclude", "")
     context["query"] = request.GET.urlencode()
     return context
 
 
 @login_required
+@require_safe
 def plan(request: HttpRequest) -> HttpResponse:
     context = _plan_scope(request)
     context["fields"] = pages.rule_fields(Rules())
@@ -219,6 +223,7 @@ def _pairs(result: Plan) -> list[dict[str, Any]]:
 
 
 @login_required
+@require_safe
 def plan_xlsx(request: HttpRequest) -> HttpResponse:
     context = _plan_scope(request)
     unit = context["county"].code
@@ -245,6 +250,7 @@ def plan_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def shortage_xlsx(request: HttpRequest) -> HttpResponse:
     context = _scope(request)
     facts, unit, year = context["facts"], context["county"].code, context["year"]
@@ -263,9 +269,11 @@ def shortage_xlsx(request: HttpRequest) -> HttpResponse:
     stream = io.BytesIO()
     write_shortage(table, county_totals(table), establishment_table(facts, unit, year), ahead, stream,
                    f"{context['county'].name} {year} 学年缺编报表")  # fmt: skip
+    access.audit(request, "export", unit, what="shortage", year=year)
     return attachment(stream.getvalue(), f"shortage-{unit}-{year}.xlsx")
 
 
 @login_required
+@require_safe
 def method(request: HttpRequest) -> HttpResponse:
     return render(request, "staffing/method.html", {"body": method_html("eduplan.staffing")})
