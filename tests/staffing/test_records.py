@@ -89,3 +89,23 @@ def test_personal_ids_and_impossible_years_are_refused(tiny_db: Facts, tmp_path:
     assert any("第 3 行 A 列" in p and "不得填写身份证号或姓名" in p for p in problems)
     assert any("第 4 行" in p and "不晚于学年 2024" in p for p in problems)
     assert any("第 5 行 E 列" in p and "体育与健康" in p for p in problems)
+
+
+def test_an_approved_year_locks_the_roster(tiny_db: Facts, tmp_path: Path) -> None:
+    """Issue 12's approval locks hold for teacher records too: an approved county-year refuses the roster, by
+    import and by a form's save, and an open year takes it."""
+    from eduplan.errors import DataError
+    from eduplan.web.accounts.models import Approval
+
+    row = ["A001", 2025, "1399010001", "小学", "体育", None, 1980, 2010]
+    assert import_files([_sheet(tmp_path, [row])]).ok
+    Approval.objects.create(unit="990101", year=2024, state="approved", changed_by="alice")
+    with pytest.raises(DataError, match="990101 2024 学年（县级已审核）"):
+        import_files([_sheet(tmp_path, [[*row[:1], 2024, *row[2:]]])])
+    assert list(Teacher.objects.values_list("year", flat=True)) == [2025]  # nothing written
+    Approval.objects.create(unit="990101", year=2025, state="approved", changed_by="alice")
+    teacher = Teacher.objects.get(year=2025)
+    teacher.subject = "music"
+    with pytest.raises(DataError, match="锁定"):
+        teacher.save()
+    assert Teacher.objects.get(year=2025).subject == "pe"
