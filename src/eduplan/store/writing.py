@@ -293,7 +293,11 @@ def _insert(model: type[models.Model], fields: list[str], rows: pl.DataFrame) ->
     target = f"{connection.ops.quote_name(model._meta.db_table)} ({columns})"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # CSV written by Polars, in blocks: no Python loop per row
-            with cursor.cursor.copy(f"COPY {target} FROM STDIN (FORMAT csv)") as copy:
+            # The driver's own cursor: its errors are wrapped into Django's DatabaseError by hand.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {target} FROM STDIN (FORMAT csv)") as copy,
+            ):
                 for block in rows.iter_slices(COPY_ROWS):
                     copy.write(block.write_csv(include_header=False, null_value=""))
             return
