@@ -103,6 +103,16 @@ def test_bad_rules_and_locks_are_refused(demo_facts: Facts) -> None:
         Rules().with_overrides({"quota_rate": "1.5"})
     with pytest.raises(ConfigError, match="没有名为 speed"):
         Rules().with_overrides({"speed": "1"})
+    for name, text in (
+        ("max_km", "nan"),
+        ("move_cost", "inf"),
+        ("subject_weights", "pe:nan"),
+        ("time_limit", "0"),
+    ):
+        with pytest.raises(ConfigError, match=name):  # the solver is never handed a number it cannot use
+            Rules().with_overrides({name: text})
+    with pytest.raises(ConfigError, match="time_limit"):
+        Rules().with_overrides({"time_limit": "3601"})
     with pytest.raises(DataError, match="不在该县当年的名册中"):
         make_plan(demo_facts, UNIT, YEAR, locks=[("T000", "9901010021")])
 

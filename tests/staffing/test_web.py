@@ -106,6 +106,8 @@ def test_plan_page_and_its_what_if(alice_client: Any, demo_db: Facts) -> None:
         "/staffing/plan/", {"unit": "990101", "year": 2025, "locks": "T1"}
     ).content.decode()
     assert "每行写“教师编号,学校标识码”" in bad
+    long = alice_client.get("/staffing/plan/", {"unit": "990101", "year": 2025, "time_limit": "600"})
+    assert long.status_code == 200 and "网页上的求解时间上限不超过 60 秒" in long.content.decode()
 
 
 @pytest.mark.db

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -48,6 +49,9 @@ def settings() -> dict[str, Setting]:
 def _default(name: str) -> Any:
     """The dataclass field of setting `name`: its default from data/rotation.yaml (copied: lists, mappings)."""
     return field(default_factory=lambda: copy.deepcopy(settings()[name].default))
+
+
+MAX_SECONDS = 3600  # the longest solve a rule may ask for (the command line; a page allows PAGE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,15 @@ def _check(rules: Rules) -> None:
             f"交流规则 {name} 的值 {value!r} 不可用：应为{expected}", english=f"rule {name}={value!r}"
         )
 
+    numbers = [f.name for f in dataclasses.fields(rules) if isinstance(getattr(rules, f.name), int | float)]
+    for name in numbers:  # nan or inf would reach the solver as a number it cannot use
+        if not math.isfinite(getattr(rules, name)):
+            raise bad(name, "有限的数")
+    for name in ("subject_weights", "locale_weights"):
+        if not all(math.isfinite(float(v)) for v in getattr(rules, name).values()):
+            raise bad(name, "有限的权重")
+    if not 0 < rules.time_limit <= MAX_SECONDS:
+        raise bad("time_limit", f" 0 到 {MAX_SECONDS} 之间的秒数")
     for name in ("quota_rate", "backbone_share", "max_out_share"):
         if not 0 <= getattr(rules, name) <= 1:
             raise bad(name, " 0 到 1 之间的比例")

@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from eduplan.errors import ConfigError
 from eduplan.facts import LOCALES, STAGE_NAMES, Facts
 from eduplan.staffing.posts import ARTS, PRIORITY, SHARED, SUBJECT_NAMES, TOTAL, county_totals
 from eduplan.staffing.rules import Rules, display, settings
@@ -20,6 +21,7 @@ COLUMNS = [
     TOTAL,
 ]
 SHORT_FROM = 0.5  # half a post or more short: red
+PAGE_SECONDS = 60.0  # the longest solve a page may ask for (the default rule's)
 
 
 def cell(gap: float | None) -> dict[str, Any]:
@@ -100,7 +102,13 @@ def rules_from(query: Mapping[str, str]) -> Rules:
         for s in settings().values()
         if query.get(s.name, "").strip() not in ("", display(s.name, s.default))
     }
-    return Rules().with_overrides(given)
+    rules = Rules().with_overrides(given)
+    if rules.time_limit > PAGE_SECONDS:  # a page's request holds a server worker while it solves
+        raise ConfigError(
+            f"网页上的求解时间上限不超过 {PAGE_SECONDS:g} 秒；更长的求解请用命令行 eduplan staffing rotate",
+            english="time_limit too long for a page",
+        )
+    return rules
 
 
 def lines_of(text: str) -> list[list[str]]:
