@@ -126,3 +126,16 @@ def spread(table: pl.DataFrame, region: str) -> pl.DataFrame:
         )
         .with_columns(pl.when(pl.col("min") != 0).then(pl.col("max") / pl.col("min")).alias("max_over_min"))
     )
+
+
+def region_table(
+    facts: Facts, region: str, year: int | None = None, codes: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """`comparison` of `region` in `year` (every year the region has values when None), years ascending."""
+    from eduplan.region.source import indicator_values
+
+    counties = region_counties(facts, region)
+    values = indicator_values(facts, codes)
+    years = [year] if year is not None else sorted(values.filter(pl.col("unit") == region)["year"].unique())
+    frames = [comparison(values, coverage(facts, region, y, counties)) for y in years]
+    return pl.concat(frames) if frames else comparison(values.clear(), coverage(facts, region, 0, counties))
