@@ -50,6 +50,13 @@ def two_counties(drop_yi_school_year: int | None = None) -> Facts:
         if name in ("population", "births", "reported"):
             yi = yi.clear()
         frames[name] = pl.concat([frame, yi])
+    # Places for the maps: 甲县's schools around (114.0, 25.0), 乙县's one school at (114.6, 25.2).
+    spots = {"1399010001": (114.0, 25.0), "1399010002": (114.02, 25.01), "1399010003": (114.1, 24.95),
+             YI_SCHOOL: (114.6, 25.2)}  # fmt: skip
+    frames["schools"] = frames["schools"].with_columns(
+        pl.col("code").replace_strict({k: v[0] for k, v in spots.items()}, default=None).alias("longitude"),
+        pl.col("code").replace_strict({k: v[1] for k, v in spots.items()}, default=None).alias("latitude"),
+    )
     return Facts(**frames)
 
 
