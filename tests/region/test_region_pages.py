@@ -49,6 +49,7 @@ def test_the_city_supervisor_sees_every_county_and_the_city_value(region_db: Non
     html = _client(CAROL).get(URL, ASK).content.decode()
     assert "示例市 · 各县比较（2024-2025 学年）" in html
     assert "覆盖 2 县，均数据完整" in html
+    assert '<a href="/region/">区域比较</a>' in html  # the site navigation offers it to a city reader
     assert '<strong id="region-value">50.00</strong>' in html  # 12 ÷ 24
     ranking = html[
         html.index('<table id="ranking"') : html.index("</table>", html.index('<table id="ranking"'))
@@ -105,7 +106,9 @@ def test_excel_export_of_the_comparison(region_db: None) -> None:
 def test_a_county_user_gets_404_for_the_city(region_db: None, persona: object) -> None:
     assert _client(persona).get(URL).status_code == 404
     assert _client(persona).get(URL, {"format": "xlsx"}).status_code == 404
-    assert _client(persona).get("/region/").status_code == 200  # says the view is for cities and provinces
+    page = _client(persona).get("/region/")
+    assert page.status_code == 200 and "您的账号没有市或省的查看权限" in page.content.decode()
+    assert '<a href="/region/">' not in page.content.decode()  # not in the navigation
 
 
 def test_region_index_and_a_county_code(region_db: None) -> None:
@@ -139,3 +142,17 @@ def test_boundaries_command(region_db: None, tmp_path: Path, capsys: pytest.Capt
     bad.write_bytes('{"type": "区"}'.encode("gbk"))
     assert main(["region", "boundaries", str(bad)]) == 1
     assert "不是 UTF-8 编码" in capsys.readouterr().err
+
+
+def test_eduplan_import_takes_a_geojson(
+    region_db: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from eduplan.web.region.models import Boundary
+
+    square = [[114.0, 25.0], [114.2, 25.0], [114.2, 25.2], [114.0, 25.2], [114.0, 25.0]]
+    path = tmp_path / "乡镇界.json"
+    path.write_text(json.dumps({"type": "Feature", "properties": {"区划代码": "990101001"},
+                                "geometry": {"type": "Polygon", "coordinates": [square]}}), encoding="utf-8")  # fmt: skip
+    assert main(["import", str(path)]) == 0
+    assert "行政区划边界（GeoJSON）：1 个文件" in capsys.readouterr().out
+    assert Boundary.objects.get(unit="990101001").geometry["coordinates"] == [square]

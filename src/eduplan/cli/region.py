@@ -1,4 +1,5 @@
-"""`eduplan region boundaries FILE`: import county and township boundaries (GeoJSON) for the region maps."""
+"""`eduplan region boundaries FILE` (and `eduplan import FILE.geojson`): county and township boundaries for the
+region maps."""
 
 from __future__ import annotations
 
@@ -19,6 +20,19 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("file", type=Path, help="GeoJSON 文件（.geojson 或 .json）")
     p.add_argument("--source", default="", help="来源说明（默认为文件名）")
     p.set_defaults(handler=run_boundaries)
+    from eduplan.io.recognise import Importer, register as register_importer
+
+    register_importer(Importer("行政区划边界（GeoJSON）", _is_geojson, _import_geojson))
+
+
+def _is_geojson(path: Path, header: list[str]) -> bool:
+    return path.suffix.lower() in (".geojson", ".json")
+
+
+def _import_geojson(paths: list[Path]) -> int:
+    for path in paths:
+        _boundaries(path, path.name)
+    return 0
 
 
 def read_text(path: Path) -> str:
@@ -42,15 +56,19 @@ def run_boundaries(args: argparse.Namespace) -> int:
     from eduplan.web import setup
 
     setup()
+    _boundaries(args.file, args.source or args.file.name)
+    return 0
+
+
+def _boundaries(path: Path, source: str) -> None:
     from eduplan.region.boundaries import read_geojson
     from eduplan.web import access
     from eduplan.web.region.maps import save
     from eduplan.web.schools.models import OrgUnit
 
-    path: Path = args.file
     known = dict(OrgUnit.objects.values_list("code", "name"))
     features = read_geojson(read_text(path), path.name, known)
-    created, changed = save(features, args.source or path.name)
+    created, changed = save(features, source)
     access.audit(
         None, "import", "", file=path.name, boundaries=len(features), created=created, changed=changed
     )

@@ -21,18 +21,18 @@ from eduplan.web.schools.models import OrgUnit
 from eduplan.web.years import year_choice
 
 
-def _regions(request: HttpRequest) -> list[OrgUnit]:
+def regions(user: Any) -> list[OrgUnit]:
     """The cities and provinces the user may read."""
     units = OrgUnit.objects.filter(level__in=REGION_LEVELS).order_by("code")
-    return [u for u in units if access.can(request.user, u.code)]
+    return [u for u in units if access.can(user, u.code)]
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """`/region/`: the user's first city or province, or a page saying there is none."""
-    regions = _regions(request)
-    if regions:
-        return redirect("region:region", code=regions[0].code)
+    readable = regions(request.user)
+    if readable:
+        return redirect("region:region", code=readable[0].code)
     return render(request, "region/none.html")
 
 
