@@ -67,7 +67,8 @@ def test_targets_broken_down_to_counties(region_db: None) -> None:
     targets = html[html.index('<div id="targets">') :]
     # 示例市 50% ≤ 50% 达标; 示例县 33.33% 达标; 乙县 100% 未达标.
     assert '示例市：50.00 · <span class="verdict pass">达标</span>' in targets
-    assert "各县：达标 1 县，未达标 1 县，无法评估 0 县" in targets
+    assert "各县：达标 1 县，尚未达到 1 县，无法评估 0 县" in targets
+    assert '<td class="verdict fail">尚未达到</td>' in targets  # 乙县 100%, due in 2027
     assert "乙县创建优质均衡发展县" in targets
 
 
@@ -81,7 +82,7 @@ def test_an_incomplete_county_is_labelled_and_its_verdict_is_无法评估(db: No
     save_plan(plan, CITY, "示例市")
     html = _client(CAROL).get(URL, ASK).content.decode()
     assert "覆盖 2 县：1 县数据完整，乙县数据不完整（已报 0/1 所）" in html
-    assert "各县：达标 1 县，未达标 0 县，无法评估 1 县" in html
+    assert "各县：达标 1 县，尚未达到 0 县，无法评估 1 县" in html
     assert '示例市：50.00 · <span class="verdict incomplete">无法评估</span>' in html
 
 
@@ -97,8 +98,11 @@ def test_excel_export_of_the_comparison(region_db: None) -> None:
     assert rows["义务教育大班额比例"][1:] == ("%", "50.00", "33.33", "100.00")
     ranked = list(book["排名"].iter_rows(min_row=3, max_row=4, values_only=True))
     assert [(r[0], r[1], r[4], r[5]) for r in ranked] == [(1, JIA, 6, 18), (2, YI, 6, 6)]
-    parts = {r[3]: r[5] for r in book["目标分解"].iter_rows(min_row=2, values_only=True)}
-    assert parts["示例县"] == "达标" and parts["乙县"] in ("未达标", "无法评估")
+    parts = list(book["目标分解"].iter_rows(min_row=2, max_row=3, values_only=True))
+    assert parts == [  # 示例市 12/24 = 50% ≤ 50%; 乙县's 100% is not met yet, due in 2027
+        ("大班额比例不高于50%", 2027, "达标", "示例县", "33.33", "达标", None),
+        ("大班额比例不高于50%", 2027, "达标", "乙县", "100.00", "尚未达到", None),
+    ]
     assert AuditEvent.objects.filter(event="export", unit=CITY, username="carol").exists()
 
 

@@ -42,3 +42,15 @@ def test_a_count_of_counties_passing_a_standard() -> None:
     named = standard_breakdown("力争c县创建", 2025, verdicts, named=("c",))
     assert (named.status, [p.county for p in named.parts]) == ("fail", ["c"])
     assert standard_breakdown("x", 2025, verdicts, named=("z",)).parts[0].note == "未评估"
+
+
+def test_before_the_target_year_a_target_not_met_is_not_yet_reached(two: Facts) -> None:
+    early = TargetSpec("t2", "large_class_share", "le", 40.0, 2027, direction="lower")
+    table = comparison(indicator_values(two, ["large_class_share"]), coverage(two, CITY, 2024, [JIA, YI]))
+    b = indicator_breakdown(early, "到2027年大班额比例不高于40%", table, CITY)
+    assert (b.status, b.status_name, b.year) == ("fail", "尚未达到", 2027)  # 50% in 2024, due in 2027
+    yearly = TargetSpec("t3", "large_class_share", "le", 40.0, 2027, direction="lower", recurrence=True)
+    assert indicator_breakdown(yearly, "每年", table, CITY).status_name == "未达标"
+    verdicts = {"a": ("fail", "")}
+    assert standard_breakdown("x", 2027, verdicts, at_least=1, as_of=2024).status_name == "尚未达到"
+    assert standard_breakdown("x", 2027, verdicts, at_least=1, as_of=2027).status_name == "未达标"

@@ -5,6 +5,7 @@ and the city's own total: each county's value is judged against it, the city's v
 standard commitment (创建2个以上学前教育普及普惠县; 力争临川县创建优质均衡发展县) counts or names counties that pass
 a national evaluation. A county whose year is incomplete, or whose value is missing, is 无法评估, never 达标 or
 未达标; a count is decided only when the passing counties already reach it, or the undecided ones cannot.
+Before the target year a target not yet met is 尚未达到 (a recurring yearly target is due every year).
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ import polars as pl
 from eduplan.monitoring.progress import TargetSpec, meets
 from eduplan.standards.result import VERDICT_NAMES, Verdict
 
+NOT_YET = "尚未达到"
+
+
+def _name(status: Verdict, due: bool) -> str:
+    return NOT_YET if status == "fail" and not due else VERDICT_NAMES[status]
+
 
 @dataclass(frozen=True)
 class Part:
@@ -26,10 +33,11 @@ class Part:
     status: Verdict
     value: float | None = None
     note: str = ""
+    due: bool = True  # the target year has come (or the target binds every year)
 
     @property
     def status_name(self) -> str:
-        return VERDICT_NAMES[self.status]
+        return _name(self.status, self.due)
 
 
 @dataclass(frozen=True)
@@ -42,10 +50,11 @@ class Breakdown:
     parts: tuple[Part, ...]
     value: float | None = None
     note: str = ""
+    due: bool = True
 
     @property
     def status_name(self) -> str:
-        return VERDICT_NAMES[self.status]
+        return _name(self.status, self.due)
 
     def count(self, status: Verdict) -> int:
         return sum(p.status == status for p in self.parts)
@@ -65,16 +74,17 @@ def indicator_breakdown(spec: TargetSpec, text: str, table: pl.DataFrame, region
     Each county must meet the target on its own; the region's status is its own value (a ratio of sums)
     against the target, 无法评估 when any county's data are incomplete."""
     rows = table.filter(pl.col("code") == spec.indicator)
+    as_of = int(rows["year"][0]) if rows.height else spec.target_year
+    due = spec.recurrence or as_of >= spec.target_year
     parts, whole = [], Part(region, "incomplete", note="没有该指标的计算值")
     for r in rows.iter_rows(named=True):
         status, note = _judge(spec, r["value"], bool(r["complete"]), r["reason"])
-        part = Part(r["unit"], status, r["value"], note or ("" if r["unit"] != region else r["data"]))
+        part = Part(r["unit"], status, r["value"], note or ("" if r["unit"] != region else r["data"]), due)
         if r["unit"] == region:
             whole = part
         else:
             parts.append(part)
-    year = int(rows["year"][0]) if rows.height else spec.target_year
-    return Breakdown(text, year, whole.status, tuple(parts), whole.value, whole.note)
+    return Breakdown(text, spec.target_year, whole.status, tuple(parts), whole.value, whole.note, due)
 
 
 def standard_breakdown(
@@ -83,15 +93,18 @@ def standard_breakdown(
     verdicts: Mapping[str, tuple[Verdict, str]],
     at_least: int | None = None,
     named: tuple[str, ...] = (),
+    as_of: int | None = None,
 ) -> Breakdown:
-    """A commitment on a national evaluation: `at_least` counties pass (a count), or every `named` county
-    passes; `verdicts` gives each county's verdict and its reason (failing items, what is missing)."""
+    """A commitment on a national evaluation by `year`: `at_least` counties pass (a count), or every `named`
+    county passes; `verdicts` (of the year `as_of`) gives each county's verdict and its reason (failing items,
+    what is missing)."""
+    due = as_of is None or as_of >= year
     counties = named or tuple(verdicts)
     found = {c: verdicts.get(c, ("incomplete", "未评估")) for c in counties}
-    parts = tuple(Part(c, status, note=why) for c, (status, why) in found.items())
+    parts = tuple(Part(c, status, note=why, due=due) for c, (status, why) in found.items())
     passed = sum(p.status == "pass" for p in parts)
     open_ = sum(p.status == "incomplete" for p in parts)
     need = len(parts) if at_least is None else at_least
     status: Verdict = "pass" if passed >= need else "fail" if passed + open_ < need else "incomplete"
     note = f"已达标 {passed} 县，需 {need} 县" + (f"，{open_} 县无法评估" if open_ else "")
-    return Breakdown(text, year, status, parts, float(passed), note)
+    return Breakdown(text, year, status, parts, float(passed), note, due)

@@ -137,6 +137,6 @@ def commitment_breakdowns(r: Region) -> list[dict[str, Any]]:
     out = []
     for c in Commitment.objects.filter(unit=r.code):
         verdicts = r.evaluations.get(c.kind, {})
-        b = standard_breakdown(c.text, c.target_year, verdicts, c.at_least, c.named)
+        b = standard_breakdown(c.text, c.target_year, verdicts, c.at_least, c.named, as_of=r.year)
         out.append({"c": c, "kind": KIND_NAMES[c.kind], "b": b, "parts": _parts(r, b, None, {})})
     return out
