@@ -20,7 +20,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("file", type=Path, help="GeoJSON 文件（.geojson 或 .json）")
     p.add_argument("--source", default="", help="来源说明（默认为文件名）")
     p.set_defaults(handler=run_boundaries)
-    from eduplan.io.recognise import Importer, register as register_importer
+    from eduplan.io.recognise import Importer
+    from eduplan.io.recognise import register as register_importer
 
     register_importer(Importer("行政区划边界（GeoJSON）", _is_geojson, _import_geojson))
 
