@@ -76,4 +76,3 @@ def _boundaries(path: Path, source: str) -> None:
     print(
         f"已导入边界 {len(features)} 个（新增 {created}，更新 {changed}，未变 {len(features) - created - changed}）"
     )
-    return 0
