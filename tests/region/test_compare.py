@@ -66,3 +66,25 @@ def test_spread_over_ranked_counties(two: Facts) -> None:
     assert row["min"] == pytest.approx(100 / 3) and row["max"] == pytest.approx(100.0)
     assert row["median"] == pytest.approx((100 / 3 + 100) / 2)
     assert row["max_over_min"] == pytest.approx(3.0)
+
+
+def test_map_values_by_county_township_and_school() -> None:
+    """大班额 2024 by township: 甲县 T1 6/12 (primary 0 of 6, junior 6 of 6) = 50%, T2 0/6 = 0%; 乙县 T1 6/6.
+    With 乙县's year incomplete its township and school have no value to colour."""
+    from eduplan.region.compare import area_values, school_values
+
+    facts = two_counties(drop_yi_school_year=2024)
+    values = indicator_values(facts, ["large_class_share"])
+    cover = coverage(facts, CITY, 2024, [JIA, YI])
+    towns = area_values(values, facts, cover, "large_class_share", "township")
+    assert towns.select("unit", "value", "complete").rows() == [
+        ("990101001", 50.0, True), ("990101002", 0.0, True), ("990102001", None, False),
+        ("990102002", None, False),  # 乙县's second township has no school
+    ]  # fmt: skip
+    counties = area_values(values, facts, cover, "large_class_share", "county")
+    assert counties.select("unit", "name").rows() == [(JIA, "示例县"), (YI, "乙县")]
+    schools = school_values(values, facts, cover, "large_class_share")
+    assert schools.select("unit", "value", "longitude").rows() == [
+        ("1399010001", 0.0, 114.0), ("1399010002", 100.0, 114.02), ("1399010003", 0.0, 114.1),
+        ("1399020002", None, 114.6),
+    ]  # fmt: skip

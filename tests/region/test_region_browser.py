@@ -4,18 +4,22 @@ out by hand (conftest.py), the download is the comparison; nothing breaks the co
 from __future__ import annotations
 
 import io
+import os
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import CAROL, login, make_user
-from tests.region.conftest import CITY, two_counties
+from tests.region.conftest import CITY, JIA, YI, two_counties
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.db]
+SHOTS = Path(os.environ.get("EDUPLAN_SCREENSHOTS", tempfile.gettempdir()))
 
 
 @pytest.fixture
@@ -57,8 +61,26 @@ def test_region_page_in_browser(region_server: str, page: Page) -> None:
     bars = _option(page, "ranking-chart")["series"][0]
     assert [round(d["value"], 2) for d in bars["data"]] == [33.33, 100.0]
     assert bars["markLine"]["data"][0]["yAxis"] == 50.0
-    shapes = _option(page, "region-map")["series"][0]["data"]
-    assert {d["name"]: round(d["value"], 2) for d in shapes} == {"示例县": 33.33, "乙县": 100.0}
+    shapes = _option(page, "region-map")["series"]
+    assert {d["name"]: round(d["value"], 2) for d in shapes[0]["data"]} == {JIA: 33.33, YI: 100.0}
+    assert sorted(d["value"][2] for d in shapes[1]["data"]) == [
+        0.0,
+        0.0,
+        100.0,
+        100.0,
+    ]  # each school's 大班额
+    page.screenshot(path=str(SHOTS / "region-county.png"), full_page=True)
+    page.select_option("#map-select", "township")
+    page.wait_for_url("**map=township**")
+    towns = _option(page, "region-map")["series"][0]["data"]
+    # 甲县 T1 6/12 = 50%, T2 0/6; 乙县 T1 6/6, T2 has no school (no value).
+    assert {d["name"]: d["value"] for d in towns} == {
+        "990101001": 50.0,
+        "990101002": 0.0,
+        "990102001": 100.0,
+        "990102002": None,
+    }
+    page.screenshot(path=str(SHOTS / "region-township.png"), full_page=True)
     with page.expect_download() as download:
         page.click("#region-xlsx")
     book = load_workbook(io.BytesIO(download.value.path().read_bytes()))

@@ -139,3 +139,39 @@ def region_table(
     years = [year] if year is not None else sorted(values.filter(pl.col("unit") == region)["year"].unique())
     frames = [comparison(values, coverage(facts, region, y, counties)) for y in years]
     return pl.concat(frames) if frames else comparison(values.clear(), coverage(facts, region, 0, counties))
+
+
+def area_values(values: pl.DataFrame, facts: Facts, cover: Coverage, code: str, level: str) -> pl.DataFrame:
+    """(unit, name, value, complete) of indicator `code` for the counties of `cover`, or their townships
+    (`level` = "township"), in its year: what a map colours. A unit of an incomplete county has no value."""
+    units = facts.org_units.select("code", "name", "level", "parent")
+    if level == "county":
+        wanted = units.filter(pl.col("code").is_in(list(cover.counties))).with_columns(county=pl.col("code"))
+    else:
+        wanted = units.filter((pl.col("level") == "township") & pl.col("parent").is_in(list(cover.counties)))
+        wanted = wanted.with_columns(county=pl.col("parent"))
+    return _located_values(values, wanted.rename({"code": "unit"}), cover, code)
+
+
+def school_values(values: pl.DataFrame, facts: Facts, cover: Coverage, code: str) -> pl.DataFrame:
+    """(unit, name, value, complete, longitude, latitude) of the located schools of the counties of `cover`
+    for indicator `code` in its year (none when the indicator has no school values)."""
+    towns = facts.org_units.filter(pl.col("level") == "township").select(
+        pl.col("code").alias("township"), pl.col("parent").alias("county")
+    )
+    schools = (
+        facts.schools.filter(pl.col("longitude").is_not_null() & pl.col("latitude").is_not_null())
+        .join(towns, on="township", how="inner")
+        .filter(pl.col("county").is_in(list(cover.counties)))
+        .select(pl.col("code").alias("unit"), "name", "county", "longitude", "latitude")
+    )
+    found = _located_values(values, schools, cover, code)
+    return found.filter(pl.col("value").is_not_null() | ~pl.col("complete"))
+
+
+def _located_values(values: pl.DataFrame, units: pl.DataFrame, cover: Coverage, code: str) -> pl.DataFrame:
+    rows = values.filter((pl.col("code") == code) & (pl.col("year") == cover.year)).select("unit", "value")
+    complete = ~pl.col("county").is_in(list(cover.incomplete))
+    joined = units.join(rows, on="unit", how="left").with_columns(complete.alias("complete"))
+    keep = [c for c in ("unit", "name", "value", "complete", "longitude", "latitude") if c in joined.columns]
+    return joined.with_columns(pl.when(pl.col("complete")).then(pl.col("value"))).select(keep).sort("unit")

@@ -7,9 +7,16 @@ from typing import Any
 
 from django.db import transaction
 
+from eduplan.facts import Facts
+from eduplan.indicators.catalogue import Indicator
 from eduplan.region.boundaries import Feature
+from eduplan.region.compare import Coverage, area_values, school_values
+from eduplan.region.source import indicator_values
 from eduplan.web.region.models import Boundary
 from eduplan.web.schools.models import OrgUnit
+
+MAX_POINTS = 20_000  # schools drawn on one map; beyond it the map shows areas only
+LEVELS = {"county": "按县", "township": "按乡镇"}
 
 
 def save(features: Sequence[Feature], source: str) -> tuple[int, int]:
@@ -35,11 +42,21 @@ def save(features: Sequence[Feature], source: str) -> tuple[int, int]:
     return created, changed
 
 
-def features(region: str, counties: Sequence[str]) -> dict[str, Any] | None:
-    """The counties' boundaries as a GeoJSON FeatureCollection (properties code, name); None without any."""
-    rows = Boundary.objects.filter(unit__in=list(counties)).order_by("unit")
+def map_data(facts: Facts, cover: Coverage, ind: Indicator, level: str) -> dict[str, Any] | None:
+    """What the page's map draws: the boundaries of the counties (or their townships) as GeoJSON with each
+    area's value of `ind`, and the located schools with theirs; None when no boundary is stored."""
+    values = indicator_values(facts)
+    areas = area_values(values, facts, cover, ind.code, level)
+    rows = Boundary.objects.filter(unit__in=areas["unit"].to_list()).order_by("unit")
     items = [
         {"type": "Feature", "properties": {"code": b.unit, "name": b.name}, "geometry": b.geometry}
         for b in rows
     ]
-    return {"type": "FeatureCollection", "region": region, "features": items} if items else None
+    if not items:
+        return None
+    points = school_values(values, facts, cover, ind.code) if ind.level == "school" else None
+    return {
+        "type": "FeatureCollection", "region": cover.region, "level": level, "features": items,
+        "areas": areas.select("unit", "name", "value", "complete").to_dicts(),
+        "points": points.to_dicts() if points is not None and points.height <= MAX_POINTS else [],
+    }  # fmt: skip

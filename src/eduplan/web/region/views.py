@@ -16,7 +16,7 @@ from eduplan.store import load_facts
 from eduplan.web import access
 from eduplan.web.downloads import attachment
 from eduplan.web.region import pages
-from eduplan.web.region.maps import features
+from eduplan.web.region.maps import LEVELS, map_data
 from eduplan.web.schools.models import OrgUnit
 from eduplan.web.years import year_choice
 
@@ -50,11 +50,13 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     r = pages.region(facts, code, choice.year)
     r.evaluations = pages.evaluations(facts, r)
     ind = _indicator(request.GET.get("code", ""))
+    level = request.GET.get("map", "county")
+    level = level if level in LEVELS else "county"
     context: dict[str, Any] = {
         "code": code, "r": r, "choice": choice, "grid": pages.grid(r), "ranking": pages.ranking(r, ind),
         "indicators": list(load_catalogue()), "plans": pages.plan_breakdowns(r),
         "commitments": pages.commitment_breakdowns(r), "evaluations": _evaluation_rows(r),
-        "coverage": r.cover.label(r.names), "map": features(code, r.counties),
+        "coverage": r.cover.label(r.names), "map": map_data(facts, r.cover, ind, level), "level": level, "levels": LEVELS,
         "county_names": [r.names.get(c, c) for c in r.counties],
     }  # fmt: skip
     if request.GET.get("format") == "xlsx":

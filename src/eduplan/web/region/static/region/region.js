@@ -38,23 +38,37 @@
   const geo = data("map-data");
   const mapBox = document.getElementById("region-map");
   if (geo && mapBox) {
-    echarts.registerMap("region-" + geo.region, geo);
-    const known = {};
-    rank.names.forEach(function (n, i) { if (rank.complete[i]) known[n] = rank.values[i]; });
-    const values = Object.values(known).filter(function (v) { return v !== null; });
-    const low = values.length ? Math.min.apply(null, values) : 0, high = values.length ? Math.max.apply(null, values) : 1;
+    // Areas are matched by 区划代码 (names may repeat across counties); labels and tooltips show the names.
+    const names = {}, known = {};
+    geo.areas.forEach(function (a) { names[a.unit] = a.name; if (a.value !== null) known[a.unit] = a.value; });
+    const all = Object.values(known).concat(geo.points.filter(function (p) { return p.value !== null; }).map(function (p) { return p.value; }));
+    const low = all.length ? Math.min.apply(null, all) : 0, high = all.length ? Math.max.apply(null, all) : 1;
     const colors = ["#deebf7", "#9ecae1", "#3182bd", "#08519c"];
+    const mapName = "region-" + geo.region + "-" + geo.level;
+    echarts.registerMap(mapName, geo);
+    const series = [{
+      type: "map", map: mapName, nameProperty: "code", name: rank.title, geoIndex: 0,
+      data: geo.areas.map(function (a) { return { name: a.unit, value: a.unit in known ? known[a.unit] : null }; }),
+    }];
+    if (geo.points.length) {
+      series.push({
+        type: "scatter", coordinateSystem: "geo", geoIndex: 0, symbolSize: 6, name: "学校",
+        data: geo.points.map(function (p) { return { name: p.name, value: [p.longitude, p.latitude, p.value] }; }),
+      });
+    }
     const map = echarts.init(mapBox, null, { renderer: "canvas" });
     map.setOption({
       animation: false,
-      tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + (p.name in known ? text(known[p.name], rank.unit) : "数据不完整或无数据"); } },
-      visualMap: { min: low, max: high === low ? low + 1 : high, calculable: true, left: "left", bottom: 10,
+      tooltip: { trigger: "item", formatter: function (p) {
+        if (p.seriesType === "scatter") return p.name + "：" + text(p.value[2], rank.unit);
+        return (names[p.name] || p.name) + "：" + (p.name in known ? text(known[p.name], rank.unit) : "数据不完整或无数据");
+      } },
+      geo: { map: mapName, nameProperty: "code", roam: true, itemStyle: { areaColor: "#eeeeee", borderColor: "#666666" },
+             label: { show: true, formatter: function (p) { return names[p.name] || ""; } } },
+      visualMap: { min: low, max: high === low ? low + 1 : high, calculable: true, left: "left", bottom: 10, dimension: undefined,
+                   seriesIndex: geo.points.length ? [0, 1] : [0],
                    inRange: { color: rank.direction === "lower" ? colors.slice().reverse() : colors }, text: ["高", "低"] },
-      series: [{
-        type: "map", map: "region-" + geo.region, name: rank.title, label: { show: true },
-        data: geo.features.map(function (f) { const n = f.properties.name; return { name: n, value: n in known ? known[n] : null }; }),
-        itemStyle: { areaColor: "#eeeeee" },
-      }],
+      series: series,
     });
     mapBox.dataset.ready = "1";
   }
