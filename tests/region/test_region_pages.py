@@ -58,6 +58,10 @@ def test_the_city_supervisor_sees_every_county_and_the_city_value(region_db: Non
     assert "33.33" in ranking and "100.00" in ranking
     chart = json.loads(html.split('id="ranking-data" type="application/json">')[1].split("</script>")[0])
     assert chart["names"] == ["示例县", "乙县"] and chart["region"]["value"] == 50.0
+    places = html[
+        html.index('<table id="places">') : html.index("</table>", html.index('<table id="places">'))
+    ]
+    assert "2029 年缺口" in places and "示例县" in places and "乙县" in places
     shapes = json.loads(html.split('id="map-data" type="application/json">')[1].split("</script>")[0])
     assert [f["properties"]["code"] for f in shapes["features"]] == [JIA, YI]
 
@@ -84,6 +88,7 @@ def test_an_incomplete_county_is_labelled_and_its_verdict_is_无法评估(db: No
     assert "覆盖 2 县：1 县数据完整，乙县数据不完整（已报 0/1 所）" in html
     assert "各县：达标 1 县，尚未达到 0 县，无法评估 1 县" in html
     assert '示例市：50.00 · <span class="verdict incomplete">无法评估</span>' in html
+    assert "2024-2025 学年有县数据不完整，不作学位预测" in html
 
 
 def test_excel_export_of_the_comparison(region_db: None) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from eduplan.facts import Facts
+from eduplan.facts import STAGE_NAMES, Facts
 from eduplan.indicators.catalogue import Indicator, load_catalogue
 from eduplan.indicators.display import value_text
 from eduplan.region.compare import Coverage, comparison, coverage, region_counties, spread
@@ -140,3 +140,31 @@ def commitment_breakdowns(r: Region) -> list[dict[str, Any]]:
         b = standard_breakdown(c.text, c.target_year, verdicts, c.at_least, c.named, as_of=r.year)
         out.append({"c": c, "kind": KIND_NAMES[c.kind], "b": b, "parts": _parts(r, b, None, {})})
     return out
+
+
+HORIZON = 5
+
+
+def places(facts: Facts, r: Region) -> dict[str, Any] | None:
+    """Each county's school-place shortfalls (its townships' summed) per stage, in the forecast's last year,
+    the first year any township is short, and how many are short then; None when the year is incomplete."""
+    from eduplan.forecast.report import STAGES, places_report
+    from eduplan.region.places import county_shortfalls
+
+    if not r.cover.complete:
+        return None
+    report = places_report(facts, "township", r.year, HORIZON)
+    short = county_shortfalls(report.gaps, facts)
+    last = r.year + HORIZON
+    rows = []
+    for county in r.counties:
+        mine = short.filter(pl.col("county") == county)
+        cells = []
+        for stage in STAGES:
+            here = mine.filter(pl.col("stage") == stage)
+            end = here.filter(pl.col("year") == last)
+            first = here.filter(pl.col("shortfall") > 0)["year"].min()
+            cells.append({"shortfall": float(end["shortfall"].sum()) if end.height else None,
+                          "towns": int(end["townships_short"].sum()) if end.height else 0, "first": first})  # fmt: skip
+        rows.append({"code": county, "name": r.names.get(county, county), "cells": cells})
+    return {"last": last, "stages": [STAGE_NAMES[s] for s in STAGES], "rows": rows}

@@ -57,7 +57,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         "indicators": list(load_catalogue()), "plans": pages.plan_breakdowns(r),
         "commitments": pages.commitment_breakdowns(r), "evaluations": _evaluation_rows(r),
         "coverage": r.cover.label(r.names), "map": map_data(facts, r.cover, ind, level), "level": level, "levels": LEVELS,
-        "county_names": [r.names.get(c, c) for c in r.counties],
+        "county_names": [r.names.get(c, c) for c in r.counties], "places": pages.places(facts, r),
     }  # fmt: skip
     if request.GET.get("format") == "xlsx":
         access.audit(request, "export", code, page="region", year=r.year, indicator=ind.code)
