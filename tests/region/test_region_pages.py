@@ -165,3 +165,15 @@ def test_eduplan_import_takes_a_geojson(
     assert main(["import", str(path)]) == 0
     assert "行政区划边界（GeoJSON）：1 个文件" in capsys.readouterr().out
     assert Boundary.objects.get(unit="990101001").geometry["coordinates"] == [square]
+
+
+def test_beyond_the_evaluation_limit_the_page_links_instead(
+    region_db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eduplan.web.region import pages
+
+    monkeypatch.setattr(pages, "EVALUATED_MAX", 1)  # two counties: one too many
+    html = _client(CAROL).get(URL, ASK).content.decode()
+    assert "示例市有 2 个县，超过 1 个：本页不逐县评估" in html and 'id="evaluations"' not in html
+    commitment = html[html.index('data-commitment="balanced"') :]
+    assert "无法评估" in commitment[: commitment.index("</section>")]

@@ -21,7 +21,10 @@ from eduplan.web.region.models import Commitment
 from eduplan.web.standards.pages import KIND_NAMES, run
 
 DEFAULT_CODE = "large_class_share"
-JUDGED = ("ge", "le", "eq", "range")  # a target comparable with one year's value (not a yearly change)
+JUDGED = ("ge", "le", "eq", "range")
+# Each county's three evaluations cost about 0.1-0.3 s: a province of a hundred counties would wait a minute, so
+# beyond this many counties the page links to each county's evaluation instead (until results are stored, #14).
+EVALUATED_MAX = 20  # a target comparable with one year's value (not a yearly change)
 
 
 @dataclass
@@ -91,6 +94,8 @@ def ranking(r: Region, ind: Indicator) -> dict[str, Any]:
 def evaluations(facts: Facts, r: Region) -> dict[str, dict[str, tuple[Verdict, str]]]:
     """Each national evaluation's verdict for each county, with its failing items or what it lacks."""
     out: dict[str, dict[str, tuple[Verdict, str]]] = {}
+    if len(r.counties) > EVALUATED_MAX:
+        return out
     for kind in KIND_NAMES:
         out[kind] = {}
         for county in r.counties:

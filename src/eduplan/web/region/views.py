@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from eduplan.errors import EduplanError
-from eduplan.indicators.catalogue import load_catalogue
+from eduplan.indicators.catalogue import Indicator, load_catalogue
 from eduplan.region.compare import REGION_LEVELS, unit_level
 from eduplan.store import load_facts
 from eduplan.web import access
@@ -56,7 +56,8 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         "code": code, "r": r, "choice": choice, "grid": pages.grid(r), "ranking": pages.ranking(r, ind),
         "indicators": list(load_catalogue()), "plans": pages.plan_breakdowns(r),
         "commitments": pages.commitment_breakdowns(r), "evaluations": _evaluation_rows(r),
-        "coverage": r.cover.label(r.names), "map": map_data(facts, r.cover, ind, level), "level": level, "levels": LEVELS,
+        "coverage": r.cover.label(r.names), "map": map_data(facts, r.cover, ind, level), "level": level,
+        "levels": LEVELS, "evaluated_max": pages.EVALUATED_MAX,
         "county_names": [r.names.get(c, c) for c in r.counties], "places": pages.places(facts, r),
     }  # fmt: skip
     if request.GET.get("format") == "xlsx":
@@ -65,7 +66,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "region/region.html", context)
 
 
-def _indicator(code: str) -> Any:
+def _indicator(code: str) -> Indicator:
     try:
         return load_catalogue().get(code or pages.DEFAULT_CODE)
     except EduplanError as exc:
@@ -76,8 +77,8 @@ def _evaluation_rows(r: pages.Region) -> list[dict[str, Any]]:
     from eduplan.standards.result import VERDICT_NAMES
     from eduplan.web.standards.pages import KIND_NAMES
 
-    rows = []
-    for county in r.counties:
+    rows: list[dict[str, Any]] = []
+    for county in r.counties if r.evaluations else ():
         cells = [
             {"kind": k, "status": r.evaluations[k][county][0], "name": VERDICT_NAMES[r.evaluations[k][county][0]],
              "why": r.evaluations[k][county][1]}
