@@ -104,6 +104,7 @@ AREA_APPS = [
     "eduplan.web.finance",
     "eduplan.web.reports",
     "eduplan.web.public",
+    "eduplan.web.region",
 ]
 INSTALLED_APPS = [
     "eduplan.web.accounts",  # first: its `flush` command (keeps the audit triggers) overrides Django's
