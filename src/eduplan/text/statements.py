@@ -419,7 +419,7 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
     prev: Statement | None = None
     for i, q in enumerate(qs):
         prefix = _prefix(sentence, q, prev_end)
-        kind, why = _kind(ctx, sentence, base, q)
+        kind, why = _kind(ctx, sentence, base, q, prefix)
         if prev is not None and why.startswith("文件类型为") and not prev.why[0].startswith("文件类型为"):
             # 共有32个项目未开工,其中嘉祥县18个: a clause with no cue of its own goes on in the tense of the one before.
             kind, why = prev.kind, prev.why[0] + "(承前)"
@@ -524,12 +524,17 @@ def _compared(sentence: str, q: Quantity) -> bool:
     )
 
 
-def _kind(ctx: _Context, sentence: str, base: int, q: Quantity) -> tuple[str, str]:
-    """commitment or baseline, and the cue that decided: quoted target, clause tense, date, section, genre."""
+def _kind(ctx: _Context, sentence: str, base: int, q: Quantity, prefix: str) -> tuple[str, str]:
+    """commitment or baseline, and the cue that decided: quoted target, clause tense, the number's precision,
+    date, section, genre."""
     clause = sentence[_clause_start(sentence, q.start) : q.start]
     kind, why = clause_kind(clause, sentence[q.end : q.end + 60])
     if kind == "baseline" or why == QUOTED:
         return kind or "baseline", why
+    decimals = _decimals(sentence, q)
+    if kind is None and decimals >= 2:
+        # 毛入园率达到89.72%: a rate measured to two decimals is a value reached; targets are set in round numbers.
+        return "baseline", f"数值精确到{decimals}位小数(实测值)"
     if kind is None:
         kind, why = clause_kind(sentence[: q.start], "")
         kind = kind if kind == "commitment" else None
@@ -559,8 +564,49 @@ def _kind(ctx: _Context, sentence: str, base: int, q: Quantity) -> tuple[str, st
     if kind is None and ctx.reported is not None and ctx.reported < base + q.start:
         kind, why = "commitment", "段落转述规划或方案的目标"
     if kind is None:
-        kind, why = ctx.struct.genre.default_kind, f"文件类型为{ctx.struct.genre.label}"
+        kind, why = _by_default(ctx, sentence, q, prefix, clause, decimals)
     return kind, why
+
+
+def _by_default(
+    ctx: _Context, sentence: str, q: Quantity, prefix: str, clause: str, decimals: int
+) -> tuple[str, str]:
+    """The kind of a number nothing in its clause, paragraph or section dates: the genre's default, weighed.
+
+    A target needs evidence. Where only the genre speaks for one, a measured rate (a decimal: 83.4%) or a plain
+    amount that nothing bounds, makes or rules (为83%, 有学校1195所 — not 以上, 不低于, 1-2名, 每年, 新建, 按) is what the text
+    states as it stands. In a document whose genre is unknown that is the default; bounds still set targets
+    (a standard read without its title)."""
+    genre = ctx.struct.genre
+    if genre.default_kind != "commitment":
+        return genre.default_kind, f"文件类型为{genre.label}"
+    if genre.code in _TITLE_TARGETS:
+        # a work plan, task table or standard names its targets as bare amounts: its title says so
+        return "commitment", f"文件类型为{genre.label}"
+    if q.unit == "%" and decimals == 1:
+        return "baseline", f"文件类型为{genre.label}，但数值带小数(实测值)"
+    cmp = _cmp(sentence, q, prefix)
+    rest = sentence[q.end : q.end + _CLAUSE_END.search(sentence[q.end :] + "。").start()]
+    # 新建…所, 千户小区配建…, 按100人拨付: a number something is made or ruled by
+    ruled = _ACTS.search(clause + rest) or re.search(r"按(?!时|期|需)", clause)
+    if cmp == "=" and not q.placeholder and not _per(sentence, q, prefix) and not ruled:
+        return "baseline", f"文件类型为{genre.label}，但数值无目标用语、无界限"
+    return "commitment", f"文件类型为{genre.label}"
+
+
+# Verbs that make, equip or serve: the number they govern is work to do in a plan (新建, 配建, 培训, 资助 …).
+_ACTS = re.compile(
+    r"新改扩建|改扩建|扩建|新建|新增|新创建|创建|建成|认定|培育|打造|招聘|培训|满足|解决|资助|惠及|配设|配备|配置|配齐|聘用"
+    r"|建设|配建|设置|开设"
+)
+# Genres whose title makes every bare amount of theirs a target or threshold.
+_TITLE_TARGETS = frozenset({"workplan", "tasks", "standard", "template"})
+
+
+def _decimals(sentence: str, q: Quantity) -> int:
+    """How many decimals the number is written with (89.72% → 2; 6.1‰ → 1)."""
+    m = re.match(r"\d+(?:\.(\d+))?", sentence[q.start : q.end])
+    return len(m.group(1)) if m and m.group(1) and q.unit == "%" else 0
 
 
 def _statement_year(ctx: _Context, sentence: str, q: Quantity, kind: str, why: str) -> tuple[int | None, str]:
