@@ -41,7 +41,9 @@ _YEAR = re.compile(r"(?<![\d.])(?P<a>(?:19|20)\d\d)(?:[-至到](?P<b>(?:19|20)\d
 # What an indicator starts with after a place name (济宁市学前教育毛入学率, 南陵县公办园在园幼儿占比).
 _HEADS = r"(?:学前|义务|九年|小学|初中|高中|普通|普惠|公办|民办|幼儿|中小学|中职|职业|高等|教育|特殊|残疾|随迁|学生|教师|专任|适龄)"
 _LEAD = re.compile(
-    r"^(?:[、,和及与并且?]|[①-⑳■●◆▲□]|[一二三四五六七八九十]是|其中|但|另外|同时|全国|全市|全县|全区|全省|全州|全旗|全镇|我国|我省|我市|我县|我区|本市|本县|本区|"
+    r"^(?:[、,和及与并且?]|[①-⑳■●◆▲□]|"
+    # list marks: (2), 2), 2., 2、, (二), 二、, a)
+    r"\(?\d{1,2}\)|\d{1,2}[、.](?!\d)|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、|[a-z][.)]|[一二三四五六七八九十]是|其中|但|另外|同时|全国|全市|全县|全区|全省|全州|全旗|全镇|我国|我省|我市|我县|我区|本市|本县|本区|"
     rf"[\u4e00-\u9fff]{{2,4}}(?:省|自治区)(?![份会级内外属直])|提出|明确|指出|(?:[^\W\d_城县市区镇乡全各本我该新老主]{{2,3}}|[xX]{{1,4}})(?:市|县|区|镇|乡)(?={_HEADS})|"
     # a news agency's dateline (新华社南宁2月28日电, 本报讯(记者 …)) opens the first sentence of a report
     r"(?:新华社|中新社|中新网|人民网|央视网|本报)?[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电(?:\([^()]{0,20}\))?|"
@@ -55,7 +57,7 @@ _LEAD = re.compile(
 _TRAIL = re.compile(
     r"(?:保持在|保持|巩固在|巩固|稳定在|控制在|提高到|提升到|提高|提升|增长|降低|下降|减少|达到|达|为|在|"
     r"超过|高于|不低于|不少于|不超过|不高于|低于|至少|力争|确保|争取|(?<![人生])均|分别|占|约|仅|只有|累计|共|有|要|须|需|应|"
-    r"不得|不能|不可|不宜|不准|从|由|应保证|保证|"
+    r"不得|不能|不可|不宜|不准|从|由|应保证|保证|不小于|不大于|不多于|小于|大于|多于|少于|应有|应达|应为|"
     r"年降幅|年增幅|年|在|再|将|新增|增加|新创建|新建|改扩建|扩建|建成|建有|建设|创建|打造|培育|培养|支持建设|办好|建好|开展|补充|"
     r"安排|按|每|总数的?|总量的?|的|全员|以上|目标值|预计值|标准值|上升到|上升至|增至|降至|降到|下降到|下降至|降低到|降低至|"
     r"提高至|提升至|增加到|增加至|减少到|减少至|[≥≤><≮≯=])+$"
@@ -71,7 +73,7 @@ _PER = (("每两年", "2years"), ("每学期", "semester"), ("每天", "day"), (
         ("每年", "year"), ("年均", "year"), ("年生均", "year"), ("全年", "year"), ("年降幅", "year"),
         ("年增幅", "year"))  # fmt: skip
 _DOWN = re.compile(r"不超过|不高于|控制在|低于|小于|以内|以下|减少到|降至|降到|压缩到")
-_UP = re.compile(r"以上|不低于|不少于|至少|超过|高于|达到|达|力争|确保|保持|巩固|稳定在|提高到|提升到|争创")
+_UP = re.compile(r"以上|不低于|不少于|至少|超过|高于|达到|达(?![标成])|力争|确保|保持|巩固|稳定在|提高到|提升到|争创")
 _CHANGE = re.compile(r"(?:提升|提高|增长|增加|降低|下降|减少|递增|递减|降幅|增幅)[≥>≮]?$")
 _FALL = re.compile(r"降低|下降|减少|递减|降幅")
 
@@ -638,9 +640,10 @@ def _statement_year(ctx: _Context, sentence: str, q: Quantity, kind: str, why: s
     # 省财政还将下拨…: what a dated news report announces is for its year; criteria it relays (督导评估方案要求
     # …达到80%) stay without one.
     news = struct.genre.code == "news" and struct.date is not None and struct.horizon is None
-    cited = re.search(
-        r"(?:标准|规范|办法)》|规定[,，:：]", sentence[: q.start]
-    )  # 《…标准》规定,…应保证10小时
+    # 《…标准》规定,…应保证10小时; 小学应达1.36平方米, 不得高于50db: a rule a report relays holds in any year.
+    cited = re.search(r"(?:标准|规范|办法)》|规定[,，:：]", sentence[: q.start]) or _NORMATIVE.search(
+        sentence[_clause_start(sentence, q.start) : q.start]
+    )
     if kind == "commitment" and news and not cited and not _CRITERIA.search(ctx.norm.text):
         return struct.year, f"新闻日期年份{struct.year}"
     if kind == "commitment":
@@ -649,6 +652,7 @@ def _statement_year(ctx: _Context, sentence: str, q: Quantity, kind: str, why: s
     return year, f"文件所述年份{year}" if year else "文件未写明年份"
 
 
+_NORMATIVE = re.compile(r"(?<![相供适反对响答效])应(?!用|急|对)|须|不得|不宜|一般(?=[应配设为不在以])|一律")
 _CRITERIA = re.compile(r"督导评估|评估认定|评估指标|评估标准|认定标准|验收标准")
 
 
@@ -690,6 +694,8 @@ def _counts(sentence: str, q: Quantity) -> bool:
         return False
     if q.unit == "倍":
         return False  # 是2010年的2.5倍: a comparison, not a level
+    if q.unit in ("米", "公里") and re.match(r"[跑赛游栏跳]|往返|折返|半径|范围", after):
+        return False  # 50米跑, 800米赛: an event's name; 3公里半径: a catchment that defines
     if q.unit == "个" and after.startswith("月"):
         return False  # 0-6个月婴儿: a span of months, not a count
     if q.unit == "班" and re.match(r"规模|以下规模|以上规模", sentence[q.end - len(q.tail) : q.end + 4]):
@@ -1077,6 +1083,12 @@ def _indicators(
         noun = _LEAD.sub("", earlier.rsplit("的", 1)[-1])
         if re.fullmatch(r"[\u4e00-\u9fff]{2,8}", noun):
             core += noun
+    if not core and prev is None:
+        # 教室噪声要控制,不得高于50db: a clause that is only a bound is about what the clause before it names.
+        start = _clause_start(sentence, q.start)
+        earlier = HEADING_MARK.sub("", sentence[_clause_start(sentence, max(0, start - 1)) : max(0, start - 1)])
+        if not re.search(r"\d", earlier):
+            core = _core(re.sub(r"(?:要|应|须|必须)?(?:严格)?(?:控制|达标|合格|符合要求|符合标准)$", "", earlier))
     if not core:
         core = prefix.strip(" ≥≤<>≮≯=~-") or "未命名指标"
     return [(text, None) for text in split_coordinated(core)]
@@ -1122,6 +1134,11 @@ def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
     if re.search(r"[≤<≯]$", near):
         return "<="
     # 不低于应交流人数的10%: the comparator governs a share "of" a base named between it and the number.
+    # 不小于0.6米, 不得低于1:15, 不宜少于: a negated "less" is a floor; 不大于, 不得多于: a ceiling.
+    if re.search(r"不[得能可应宜准]?(?:小于|少于|低于)$", near):
+        return ">="
+    if re.search(r"不[得能可应宜准]?(?:大于|多于)$", near):
+        return "<="
     if re.search(r"(?:不低于|不少于)$", near) or re.search(
         r"(?:不低于|不少于)[^，。；,;]{1,8}的$", prefix[-16:]
     ):

@@ -277,7 +277,8 @@ def structure(doc: Normalised) -> Structure:
     date = _date(doc, lines)
     genre = detect(title, doc.text, int(date[:4]) if date else None)
     report_year = _title_year(title) or _table_year(lines)
-    if date is None and report_year is None and genre.code == "news":
+    if date is None and report_year is None and genre.default_kind == "baseline":
+        # An undated report speaks from the latest year it names that is not a target.
         report_year = _news_year(doc.text)
     period, horizon = _plan_period(title, doc.text, genre, report_year)
     # A template (20xx年) names no year: its horizon is unknown rather than guessed.
@@ -296,7 +297,7 @@ def structure(doc: Normalised) -> Structure:
 
 
 def _news_year(text: str) -> int | None:
-    """An undated news report speaks from the latest year it names that is not a target (到2025年)."""
+    """An undated report speaks from the latest year it names that is not a target (到2025年)."""
     # 到2020年的11019人 names a year whose value was reached; 到2025年 alone is a target.
     found = re.finditer(
         r"(?<![到至\d])((?:19|20)\d\d)年(?!以来|前|起)|(?<=[到至])((?:19|20)\d\d)年(?=的)", text
