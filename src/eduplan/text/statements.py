@@ -546,10 +546,9 @@ def _kind(ctx: _Context, sentence: str, base: int, q: Quantity, prefix: str) -> 
         return "commitment", "计划用语"
     if kind is None:
         # 目前,全区有学校1195所。在校学生570413人: the present a clause opened with goes on until a target.
-        before = ctx.para[: base - ctx.para_base + q.start]
-        opened = list(_PRESENT_OPENS.finditer(before)) or list(_FINDING.finditer(before))
-        if opened and not FUTURE.search(before, opened[-1].end()):
-            return "baseline", f"前文现状用语“{opened[-1].group(1)}”"
+        opened = _present_before(ctx.para, base - ctx.para_base + q.start)
+        if opened:
+            return "baseline", f"前文现状用语“{opened}”"
     explicit = _year(sentence, q.start)
     if explicit is None:
         explicit = _relative_year(sentence[: q.start], ctx.struct)
@@ -568,6 +567,35 @@ def _kind(ctx: _Context, sentence: str, base: int, q: Quantity, prefix: str) -> 
     if kind is None:
         kind, why = _by_default(ctx, sentence, q, prefix, clause, decimals)
     return kind, why
+
+
+_Marks = tuple[list[int], list[str]]  # where each mark ends, and its word
+
+
+@lru_cache(maxsize=4)
+def _tense_marks(para: str) -> tuple[_Marks, _Marks, list[int], list[int]]:
+    """A paragraph's present openings (目前, 截至 …), findings (监测显示) and target words (their starts and ends),
+    found once per paragraph: a long paragraph then costs no more per number than a short one."""
+    opens = [(m.end(), m.group(1)) for m in _PRESENT_OPENS.finditer(para)]
+    findings = [(m.end(), m.group(1)) for m in _FINDING.finditer(para)]
+    future = [m.span() for m in FUTURE.finditer(para)]
+    return (
+        ([e for e, _ in opens], [w for _, w in opens]),
+        ([e for e, _ in findings], [w for _, w in findings]),
+        [a for a, _ in future],
+        [b for _, b in future],
+    )
+
+
+def _present_before(para: str, pos: int) -> str | None:
+    """The present opening (else finding) last before `pos` in its paragraph, unless a target word follows it."""
+    opens, findings, starts, ends = _tense_marks(para)
+    for marks, words in (opens, findings):
+        i = bisect.bisect_right(marks, pos) - 1
+        if i >= 0:
+            j = bisect.bisect_left(starts, marks[i])
+            return words[i] if j == len(starts) or ends[j] > pos else None
+    return None
 
 
 def _by_default(
