@@ -26,7 +26,7 @@ from rich.progress import (
 from eduplan.errors import ConfigError, DataError, EduplanError
 from eduplan.io.kinds import KIND_LABELS, KINDS, tables_of
 
-DEMO_USER = "demo"
+DEMO_USER = "county990101"  # the demo county's planner; every demo login has the password below
 DEMO_PASSWORD = "eduplan-demo"
 log = logging.getLogger("eduplan.cli")
 console = Console(stderr=True)
@@ -35,13 +35,18 @@ console = Console(stderr=True)
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add this area's subcommands to `sub`."""
     kinds = "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items())
-    demo = sub.add_parser("demo", help="建立示例县数据库、创建演示账号并启动网页")
+    demo = sub.add_parser("demo", help="重建示例市演示数据库（多个县、规划、各角色账号）并启动网页")
     demo.add_argument("--no-serve", action="store_true", help="只建库，不启动网页服务")
+    demo.add_argument(
+        "--counties", type=int, default=5, metavar="N", help="县的个数，默认 5（基准测试可用更多）"
+    )
     _host_port(demo)
+    _server_options(demo)
     demo.set_defaults(handler=run_demo)
 
-    serve = sub.add_parser("serve", help="启动网页服务（数据库由 DATABASE_URL 指定）")
+    serve = sub.add_parser("serve", help="启动网页服务 gunicorn（数据库由 DATABASE_URL 指定）")
     _host_port(serve)
+    _server_options(serve)
     serve.set_defaults(handler=run_serve)
 
     template = sub.add_parser("template", help="生成带中文表头和填表说明的空白模板")
@@ -83,6 +88,11 @@ def _host_port(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
 
 
+def _server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn 工作进程数，默认等于 CPU 核数")
+    parser.add_argument("--dev", action="store_true", help="使用 Django 开发服务器（单进程，仅供开发）")
+
+
 @contextmanager
 def _progress() -> Iterator[Progress]:
     columns = (
@@ -121,27 +131,67 @@ def _database_name() -> str:
 
 def run_demo(args: argparse.Namespace) -> int:
     from eduplan.demo import DEMO_COUNTY, generate_county
+    from eduplan.demo.city import CURATED, generate_city
 
     migrate()
+    from eduplan.web.accounts import demo
     from eduplan.web.linkage.demo import load_demo_registers
-    from eduplan.web.plans.plan_io import load_demo_plan  # the demo county's plan (after Django is set up)
 
+    demo.check_resettable()  # before anything is written: a real database is never touched
+    demo.wipe()
     with _progress() as progress:
-        task = progress.add_task("生成示例县", total=None)
-        facts = generate_county()
+        task = progress.add_task(f"生成示例市（{args.counties} 个县）", total=None)
+        facts = generate_city(args.counties)
         progress.remove_task(task)
-        summary = _save(progress, facts, "写入示例县")
-    _demo_user()
-    load_demo_plan(DEMO_COUNTY)
-    load_demo_registers(facts, DEMO_COUNTY)
-    print(
-        f"示例县已载入 {_database_name()}：{summary.created} 行新增，{summary.updated} 行更新，{summary.unchanged} 行未变"
-    )
-    print(f"演示账号：用户名 {DEMO_USER}，密码 {DEMO_PASSWORD}")
+        summary = _save(progress, facts, "写入示例市")
+    counties = facts.org_units.filter(facts.org_units["level"] == "county").select("code", "name").rows()
+    _demo_plans(counties[: len(CURATED)])
+    from eduplan.web import access
+
+    with access.bulk():  # thousands of register rows: one audit event for the demo, not one per row
+        load_demo_registers(generate_county(), DEMO_COUNTY)  # the demo county's registers, as before
+    logins = demo.demo_logins(counties)
+    demo.create_logins(logins)
+    demo.demo_approvals([c for c, _ in counties], int(facts.grade_year["year"].max()))  # type: ignore[arg-type]
+    demo.mark()
+    with access.acting_as("eduplan demo"):
+        access.audit(None, "demo", "9901", counties=len(counties), rows=summary.created)
+    print(f"示例市已载入 {_database_name()}：{len(counties)} 个县，{summary.created} 行数据")
+    for code, name in counties[: len(CURATED)]:
+        print(f"  {code} {name}：{next(c.description for c in CURATED if c.code == code)}")
+    print(f"演示账号（密码均为 {DEMO_PASSWORD}，仅限演示）：")
+    for login in logins[:12] + [x for x in logins[12:] if not x.username.startswith("county")]:
+        print(f"  {login.username:<16} {login.description}")
+    if len(logins) > 12:
+        print(f"  …… 以及其余各县的 county<县代码>（共 {len(counties)} 个县）")
     print(f"网址：http://{args.host}:{args.port}/")
     if args.no_serve:
         return 0
     return _serve(args)
+
+
+def _demo_plans(counties: list[tuple[str, str]]) -> None:
+    """Each curated county's plan: the demo county's as it is, the others fitted to their own data."""
+    from eduplan.store import load_facts
+    from eduplan.web import access
+    from eduplan.web.plans import indicator_source
+    from eduplan.web.plans.plan_io import _code_of, demo_plan_data, fitted_plan, load_demo_plan, save_plan
+
+    data = demo_plan_data()
+    known = indicator_source.catalogue()
+    codes = sorted({c for t in data["targets"] if (c := _code_of(t, known))})
+    base_year = int(data["plan"]["period"][0]) - 1
+
+    def values(code: str) -> dict[str, float]:
+        frame = indicator_source.compute(load_facts(code), codes)
+        rows = frame.filter((frame["unit"] == code) & (frame["year"] == base_year)).select("code", "value")
+        return {c: float(v) for c, v in rows.iter_rows() if v is not None}
+
+    with access.bulk():
+        load_demo_plan(counties[0][0], counties[0][1])
+        reference = values(counties[0][0])
+        for code, name in counties[1:]:
+            save_plan(fitted_plan(data, name, values(code), reference), code, name)
 
 
 def _save(progress: Progress, facts: Any, description: str) -> Any:
@@ -152,33 +202,19 @@ def _save(progress: Progress, facts: Any, description: str) -> Any:
     return save_facts(facts, progress=lambda _name, done, _all: progress.advance(task, done))
 
 
-def _demo_user() -> None:
-    from django.contrib.auth.models import User
-
-    user, _ = User.objects.get_or_create(username=DEMO_USER)
-    user.is_staff = user.is_superuser = True
-    user.set_password(DEMO_PASSWORD)
-    user.save()
-
-
 def run_serve(args: argparse.Namespace) -> int:
     migrate()
     return _serve(args)
 
 
 def _serve(args: argparse.Namespace) -> int:
-    """Django's threaded WSGI server (the one runserver uses), without autoreload or debug pages."""
-    from django.conf import settings
-    from django.core.servers.basehttp import WSGIServer, run
-    from django.core.wsgi import get_wsgi_application
+    from eduplan.web.server import serve
 
-    if args.host not in settings.ALLOWED_HOSTS:
-        settings.ALLOWED_HOSTS.append("*" if args.host in ("0.0.0.0", "::") else args.host)
     print(
         f"网页服务：http://{args.host}:{args.port}/ （数据库 {_database_name()}；按 Ctrl+C 停止）", flush=True
     )
     try:
-        run(args.host, args.port, get_wsgi_application(), threading=True, server_cls=WSGIServer)
+        serve(args.host, args.port, workers=args.workers, dev=args.dev)
     except OSError as exc:
         raise ConfigError(
             f"无法在 {args.host}:{args.port} 上启动网页服务（{exc.strerror}），请用 --port 换一个端口",
@@ -234,20 +270,32 @@ def _header(source: Any, bounds: Any, header_of: Any) -> list[str]:
 
 def _import_ours(sources: list[Any], include_hidden: bool) -> int:
     from eduplan.io.database import import_sources
+    from eduplan.web import access
     from eduplan.web.schools.reporting import reporting_now
 
     before, _ = reporting_now()
     with _progress() as progress:
         task = progress.add_task("导入", total=None)
-        result = import_sources(
-            sources, _os_user(), "cli", include_hidden, lambda what: progress.update(task, description=what)
-        )
+        try:
+            result = import_sources(
+                sources,
+                _os_user(),
+                "cli",
+                include_hidden,
+                lambda what: progress.update(task, description=what),
+            )
+        except DataError as exc:  # refused whole, e.g. approved (locked) data
+            names = [s.path.name for s in sources]
+            access.audit(None, "import_refused", "", files=names, reason=exc.message, user=_os_user())
+            raise
         progress.remove_task(task)
     from eduplan.io.problems import grouped
 
     for line in grouped(result.prepared.notices):
         print(f"提示：{line}")
+    files = [{"name": f.name, "sha256": f.sha256} for f in result.prepared.files]
     if not result.ok:
+        access.audit(None, "import_refused", "", files=files, problems=result.prepared.total, user=_os_user())
         for problem in result.prepared.problems:
             log.info("import problem: %s", problem.log())
             print(problem.chinese())
@@ -259,9 +307,6 @@ def _import_ours(sources: list[Any], include_hidden: bool) -> int:
         )
         return 1
     assert result.summary is not None
-    from eduplan.web import access
-
-    files = [{"name": f.name, "sha256": f.sha256} for f in result.prepared.files]
     for county in result.counties or [""]:
         access.audit(None, "import", county, batch=result.batch, files=files, user=_os_user())
     for line in result.summary.lines():
@@ -347,6 +392,9 @@ def run_export(args: argparse.Namespace) -> int:
         raise DataError(
             f"无法写入 {args.out}（{exc.strerror}）", english=f"cannot write {args.out}: {exc}"
         ) from exc
+    from eduplan.web import access
+
+    access.audit(None, "export", args.unit or "", kind=args.kind, files=[str(p) for p in written])
     for path in written:
         print(f"已导出：{path}")
     return 0

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from eduplan.store.reading import load_facts, table_frame
 from eduplan.store.registry import MODELS, Reference, references, register
-from eduplan.store.writing import ImportSummary, Journal, TableChanges, TableCounts, save_facts
+from eduplan.store.writing import WRITE_CHECKS, ImportSummary, Journal, TableChanges, TableCounts, save_facts
 
 __all__ = [
     "MODELS",
+    "WRITE_CHECKS",
     "ImportSummary",
     "Journal",
     "Reference",

@@ -30,6 +30,7 @@ from eduplan.store.writing import (
     TableChanges,
     TableCounts,
     existing,
+    run_write_checks,
     save_facts,
     typed,
     with_ids,
@@ -140,6 +141,7 @@ def _undo(batch_id: int, user: str) -> Undone:
             english=f"later batches {later}",
         )
     journal = unpack(bytes(batch.journal))
+    run_write_checks(_touched(journal))  # undoing an import of approved (locked) data is refused too
     order = [name for name in reversed(MODELS) if name in journal.tables]
     current = {name: _current(name, journal.tables[name]) for name in order}
     deleted = {name: _delete(name, current[name]["created"]) for name in order}
@@ -147,6 +149,16 @@ def _undo(batch_id: int, user: str) -> Undone:
     batch.undone, batch.undone_by = timezone.now(), user
     batch.save(update_fields=["undone", "undone_by"])
     return Undone(batch, {k: v for k, v in deleted.items() if v}, {k: v for k, v in restored.items() if v})
+
+
+def _touched(journal: Journal) -> Facts:
+    """The keys of every row an import created or updated, as facts for the write checks."""
+    frames = {name: TABLES[name].empty() for name in TABLES}
+    for name, changes in journal.tables.items():
+        parts = [p.select(TABLES[name].key) for p in changes.created + changes.updated if p.height]
+        if parts:
+            frames[name] = pl.concat(parts, how="diagonal_relaxed")
+    return Facts(**frames)
 
 
 def _current(name: str, changes: TableChanges) -> dict[str, pl.DataFrame]:

@@ -9,6 +9,7 @@ the second time. What was created and what each update replaced can be recorded 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,10 @@ WHOLE = 2_000
 COPY_ROWS = 50_000  # rows per block of CSV handed to PostgreSQL's COPY
 PK = "__pk"
 Progress = Callable[[str, int, int], None]  # (table name, rows done, rows in table)
+# Checks every save (and every undo) runs first, inside its transaction; the accounts app adds the approval
+# lock. A check raises DataError to refuse the whole write, so every import path obeys it.
+WRITE_CHECKS: list[Callable[[Facts], None]] = []
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -103,6 +108,7 @@ def save_facts(
     frames = facts.frames()
     try:
         with transaction.atomic():
+            run_write_checks(facts)
             for name in MODELS:
                 frame = frames.get(name)
                 if frame is None or frame.height == 0:
@@ -110,11 +116,19 @@ def save_facts(
                 summary.tables[name] = _save_table(name, frame, journal)
                 if progress is not None:
                     progress(name, frame.height, frame.height)
-    except DatabaseError as exc:
+    except DatabaseError as exc:  # the driver's message goes to the log, not to the user
+        log.warning("save_facts failed: %s", exc)
         raise DataError(
-            "数据无法写入数据库（违反数据库约束），未写入任何数据", english=f"database error: {exc}"
+            "数据无法写入数据库（违反数据库约束或数据库不可用），未写入任何数据；详情见服务器日志",
+            english=f"database error: {exc}",
         ) from exc
     return summary
+
+
+def run_write_checks(facts: Facts) -> None:
+    """Every registered write check on the rows about to be written (DataError refuses the write)."""
+    for check in WRITE_CHECKS:
+        check(facts)
 
 
 def _save_table(name: str, frame: pl.DataFrame, journal: Journal | None) -> TableCounts:

@@ -44,8 +44,8 @@ def _county(request: HttpRequest) -> tuple[dict[str, Any], OrgUnit | None, Facts
 
 
 def _year(request: HttpRequest, years: list[int]) -> int | None:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and int(raw) in years else (years[-1] if years else None)
+    asked = access.int_param(request, "year")
+    return asked if asked in years else (years[-1] if years else None)
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:

@@ -39,6 +39,7 @@ def _facts(unit: str) -> Facts:
 
 
 def _initial(request: HttpRequest) -> dict[str, Any]:
+    """The form's data: the query, the county checked by access (404 for one the user may not read)."""
     data: dict[str, Any] = {"level": "zone", "horizon": 5, "migration": 0, "projects": ""}
     data.update({k: v for k, v in request.GET.items() if v != ""})
     county = access.county_of(request)
