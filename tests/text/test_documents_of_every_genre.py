@@ -113,6 +113,30 @@ CASES: dict[str, tuple[str, list[Row]]] = {
         "某县教育工作会议讲话\n同志们:过去一年亮点主要体现在以下5个方面。未来5年,8个部门联合推进,幼儿园数量是2012年的4.87倍。",
         [],
     ),
+    # Numbers in a 、 list share the unit and the bound only the last item writes; 控制在 yields to 以上.
+    "a list that writes its unit and bound once": (
+        "某县2024年教育工作要点\n小学、初中生均面积分别达到4.5、5.8平方米以上。\n小学、初中巩固率分别控制在95%、96%以上。",
+        [
+            (C, "小学生均面积", ">=", 4.5, None, "平方米", 2024, None),
+            (C, "初中生均面积", ">=", 5.8, None, "平方米", 2024, None),
+            (C, "小学巩固率", ">=", 95, None, "%", 2024, None),
+            (C, "初中巩固率", ">=", 96, None, "%", 2024, None),
+        ],
+    ),
+    # A coefficient after a coefficient has no unit either; 小于或等于 is ≤ written out.
+    "a list of coefficients": (
+        "某县2024年教育工作要点\n小学、初中综合差异系数分别控制在0.50、0.45以内，校际差异系数小于或等于0.40。",
+        [
+            (C, "小学综合差异系数", "<=", 0.5, None, "", 2024, None),
+            (C, "初中综合差异系数", "<=", 0.45, None, "", 2024, None),
+            (C, "校际差异系数", "<=", 0.4, None, "", 2024, None),
+        ],
+    ),
+    # 年底前 is this year's end: a summary's next steps are due in the year of its closing date (in Chinese digits).
+    "the year's end and a date line in Chinese digits": (
+        "市教育局第三季度工作总结\n三、第四季度工作打算\n确保年底前新增学位1.2万个以上。\n二〇二四年十月十日",
+        [(C, "新增学位", ">=", 12000, None, "个", 2024, None)],
+    ),
 }
 
 

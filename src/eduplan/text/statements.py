@@ -48,7 +48,7 @@ _LEAD = re.compile(
     # a news agency's dateline (新华社南宁2月28日电, 本报讯(记者 …)) opens the first sentence of a report
     r"(?:新华社|中新社|中新网|人民网|央视网|本报)?[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电(?:\([^()]{0,20}\))?|"
     r"本报讯(?:\([^()]{0,20}\))?|"
-    r"县域内|区域内|市域内|今年|明年|年内|全年|目前|力争|确保|争取|努力|计划|预计|保持|"
+    r"县域内|区域内|市域内|今年|明年|年内|全年|年底前|年底|年末|目前|力争|确保|争取|努力|计划|预计|保持|"
     r"实现|保证|基本|逐步|进一步|持续|到(?:19|20)\d\d年(?:底|末)?|(?:19|20)\d\d(?:-(?:19|20)\d\d)?年(?:底|末)?|"
     r"每年|年均|每学年|每学期|每两年|每天|每日|原则上|要|将|使|让|要求|达到|"
     # the category columns of a 绩效目标表 (一级/二级指标) run into the indicator's own name
@@ -57,7 +57,7 @@ _LEAD = re.compile(
 _TRAIL = re.compile(
     r"(?:保持在|保持|巩固在|巩固|稳定在|控制在|提高到|提升到|提高|提升|增长|降低|下降|减少|达到|达|为|在|"
     r"超过|高于|不低于|不少于|不超过|不高于|低于|至少|力争|确保|争取|(?<![人生])均|分别|占|约|仅|只有|累计|共|有|要|须|需|应|"
-    r"不得|不能|不可|不宜|不准|从|由|应保证|保证|不小于|不大于|不多于|小于|大于|多于|少于|应有|应达|应为|"
+    r"不得|不能|不可|不宜|不准|从|由|应保证|保证|[大小]于或?等于|不小于|不大于|不多于|小于|大于|多于|少于|应有|应达|应为|"
     r"年降幅|年增幅|年|在|再|将|新增|增加|新创建|新建|改扩建|扩建|建成|建有|建设|创建|打造|培育|培养|支持建设|办好|建好|开展|补充|"
     r"安排|按|每|总数的?|总量的?|的|全员|以上|目标值|预计值|标准值|上升到|上升至|增至|降至|降到|下降到|下降至|降低到|降低至|"
     r"提高至|提升至|增加到|增加至|减少到|减少至|[≥≤><≮≯=])+$"
@@ -685,7 +685,7 @@ _CRITERIA = re.compile(r"督导评估|评估认定|评估指标|评估标准|认
 
 
 # 今年/明年 against the document's year; 年内 (within this year) but not 5年内 (within five years).
-_RELATIVE = re.compile(r"明年|下一年|今年|本年|(?<![\d一二两三四五六七八九十几])年内")
+_RELATIVE = re.compile(r"明年|下一年|今年|本年|(?<![\d一二两三四五六七八九十几])年内|(?<![\d学])年(?:底|末)")
 _FIVE_YEAR_END = {"一": 2010, "二": 2015, "三": 2020, "四": 2025, "五": 2030, "六": 2035, "七": 2040}
 
 
@@ -1149,6 +1149,12 @@ def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
         return "change"
     if q.unit == "%" and re.search(r"(?:增长|增幅|下降|降幅|递增|递减)(?:约|达)?$", near):
         return "change"
+    # 控制在95%、96%以上: the bound written after the number (or after the list it stands in) decides.
+    tail = q.tail or q.bound
+    if tail in ("以上", "及以上") and not re.search(r"不超过|不高于|低于|小于", near):
+        return ">="
+    if tail in ("以下", "以内"):
+        return "<="
     # 优秀率≥42%, 低分率≤3%: a comparison sign written in the sentence.
     # 低于10‰和13‰: the comparator before a list of numbers governs each of them.
     listed = re.search(
@@ -1157,9 +1163,9 @@ def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
     )
     if listed:
         return "<=" if listed.group(1) in ("低于", "不超过", "不高于", "控制在") else ">="
-    if re.search(r"[≥>≮]$", near):
+    if re.search(r"(?:[≥>≮]|大于或?等于)$", near):
         return ">="
-    if re.search(r"[≤<≯]$", near):
+    if re.search(r"(?:[≤<≯]|小于或?等于)$", near):
         return "<="
     # 不低于应交流人数的10%: the comparator governs a share "of" a base named between it and the number.
     # 不小于0.6米, 不得低于1:15, 不宜少于: a negated "less" is a floor; 不大于, 不得多于: a ceiling.

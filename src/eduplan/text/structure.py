@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from eduplan.text.genre import Genre, detect
 from eduplan.text.normalise import Normalised
+from eduplan.text.quantities import chinese_number
 
 _CN = "一二三四五六七八九十百零两"
 # Heading markers, outermost first; the rank orders the tree.
@@ -37,6 +38,7 @@ _TITLE_WORD = re.compile(
     r"绩效目标表|绩效指标表|评价指标表"
 )
 # A date in a URL: /2019/0221/, /202303/t20230324_, /2021-06/02/, /20230315/.
+_CN_DATE = re.compile(r"((?:19|20)\d\d)年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[-/]?(\d\d)[-/]?(\d\d)?(?=[/_.]|$)")
 
 
@@ -212,6 +214,10 @@ def _date(doc: Normalised, lines: list[str]) -> str | None:
         m = _DATE.fullmatch(line) or re.fullmatch(_DATE.pattern + r"\s*\d\d:\d\d(?::\d\d)?", line)
         if m:
             return _iso(m)
+        m = _CN_DATE.fullmatch(line)  # 二〇二四年十月十日 (its year already in digits)
+        month, day = (chinese_number(m.group(2)), chinese_number(m.group(3))) if m else (None, None)
+        if m and month and day and month <= 12 and day <= 31:
+            return f"{m.group(1)}-{month:02d}-{day:02d}"
     for line in doc.furniture + lines[:3]:
         m = _URL_DATE.search(line) if "//" in line else None
         if m and 1 <= int(m.group(2)) <= 12:
