@@ -137,6 +137,22 @@ CASES: dict[str, tuple[str, list[Row]]] = {
         "市教育局第三季度工作总结\n三、第四季度工作打算\n确保年底前新增学位1.2万个以上。\n二〇二四年十月十日",
         [(C, "新增学位", ">=", 12000, None, "个", 2024, None)],
     ),
+    # A report measures values against the standard it names: each standard is a threshold of the indicator it is
+    # compared with, in turn, with no year; what follows it is not a standard.
+    "standards a report measures against": (
+        "关于某县义务教育优质均衡发展督导评估的反馈意见\n"
+        "小学、初中综合差异系数分别为0.41、0.33，均达到国家规定的小于或等于0.50、0.45的要求。"
+        "每百名学生拥有体育专任教师数小学为0.76人，未达到0.9人的标准；大班额比例为1.8%。",
+        [
+            (B, "小学综合差异系数", "=", 0.41, None, "", None, None),
+            (B, "初中综合差异系数", "=", 0.33, None, "", None, None),
+            (C, "小学综合差异系数", "<=", 0.5, None, "", None, None),
+            (C, "初中综合差异系数", "<=", 0.45, None, "", None, None),
+            (B, "每百名学生拥有体育专任教师数小学", "=", 0.76, None, "人", None, None),
+            (C, "每百名学生拥有体育专任教师数小学", ">=", 0.9, None, "人", None, None),
+            (B, "大班额比例", "=", 1.8, None, "%", None, None),
+        ],
+    ),
 }
 
 
@@ -150,6 +166,7 @@ def test_rule(name: str) -> None:
     ("title", "text", "genre"),
     [
         ("某县2023年教育工作要点", "一、主要目标\n全年新增学位3000个。", "workplan"),
+        ("关于某县义务教育优质均衡发展省级督导评估的反馈意见", "督导组对某县进行了实地督导。", "monitoring"),
         ("绩效目标表", "产出指标数量指标农村义务教育学校改造覆盖率100%", "tasks"),
         (None, "同志们:\n过去一年，全县教育事业取得新进展。", "summary"),
         (None, "2012年，中等职业教育毕业生数为674.6万人。2016年这一比例上升到80.53%。", "summary"),

@@ -58,6 +58,10 @@ AHEAD_SECTION = re.compile(r"计划|打算|思路|安排|下一步|下半年|明
 
 
 QUOTED = "引用的目标值"
+NORM = "对照的标准值"
+# 未达到0.9人的标准, 均达到国家规定的小于或等于0.50、0.45的要求: a value set against the standard it is measured by.
+_MEASURED_BY = re.compile(r"达到|达不到|低于|高于|符合|规定的")
+_NORM_AFTER = re.compile(r"^(?:[和、及与]\d+(?:\.\d+)?[%‰]?)*的(?:国家|省级?|市级?)?(?:标准|要求)")
 
 
 def quoted_target(after: str) -> bool:
@@ -69,6 +73,8 @@ def clause_kind(clause: str, after: str) -> tuple[str | None, str]:
     """The kind the clause's own words give (None when they say nothing) and the cue that decided."""
     if quoted_target(after):
         return "commitment", QUOTED
+    if _NORM_AFTER.match(after) and _MEASURED_BY.search(clause):
+        return "commitment", NORM
     future = list(FUTURE.finditer(clause))
     past = list(PAST.finditer(clause))
     if past and (not future or past[-1].start() > future[-1].start()):

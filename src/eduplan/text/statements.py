@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
 from eduplan.text.codes import dice, fold, match_code
-from eduplan.text.modality import COMPARISON, FUTURE, GAP, QUOTED, clause_kind, section_kind
+from eduplan.text.modality import COMPARISON, FUTURE, GAP, NORM, QUOTED, clause_kind, section_kind
 from eduplan.text.normalise import Normalised, normalise
 from eduplan.text.projects import ProjectRow, find_projects
 from eduplan.text.quantities import COUNT_UNITS, UNITS, Quantity, find_quantities
@@ -422,7 +422,12 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
     for i, q in enumerate(qs):
         prefix = _prefix(sentence, q, prev_end)
         kind, why = _kind(ctx, sentence, base, q, prefix)
-        if prev is not None and why.startswith("文件类型为") and not prev.why[0].startswith("文件类型为"):
+        if (
+            prev is not None
+            and why.startswith("文件类型为")
+            and not prev.why[0].startswith("文件类型为")
+            and prev.why[0] not in (QUOTED, NORM)  # 未达到0.9人的标准;8所学校…不达标: a standard sets no tense
+        ):
             # 共有32个项目未开工,其中嘉祥县18个: a clause with no cue of its own goes on in the tense of the one before.
             kind, why = prev.kind, prev.why[0] + "(承前)"
         compared = _compared(sentence, q)
@@ -468,19 +473,22 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
                 for p, sc in phrases
             ]
         if (
-            why == QUOTED
+            why in (QUOTED, NORM)
             and prev is not None
             and (not INDICATOR_END.search(phrases[0][0]) or "目标" in phrases[0][0])
         ):
             # 低出生体重发生率为3.13%,较好控制在4%的《纲要》目标之内: the target quoted is for the same indicator;
             # 婴儿死亡率为6.1‰,5岁以下儿童死亡率为8.4‰,均低于10‰和13‰的《纲要》目标: each for one of them in turn.
-            listed = _QUOTED_LIST.findall(sentence[q.end : q.end + 40])
+            # 小学、初中…系数分别为0.41、0.33,均达到…小于或等于0.50、0.45的要求: so is each standard compared with.
+            unit = "[%‰]" if why == QUOTED else "[%‰]?"
+            after = sentence[q.end : q.end + 40] if why == QUOTED else _NORM_LIST.match(sentence, q.end).group()
+            listed = re.findall(rf"[和、及与](\d+(?:\.\d+)?){unit}", after)
             earlier = re.findall(
-                r"(?:\d+(?:\.\d+)?[%‰][和、及与])+$", sentence[max(0, q.start - 30) : q.start]
+                rf"(?:\d+(?:\.\d+)?{unit}[和、及与])+$", sentence[max(0, q.start - 30) : q.start]
             )
             place = len(re.findall(r"[和、及与]", earlier[0])) if earlier else 0
             n = place + len(listed) + 1
-            reached = [st for st in out if st.why[0] != QUOTED]
+            reached = [st for st in out if st.why[0] not in (QUOTED, NORM)]
             ref = reached[len(reached) - n + place] if len(reached) >= n else prev
             phrases = [(ref.indicator, ref.scope)]
         for phrase, scope in phrases:
@@ -506,7 +514,7 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
     return out
 
 
-_QUOTED_LIST = re.compile(r"[和、及与](\d+(?:\.\d+)?)[%‰]")
+_NORM_LIST = re.compile(r"(?:[和、及与]\d+(?:\.\d+)?[%‰]?){0,8}")
 _CHANGE_VERB = re.compile(r"^(?:分别)?(?:增长|下降|提高|降低|增加|减少|上升|回落)")
 
 
@@ -531,7 +539,7 @@ def _kind(ctx: _Context, sentence: str, base: int, q: Quantity, prefix: str) -> 
     date, section, genre."""
     clause = sentence[_clause_start(sentence, q.start) : q.start]
     kind, why = clause_kind(clause, sentence[q.end : q.end + 60])
-    if kind == "baseline" or why == QUOTED:
+    if kind == "baseline" or why in (QUOTED, NORM):
         return kind or "baseline", why
     decimals = _decimals(sentence, q)
     if kind is None and decimals >= 2:
@@ -653,6 +661,8 @@ def _statement_year(ctx: _Context, sentence: str, q: Quantity, kind: str, why: s
         if due is None and period:
             due = int(period.group(1))
         return due, f"引用目标取规划期末{due}" if due else "引用目标的规划期未写明"
+    if why == NORM and struct.genre.default_kind == "baseline":
+        return None, "报告对照的标准不限年份"
     explicit = _year(sentence, q.start)
     if explicit is not None:
         return explicit, f"句中年份{explicit}"
@@ -1158,11 +1168,11 @@ def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
     # 优秀率≥42%, 低分率≤3%: a comparison sign written in the sentence.
     # 低于10‰和13‰: the comparator before a list of numbers governs each of them.
     listed = re.search(
-        r"(低于|不超过|不高于|控制在|高于|超过|达到|不低于)(?:\d+(?:\.\d+)?[%‰][和、及与])+$",
+        r"(低于|不超过|不高于|控制在|高于|超过|达到|不低于|[小大]于或?等于)(?:\d+(?:\.\d+)?[%‰]?[和、及与])+$",
         sentence[max(0, q.start - 40) : q.start],
     )
     if listed:
-        return "<=" if listed.group(1) in ("低于", "不超过", "不高于", "控制在") else ">="
+        return "<=" if listed.group(1) in ("低于", "不超过", "不高于", "控制在") or listed.group(1)[0] == "小" else ">="
     if re.search(r"(?:[≥>≮]|大于或?等于)$", near):
         return ">="
     if re.search(r"(?:[≤<≯]|小于或?等于)$", near):
