@@ -153,6 +153,25 @@ CASES: dict[str, tuple[str, list[Row]]] = {
             (B, "大班额比例", "=", 1.8, None, "%", None, None),
         ],
     ),
+    # A level alone measures what the clause before says must meet its standard.
+    "a measure named before the levels": (
+        "某区中小学教室标准\n1、教室人均面积需达标,小学应达1.36平方米,中学应达1.39平方米。",
+        [
+            (C, "小学教室人均面积", ">=", 1.36, None, "平方米", None, None),
+            (C, "中学教室人均面积", ">=", 1.39, None, "平方米", None, None),
+        ],
+    ),
+    # 分别占全省的 pairs each share with the count in the same place, not with a count in parentheses.
+    "shares of the counts before them": (
+        "某市2009年教育统计公报\n2009年末，全市有中职学校34所(其中技工学校6所)、在校生5.6万人，分别占全省的55%、59.1%。",
+        [
+            (B, "有中职学校", "=", 34, None, "所", 2009, None),
+            (B, "技工学校", "=", 6, None, "所", 2009, None),
+            (B, "在校生", "=", 56000, None, "人", 2009, None),
+            (B, "有中职学校占全省比例", "=", 55, None, "%", 2009, None),
+            (B, "在校生占全省比例", "=", 59.1, None, "%", 2009, None),
+        ],
+    ),
 }
 
 

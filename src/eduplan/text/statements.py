@@ -472,6 +472,9 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
                 )
                 for p, sc in phrases
             ]
+        whole = _share_of_counts(sentence, q, out, base)
+        if whole:
+            phrases = [(whole, None)]
         if (
             why in (QUOTED, NORM)
             and prev is not None
@@ -512,6 +515,27 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
             prev = out[-1]
         prev_end = q.end
     return out
+
+
+def _share_of_counts(sentence: str, q: Quantity, before: list[Statement], base: int) -> str | None:
+    """有中等职业学校347所(其中技工学校63所)、在校生56.6万人,分别占全省的55%、59.1%: each share is of the count in the
+    same place (not of a count in parentheses)."""
+    if q.unit != "%":
+        return None
+    m = re.search(r"分别占([^,，;；。:：]{1,8}?)的(?:\d+(?:\.\d+)?%、)*$", sentence[_clause_start(sentence, q.start) : q.start])
+    if not m:
+        return None
+    place = m.group(0).count("、")
+    n = place + 1 + len(re.match(r"(?:、\d+(?:\.\d+)?%)*", sentence[q.end :]).group().split("、")) - 1
+    aside = [m.span() for m in re.finditer(r"\([^()]*\)", sentence)]
+    counts = [
+        st
+        for st in before
+        if st.unit not in ("%", "pp") and not any(a < st.start - base < b for a, b in aside)
+    ]
+    if len(counts) < n:
+        return None
+    return f"{counts[len(counts) - n + place].indicator}占{m.group(1)}比例"
 
 
 _NORM_LIST = re.compile(r"(?:[和、及与]\d+(?:\.\d+)?[%‰]?){0,8}")
@@ -979,7 +1003,7 @@ def _core(prefix: str) -> str:
         text,
     )
     for _ in range(3):
-        text = _LEAD.sub("", text)
+        text = _LEAD.sub("", text.removeprefix("(") if ")" not in text else text)  # (其中技工学校63所)
         text = _TRAIL.sub("", text)
     return text.strip('、,和及与的“”"')
 
@@ -1168,7 +1192,8 @@ def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
     # 优秀率≥42%, 低分率≤3%: a comparison sign written in the sentence.
     # 低于10‰和13‰: the comparator before a list of numbers governs each of them.
     listed = re.search(
-        r"(低于|不超过|不高于|控制在|高于|超过|达到|不低于|[小大]于或?等于)(?:\d+(?:\.\d+)?[%‰]?[和、及与])+$",
+        r"(低于|不超过|不高于|控制在|高于|超过|达到|不低于|[小大]于或?等于)"
+        r"(?:\d+(?:\.\d+)?(?:[%‰]|[\u4e00-\u9fff]{1,3})?[和、及与])+$",
         sentence[max(0, q.start - 40) : q.start],
     )
     if listed:

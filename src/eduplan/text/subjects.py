@@ -170,6 +170,24 @@ def with_topic(sentence: str, q: Quantity, phrase: str, level: str | None) -> st
             phrase = (phrase if LEVEL.match(phrase) else "") + topic
         elif topic:
             phrase = topic
+    elif LEVEL.match(phrase):
+        phrase += _measure_before(sentence, q)
     if level and phrase and not LEVEL_WORDS.search(phrase):
         phrase = level + phrase
     return phrase
+
+
+_TO_MEET = re.compile(r"(?:需|应|要|须|必须|均)?(?:达标|达到(?:国家|省)?标准|符合(?:国家|省)?(?:标准|要求))$")
+
+
+def _measure_before(sentence: str, q: Quantity) -> str:
+    """教室人均面积需达标,小学应达1.36平方米: a level alone measures what the clause before says must meet its standard."""
+    cut = max(sentence.rfind(c, 0, q.start) for c in ",，;；")
+    if cut <= 0:
+        return ""
+    before = re.split(r"[,，;；。:：]", sentence[:cut])[-1]
+    topic = HEADING_MARK.sub("", before.strip())
+    if re.search(r"\d", topic) or not _TO_MEET.search(topic):
+        return ""
+    topic = re.sub(r"^(?:全县|全市|全区|全省|全国)|(?:全部|均|都)$", "", _TO_MEET.sub("", topic))
+    return topic if 2 <= len(topic) <= 16 and not LEVEL.match(topic) else ""
