@@ -209,6 +209,7 @@ _BARE = re.compile(r"(?<![\d.%:：])\d+(?:\.\d+)?(?=、)")
 # a bare number after a coefficient and its 、 (差异系数分别控制在0.50、0.45以内)
 _BARE_AFTER = re.compile(rf"(?<=、)\d+(?:\.\d+)?(?![\d.%:：]|\s*(?:万|亿|{_UNIT}))")
 _BOUNDS = ("以上", "及以上", "以下", "以内")
+_LIST_ITEMS = 12  # a list of amounts is short: a longer run of numbers is a table flattened, not one list
 
 
 def _lists(text: str, kept: list[Quantity]) -> list[Quantity]:
@@ -220,15 +221,18 @@ def _lists(text: str, kept: list[Quantity]) -> list[Quantity]:
     """
     by_start = {q.start: q for q in kept}
     by_end = {q.end: q for q in kept}
-    scales: dict[int, float] = {}  # start of a number that took its unit here → the unit's scale
+    scales: dict[int, tuple[float, int]] = {}  # a number that took its unit here → the unit's scale, its place
     for m in reversed(list(_BARE.finditer(text))):
         nxt = by_start.get(m.end() + 1)
         if m.start() in by_start or nxt is None or nxt.placeholder or nxt.ratio or nxt.value_max is not None:
             continue
+        place = scales[nxt.start][1] + 1 if nxt.start in scales else 1
+        if place > _LIST_ITEMS:
+            continue
         if nxt.unit == "年" or (m.start() == 0 or text[m.start() - 1] in "\n。；;:：(（"):
             continue  # 1、2021年…: a list mark, not an item
         if nxt.start in scales or not nxt.unit:
-            scale = scales.get(nxt.start, 1.0)
+            scale = scales[nxt.start][0] if nxt.start in scales else 1.0
         else:
             written = QUANTITY.match(text, nxt.start)
             if written is None or written.group("am") or written.group("about"):
@@ -236,14 +240,19 @@ def _lists(text: str, kept: list[Quantity]) -> list[Quantity]:
             scale = UNITS[written.group("unit")][1]
         q = Quantity(m.start(), m.end(), round(float(m.group()) * scale, 6), None, nxt.unit, "", False)
         by_start[q.start] = by_end[q.end] = q
-        scales[q.start] = scale
+        scales[q.start] = (scale, place)
+    chained: dict[int, int] = {}  # a coefficient that followed one here → its place in the list
     for m in _BARE_AFTER.finditer(text):
         prev = by_end.get(m.start() - 1)
+        place = chained.get(m.start() - 1, 1) + 1
         if prev is not None and prev.unit == "" and not prev.ratio and m.start() not in by_start:
+            if place > _LIST_ITEMS:
+                continue
             tail = re.match(r"及以上|以上|以下|以内", text[m.end() : m.end() + 3])
             q = Quantity(m.start(), m.end() + (tail.end() if tail else 0), float(m.group()), None, "", "", False)
             q = replace(q, tail=tail.group() if tail else "")
             by_start[q.start] = by_end[q.end] = q
+            chained[q.end] = place
     result = sorted(by_start.values(), key=lambda q: q.start)
     for i in range(len(result) - 2, -1, -1):
         q, nxt = result[i], result[i + 1]

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
 from eduplan.text.codes import dice, fold, match_code
-from eduplan.text.modality import COMPARISON, FUTURE, GAP, NORM, QUOTED, clause_kind, section_kind
+from eduplan.text.modality import COMPARISON, FUTURE, GAP, NORM, PAST, QUOTED, clause_kind, section_kind
 from eduplan.text.normalise import Normalised, normalise
 from eduplan.text.projects import ProjectRow, find_projects
 from eduplan.text.quantities import COUNT_UNITS, UNITS, Quantity, find_quantities
@@ -419,6 +419,7 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
     swaps = _swapped_groups(sentence, qs)
     group_refs: list[Statement] = []
     prev: Statement | None = None
+    asides = [m.span() for m in re.finditer(r"\([^()]*\)", sentence)] if qs else []
     for i, q in enumerate(qs):
         prefix = _prefix(sentence, q, prev_end)
         kind, why = _kind(ctx, sentence, base, q, prefix)
@@ -434,13 +435,13 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
         if compared and kind == "baseline":
             prev_end = q.end
             continue  # 比上年增长1.4%: a change of a value reached, not a level
-        year, year_why = _statement_year(ctx, sentence, q, kind, why)
+        year, year_why = _statement_year(ctx, sentence, base, q, kind, why)
         cmp = "change" if compared and q.unit in ("%", "pp") else _cmp(sentence, q, prefix)
         if kind == "baseline" and cmp not in ("range", "ratio"):
             cmp = "="  # a value reached is a plain amount
         phrases = [
             (with_topic(sentence, q, p, ctx.level), sc)
-            for p, sc in _indicators(sentence, q, prefix, subjects.get(i), prev)
+            for p, sc in _indicators(sentence, q, prefix, subjects.get(i), _main_before(asides, q, out, base))
         ]
         if (
             ctx.label
@@ -472,7 +473,7 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
                 )
                 for p, sc in phrases
             ]
-        whole = _share_of_counts(sentence, q, out, base)
+        whole = _share_of_counts(sentence, asides, q, out, base)
         if whole:
             phrases = [(whole, None)]
         if (
@@ -517,7 +518,25 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
     return out
 
 
-def _share_of_counts(sentence: str, q: Quantity, before: list[Statement], base: int) -> str | None:
+_Spans = list[tuple[int, int]]
+
+
+def _in_aside(asides: _Spans, pos: int) -> bool:
+    i = bisect.bisect_right(asides, (pos, pos)) - 1  # the spans do not nest: the last one opened before pos
+    return i >= 0 and asides[i][0] < pos < asides[i][1]
+
+
+def _main_before(asides: _Spans, q: Quantity, before: list[Statement], base: int) -> Statement | None:
+    """The statement before `q`, passing over one made in an aside (…2767个县(注:因区划调整减少19个)通过认定,占比95.32%)
+    when `q` itself stands outside it. `asides`: the sentence's parentheses."""
+    if _in_aside(asides, q.start):
+        return before[-1] if before else None
+    return next((st for st in reversed(before) if not _in_aside(asides, st.start - base)), None)
+
+
+def _share_of_counts(
+    sentence: str, asides: _Spans, q: Quantity, before: list[Statement], base: int
+) -> str | None:
     """有中等职业学校347所(其中技工学校63所)、在校生56.6万人,分别占全省的55%、59.1%: each share is of the count in the
     same place (not of a count in parentheses)."""
     if q.unit != "%":
@@ -527,12 +546,7 @@ def _share_of_counts(sentence: str, q: Quantity, before: list[Statement], base: 
         return None
     place = m.group(0).count("、")
     n = place + 1 + len(re.match(r"(?:、\d+(?:\.\d+)?%)*", sentence[q.end :]).group().split("、")) - 1
-    aside = [m.span() for m in re.finditer(r"\([^()]*\)", sentence)]
-    counts = [
-        st
-        for st in before
-        if st.unit not in ("%", "pp") and not any(a < st.start - base < b for a, b in aside)
-    ]
+    counts = [st for st in before if st.unit not in ("%", "pp") and not _in_aside(asides, st.start - base)]
     if len(counts) < n:
         return None
     return f"{counts[len(counts) - n + place].indicator}占{m.group(1)}比例"
@@ -570,8 +584,7 @@ def _kind(ctx: _Context, sentence: str, base: int, q: Quantity, prefix: str) -> 
         # 毛入园率达到89.72%: a rate measured to two decimals is a value reached; targets are set in round numbers.
         return "baseline", f"数值精确到{decimals}位小数(实测值)"
     if kind is None:
-        kind, why = clause_kind(sentence[: q.start], "")
-        kind = kind if kind == "commitment" else None
+        kind, why = _target_before(sentence, q.start)
     if kind is None and _PLANNED.search(clause):
         # 2020年度…建设任务为新建6栋校舍, 规划总投资2452万元: a figure named as planned is the target set for its
         # year, even when a later report relays it (not 占规划量的30.8%, 完成年度目标任务的99%: shares of a plan).
@@ -617,6 +630,28 @@ def _tense_marks(para: str) -> tuple[_Marks, _Marks, list[int], list[int]]:
         [a for a, _ in future],
         [b for _, b in future],
     )
+
+
+@lru_cache(maxsize=4)
+def _sentence_marks(sentence: str) -> tuple[list[int], list[int], list[str], list[int], list[int]]:
+    """A sentence's target words (ends, starts, words) and past words (ends, starts), found once per sentence."""
+    future = list(FUTURE.finditer(sentence))
+    past = list(PAST.finditer(sentence))
+    return (
+        [m.end() for m in future], [m.start() for m in future], [m.group(0) for m in future],
+        [m.end() for m in past], [m.start() for m in past],
+    )  # fmt: skip
+
+
+def _target_before(sentence: str, pos: int) -> tuple[str | None, str]:
+    """The sentence's words before `pos` make a target when its last tense word there looks ahead (the clause_kind of
+    sentence[:pos], without reading the sentence again for every number in it)."""
+    f_ends, f_starts, words, p_ends, p_starts = _sentence_marks(sentence)
+    i = bisect.bisect_right(f_ends, pos) - 1
+    j = bisect.bisect_right(p_ends, pos) - 1
+    if i < 0 or (j >= 0 and p_starts[j] > f_starts[i]):
+        return None, ""
+    return "commitment", f"目标用语“{words[i]}”"
 
 
 def _present_before(para: str, pos: int) -> str | None:
@@ -671,7 +706,28 @@ def _decimals(sentence: str, q: Quantity) -> int:
     return len(m.group(1)) if m and m.group(1) and q.unit == "%" else 0
 
 
-def _statement_year(ctx: _Context, sentence: str, q: Quantity, kind: str, why: str) -> tuple[int | None, str]:
+@lru_cache(maxsize=4)
+def _first_citation(sentence: str) -> int | None:
+    m = re.search(r"(?:标准|规范|办法)》|规定[,，:：]", sentence)
+    return m.end() if m else None
+
+
+def _cited_before(sentence: str, pos: int) -> bool:
+    """《…标准》规定, … before `pos` (the sentence searched once, not once per number)."""
+    end = _first_citation(sentence)
+    return end is not None and end <= pos
+
+
+@lru_cache(maxsize=4)
+def _paragraph_aims(para: str) -> tuple[list[int], list[int]]:
+    """Where each 到2020年 of a paragraph ends, and its year (found once per paragraph)."""
+    found = list(re.finditer(r"到((?:19|20)\d\d)年(?!的)", para))
+    return [m.end() for m in found], [int(m.group(1)) for m in found]
+
+
+def _statement_year(
+    ctx: _Context, sentence: str, base: int, q: Quantity, kind: str, why: str
+) -> tuple[int | None, str]:
     """The year due (commitments) or described (baselines), and where it came from."""
     struct = ctx.struct
     if why == QUOTED:
@@ -695,19 +751,26 @@ def _statement_year(ctx: _Context, sentence: str, q: Quantity, kind: str, why: s
         return relative, f"相对时间折算为{relative}"
     if ctx.para_year is not None:
         return ctx.para_year, f"段首或章节年份{ctx.para_year}"
-    aims = re.findall(r"到((?:19|20)\d\d)年(?!的)", ctx.para[: max(0, ctx.para.find(sentence)) + q.start])
-    if kind == "commitment" and aims:
+    ends, years = _paragraph_aims(ctx.para)
+    i = bisect.bisect_right(ends, base - ctx.para_base + q.start) - 1
+    if kind == "commitment" and i >= 0:
         # 总目标是:到2020年,…。■一是…毛入学率均达到90%以上: the target year the paragraph set goes on.
-        return int(aims[-1]), f"段内目标年{aims[-1]}"
+        return years[i], f"段内目标年{years[i]}"
     # 省财政还将下拨…: what a dated news report announces is for its year; criteria it relays (督导评估方案要求
     # …达到80%) stay without one.
     news = struct.genre.code == "news" and struct.date is not None and struct.horizon is None
     # 《…标准》规定,…应保证10小时; 小学应达1.36平方米, 不得高于50db: a rule a report relays holds in any year.
-    cited = re.search(r"(?:标准|规范|办法)》|规定[,，:：]", sentence[: q.start]) or _NORMATIVE.search(
+    cited = _cited_before(sentence, q.start) or _NORMATIVE.search(
         sentence[_clause_start(sentence, q.start) : q.start]
     )
     if kind == "commitment" and news and not cited and not _CRITERIA.search(ctx.norm.text):
         return struct.year, f"新闻日期年份{struct.year}"
+    # 第三季度工作总结 … 三、第四季度工作打算 / 招聘补充教师450名 (dated 2024-10-10): what a dated report plans with no
+    # year of its own is for the year it was written in (a 2023 summary dated January 2024 plans 2024).
+    dated = struct.date is not None and struct.horizon is None and struct.genre.code in ("summary", "monitoring")
+    if kind == "commitment" and dated and not cited and not _CRITERIA.search(ctx.norm.text):
+        year = int(struct.date[:4])  # type: ignore[index]
+        return year, f"报告日期年份{year}"
     if kind == "commitment":
         return struct.horizon, f"文件目标年{struct.horizon}" if struct.horizon else "文件未写明目标年"
     year = struct.report_year or _review_year(struct)
@@ -1106,6 +1169,13 @@ def _indicators(
             verb = _MAKE.search(stem) if counted else None
             if verb and lead.endswith(verb.group(0)):
                 lead = lead[: -len(verb.group(0))]
+            # 2717个县实现义务教育基本均衡发展: what a bare noun counted does names which of them are counted.
+            does = re.match(
+                r"(?:\([^()]{0,30}\))?((?:实现|通过|达到)[^,，;；。、]{2,16})(?=[,，;；。])",
+                sentence[q.end + len(suffix) :] if len(suffix) <= 2 else "",
+            )
+            if does:
+                suffix = does.group(1) + "的" + suffix
             core = _LEAD.sub("", _TRAIL.sub("", lead) + (verb.group(0) if verb else "") + suffix)
             made = [m for m in _MADE_IN.finditer(prev.indicator)] if prev is not None and counted else []
             listed = prev is not None and (

@@ -182,10 +182,10 @@ _TO_MEET = re.compile(r"(?:需|应|要|须|必须|均)?(?:达标|达到(?:国家
 
 def _measure_before(sentence: str, q: Quantity) -> str:
     """教室人均面积需达标,小学应达1.36平方米: a level alone measures what the clause before says must meet its standard."""
-    cut = max(sentence.rfind(c, 0, q.start) for c in ",，;；")
+    cut = max(sentence.rfind(c, max(0, q.start - 40), q.start) for c in ",，;；")
     if cut <= 0:
         return ""
-    before = re.split(r"[,，;；。:：]", sentence[:cut])[-1]
+    before = re.split(r"[,，;；。:：]", sentence[max(0, cut - 40) : cut])[-1]
     topic = HEADING_MARK.sub("", before.strip())
     if re.search(r"\d", topic) or not _TO_MEET.search(topic):
         return ""
