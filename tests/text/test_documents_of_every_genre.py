@@ -172,6 +172,23 @@ CASES: dict[str, tuple[str, list[Row]]] = {
             (B, "在校生占全省比例", "=", 59.1, None, "%", 2009, None),
         ],
     ),
+    # A dated report's plans with no year of their own are for the year it was written.
+    "a dated report's plans": (
+        "某县教育局2023年工作总结\n三、下一步工作打算\n招聘补充教师450名。\n2024年1月12日",
+        [(C, "招聘补充教师", "=", 450, None, "人", 2024, None)],
+    ),
+    # A bare noun counted takes what it does; the share after it is of that count, not of the aside between.
+    "what the counted do, and an aside passed over": (
+        "某省2019年均衡发展督导报告\n截至2019年，全省有27个县实现义务教育基本均衡发展，占全省总县数的92.7%。"
+        "全省累计29个县(注:因区划调整减少1个)通过国家认定，占比95.32%。",
+        [
+            (B, "义务教育基本均衡发展的县", "=", 27, None, "个", 2019, None),
+            (B, "义务教育基本均衡发展的县占比", "=", 92.7, None, "%", 2019, None),
+            (B, "全省累计", "=", 29, None, "个", 2019, None),
+            (B, "因区划调整", "=", 1, None, "个", 2019, None),
+            (B, "全省累计占比", "=", 95.32, None, "%", 2019, None),
+        ],
+    ),
 }
 
 
