@@ -189,6 +189,13 @@ CASES: dict[str, tuple[str, list[Row]]] = {
             (B, "全省累计占比", "=", 95.32, None, "%", 2019, None),
         ],
     ),
+    # A grid drawn with box characters is read cell by cell; a rate that sorts out places names a group; 15年教育 is
+    # a name; a 目标责任制 table is a task table of its title's year.
+    "a box-drawn assessment table": (
+        "附件2\n某市2007年县(区)政府教育发展目标责任制考核重点项目\n┌───┬───┐\n"
+        "│ 1 │15年教育普及│ 10 │\n│ 4 │ 标准化 │ 10 │区域内标准化学校达到85%得10分;低于85%的县(区)按从高│",
+        [(C, "标准化学校", ">=", 85, None, "%", 2007, None)],
+    ),
 }
 
 

@@ -811,7 +811,7 @@ def _counts(sentence: str, q: Quantity) -> bool:
     before, after = sentence[max(0, q.start - 4) : q.start], sentence[q.end : q.end + 3]
     if q.unit == "年" and (
         (q.value or 0) >= 1900
-        or re.match(r"[内来间前后底末级度制]|至少|以来|期间|基础|义务|一贯|行动|规划|计划", after)
+        or re.match(r"[内来间前后底末级度制]|至少|以来|期间|基础|义务|一贯|行动|规划|计划|教育|免费", after)
         or before.endswith("近")
     ):
         return False
@@ -870,6 +870,11 @@ def _counts(sentence: str, q: Quantity) -> bool:
         after.startswith("的")
         and q.unit != "%"
         and (below or (q.tail in ("以上", "及以上") and q.unit not in ("人", "户")))
+    ):
+        return False
+    # 低于85%的县(区)按从高到低排序: a rate that sorts out places or schools names a group, not a level.
+    if re.search(r"(?<!不)(?:低于|高于|超过|不足|未达到)$", sentence[max(0, q.start - 4) : q.start]) and re.match(
+        r"的(?:县|区|市|乡镇|学校|地区|单位)", sentence[q.end : q.end + 4]
     ):
         return False
     # 还需提高0.5个百分点: the gap to a target, not a statement; 0.7个千分点 is no count of things.
