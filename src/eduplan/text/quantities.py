@@ -221,7 +221,9 @@ def _lists(text: str, kept: list[Quantity]) -> list[Quantity]:
     """
     by_start = {q.start: q for q in kept}
     by_end = {q.end: q for q in kept}
-    scales: dict[int, tuple[float, int]] = {}  # a number that took its unit here → the unit's scale, its place
+    scales: dict[
+        int, tuple[float, int]
+    ] = {}  # a number that took its unit here → the unit's scale, its place
     for m in reversed(list(_BARE.finditer(text))):
         nxt = by_start.get(m.end() + 1)
         if m.start() in by_start or nxt is None or nxt.placeholder or nxt.ratio or nxt.value_max is not None:
@@ -249,7 +251,9 @@ def _lists(text: str, kept: list[Quantity]) -> list[Quantity]:
             if place > _LIST_ITEMS:
                 continue
             tail = re.match(r"及以上|以上|以下|以内", text[m.end() : m.end() + 3])
-            q = Quantity(m.start(), m.end() + (tail.end() if tail else 0), float(m.group()), None, "", "", False)
+            q = Quantity(
+                m.start(), m.end() + (tail.end() if tail else 0), float(m.group()), None, "", "", False
+            )
             q = replace(q, tail=tail.group() if tail else "")
             by_start[q.start] = by_end[q.end] = q
             chained[q.end] = place

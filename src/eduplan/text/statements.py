@@ -73,7 +73,9 @@ _PER = (("每两年", "2years"), ("每学期", "semester"), ("每天", "day"), (
         ("每年", "year"), ("年均", "year"), ("年生均", "year"), ("全年", "year"), ("年降幅", "year"),
         ("年增幅", "year"))  # fmt: skip
 _DOWN = re.compile(r"不超过|不高于|控制在|低于|小于|以内|以下|减少到|降至|降到|压缩到")
-_UP = re.compile(r"以上|不低于|不少于|至少|超过|高于|达到|达(?![标成])|力争|确保|保持|巩固|稳定在|提高到|提升到|争创")
+_UP = re.compile(
+    r"以上|不低于|不少于|至少|超过|高于|达到|达(?![标成])|力争|确保|保持|巩固|稳定在|提高到|提升到|争创"
+)
 _CHANGE = re.compile(r"(?:提升|提高|增长|增加|降低|下降|减少|递增|递减|降幅|增幅)[≥>≮]?$")
 _FALL = re.compile(r"降低|下降|减少|递减|降幅")
 
@@ -427,7 +429,8 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
             prev is not None
             and why.startswith("文件类型为")
             and not prev.why[0].startswith("文件类型为")
-            and prev.why[0] not in (QUOTED, NORM)  # 未达到0.9人的标准;8所学校…不达标: a standard sets no tense
+            and prev.why[0]
+            not in (QUOTED, NORM)  # 未达到0.9人的标准;8所学校…不达标: a standard sets no tense
         ):
             # 共有32个项目未开工,其中嘉祥县18个: a clause with no cue of its own goes on in the tense of the one before.
             kind, why = prev.kind, prev.why[0] + "(承前)"
@@ -485,7 +488,8 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
             # 婴儿死亡率为6.1‰,5岁以下儿童死亡率为8.4‰,均低于10‰和13‰的《纲要》目标: each for one of them in turn.
             # 小学、初中…系数分别为0.41、0.33,均达到…小于或等于0.50、0.45的要求: so is each standard compared with.
             unit = "[%‰]" if why == QUOTED else "[%‰]?"
-            after = sentence[q.end : q.end + 40] if why == QUOTED else _NORM_LIST.match(sentence, q.end).group()
+            norms = _NORM_LIST.match(sentence, q.end)
+            after = sentence[q.end : q.end + 40] if why == QUOTED or norms is None else norms.group()
             listed = re.findall(rf"[和、及与](\d+(?:\.\d+)?){unit}", after)
             earlier = re.findall(
                 rf"(?:\d+(?:\.\d+)?{unit}[和、及与])+$", sentence[max(0, q.start - 30) : q.start]
@@ -541,11 +545,15 @@ def _share_of_counts(
     same place (not of a count in parentheses)."""
     if q.unit != "%":
         return None
-    m = re.search(r"分别占([^,，;；。:：]{1,8}?)的(?:\d+(?:\.\d+)?%、)*$", sentence[_clause_start(sentence, q.start) : q.start])
+    m = re.search(
+        r"分别占([^,，;；。:：]{1,8}?)的(?:\d+(?:\.\d+)?%、)*$",
+        sentence[_clause_start(sentence, q.start) : q.start],
+    )
     if not m:
         return None
     place = m.group(0).count("、")
-    n = place + 1 + len(re.match(r"(?:、\d+(?:\.\d+)?%)*", sentence[q.end :]).group().split("、")) - 1
+    following = re.match(r"(?:、\d+(?:\.\d+)?%)*", sentence[q.end :])
+    n = place + 1 + (following.group().count("、") if following else 0)
     counts = [st for st in before if st.unit not in ("%", "pp") and not _in_aside(asides, st.start - base)]
     if len(counts) < n:
         return None
@@ -683,7 +691,8 @@ def _by_default(
     if q.unit == "%" and decimals == 1:
         return "baseline", f"文件类型为{genre.label}，但数值带小数(实测值)"
     cmp = _cmp(sentence, q, prefix)
-    rest = sentence[q.end : q.end + _CLAUSE_END.search(sentence[q.end :] + "。").start()]
+    clause_end = _CLAUSE_END.search(sentence, q.end)
+    rest = sentence[q.end : clause_end.start() if clause_end else len(sentence)]
     # 新建…所, 千户小区配建…, 按100人拨付: a number something is made or ruled by
     ruled = _ACTS.search(clause + rest) or re.search(r"按(?!时|期|需)", clause)
     if cmp == "=" and not q.placeholder and not _per(sentence, q, prefix) and not ruled:
@@ -767,10 +776,11 @@ def _statement_year(
         return struct.year, f"新闻日期年份{struct.year}"
     # 第三季度工作总结 … 三、第四季度工作打算 / 招聘补充教师450名 (dated 2024-10-10): what a dated report plans with no
     # year of its own is for the year it was written in (a 2023 summary dated January 2024 plans 2024).
-    dated = struct.date is not None and struct.horizon is None and struct.genre.code in ("summary", "monitoring")
+    dated = (
+        struct.date is not None and struct.horizon is None and struct.genre.code in ("summary", "monitoring")
+    )
     if kind == "commitment" and dated and not cited and not _CRITERIA.search(ctx.norm.text):
-        year = int(struct.date[:4])  # type: ignore[index]
-        return year, f"报告日期年份{year}"
+        return struct.year, f"报告日期年份{struct.year}"  # (its date's year: the date is known)
     if kind == "commitment":
         return struct.horizon, f"文件目标年{struct.horizon}" if struct.horizon else "文件未写明目标年"
     year = struct.report_year or _review_year(struct)
@@ -873,9 +883,9 @@ def _counts(sentence: str, q: Quantity) -> bool:
     ):
         return False
     # 低于85%的县(区)按从高到低排序: a rate that sorts out places or schools names a group, not a level.
-    if re.search(r"(?<!不)(?:低于|高于|超过|不足|未达到)$", sentence[max(0, q.start - 4) : q.start]) and re.match(
-        r"的(?:县|区|市|乡镇|学校|地区|单位)", sentence[q.end : q.end + 4]
-    ):
+    if re.search(
+        r"(?<!不)(?:低于|高于|超过|不足|未达到)$", sentence[max(0, q.start - 4) : q.start]
+    ) and re.match(r"的(?:县|区|市|乡镇|学校|地区|单位)", sentence[q.end : q.end + 4]):
         return False
     # 还需提高0.5个百分点: the gap to a target, not a statement; 0.7个千分点 is no count of things.
     if re.search(
@@ -1223,9 +1233,13 @@ def _indicators(
     if not core and prev is None:
         # 教室噪声要控制,不得高于50db: a clause that is only a bound is about what the clause before it names.
         start = _clause_start(sentence, q.start)
-        earlier = HEADING_MARK.sub("", sentence[_clause_start(sentence, max(0, start - 1)) : max(0, start - 1)])
+        earlier = HEADING_MARK.sub(
+            "", sentence[_clause_start(sentence, max(0, start - 1)) : max(0, start - 1)]
+        )
         if not re.search(r"\d", earlier):
-            core = _core(re.sub(r"(?:要|应|须|必须)?(?:严格)?(?:控制|达标|合格|符合要求|符合标准)$", "", earlier))
+            core = _core(
+                re.sub(r"(?:要|应|须|必须)?(?:严格)?(?:控制|达标|合格|符合要求|符合标准)$", "", earlier)
+            )
     if not core:
         core = prefix.strip(" ≥≤<>≮≯=~-") or "未命名指标"
     return [(text, None) for text in split_coordinated(core)]
@@ -1272,7 +1286,11 @@ def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
         sentence[max(0, q.start - 40) : q.start],
     )
     if listed:
-        return "<=" if listed.group(1) in ("低于", "不超过", "不高于", "控制在") or listed.group(1)[0] == "小" else ">="
+        return (
+            "<="
+            if listed.group(1) in ("低于", "不超过", "不高于", "控制在") or listed.group(1)[0] == "小"
+            else ">="
+        )
     if re.search(r"(?:[≥>≮]|大于或?等于)$", near):
         return ">="
     if re.search(r"(?:[≤<≯]|小于或?等于)$", near):
