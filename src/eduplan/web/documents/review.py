@@ -43,8 +43,10 @@ class Stored:
 def snapshot(ex: Extraction) -> dict[str, Any]:
     """The extraction as JSON for `Document.extraction`."""
     st = ex.structure
-    head = {k: getattr(st, k) for k in ("title", "issuer", "doc_number", "date", "period", "horizon")}
-    head["genre"] = asdict(st.genre)
+    head: dict[str, Any] = {
+        k: getattr(st, k) for k in ("title", "issuer", "doc_number", "date", "period", "horizon")
+    }
+    head["genre"] = {"code": st.genre.code, "cues": list(st.genre.cues), "kind": st.genre.kind}
     return {"format": FORMAT, "structure": head, "statements": [asdict(s) for s in ex.statements],
             "projects": [{**p.row(), "kind_label": KIND_LABELS.get(p.kind, p.kind)} for p in ex.projects],
             "highlighted": str(highlighted(ex))}  # fmt: skip
@@ -58,7 +60,8 @@ def stored(doc: Document) -> Stored:
             raise KeyError("format")
         head = dict(data["structure"])
         head["period"] = tuple(head["period"]) if head.get("period") else None
-        head["genre"] = Genre(**{**head["genre"], "cues": tuple(head["genre"]["cues"])})
+        genre = head["genre"]
+        head["genre"] = Genre(genre["code"], tuple(genre["cues"]), genre["kind"])
         return Stored(SimpleNamespace(**head), [Statement(**s) for s in data["statements"]], data["projects"],
                       mark_safe(data["highlighted"]))  # fmt: skip  # our own escaped HTML (see highlighted)
     except (KeyError, TypeError):
