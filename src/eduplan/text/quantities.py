@@ -221,9 +221,8 @@ def _lists(text: str, kept: list[Quantity]) -> list[Quantity]:
     """
     by_start = {q.start: q for q in kept}
     by_end = {q.end: q for q in kept}
-    scales: dict[
-        int, tuple[float, int]
-    ] = {}  # a number that took its unit here → the unit's scale, its place
+    # a number that took its unit here → the unit's scale and its place from the list's end
+    scales: dict[int, tuple[float, int]] = {}
     for m in reversed(list(_BARE.finditer(text))):
         nxt = by_start.get(m.end() + 1)
         if m.start() in by_start or nxt is None or nxt.placeholder or nxt.ratio or nxt.value_max is not None:

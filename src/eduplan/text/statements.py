@@ -429,10 +429,10 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
             prev is not None
             and why.startswith("文件类型为")
             and not prev.why[0].startswith("文件类型为")
-            and prev.why[0]
-            not in (QUOTED, NORM)  # 未达到0.9人的标准;8所学校…不达标: a standard sets no tense
+            and prev.why[0] not in (QUOTED, NORM)
         ):
-            # 共有32个项目未开工,其中嘉祥县18个: a clause with no cue of its own goes on in the tense of the one before.
+            # 共有32个项目未开工,其中嘉祥县18个: a clause with no cue of its own goes on in the tense of the one before
+            # (not of a standard: 未达到0.9人的标准;8所学校…不达标).
             kind, why = prev.kind, prev.why[0] + "(承前)"
         compared = _compared(sentence, q)
         if compared and kind == "baseline":
