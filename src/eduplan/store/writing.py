@@ -10,9 +10,9 @@ the second time. What was created and what each update replaced can be recorded 
 from __future__ import annotations
 
 import logging
-from itertools import chain
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import polars as pl
