@@ -219,6 +219,8 @@ def _lists(text: str, kept: list[Quantity]) -> list[Quantity]:
     0.50、0.45以内: a bare number after a coefficient and its 、 is a coefficient too; every item takes the bound
     (以上, 以内) the list ends on.
     """
+    if "、" not in text:
+        return kept
     by_start = {q.start: q for q in kept}
     by_end = {q.end: q for q in kept}
     # a number that took its unit here → the unit's scale and its place from the list's end
