@@ -402,8 +402,6 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"已导出：{path}")
     personal = [t.name for t in tables_of(args.kind) if t.personal]
     if personal:  # individual records left the system: the trail says who, what and where to
-        from eduplan.web import access
-
         access.audit(
             None, "export_personal", args.unit or "", tables=personal, files=[str(p) for p in written]
         )
