@@ -43,6 +43,38 @@ OWNERSHIPS = {"public": "公办", "private_inclusive": "民办普惠", "private"
 LOCALES = {"urban": "城区", "town": "镇区", "rural": "乡村"}
 LEVELS = {"province": "省", "city": "市", "county": "县", "township": "乡镇", "school": "学校"}
 MEMBERSHIP_KINDS = {"group": "教育集团", "district": "学区"}
+# Teacher records (教基4155 lists): main subject taught, highest qualification, title, backbone level, appraisal.
+SUBJECTS = {
+    "morality": "道德与法治",
+    "chinese": "语文",
+    "math": "数学",
+    "foreign_language": "外语",
+    "history": "历史",
+    "geography": "地理",
+    "science": "科学",
+    "physics": "物理",
+    "chemistry": "化学",
+    "biology": "生物学",
+    "it": "信息科技",
+    "pe": "体育与健康",
+    "music": "音乐",
+    "art": "美术",
+    "labour": "劳动",
+    "practice": "综合实践",
+    "psychology": "心理健康",
+    "other": "其他",
+}
+QUALIFICATIONS = {"postgrad": "研究生", "bachelor": "本科", "college": "专科", "secondary": "高中及以下"}
+TITLES = {
+    "senior_full": "正高级",
+    "senior": "高级",
+    "first": "一级",
+    "second": "二级",
+    "third": "三级",
+    "none": "未定职级",
+}
+BACKBONE_LEVELS = {"county": "县级", "city": "市级", "province": "省级"}
+APPRAISALS = {"excellent": "优秀", "qualified": "合格", "basic": "基本合格", "unqualified": "不合格"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +96,7 @@ class Table:
     key: tuple[str, ...]
     columns: tuple[Column, ...]
     help: str = ""
+    personal: bool = False  # rows describe individual people: exports are audited, pages mask them
     by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -319,6 +352,38 @@ COUNTY_FINANCE = Table(
     ),
 )
 
+TEACHERS = Table(
+    "teachers",
+    "专任教师名册",
+    ("teacher", "year"),
+    (
+        Column(
+            "teacher",
+            "教师编号",
+            "str",
+            required=True,
+            help="教育局自编的匿名编号（不填姓名、身份证号），同一教师各年相同",
+        ),
+        YEAR,
+        SCHOOL,
+        Column("stage", "任教学段", "str", required=True, choices=STAGES),
+        Column("subject", "主要任教学科", "str", required=True, choices=tuple(SUBJECTS)),
+        Column("qualification", "最高学历", "str", choices=tuple(QUALIFICATIONS)),
+        Column("title", "专业技术职务", "str", choices=tuple(TITLES)),
+        Column("birth_year", "出生年份", "int", min=1940, max=2010),
+        Column("backbone", "骨干教师级别", "str", choices=tuple(BACKBONE_LEVELS), help="非骨干教师留空"),
+        Column("established", "是否在编", "bool"),
+        Column("principal", "是否校长", "bool"),
+        Column("joined_year", "调入本校年份", "int", min=1950, max=2100),
+        Column("appraisal", "最近一次年度考核", "str", choices=tuple(APPRAISALS)),
+        Column("cert_stage", "教师资格证学段", "str", choices=STAGES),
+        Column("cert_subject", "教师资格证学科", "str", choices=tuple(SUBJECTS)),
+        Column("home_township", "居住乡镇代码", "str", help="选填，9 位乡镇（街道）代码，用于估算交流路程"),
+    ),
+    help="一名专任教师一学年一行；个人信息，只在有权限的页面显示匿名编号",
+    personal=True,
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -334,6 +399,7 @@ TABLES: dict[str, Table] = {
         REPORTED,
         SCHOOL_FINANCE,
         COUNTY_FINANCE,
+        TEACHERS,
     )
 }
 
@@ -354,6 +420,7 @@ class Facts:
     reported: pl.DataFrame
     school_finance: pl.DataFrame = field(default_factory=SCHOOL_FINANCE.empty)
     county_finance: pl.DataFrame = field(default_factory=COUNTY_FINANCE.empty)
+    teachers: pl.DataFrame = field(default_factory=TEACHERS.empty)
 
     @classmethod
     def empty(cls) -> Facts:

@@ -102,3 +102,27 @@ def test_a_fitted_plan_moves_each_computed_target_by_the_countys_distance() -> N
     assert rural["value"] == 90 and "manual_values" not in rural
     high = fitted_plan(data, "临川县", {"preschool_ger": 99.0}, {"preschool_ger": 96.0})
     assert high["targets"][0]["value"] == 100.0  # a percentage target stays within 100
+
+
+def test_every_county_has_a_teacher_roster_its_plan_can_use(city: Facts) -> None:
+    """Issue 15: each county's schools have rosters of the last two years, ids that name the county, and the
+    county's 县管校聘 plan is solved to proven optimality on them."""
+    from eduplan.staffing.plan import make_plan
+
+    teachers = city.teachers.with_columns(_county(city.teachers).alias("county"))
+    for spec in CURATED:
+        mine = teachers.filter(pl.col("county") == spec.code)
+        assert mine["year"].unique().sort().to_list() == [2024, 2025], spec.code
+        assert mine["teacher"].str.starts_with(spec.code).all(), spec.code
+        compulsory = city.grade_year.filter(
+            (pl.col("year") == 2025)
+            & pl.col("stage").is_in(["primary", "junior"])
+            & (_county(city.grade_year) == spec.code)
+        )["school"]
+        staffed = city.school_year.filter((pl.col("year") == 2025) & (pl.col("teachers") > 0))["school"]
+        expected = set(compulsory) & set(staffed)
+        assert set(mine.filter(pl.col("year") == 2025)["school"]) == expected and len(expected) > 20, (
+            spec.code
+        )
+        plan = make_plan(city, spec.code, 2025)
+        assert plan.solution.status == "optimal" and plan.moves, spec.code

@@ -51,7 +51,9 @@ pytestmark = pytest.mark.db
 ALICE_COUNTY, BOB_COUNTY = "990101", "990102"
 # Text that appears only in pages showing 990101's data (the method pages quote "990101" itself in examples).
 # Townships are renumbered 1xx so that the forms' placeholder examples (990101001) are not taken for data.
-MARKERS = ("甲县", "甲城镇", "甲桥乡", "1399010001", "1399010002", "1399010003", "990101101", "990101102")
+# 990101000001 is a teacher of 甲县 (the demo roster's anonymous ids: county code and a number).
+MARKERS = ("甲县", "甲城镇", "甲桥乡", "1399010001", "1399010002", "1399010003", "990101101", "990101102",
+           "990101000001")  # fmt: skip
 DAVE_OUTSIDE = Persona("dave", "dave-fills-2026", "school_filler", "1399020001", "乙县第一小学填报员")
 SUPERVISOR_BOB = Persona("frank", "frank-checks-2026", "county_supervisor", BOB_COUNTY, "乙县督导室")
 # Who may read 990101, and who may change it.
@@ -68,8 +70,10 @@ ADMIN_PAGES = {"auditor": ("accounts:audit", "admin:accounts_auditevent"),
 
 
 def _county_facts() -> Facts:
-    """甲县 990101 and 乙县 990102: the tiny county twice, names and codes changed for each."""
-    tiny = make_tiny_facts()
+    """甲县 990101 and 乙县 990102: the tiny county twice (with its teacher roster), names and codes changed."""
+    from eduplan.demo.teachers import with_teachers
+
+    tiny = with_teachers(make_tiny_facts())
     parts = []
     for code, prefix, tag in ((ALICE_COUNTY, "13990100", "甲"), (BOB_COUNTY, "13990200", "乙")):
         frames = {}
@@ -391,8 +395,20 @@ def test_alice_reaches_the_pages_of_her_county(world: World) -> None:
             missed.append(f"{pattern.name}: {statuses[:6]}")
     must = {"schools:school", "plans:target", "plans:target_edit", "plans:plan_edit", "plans:target_new",
             "documents:detail", "forecast:zone_path", "indicators:indicator", "admin:plans_plan_change",
-            "admin:schools_school_change", "admin:documents_document_change", "region:index"}  # fmt: skip
+            "admin:schools_school_change", "admin:documents_document_change", "region:index", "staffing:county",
+            "staffing:school", "staffing:plan", "staffing:plan_xlsx", "staffing:shortage_xlsx"}  # fmt: skip
     assert must <= reached, f"not reached: {sorted(must - reached)}; misses: {missed[:10]}"
+
+
+def test_the_teacher_marker_is_real(world: World) -> None:
+    """The control for the roster's marker: alice sees 甲县's teacher on the school's page and in the plan's list."""
+    client = _client(ALICE)
+    page = client.get(reverse("staffing:school", kwargs={"code": "1399010001"}), {"year": "2024"})
+    assert "990101000001" in _text(page)
+    # The tiny county has no 骨干 teacher who may move: without that rule the plan is solved and lists people.
+    query = {"unit": ALICE_COUNTY, "year": "2024", "backbone_share": "0"}
+    plan = _text(client.get(reverse("staffing:plan"), query))
+    assert "已求得最优方案" in plan and 'id="moves"' in plan and re.search(r"\b990101\d{6}\b", plan)
 
 
 def test_bob_gets_404_for_every_url_naming_a_990101_object(world: World) -> None:

@@ -400,4 +400,9 @@ def run_export(args: argparse.Namespace) -> int:
     access.audit(None, "export", args.unit or "", kind=args.kind, files=[str(p) for p in written])
     for path in written:
         print(f"已导出：{path}")
+    personal = [t.name for t in tables_of(args.kind) if t.personal]
+    if personal:  # individual records left the system: the trail says who, what and where to
+        access.audit(
+            None, "export_personal", args.unit or "", tables=personal, files=[str(p) for p in written]
+        )
     return 0

@@ -15,6 +15,7 @@ from eduplan.demo.params import Params
 from eduplan.demo.population import People, simulate_population
 from eduplan.demo.reported import reported_frame
 from eduplan.demo.tabular import pick, to_frame
+from eduplan.demo.teachers import with_teachers
 from eduplan.facts import STAGES, Facts
 
 
@@ -231,4 +232,4 @@ def assemble(world: World) -> Facts:
         births=births_frame(world, int(world.params["births_from"])),
         reported=reported_frame(world, school_year, stage_year),
     )
-    return finance.generate_finance(extras.plant_missing(facts))
+    return with_teachers(finance.generate_finance(extras.plant_missing(facts)))

@@ -129,7 +129,8 @@ def teacher_values(world: World) -> dict[str, np.ndarray]:
         QUALIFICATIONS, qualifications(world.params, units, per_unit, years, rng), strict=True
     ):
         out[name] = world.to_schools(part)
-    roles = teacher_roles(world.params, units, per_unit, years, rng)
+    locale = np.array([LOCALE_CODES[world.layout.schools[i].locale] for i in units.school])
+    roles = teacher_roles(world.params, units, per_unit, years, rng, locale)
     for name, arr in roles.items():
         summed = world.to_schools(np.maximum(arr, 0))
         any_valid = world.to_schools((arr >= 0).astype(np.int64)) > 0

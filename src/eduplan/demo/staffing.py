@@ -66,9 +66,11 @@ def qualifications(
 
 
 def teacher_roles(
-    params: Params, units: Units, teachers: np.ndarray, years: np.ndarray, rng: np.random.Generator
-) -> dict[str, np.ndarray]:
-    """Backbone, PE, arts, certified, rotation per unit-year (rotation only in compulsory schools)."""
+    params: Params, units: Units, teachers: np.ndarray, years: np.ndarray, rng: np.random.Generator,
+    locale: np.ndarray,
+) -> dict[str, np.ndarray]:  # fmt: skip
+    """Backbone, PE, arts, certified, rotation per unit-year (rotation only in compulsory schools); `locale` is each
+    unit's locale code (urban, town, rural): rural schools have fewer PE and arts teachers."""
     tp = params["teachers"]
     noise = params["noise"]
     quality = rng.lognormal(0.0, noise["backbone_school"], (teachers.shape[0], 1))
@@ -81,8 +83,11 @@ def teacher_roles(
         0.6,
     )
     backbone = rng.binomial(teachers, backbone_p)
+    by_locale = np.array([float(tp["pe_arts_locale"][loc]) for loc in locale])[:, None]
     pe_arts_p = np.clip(
-        series(tp["pe_arts"], years)[None, :] * rng.lognormal(0.0, noise["pe_arts_school"], quality.shape),
+        series(tp["pe_arts"], years)[None, :]
+        * by_locale
+        * rng.lognormal(0.0, noise["pe_arts_school"], quality.shape),
         0,
         0.5,
     )

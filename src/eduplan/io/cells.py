@@ -16,13 +16,18 @@ from typing import Any
 import polars as pl
 
 from eduplan.facts import (
+    APPRAISALS,
+    BACKBONE_LEVELS,
     LEVELS,
     LOCALES,
     MEMBERSHIP_KINDS,
     OWNERSHIPS,
     POLARS,
+    QUALIFICATIONS,
     SCHOOL_TYPES,
     STAGE_NAMES,
+    SUBJECTS,
+    TITLES,
     Column,
 )
 from eduplan.io.text import restore
@@ -51,6 +56,22 @@ LABELS: dict[str, dict[str, str]] = {
     "locale": LOCALES,
     "stage": STAGE_NAMES,
     "kind": MEMBERSHIP_KINDS,
+    "subject": SUBJECTS,
+    "cert_subject": SUBJECTS,
+    "cert_stage": STAGE_NAMES,
+    "qualification": QUALIFICATIONS,
+    "title": TITLES,
+    "backbone": BACKBONE_LEVELS,
+    "appraisal": APPRAISALS,
+}
+# Older names of subjects still on many forms (思想品德 became 道德与法治 in 2016, 信息技术 信息科技 in 2022).
+SUBJECT_ALIASES = {
+    "思想品德": "morality",
+    "英语": "foreign_language",
+    "生物": "biology",
+    "信息技术": "it",
+    "体育": "pe",
+    "综合实践活动": "practice",
 }
 ALIASES: dict[str, dict[str, str]] = {
     "school_type": {
@@ -61,6 +82,32 @@ ALIASES: dict[str, dict[str, str]] = {
     },
     "level": {"省级": "province", "市级": "city", "县级": "county", "区": "county", "街道": "township"},
     "stage": {"幼儿园": "preschool", "学前教育": "preschool", "普通高中": "senior", "特殊教育": "special"},
+    "cert_stage": {
+        "幼儿园": "preschool",
+        "初级中学": "junior",
+        "高级中学": "senior",
+        "中等职业学校": "vocational",
+    },
+    "subject": SUBJECT_ALIASES,
+    "cert_subject": SUBJECT_ALIASES,
+    # Titles before the 2015 reform map to the new grades (人社部发〔2015〕79号 附件): 中学高级 → 高级,
+    # 中学一级、小学高级 → 一级, 中学二级、小学一级 → 二级, 中学三级、小学二级、小学三级 → 三级.
+    "title": {
+        "正高": "senior_full",
+        "副高级": "senior",
+        "中学高级": "senior",
+        "中学一级": "first",
+        "小学高级": "first",
+        "中学二级": "second",
+        "小学一级": "second",
+        "中学三级": "third",
+        "小学二级": "third",
+        "小学三级": "third",
+        "一级教师": "first",
+        "二级教师": "second",
+        "三级教师": "third",
+        "未评": "none",
+    },
 }
 # Digits a code column must have: 学校标识码 10, 乡镇 9, 县 6, 市 4, 省 2.
 CODE_DIGITS: dict[tuple[str, str], tuple[int, ...]] = {
@@ -71,6 +118,7 @@ CODE_DIGITS: dict[tuple[str, str], tuple[int, ...]] = {
     ("population", "township"): (9,),
     ("births", "township"): (9,),
     ("reported", "unit"): (2, 4, 6, 9, 10),
+    ("teachers", "home_township"): (9,),
     **{
         (t, "school"): (10,)
         for t in ("school_year", "stage_year", "grade_year", "health_year", "memberships")

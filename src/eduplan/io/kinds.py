@@ -14,6 +14,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "memberships": ("memberships",),
     "org_units": ("org_units",),
     "finance": ("school_finance", "county_finance"),
+    "teachers": ("teachers",),
     "all": tuple(TABLES),
 }
 KIND_LABELS = {
@@ -25,6 +26,7 @@ KIND_LABELS = {
     "memberships": "集团化学区化办学",
     "org_units": "行政区划",
     "finance": "学校经费与县级教育经费",
+    "teachers": "专任教师名册（个人信息，导出留痕）",
     "all": "全部数据",
 }
 

@@ -22,6 +22,7 @@ from eduplan.io.sheets import Grid
 from eduplan.io.template import ROW, TOTAL_LABELS, TableSheet, table_sheet
 
 SHEET = "__sheet"  # index of the sheet a record came from
+PERSONAL_ID = r"^\d{17}[\dXx]$|[\x{4e00}-\x{9fff}]"  # a 身份证号, or Chinese characters (a name)
 LEVEL_OF_DIGITS = {digits: level for level, digits in LEVEL_DIGITS.items()}
 PROBLEM_SCHEMA = {
     SHEET: pl.Int64(),
@@ -180,6 +181,16 @@ def _special(table: Table, f: pl.DataFrame) -> list[tuple[str, pl.Series, pl.Exp
                  pl.format("大于 0 的班数（该年级有在校生 {} 人）", pl.col("enrollment")))  # fmt: skip
         most = pl.col("stage").replace_strict(STAGE_GRADES, return_dtype=pl.Int64)
         rule("grade", pl.col("grade") > most, pl.col("grade"), pl.format("1 到 {} 之间的年级", most))
+    if table.name == "teachers":
+        # An anonymous id only: not an 18-character 身份证号, no Chinese characters (a name).
+        personal = pl.col("teacher").str.contains(PERSONAL_ID)
+        rule("teacher", personal, pl.col("teacher"), "匿名教师编号（不得填写身份证号或姓名）")
+        if "joined_year" in has:
+            rule("joined_year", pl.col("joined_year") > pl.col("year"), pl.col("joined_year"),
+                 pl.format("不晚于学年 {}", pl.col("year")))  # fmt: skip
+        if {"joined_year", "birth_year"} <= has:
+            rule("joined_year", pl.col("joined_year") < pl.col("birth_year") + 16, pl.col("joined_year"),
+                 pl.format("不早于出生年份 {} 加 16 年", pl.col("birth_year")))  # fmt: skip
     if table.name == "schools" and {"opened_year", "closed_year"} <= has:
         rule("closed_year", pl.col("closed_year") < pl.col("opened_year"), pl.col("closed_year"),
              pl.format("不早于建校年份 {}", pl.col("opened_year")))  # fmt: skip

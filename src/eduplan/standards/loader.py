@@ -77,35 +77,35 @@ class Standard:
         return next(i for i in self.indicators if i.code == code)
 
 
-def _read(path: Path | Any) -> dict[str, Any]:
+def read_yaml(path: Path | Any, what: str = "标准文件") -> dict[str, Any]:
+    """A YAML file whose top level is a mapping; a ConfigError naming `what` and the file otherwise."""
     try:
         data = yaml.safe_load(path.read_text("utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(
-            f"标准文件 {path} 不是有效的 YAML：{exc}", english=f"bad YAML {path}: {exc}"
-        ) from exc
+        raise ConfigError(f"{what} {path} 不是有效的 YAML：{exc}", english=f"bad YAML {path}: {exc}") from exc
     if not isinstance(data, dict):
-        raise ConfigError(f"标准文件 {path} 的顶层应为映射", english=f"{path}: top level must be a mapping")
+        raise ConfigError(f"{what} {path} 的顶层应为映射", english=f"{path}: top level must be a mapping")
     return data
 
 
 def _national(name: str) -> dict[str, Any]:
-    return _read(resources.files(__package__).joinpath("data", f"{name}.yaml"))
+    return read_yaml(resources.files(__package__).joinpath("data", f"{name}.yaml"))
 
 
-def province_file(province: str) -> Path | None:
-    """The province's own file: $EDUPLAN_STANDARDS_DIR first, then the package's data/provinces."""
-    env = os.environ.get("EDUPLAN_STANDARDS_DIR")
+def province_file(
+    province: str, package: str = __package__, variable: str = "EDUPLAN_STANDARDS_DIR"
+) -> Path | None:
+    """The province's own file: $`variable`/<省代码>.yaml first, then `package`'s data/provinces."""
+    env = os.environ.get(variable)
     if env:
         folder = Path(env)
         if not folder.is_dir():
             raise ConfigError(
-                f"环境变量 EDUPLAN_STANDARDS_DIR 指向的目录不存在：{env}",
-                english=f"EDUPLAN_STANDARDS_DIR {env!r} missing",
+                f"环境变量 {variable} 指向的目录不存在：{env}", english=f"{variable} {env!r} missing"
             )
         if (folder / f"{province}.yaml").is_file():
             return folder / f"{province}.yaml"
-    packaged = Path(str(resources.files(__package__).joinpath("data", "provinces", f"{province}.yaml")))
+    packaged = Path(str(resources.files(package).joinpath("data", "provinces", f"{province}.yaml")))
     return packaged if packaged.is_file() else None
 
 
@@ -199,7 +199,7 @@ def raw_standard(kind: str, province: str = "") -> tuple[dict[str, Any], dict[st
     raw, costs = _national(kind), _national("costs")
     path = province_file(province) if province else None
     if path is not None:
-        over = _read(path)
+        over = read_yaml(path)
         raw = _merge(raw, over.get(kind, {}), f"{path.name}:{kind}")
         costs = _merge(costs, over.get("costs", {}), f"{path.name}:costs")
     return raw, costs, str(path) if path else None

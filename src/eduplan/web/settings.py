@@ -105,6 +105,7 @@ AREA_APPS = [
     "eduplan.web.reports",
     "eduplan.web.public",
     "eduplan.web.region",
+    "eduplan.web.staffing",
 ]
 INSTALLED_APPS = [
     "eduplan.web.accounts",  # first: its `flush` command (keeps the audit triggers) overrides Django's

@@ -30,6 +30,7 @@ urlpatterns = [
     path("reports/", include("eduplan.web.reports.urls")),
     path("public/", include("eduplan.web.public.urls")),
     path("region/", include("eduplan.web.region.urls")),
+    path("staffing/", include("eduplan.web.staffing.urls")),
     path("", include("eduplan.web.schools.urls")),
 ]
 
