@@ -160,24 +160,41 @@ class _Part:
         return values.copy() if self.rows is None else values[self.rows]
 
 
-class _Output:
-    """The result's columns, filled part by part: numbers as NaN-for-null arrays, strings as positions."""
+# Rows per chunk of the result: its arrays are made a chunk at a time, so that they never sit beside all of it.
+CHUNK_ROWS = 1 << 19
 
-    def __init__(self, parts: Sequence[_Part], levels_: dict[str, Level]) -> None:
-        n = sum(p.height for p in parts)
-        self.value, self.numerator, self.denominator = np.empty(n), np.empty(n), np.empty(n)
-        self.year = np.empty(n, dtype=np.int64)
-        self.code, self.unit, self.reason = (np.empty(n, dtype=np.uint32) for _ in range(3))
-        self.level = np.empty(n, dtype=np.uint32)
+
+class _Output:
+    """The result, a chunk of parts at a time: numbers as NaN-for-null arrays, strings as positions."""
+
+    def __init__(self, levels_: dict[str, Level]) -> None:
         self.reasons: list[str | None] = [None]  # position 0: no reason
         self.codes: list[str] = []
-        self.units = (
-            pl.concat([lv.codes for lv in levels_.values()]) if levels_ else pl.Series(dtype=pl.String)
-        )
+        self.units = pl.concat([lv.codes for lv in levels_.values()]).rechunk()
         self._unit_at, at = {}, 0
         for name, lv in levels_.items():
             self._unit_at[name], at = at, at + lv.codes.len()
+        self.chunks: list[pl.DataFrame] = []
+
+    def result(self, parts: Iterable[_Part]) -> pl.DataFrame:
+        batch: list[_Part] = []
+        for part in parts:
+            batch.append(part)
+            if sum(p.height for p in batch) >= CHUNK_ROWS:
+                self._chunk(batch)
+                batch = []
+        self._chunk(batch)
+        return pl.concat(self.chunks, rechunk=False)
+
+    def _chunk(self, parts: Sequence[_Part]) -> None:
+        n = sum(p.height for p in parts)
+        self.value, self.numerator, self.denominator = np.empty(n), np.empty(n), np.empty(n)
+        self.year = np.empty(n, dtype=np.int64)
+        self.code, self.unit, self.reason, self.level = (np.empty(n, dtype=np.uint32) for _ in range(4))
         self.at = 0
+        for part in parts:
+            self.add(part)
+        self.chunks.append(self.frame())
 
     def add(self, part: _Part) -> None:
         ind, level, rows = part.ind, part.level, slice(self.at, self.at + part.height)
@@ -231,21 +248,22 @@ class _Output:
         return at + inverse
 
     def frame(self) -> pl.DataFrame:
-        def gather(values: pl.Series, at: np.ndarray) -> pl.Series:
-            return values.gather(pl.Series(at))  # a Series of positions: no conversion of a NumPy array
-
-        columns = {
-            "code": gather(pl.Series(self.codes, dtype=pl.String), self.code),
-            "unit": gather(self.units.rechunk(), self.unit),
-            "level": gather(pl.Series(LEVEL_ORDER, dtype=pl.String), self.level),
-            "year": pl.Series(self.year, dtype=pl.Int64),
-            **{
-                k: pl.Series(getattr(self, k), nan_to_null=True)
-                for k in ("value", "numerator", "denominator")
-            },
-            "reason": gather(pl.Series(self.reasons, dtype=pl.String), self.reason),
+        """The result; each array is dropped once its column is made (the result is the largest frame here)."""
+        strings = {
+            "code": pl.Series(self.codes, dtype=pl.String),
+            "unit": self.units,
+            "level": pl.Series(LEVEL_ORDER, dtype=pl.String),
+            "reason": pl.Series(self.reasons, dtype=pl.String),
         }
-        return pl.DataFrame({k: s.alias(k) for k, s in columns.items()})
+        columns = {}
+        for name in OUTPUT_SCHEMA:
+            values = self.__dict__.pop(name)
+            if name in strings:  # gathered by a Series of positions (a NumPy array would be converted first)
+                columns[name] = strings[name].gather(pl.Series(values)).alias(name)
+            else:
+                columns[name] = pl.Series(name, values, nan_to_null=True)
+            del values
+        return pl.DataFrame(columns)
 
 
 def _reason(ind: Indicator, kind: int, count: int) -> str:
@@ -261,21 +279,27 @@ def _computed(facts: Facts, inds: Sequence[Indicator], tree: pl.DataFrame) -> pl
         return None
     formulas = {ind.code: sides(ind) for ind in inds}
     terms = {t.key: t for num, den in formulas.values() for t in (*num, *den)}
-    by_level = levels(facts, list(terms.values()), tree, years_of(facts))
-    school = by_level["school"]
-    parts = []
-    for ind in inds:
-        num, den = formulas[ind.code]
-        for name in ind.levels:
-            rows = None
-            if name == "school":
-                assert school.schools is not None
-                rows = np.flatnonzero(_applies(ind, num, school.schools)[school.unit])
-            parts.append(_Part(ind, num, den, by_level[name], rows))
-    out = _Output(parts, by_level)
-    for part in parts:
-        out.add(part)
-    return out.frame()
+    # Per school only the terms of indicators computed per school; every other term is summed up and dropped.
+    at_school = {
+        t.unlagged.key
+        for i in inds
+        if "school" in i.levels
+        for t in (*formulas[i.code][0], *formulas[i.code][1])
+    }
+    by_level = levels(facts, list(terms.values()), tree, years_of(facts), at_school)
+
+    def parts() -> Iterable[_Part]:
+        school = by_level["school"]
+        for ind in inds:
+            num, den = formulas[ind.code]
+            for name in ind.levels:
+                rows = None
+                if name == "school":
+                    assert school.schools is not None
+                    rows = np.flatnonzero(_applies(ind, num, school.schools)[school.unit])
+                yield _Part(ind, num, den, by_level[name], rows)
+
+    return _Output(by_level).result(parts())
 
 
 def compute(facts: Facts, codes: Iterable[str] | None = None) -> pl.DataFrame:

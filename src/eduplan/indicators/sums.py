@@ -323,10 +323,16 @@ class SchoolTerms:
         self._by_stage: dict[tuple[str, tuple[str, ...]], tuple[np.ndarray, np.ndarray | None]] = {}
         self._derived: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
         self._masks: dict[tuple[str, Filters], np.ndarray] = {}
+        self._column = ""
         self.on_rows = Groups(keys.j_row, keys.n)
         self._j_school = keys.sid[keys.j_row]
 
     def term(self, t: Term) -> tuple[np.ndarray, np.ndarray | None]:
+        """The term's sum and miss count per r; asked column by column, only one column's values are kept."""
+        if t.column != self._column:
+            self._by_stage.clear()
+            self._derived.clear()
+            self._column = t.column
         if t.base == "stage":
             return self._stage_term(t)
         values, nulls = self._school_column(t.column)
@@ -513,27 +519,34 @@ def _area_lags(level: Level, years: np.ndarray, lag: int) -> Groups:
     return Groups(np.where(at >= 0, level.unit * len(years) + at, n).astype(np.intp), n)
 
 
-def levels(facts: Facts, terms: Sequence[Term], tree: pl.DataFrame, years: Sequence[int]) -> dict[str, Level]:
-    """Every level's sums of `terms` (lagged terms included): school, township, county, city, province."""
+def levels(
+    facts: Facts,
+    terms: Sequence[Term],
+    tree: pl.DataFrame,
+    years: Sequence[int],
+    at_school: set[str] | None = None,
+) -> dict[str, Level]:
+    """Every level's sums of `terms` (lagged terms included): school, township, county, city, province.
+
+    `at_school`: the term keys kept per school (None: all); the others are summed into the townships and dropped.
+    """
     lagged = [t for t in terms if t.lag]
     plain = list(
         {t.key: t for t in (*(t for t in terms if not t.lag), *(t.unlagged for t in lagged))}.values()
     )
     keys = encode(facts)
     school = Level("school", keys.schools.frame["school"], keys.sid, keys.year, schools=keys.schools)
-    sums = SchoolTerms(facts, keys)
-    for t in (t for t in plain if t.base != "township"):
-        school.add(t.key, *sums.term(t))
     year_array = np.array(sorted(years), dtype=np.int64)
     town = _area_level("township", tree["township"], year_array)
     town_of_school = codes_of(keys.schools.frame["township"], tree["township"])
-    school_keys = list(school.values)
-    _rollup(
-        school,
-        _grid_groups(town_of_school[keys.sid], keys.year, year_array, town.codes.len()),
-        town,
-        school_keys,
-    )
+    to_town = _grid_groups(town_of_school[keys.sid], keys.year, year_array, town.codes.len())
+    sums = SchoolTerms(facts, keys)
+    # Term by term, column by column: a column's per-stage values are made once and dropped after its terms.
+    for t in sorted((t for t in plain if t.base != "township"), key=lambda t: (t.column, t.key)):
+        value, miss = sums.term(t)
+        town.add(t.key, to_town.sum(value), None if miss is None else to_town.sum(miss))
+        if at_school is None or t.key in at_school:
+            school.add(t.key, value, miss)
     _population(facts, [t for t in plain if t.base == "township"], town, year_array)
     out = {"school": school, "township": town}
     for name in ("county", "city", "province"):
@@ -543,7 +556,8 @@ def levels(facts: Facts, terms: Sequence[Term], tree: pl.DataFrame, years: Seque
         _rollup(town, _grid_groups(of_town, town.year, year_array, codes.len()), above, town.values)
         out[name] = above
     if lagged:
-        _lags(school, lagged, {t.lag: keys.lag_rows(t.lag) for t in lagged})
+        here = [t for t in lagged if t.unlagged.key in school.values]
+        _lags(school, here, {t.lag: keys.lag_rows(t.lag) for t in here})
         for level in AREA_LEVELS:
             _lags(out[level], lagged, {t.lag: _area_lags(out[level], year_array, t.lag) for t in lagged})
     return out
