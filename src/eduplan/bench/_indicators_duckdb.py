@@ -207,10 +207,10 @@ def _level(level: str, lagged: Sequence[Term], n: _Names) -> str:
     """The level's frame: its base sums, and each lagged term as its sum `lag` years earlier (one miss where that
     year is absent)."""
     base = f"lv_{level}_base"
-    cols = [f", COALESCE(e{i}.{n.t(t.unlagged)}, 0) AS {n.t(t)}, CASE WHEN e{i}.unit IS NULL THEN 1 "
-            f"ELSE e{i}.{n.m(t.unlagged)} END AS {n.m(t)}" for i, t in enumerate(lagged)]  # fmt: skip
-    joins = [f" LEFT JOIN {base} e{i} ON e{i}.unit = b.unit AND e{i}.year = b.year - {t.lag}"
-             for i, t in enumerate(lagged)]  # fmt: skip
+    cols = [f", COALESCE(e{i}.v, 0) AS {n.t(t)}, CASE WHEN e{i}.unit IS NULL THEN 1 ELSE e{i}.m END AS {n.m(t)}"
+            for i, t in enumerate(lagged)]  # fmt: skip
+    joins = [f" LEFT JOIN (SELECT unit, year, {n.t(t.unlagged)} AS v, {n.m(t.unlagged)} AS m FROM {base}) e{i} "
+             f"ON e{i}.unit = b.unit AND e{i}.year = b.year - {t.lag}" for i, t in enumerate(lagged)]  # fmt: skip
     return f"lv_{level} AS (SELECT b.*{''.join(cols)} FROM {base} b{''.join(joins)})"
 
 
@@ -261,11 +261,11 @@ def _indicators(inds: Sequence[Indicator]) -> str:
     return f"ind AS (SELECT * FROM (VALUES {rows}) v(code, scale, num_label, den_label, ratio))"
 
 
-def statements(inds: Sequence[Indicator]) -> list[str]:
-    """The SQL of every computed indicator of `inds` at every level: each step a table, then the result table.
+def query(inds: Sequence[Indicator]) -> str:
+    """The one SQL query of every computed indicator of `inds` at every level.
 
-    (As one query of common table expressions with a UNION ALL branch per indicator and level, DuckDB spends
-    about a second planning it, even for one county: the steps are tables and each level is one UNPIVOT.)
+    (With a UNION ALL branch per indicator and level DuckDB spent about a second planning it, even for one
+    county: each level is one UNPIVOT instead.)
     """
     computed = [i for i in inds if not i.reported]
     terms = list({t.key: t for i in computed for side in sides(i) for t in side}.values())
@@ -281,28 +281,27 @@ def statements(inds: Sequence[Indicator]) -> list[str]:
     ctes += _stage_sql(stage_terms, n) + _school_sql(stage_terms, school_terms, n)
     ctes += _area_sql([*stage_terms, *school_terms], [t for t in plain if t.base == "township"], n)
     ctes.append("lv_school_base AS (SELECT * FROM sf)")
-    ctes += [_level(level, lagged, n) for level in ("school", "township", "county", "city", "province")]
-    ctes.append(_indicators(computed))
     levels = ("school", "township", "county", "city", "province")
+    # Lagged terms only where an indicator that reads one is computed (as the engine does).
+    for level in levels:
+        here = [
+            t for t in lagged if any(level in i.levels and t in sides(i)[0] + sides(i)[1] for i in computed)
+        ]
+        ctes.append(_level(level, here, n))
+    ctes.append(_indicators(computed))
     body = " UNION ALL ".join(
         _level_values(lv, here, n) for lv in levels if (here := [i for i in computed if lv in i.levels])
     )
-    steps = []
-    for cte in ctes:
-        name, rest = cte.split(" AS (", 1)
-        steps.append(f"CREATE OR REPLACE TEMP TABLE {name} AS ({rest}")
-    return [*steps, f"CREATE OR REPLACE TABLE result AS {body}"]
+    return f"WITH {', '.join(ctes)} {body}"
 
 
-def run(con: duckdb.DuckDBPyConnection, sql: Sequence[str], threads: int | None) -> int:
-    """Run the statements with `threads` threads (None: DuckDB's default); the result's row count."""
+def run(con: duckdb.DuckDBPyConnection, sql: str, threads: int | None) -> None:
+    """Run the query with `threads` threads (None: DuckDB's default); its result stays in memory, uncompressed,
+    as DuckDB's materialized result (fetched afterwards by `result`)."""
     con.execute("RESET threads" if threads is None else f"SET threads = {threads}")
-    for statement in sql:
-        con.execute(statement)
-    found: Any = con.execute("SELECT COUNT(*) FROM result").fetchone()
-    return int(found[0])
+    con.execute(sql)
 
 
 def result(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """The result table's columns as NumPy masked arrays (no pyarrow needed)."""
-    return con.execute("SELECT * FROM result").fetchnumpy()
+    """The last query's result as NumPy masked arrays (no pyarrow needed)."""
+    return con.fetchnumpy()
