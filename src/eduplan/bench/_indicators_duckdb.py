@@ -290,7 +290,7 @@ def query(inds: Sequence[Indicator]) -> str:
         ctes.append(_level(level, here, n))
     ctes.append(_indicators(computed))
     body = " UNION ALL ".join(
-        _level_values(lv, here, n) for lv in levels if (here := [i for i in computed if lv in i.levels])
+        _level_values(lv, at, n) for lv in levels if (at := [i for i in computed if lv in i.levels])
     )
     return f"WITH {', '.join(ctes)} {body}"
 
