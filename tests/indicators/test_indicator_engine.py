@@ -166,3 +166,30 @@ def test_split_with_unknown_or_zero_pupils(make_county: Make) -> None:
     )
     shares = dict(stage_shares(facts).filter(pl.col("school") == "N1").select("stage", "share").iter_rows())
     assert shares == pytest.approx({"primary": 1 / 2.1, "junior": 1.1 / 2.1})
+
+
+def test_unknown_stage_pupils_leave_the_split_missing(make_county: Make) -> None:
+    # N1's junior pupils unknown: its 60 teachers cannot be split (split.py), so its primary share is missing
+    # (one input lacking) rather than 0 — the county's primary pupil–teacher ratio is not 500 / 6.
+    facts = make_county()
+    junior_n1 = (pl.col("school") == "N1") & (pl.col("stage") == "junior")
+    facts.grade_year = facts.grade_year.with_columns(
+        pl.when(junior_n1).then(None).otherwise(pl.col("enrollment")).alias("enrollment")
+    )
+    values = compute(facts, ["pupil_teacher_ratio_primary"])
+    for unit in ("N1", C):
+        row = _row(values, "pupil_teacher_ratio_primary", unit)
+        assert row["value"] is None and row["denominator"] is None
+        assert row["reason"].startswith("分母") and "缺少 1 项" in row["reason"]
+    assert _row(values, "pupil_teacher_ratio_primary", "P1")["value"] == pytest.approx(10.0)
+
+
+def test_stage_statistics_without_grade_rows(make_county: Make) -> None:
+    # V1 reports its vocational stage (stage_year) but no grade rows: no pupils, so nothing of its teachers is
+    # split to the stage — 0 teachers, and the ratio says its denominator is 0 (never a null without a reason).
+    facts = make_county()
+    facts.grade_year = facts.grade_year.filter(pl.col("school") != "V1")
+    values = compute(facts, ["pupil_teacher_ratio_vocational", "dual_qualified_teacher_share"])
+    assert values.filter(pl.col("value").is_null() & pl.col("reason").is_null()).height == 0
+    row = _row(values, "pupil_teacher_ratio_vocational", C)
+    assert row["value"] is None and row["reason"] == "分母“中职专任教师数”为 0"

@@ -285,6 +285,7 @@ class StageValues:
 
 
 def _shares(keys: Keys, pupils: np.ndarray, known: np.ndarray, graded: np.ndarray) -> np.ndarray:
+    """Per stage row: w·P / Σ w·P over its school's stages with pupils (split.py); 1 for a school of one stage."""
     weights, default = stage_weights()
     weight = np.array([weights.get(s, default) for s in keys.stages])[keys.j_stage]
     per_row = Groups(np.where(graded, keys.j_row, keys.n), keys.n)
@@ -297,7 +298,8 @@ def _shares(keys: Keys, pupils: np.ndarray, known: np.ndarray, graded: np.ndarra
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(total == 0, weight / weight_sum, weighted / total)
     share = np.where(unknown, np.nan, share)
-    return np.where(stages == 1, 1.0, share)
+    # A stage row without grade rows (only stage statistics) has no share: 0, never the 0/0 above.
+    return np.where(graded, np.where(stages == 1, 1.0, share), 0.0)
 
 
 def _per_row(frame: pl.DataFrame, name: str, keys: Keys) -> tuple[np.ndarray, np.ndarray]:
