@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing: PostgreSQL, Chromium, a CJK font,
-# LibreOffice (Word → PDF for the reports), cairo (their charts) and poppler (pdftoppm, pdffonts: the PDF checks).
+# LibreOffice (Word → PDF for the reports), cairo (their charts), poppler (pdftoppm, pdffonts: the PDF checks)
+# and Java (the linkage's Spark backend in local mode).
 set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
@@ -14,6 +15,7 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 libs=$(ldconfig -p 2>/dev/null || true)
 grep -q 'libcairo.so.2' <<<"$libs" || need+=(libcairo2)  # cairosvg draws the reports' charts
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 if ((${#need[@]})); then
   echo "installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -37,8 +37,44 @@ def test_places_json_on_tiny_county(tiny_db: Facts, capsys: pytest.CaptureFixtur
     # Declared capacity 1200 for the junior school (a single stage: all of it).
     assert [g["capacity"] for g in junior] == [1200, 1200]
     # Junior 2025: grades 2-3 progress at 120/120 = 1 from 120 pupils each; grade 1 by transition ratio
-    # 120 / (Σ primary 6 of 2023 in the township: 50) = 2.4 × primary 6 of 2024 (51) = 122.4 -> 362.4.
-    assert junior[0]["demand"] == 362
+    # 120 / (Σ primary 6 of 2023 in the township: 50) = 2.4 × primary 6 of 2024 (51) = 122.4 -> 362.4, kept at
+    # full precision in JSON (rounding is for display); utilisation 362.4 / 1200 = 0.302, not rounded to 0.
+    assert junior[0]["demand"] == pytest.approx(362.4)
+    assert junior[0]["utilisation"] == pytest.approx(362.4 / 1200)
+    # The units' total is the county's: Σ over the townships per stage and year, reconciled with the county
+    # forecast made as one unit.
+    total = next(t for t in out["totals"] if t["stage"] == "junior" and t["year"] == 2025)
+    assert total["demand"] == pytest.approx(
+        sum(g["demand"] for g in out["gaps"] if (g["stage"], g["year"]) == ("junior", 2025))
+    )
+    assert total["difference"] == pytest.approx(total["direct"] - total["demand"])
+
+
+@pytest.mark.db
+def test_places_defaults_to_the_latest_complete_year(
+    tiny_db: Facts, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["forecast", "places", "--unit", "990101", "--horizon", "1", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["origin"] == 2024
+
+
+@pytest.mark.db
+def test_places_rejects_unknown_places_with_their_rows(
+    tiny_db: Facts, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "projects.csv"
+    path.write_text(
+        "name,school,zone,stage,places,year\n新校,,990101001,primary,300,2025\n错校,,月亮区,primary,300,2025\n"
+        "错段,1399010001,,college,100,2025\n",
+        encoding="utf-8",
+    )
+    args = ["forecast", "places", "--unit", "990101", "--horizon", "1", "--projects", str(path)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "projects.csv 第 3 行：没有学校或学区“月亮区”" in err
+    assert "projects.csv 第 4 行：学段“college”不是" in err
+    assert main([*args[:-2], "--zone-migration", "月亮区=3"]) == 1
+    assert "没有学区“月亮区”" in capsys.readouterr().err
 
 
 @pytest.mark.db

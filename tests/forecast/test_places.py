@@ -179,3 +179,16 @@ def test_planning_norms_check() -> None:
 def test_planning_check_skips_rules_without_population() -> None:
     teaching = open_schools(SCHOOLS, grade_rows(), 2024)
     assert planning_check(teaching, None, None).is_empty()
+
+
+def test_large_classes_use_the_grades_a_school_has() -> None:
+    # A teaching point with grades 1-5 only (no grade 6), 10 classes: 2 a grade, not 10/6 = 1.67. A projected
+    # grade of 112 pupils is 112 / 2 = 56 a class (large); dividing by six grades would read 67.2.
+    schools = _frame("schools", [{**BASE, "code": "P", "name": "丁教学点", "school_type": "teaching_point"}])
+    rows = [{"school": "P", "year": 2024, "stage": "primary", "grade": g, "enrollment": 90, "classes": 2}
+            for g in range(1, 6)]  # fmt: skip
+    cap = school_capacity(schools, _frame("grade_year", rows), 2024)
+    assert cap.select("classes", "grades").row(0) == (10, 5)
+    frame = pl.DataFrame({"unit": ["P"], "year": [2025], "stage": ["primary"], "grade": [1], "enrollment": [112.0],
+                          "low": [0.0], "high": [0.0]})  # fmt: skip
+    assert large_classes(frame, cap).select("classes", "class_size").row(0) == (2.0, 56.0)

@@ -23,6 +23,7 @@ EXPECTED: list[tuple[str, str, float | None]] = [
     ("preschool_child_staff_ratio", C, 10.0),  # 200 / (10 + 5 + 5)
     ("preschool_child_staff_ratio", "K1", 10.0),  # 100 / 10
     ("pupil_teacher_ratio_preschool", C, 12.5),  # 200 / (8 + 4 + 4)
+    ("preschool_teacher_certified_share", C, 87.5),  # K1 8/8, K2 4/4, K3 2/4: 14 / 16
     # primary 60 (P1) + 440 (N1) = 500; ages 6–11: 300 + 325 = 625
     ("primary_ger", C, 80.0),  # 500 / 625
     # junior 200 (N1) + 100 (J1) = 300; ages 12–14: 150 + 150
@@ -111,6 +112,8 @@ EXPECTED: list[tuple[str, str, float | None]] = [
     ("migrant_children_compulsory_rate", C, None),
     ("senior_title_teachers_per_pupil_junior", C, None),
     ("social_recognition", C, None),
+    ("preschool_social_recognition", C, None),
+    ("preschool_pay_parity", C, None),
 ]
 
 

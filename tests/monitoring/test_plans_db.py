@@ -139,7 +139,7 @@ def test_pages(plan: Any, alice: Any, client: Any) -> None:
     page = c.get(f"/plans/targets/{target.pk}/").content.decode()
     assert "<svg" in page and "里程碑轨迹" in page and "趋势预测" in page
     assert c.get("/plans/rollup/9901/").status_code == 200
-    assert "Statistics Canada" in c.get("/plans/method/").content.decode()
+    assert "加拿大统计局" in c.get("/plans/method/").content.decode()
 
 
 def test_trajectory_starts_at_a_baseline_taken_from_the_data(plan: Any, alice: Any, client: Any) -> None:
@@ -167,11 +167,12 @@ def test_login_required(plan: Any, client: Any) -> None:
 
 
 def test_target_form_validation(plan: Any, alice: Any, client: Any) -> None:
+    from eduplan.web.plans.forms import FREE_TEXT
     from eduplan.web.plans.models import Target
 
     target = Target.objects.get(indicator_text="主干专业匹配度")
     c = _client(client, alice)
-    data = {"number": 1, "indicator_text": "主干专业匹配度", "indicator_code": "", "scope": "region", "comparator": "range",
+    data = {"number": 1, "indicator_text": "主干专业匹配度", "indicator": FREE_TEXT, "scope": "region", "comparator": "range",
             "value": 80, "unit": "%", "direction": "higher", "target_year": 2025, "baseline_value": 50,
             "baseline_year": 2023, "ms-TOTAL_FORMS": 0, "ms-INITIAL_FORMS": 0,
             "mv-TOTAL_FORMS": 0, "mv-INITIAL_FORMS": 0}  # fmt: skip
@@ -183,6 +184,26 @@ def test_target_form_validation(plan: Any, alice: Any, client: Any) -> None:
     target.refresh_from_db()
     assert (target.value, [m.value for m in target.milestones.all()]) == (80, [65])
     assert target.manual_values.get(year=2025).value == 66  # the two stored values (2023, 2024) stay
+
+
+def test_target_editor_chooses_the_indicator_by_its_chinese_name(plan: Any, alice: Any, client: Any) -> None:
+    from eduplan.web.plans.models import Target
+
+    target = Target.objects.get(indicator_text="主干专业匹配度")
+    c = _client(client, alice)
+    page = c.get(f"/plans/targets/{target.pk}/edit/").content.decode()
+    # A search box over the catalogue's Chinese names; no code is typed anywhere.
+    assert 'list="indicator-names"' in page and '<option value="学前三年毛入园率">' in page
+    assert 'name="indicator_code"' not in page
+    data = {"number": 1, "indicator_text": "", "indicator": "学前教育毛入园率", "scope": "region", "comparator": "ge",
+            "value": 90, "unit": "%", "direction": "higher", "target_year": 2025, "ms-TOTAL_FORMS": 0,
+            "ms-INITIAL_FORMS": 0, "mv-TOTAL_FORMS": 0, "mv-INITIAL_FORMS": 0}  # fmt: skip
+    assert c.post(f"/plans/targets/{target.pk}/edit/", data).status_code == 302
+    target.refresh_from_db()
+    # An alias finds the indicator; the empty plan wording takes the catalogue's name.
+    assert (target.indicator_code, target.indicator_text) == ("preschool_ger", "学前三年毛入园率")
+    bad = c.post(f"/plans/targets/{target.pk}/edit/", {**data, "indicator": "幸福指数"}).content.decode()
+    assert "指标目录中没有“幸福指数”" in bad
 
 
 def _seed_000() -> Path:

@@ -67,9 +67,23 @@ def test_gross_ratio_above_100_is_achieved() -> None:
 def test_natural_limits(comparator: str, target: float, latest: float, status: str) -> None:
     # For ge 100 at 98.9: baseline 97 (2020), target 100 (2022): CAGR_r = sqrt(100/97) - 1 = 0.015346;
     # CAGR_o (2021) = 98.9/97 - 1 = 0.019588; R = 1.276 -> on track.
-    s = spec(comparator=comparator, value=target, baseline_value=97.0 if target else 5.0, percent=True)
+    s = spec(
+        comparator=comparator,
+        value=target,
+        baseline_value=97.0 if target else 5.0,
+        percent=True,
+        bounded=True,
+    )
     j = judge(s, [(2020, s.baseline_value), (2021, latest)])
     assert j.status == status
+
+
+def test_natural_limit_is_only_for_bounded_rates() -> None:
+    # 初中阶段毛入学率 99.53% against ≥ 100%: a gross ratio can exceed 100, so 0.47 points short is not reached.
+    gross = spec(value=100.0, target_year=2025, baseline_value=98.0, percent=True, bounded=False)
+    assert judge(gross, [(2020, 98.0), (2024, 99.53)]).status != "achieved"
+    bounded = spec(value=100.0, target_year=2025, baseline_value=98.0, percent=True, bounded=True)
+    assert judge(bounded, [(2020, 98.0), (2024, 99.53)]).status == "achieved"
 
 
 def test_natural_limit_needs_percent_unit() -> None:
@@ -172,10 +186,37 @@ def test_as_of_ignores_later_years() -> None:
     assert (j.status, j.latest_year) == ("on_track", 2021)
 
 
-def test_deadline_passed_is_not_on_track() -> None:
-    # Target 60 by 2021 from 50 (2020): CAGR_r = 0.2; 59.9 in 2021: CAGR_o = 0.198, R = 0.99, but the year is over.
+def test_deadline_passed_is_not_achieved_on_that_years_value() -> None:
+    # Target 60 by 2021 from 50 (2020): R would be 0.99 (on track), but 2021 is the target year and 59.9 < 60.
     j = judge(spec(value=60.0, target_year=2021), [(2020, 50.0), (2021, 59.9)])
-    assert j.status == "acceleration_needed"
+    assert (j.status, j.status_label) == ("not_achieved", "未实现（到期）")
+    assert j.forecast_value is None and j.forecast_meets_target is None
+    assert "2021" in j.reason and "59.9" in j.reason
+
+
+def test_past_due_target_is_judged_on_the_target_year_not_later_years() -> None:
+    # Target 60 by 2021: 61 in 2021 achieves it even though 2022 fell back to 58; and the reverse is not achieved.
+    assert (
+        judge(spec(value=60.0, target_year=2021), [(2020, 50.0), (2021, 61.0), (2022, 58.0)]).status
+        == "achieved"
+    )
+    late = judge(spec(value=60.0, target_year=2021), [(2020, 50.0), (2021, 58.0), (2022, 61.0)])
+    assert (late.status, late.latest_value, late.latest_year) == ("not_achieved", 58.0, 2021)
+
+
+def test_no_value_in_the_target_year_is_no_verdict() -> None:
+    j = judge(spec(value=60.0, target_year=2021), [(2020, 50.0), (2022, 61.0)])
+    assert j.status == "no_data" and "目标年 2021 没有数据" in j.reason
+
+
+def test_forecast_reaching_the_target_explains_a_lagging_status() -> None:
+    # Base 50 (2018), target 72 by 2024: CAGR_r = (72/50)^(1/6) − 1 = 0.0627. Values 50 (2020), 56 (2021),
+    # 62 (2022): CAGR_o = (62/50)^(1/4) − 1 = 0.0553, R = 0.88 → acceleration needed. The last three points rise
+    # 6 a year: 2024 = 62 + 2·6 = 74 ≥ 72, so the forecast reaches the target and the reason says why both hold.
+    s = spec(value=72.0, target_year=2024, baseline_value=50.0, baseline_year=2018)
+    j = judge(s, [(2018, 50.0), (2020, 50.0), (2021, 56.0), (2022, 62.0)])
+    assert j.status == "acceleration_needed" and j.forecast_meets_target is True
+    assert "可达到目标" in j.reason and "近年增速已足以按期实现" in j.reason
 
 
 def test_missed_explicit_milestone_caps_on_track() -> None:
@@ -226,7 +267,9 @@ def test_forecast_is_linear_on_last_three_points() -> None:
 def test_forecast_clipped_to_natural_limits() -> None:
     # 98, 98.5, 98.8 (2020-2022): mean 98.4333, slope (0.4333 + 0.3667) / 2 = 0.4; 2025 = 98.4333 + 0.4 * 4
     # = 100.0333, clipped to 100 for a percentage.
-    s = spec(value=100.0, target_year=2025, baseline_value=None, baseline_year=None, percent=True)
+    s = spec(
+        value=100.0, target_year=2025, baseline_value=None, baseline_year=None, percent=True, bounded=True
+    )
     assert judge(s, [(2020, 98.0), (2021, 98.5), (2022, 98.8)]).forecast_value == 100.0
     assert linear_forecast([(2020, 98.0), (2021, 99.0), (2022, 100.0)], 2025, lower=0, upper=100) == 100.0
     # A gross ratio already above 100 is not clipped: 98, 101, 101.5: mean 100.1667, slope (2.1667 + 1.3333) / 2

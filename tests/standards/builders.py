@@ -83,6 +83,8 @@ class CountyBuilder:
                 }
             )
         self.school_year.append({"school": code, "year": year, **resources})
+        # Every school reports its stage row too: a year is complete only when all three core tables arrive.
+        self.stage_year.append({"school": code, "year": year, "stage": stage})
         grades = {"primary": 6, "junior": 3, "preschool": 3}[stage]
         n_classes = classes if classes is not None else max(grades, -(-pupils // 40))
         for g in range(1, grades + 1):

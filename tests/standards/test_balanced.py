@@ -151,7 +151,10 @@ def test_json_shape_of_fixed_point() -> None:
         .school(school_code(2), "junior", 300, JUNIOR_OK)
     )
     data = evaluate_balanced(b.build(), COUNTY, YEAR).to_json()
-    assert data["verdict"] in ("pass", "fail")
+    # Every school and CV passes, but 14 items need an entry and social recognition is not reported.
+    assert (data["verdict"], data["year"]) == ("incomplete", YEAR)
+    assert data["verdict_label"] == "无法评估" and "尚不能认定达标" in data["reason"]
+    assert "社会认可度达到85%以上：直报指标“社会认可度”（2024 学年）" in data["missing"]
     for stage in ("primary", "junior"):
         assert set(data[stage]["cv"]) == {
             "teachers_above_degree",
@@ -169,10 +172,13 @@ def test_json_shape_of_fixed_point() -> None:
         assert school["indicators"]["equipment_value"]["met"] is True
 
 
-def test_year_without_enrolment_is_not_found() -> None:
+def test_year_without_data_cannot_be_evaluated() -> None:
+    # Nobody reported 2030: every part is undecided and the verdict is 无法评估, never 达标 or 未达标.
     facts = CountyBuilder().school(school_code(1), "primary", 500, PRIMARY_OK).build()
-    with pytest.raises(NotFound, match="2030"):
-        evaluate_balanced(facts, COUNTY, 2030)
+    result = evaluate_balanced(facts, COUNTY, 2030)
+    assert result.verdict == "incomplete"
+    assert result.missing[0] == "2030 学年没有任何学校报送统计数据"
+    assert result.stages["primary"].status == "incomplete"
 
 
 def test_stage_without_sample_does_not_pass() -> None:

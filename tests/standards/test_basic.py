@@ -29,32 +29,46 @@ def _county(factor: float) -> CountyBuilder:
     )
 
 
-def test_combined_cv_is_the_mean_of_the_computed_indicators() -> None:
-    # factor 3: CV = 2/4 = 0.5 for the seven indicators the statistics hold; 中级职称 not reported → left out,
-    # combined = 7·0.5 / 7 = 0.5 ≤ 0.65 → pass.
-    result = evaluate_basic(_county(3).build(), COUNTY, YEAR)
-    primary = result.stages["primary"]
-    assert primary.cv["books"] == pytest.approx(0.5)
-    assert primary.cv["teachers_mid_title"] is None
-    assert primary.combined_cv == pytest.approx(0.5)
-    assert primary.passed is True
-    assert "teachers_mid_title" in result.notes[0]
-
-
-def test_combined_cv_above_limit_fails() -> None:
-    # factor 9: CV = 8/10 = 0.8 each; combined 0.8 > 0.65.
-    primary = evaluate_basic(_county(9).build(), COUNTY, YEAR).stages["primary"]
-    assert primary.combined_cv == pytest.approx(0.8)
-    assert primary.passed is False
-
-
-def test_reported_mid_title_teachers_enter_as_eighth_indicator() -> None:
-    # 中级职称 10 and 10 teachers: CV 0 → combined (7·0.5 + 0)/8 = 0.4375.
-    b = _county(3)
+def _with_titles(b: CountyBuilder) -> CountyBuilder:
+    """Both schools report 10 中级职称 teachers (an equal spread: that indicator's CV is 0)."""
     b.reported += [
         {"unit": school_code(i), "year": YEAR, "indicator": "teachers_mid_title", "value": 10.0}
         for i in (1, 2)
     ]
-    primary = evaluate_basic(b.build(), COUNTY, YEAR).stages["primary"]
+    return b
+
+
+def test_missing_eighth_indicator_leaves_the_stage_undecided() -> None:
+    # factor 3: CV = 2/4 = 0.5 for the seven indicators the statistics hold; 中级职称 not reported: the mean of
+    # eight is unknown. Its lower bound 7·0.5/8 = 0.4375 ≤ 0.65 cannot decide either way → 无法评估, never 达标.
+    result = evaluate_basic(_county(3).build(), COUNTY, YEAR)
+    primary = result.stages["primary"]
+    assert primary.cv["books"] == pytest.approx(0.5)
+    assert primary.cv["teachers_mid_title"] is None
+    assert primary.combined_cv is None
+    assert (primary.status, primary.passed) == ("incomplete", False)
+    assert any("0.438" in m for m in primary.missing)
+    assert result.verdict == "incomplete"
+
+
+def test_lower_bound_above_limit_fails_without_the_eighth() -> None:
+    # factor 9: CV = 8/10 = 0.8 for seven indicators; even with the eighth at 0 the mean is ≥ 7·0.8/8 = 0.7 > 0.65.
+    primary = evaluate_basic(_county(9).build(), COUNTY, YEAR).stages["primary"]
+    assert primary.combined_cv is None
+    assert (primary.status, primary.passed) == ("fail", False)
+    assert "0.700" in primary.reason
+
+
+def test_combined_cv_above_limit_fails() -> None:
+    # factor 9 with 中级职称 reported equal (CV 0): combined (7·0.8 + 0)/8 = 0.7 > 0.65.
+    primary = evaluate_basic(_with_titles(_county(9)).build(), COUNTY, YEAR).stages["primary"]
+    assert primary.combined_cv == pytest.approx(0.7)
+    assert (primary.status, primary.passed) == ("fail", False)
+
+
+def test_reported_mid_title_teachers_enter_as_eighth_indicator() -> None:
+    # 中级职称 10 and 10 teachers: CV 0 → combined (7·0.5 + 0)/8 = 0.4375.
+    primary = evaluate_basic(_with_titles(_county(3)).build(), COUNTY, YEAR).stages["primary"]
     assert primary.cv["teachers_mid_title"] == 0.0
     assert primary.combined_cv == pytest.approx(3.5 / 8)
+    assert primary.status == "pass"

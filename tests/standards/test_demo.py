@@ -23,23 +23,29 @@ def test_balanced_fails_with_passing_and_failing_schools(demo_facts: Facts) -> N
     assert items["class_size"] == "fail"
     todo = plan(result, load("balanced", DEMO_COUNTY))
     assert todo.actions and todo.passes_after
+    assert not todo.all_pass_after and "整改后各校与各项均达标" not in todo.summary()
 
 
-def test_basic_passes(demo_facts: Facts) -> None:
+def test_basic_is_undecided_without_the_title_counts(demo_facts: Facts) -> None:
+    # The demo reports no 中级职称 teachers: the mean of eight CVs is unknown, and its lower bound (7 known CVs
+    # near 0.2, summed and divided by 8) is far inside 0.65 / 0.55, so the verdict is 无法评估, not 达标.
     result = evaluate("basic", demo_facts, DEMO_COUNTY, 2024)
-    assert result.verdict == "pass"
-    # The demo is tuned to spread schools realistically: combined CVs near 0.2, well inside 0.65 / 0.55.
-    assert 0.1 < result.stages["primary"].combined_cv < 0.4  # type: ignore[operator]
-    assert 0.1 < result.stages["junior"].combined_cv < 0.4  # type: ignore[operator]
+    assert result.verdict == "incomplete"
+    for stage in ("primary", "junior"):
+        s = result.stages[stage]
+        assert s.status == "incomplete" and s.combined_cv is None
+        assert s.cv["teachers_mid_title"] is None
+        assert 0.1 < sum(v for v in s.cv.values() if v is not None) / 8 < 0.4
 
 
-def test_preschool_rates_pass_but_quality_items_fail(demo_facts: Facts) -> None:
+def test_preschool_rates_pass_but_certification_fails(demo_facts: Facts) -> None:
     result = evaluate("preschool", demo_facts, DEMO_COUNTY, 2024)
     status = {i.code: i.status for i in result.items}
     assert [status[c] for c in ("preschool_ger", "preschool_inclusive_share", "preschool_public_share")] == [
         "pass"
     ] * 3
-    assert status["class_size"] == "fail"
+    assert status["class_size_compliance"] == "pass" and status["teacher_child_ratio"] == "pass"
+    assert status["certified"] == "fail"
     assert result.verdict == "fail"
 
 

@@ -26,7 +26,8 @@ KEY_INTS = ("year", "grade", "age")
 
 def connect(facts: Facts, frames: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
     """An in-memory database holding the facts (numbers as DOUBLE, as the engine sums them), the tree and years."""
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     for name in LOADED:
         frame = frames[name]  # noqa: F841 (read by DuckDB's replacement scan)
         cols = []

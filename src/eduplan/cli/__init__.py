@@ -13,7 +13,9 @@ from collections.abc import Callable, Sequence
 
 from eduplan.errors import EduplanError
 
-AREAS = ("foundation", "indicators", "text", "monitoring", "standards", "forecast", "finance", "reports")
+AREAS = (
+    "foundation", "indicators", "text", "monitoring", "standards", "forecast", "finance", "reports", "linkage",
+)  # fmt: skip
 
 Handler = Callable[[argparse.Namespace], int | None]
 

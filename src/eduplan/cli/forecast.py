@@ -20,9 +20,9 @@ from eduplan.forecast.backtest import (
     history_from_csv_frames,
 )
 from eduplan.forecast.cohort import DEFAULT_METHOD
-from eduplan.forecast.inputs import LEVELS, history_of
+from eduplan.forecast.inputs import LEVELS, history_of, placement
 from eduplan.forecast.norms import load_norms
-from eduplan.forecast.places import LEVEL_NAMES, PROJECT_SCHEMA, empty_projects
+from eduplan.forecast.places import LEVEL_NAMES, PROJECT_SCHEMA, empty_projects, unknown_project_rows
 from eduplan.forecast.planning import open_schools, planning_check
 from eduplan.forecast.report import PlacesReport, places_report
 from eduplan.forecast.scenarios import Scenario
@@ -35,7 +35,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
     places = inner.add_parser("places", help="预测各学区（乡镇、县）分学段在校生并对比学位，给出预警")
     places.add_argument("--unit", required=True, help="区划代码（县或乡镇），数据库中须已导入")
-    places.add_argument("--from-year", type=int, required=True, help="预测起点学年（最后一个实际数据年份）")
+    places.add_argument(
+        "--from-year", type=int, help="预测起点学年（最后一个实际数据年份；默认最近的数据完整学年）"
+    )
     places.add_argument("--horizon", type=int, default=5, help="预测年数，1–10（默认 5）")
     places.add_argument("--level", choices=tuple(LEVELS), default="zone", help="汇总层级（默认 zone 学区）")
     places.add_argument("--projects", type=Path, help="规划项目 CSV：name,school,zone,stage,places,year")
@@ -192,7 +194,8 @@ def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v:.2f}"
 
 
-def _projects(path: Path | None) -> pl.DataFrame:
+def _projects(path: Path | None, facts: Facts) -> pl.DataFrame:
+    """The projects CSV as the project frame; a row naming an unknown school, zone or stage is an error."""
     if path is None:
         return empty_projects()
     frame = _read_csv(path, "规划项目")
@@ -201,33 +204,49 @@ def _projects(path: Path | None) -> pl.DataFrame:
         raise DataError(
             "规划项目文件须有 stage、places、year 列，以及 school 或 zone 列", english="bad projects file"
         )
-    return frame.with_columns(
-        pl.lit(None, pl.String).alias(c) for c in PROJECT_SCHEMA if c not in frame.columns
-    ).select([pl.col(c).cast(t) for c, t in PROJECT_SCHEMA.items()])
+    try:
+        projects = frame.with_columns(
+            pl.lit(None, pl.String).alias(c) for c in PROJECT_SCHEMA if c not in frame.columns
+        ).select([pl.col(c).cast(t) for c, t in PROJECT_SCHEMA.items()])
+    except pl.exceptions.PolarsError as exc:
+        raise DataError(f"{path.name}：places、year 列须为整数", english=f"{path}: {exc}") from exc
+    problems = [
+        f"{path.name} 第 {i + 2} 行：{why}" for i, why in unknown_project_rows(projects, facts.schools)
+    ]
+    if problems:
+        raise DataError("；".join(problems), english=f"{len(problems)} bad project rows in {path}")
+    return projects
 
 
-def _scenario(args: argparse.Namespace) -> Scenario:
+def _scenario(args: argparse.Namespace, facts: Facts) -> Scenario:
     by_unit = {}
+    units = set(placement(facts.schools, args.level)["unit"].drop_nulls())
     for item in args.zone_migration:
         unit, _, pct = item.rpartition("=")
         try:
             by_unit[unit] = float(pct)
         except ValueError as exc:
             raise DataError(f"--zone-migration 应为“学区代码=百分比”：{item}", english=f"bad {item}") from exc
+        if unit not in units:
+            raise DataError(
+                f"--zone-migration {item}：没有{LEVELS[args.level]}“{unit}”", english=f"unknown unit {unit}"
+            )
     return Scenario(migration=args.migration, migration_by_unit=by_unit)
 
 
 def run_places(args: argparse.Namespace) -> int:
+    from eduplan.cli.standards import evaluation_year
+
     if not 1 <= args.horizon <= 10:
         raise DataError("预测年数须在 1–10 之间", english="horizon must be 1-10")
     facts = _facts(args.unit)
     report = places_report(
         facts,
         args.level,
-        args.from_year,
+        evaluation_year(facts, args.unit, args.from_year),
         args.horizon,
-        _projects(args.projects),
-        _scenario(args),
+        _projects(args.projects, facts),
+        _scenario(args, facts),
     )
     print(
         json.dumps(places_json(report, args.unit), ensure_ascii=False)
@@ -238,25 +257,19 @@ def run_places(args: argparse.Namespace) -> int:
 
 
 def places_json(r: PlacesReport, unit: str) -> dict[str, object]:
-    """Everything the report holds, pupils rounded to whole numbers."""
-
-    def rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
-        floats = [c for c, t in frame.schema.items() if t == pl.Float64]
-        return frame.with_columns(
-            pl.col(c).round(1 if c in ("class_size", "classes") else 0) for c in floats
-        ).to_dicts()
-
+    """Everything the report holds, at full precision (rounding is for display, not for data)."""
     return {
         "unit": unit,
         "level": r.level,
         "origin": r.origin,
         "horizon": r.horizon,
         "method": DEFAULT_METHOD.label(),
-        "warnings": rows(r.warnings.with_columns(pl.col("final_utilisation").round(3))),
-        "gaps": rows(r.gaps.with_columns(pl.col("utilisation").round(3))),
-        "large_classes": rows(r.large_classes),
-        "small_schools": rows(r.small_schools),
-        "ratios": r.ratios.with_columns(pl.col("ratio").round(4), pl.col("spread").round(4)).to_dicts(),
+        "warnings": r.warnings.to_dicts(),
+        "gaps": r.gaps.to_dicts(),
+        "totals": [] if r.totals is None else r.totals.to_dicts(),
+        "large_classes": r.large_classes.to_dicts(),
+        "small_schools": r.small_schools.to_dicts(),
+        "ratios": r.ratios.to_dicts(),
     }
 
 

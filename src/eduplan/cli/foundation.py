@@ -109,6 +109,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from eduplan.demo import DEMO_COUNTY, generate_county
 
     migrate()
+    from eduplan.web.linkage.demo import load_demo_registers
     from eduplan.web.plans.plan_io import load_demo_plan  # the demo county's plan (after Django is set up)
 
     with _progress() as progress:
@@ -118,6 +119,7 @@ def run_demo(args: argparse.Namespace) -> int:
         summary = _save(progress, facts, "写入示例县")
     _demo_user()
     load_demo_plan(DEMO_COUNTY)
+    load_demo_registers(facts, DEMO_COUNTY)
     print(
         f"示例县已载入 {_database_name()}：{summary.created} 行新增，{summary.updated} 行更新，{summary.unchanged} 行未变"
     )
@@ -181,12 +183,21 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    # Issue 17 hook, until io dispatches by recogniser: register files (户籍, 学籍 …) go to the linkage importer.
+    from eduplan.web.linkage.importer import with_registers
+
+    return with_registers(args.files, _import_files)
+
+
+def _import_files(files: list[Path]) -> int:
     from eduplan.io.database import import_files
+    from eduplan.web.schools.reporting import reporting_now
 
     migrate()
+    before, _ = reporting_now()
     with _progress() as progress:
         task = progress.add_task("导入", total=None)
-        result = import_files(args.files, step=lambda what: progress.update(task, description=what))
+        result = import_files(files, step=lambda what: progress.update(task, description=what))
         progress.remove_task(task)
     if not result.ok:
         for problem in result.problems:
@@ -199,7 +210,22 @@ def run_import(args: argparse.Namespace) -> int:
         print(line)
     s = result.summary
     print(f"导入完成：新增 {s.created} 行，更新 {s.updated} 行，未变 {s.unchanged} 行")
+    _report_completeness(before)
     return 0
+
+
+def _report_completeness(before: Any) -> None:
+    """Each changed county's reporting per year; a loud warning (exit code still 0) for every year the import
+    left incomplete and every table it emptied."""
+    from eduplan.indicators.completeness import import_lines
+    from eduplan.web.schools.reporting import reporting_now
+
+    after, names = reporting_now()
+    report, warnings = import_lines(before, after, names)
+    for line in report:
+        print(line)
+    for line in warnings:
+        console.print(f"[bold red]{line}[/]", highlight=False, soft_wrap=True)
 
 
 def run_export(args: argparse.Namespace) -> int:

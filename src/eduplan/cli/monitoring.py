@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add this area's subcommands to `sub`."""
     progress = sub.add_parser("progress", help="按规划目标判断进展（是否按期实现）")
     progress.add_argument("--unit", required=True, help="区划代码，如 990101")
-    progress.add_argument("--year", type=int, default=None, help="评估年份（默认用全部已有数据）")
+    progress.add_argument("--year", type=int, default=None, help="评估年份（默认最近的数据完整学年）")
     progress.add_argument("--format", choices=("json", "table"), default="table", help="输出格式")
     progress.set_defaults(handler=run_progress)
 

@@ -8,14 +8,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from eduplan.errors import ConfigError
+from eduplan.errors import ConfigError, NotFound
 from eduplan.facts import STAGE_NAMES
-from eduplan.standards.result import STATUS_NAMES, Evaluation
+from eduplan.standards.result import Evaluation
 
 if TYPE_CHECKING:
+    from eduplan.facts import Facts
     from eduplan.standards.gaps import Plan
-
-VERDICTS = {"pass": "达标", "fail": "未达标"}
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -29,7 +28,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     ):
         p = kinds.add_parser(kind, help=text)
         p.add_argument("--unit", required=True, help="县级区划代码，如 990101")
-        p.add_argument("--year", required=True, type=int, help="学年，如 2024")
+        p.add_argument("--year", type=int, help="学年，如 2024（默认最近的数据完整学年）")
         p.add_argument("--format", choices=("table", "json"), default="table")
         p.add_argument("--include-small-points", action="store_true", help="差异系数样本包含不足50人的教学点")
         if kind == "balanced":
@@ -56,12 +55,13 @@ def _evaluate(args: argparse.Namespace) -> int:
     from eduplan.web.standards.entries import entries
 
     facts = load_facts(args.unit)
+    year = evaluation_year(facts, args.unit, args.year)
     result = evaluate(
         args.kind,
         facts,
         args.unit,
-        args.year,
-        entries(args.unit, args.year, args.kind),
+        year,
+        entries(args.unit, year, args.kind),
         include_small_points=args.include_small_points,
     )
     todo = _write_todo(result, args.todo, args.mode) if getattr(args, "todo", None) else None
@@ -75,24 +75,35 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def evaluation_year(facts: Facts, unit: str, asked: int | None) -> int:
+    """`asked`, else the latest year whose statistics are complete (else the latest year with data)."""
+    from eduplan.indicators.completeness import choose_year
+
+    if asked is not None:
+        return asked
+    year = choose_year(facts, unit).year
+    if year is None:
+        raise NotFound(f"区划 {unit} 没有任何学年的统计数据", english=f"no data for {unit}")
+    return year
+
+
 def _plan_line(result: Evaluation, mode: str, todo: Plan | None = None) -> str:
     """The one-line summary of the to-do list (`todo` when already made by --todo, else made here)."""
-    from eduplan.standards.gaps import plan
+    from eduplan.standards.gaps import plan, wan
     from eduplan.standards.loader import load
 
     if todo is None:
         todo = plan(result, load("balanced", result.unit), mode)
-    after = "资源配置可全部达标" if todo.passes_after else "仍未达标：" + "、".join(todo.failing_after)
     schools = len({a.school for a in todo.actions})
     return (
-        f"\n整改清单：{schools} 所学校 {len(todo.actions)} 项，估算 {todo.total_cost:,.0f} 元，整改后{after}"
+        f"\n整改清单：{schools} 所学校 {len(todo.actions)} 项，估算 {wan(todo.total_cost)}。{todo.summary()}"
         "（--todo 文件.xlsx 导出明细）"
     )
 
 
 def _write_todo(result: Evaluation, path: Path, mode: str) -> Plan:
     from eduplan.standards.export import write_todo
-    from eduplan.standards.gaps import plan, shortfalls
+    from eduplan.standards.gaps import plan, shortfalls, wan
     from eduplan.standards.loader import load
 
     if path.suffix.lower() != ".xlsx":
@@ -101,7 +112,7 @@ def _write_todo(result: Evaluation, path: Path, mode: str) -> Plan:
     todo = plan(result, standard, mode)
     with path.open("wb") as stream:
         write_todo(todo, shortfalls(result, standard), stream, f"{result.name} {result.unit} {result.year}")
-    print(f"整改清单已写入 {path}（{len(todo.actions)} 项，估算 {todo.total_cost:,.0f} 元）", file=sys.stderr)
+    print(f"整改清单已写入 {path}（{len(todo.actions)} 项，估算 {wan(todo.total_cost)}）", file=sys.stderr)
     return todo
 
 
@@ -110,36 +121,39 @@ def _fmt(value: float | None, digits: int = 3) -> str:
 
 
 def render_table(result: Evaluation) -> str:
-    """A plain-text report: verdict, CVs per stage, failing schools, items."""
+    """A plain-text report: verdict and why, what is missing, CVs per stage, failing schools, items."""
+    data = result.completeness.label if result.completeness else "无数据"
     lines = [
-        f"{result.name}  {result.unit}  {result.year} 学年",
-        f"结论：{VERDICTS[result.verdict]}"
-        + ("" if not result.pending else f"（另有 {len(result.pending)} 项待录入佐证）"),
+        f"{result.name}  {result.unit}  {result.year} 学年（{data}）",
+        f"结论：{result.verdict_name}（{result.reason}）",
     ]
+    lines += [f"  缺：{m}" for m in result.missing[:20]]
+    if len(result.missing) > 20:
+        lines.append(f"  …共 {len(result.missing)} 项（--format json 列出全部）")
     names = {i["code"]: i["name"] for i in result.indicators}
     for stage, s in result.stages.items():
-        verdict = "达标" if s.passed else "未达标"
         lines.append(
-            f"\n【{STAGE_NAMES[stage]}】差异系数限值 {s.cv_limit:.2f}，样本 {s.sample_size} 所，{verdict}"
+            f"\n【{STAGE_NAMES[stage]}】差异系数限值 {s.cv_limit:.2f}，样本 {s.sample_size} 所，{s.status_name}"
         )
         for code, v in s.cv.items():
-            mark = "" if v is None else ("✓" if v <= s.cv_limit else "✗")
+            mark = "" if code not in s.cv_met else ("✓" if s.cv_met[code] else "✗")
             lines.append(f"  {names.get(code, code):<28} {_fmt(v)} {mark}")
         if s.combined_cv is not None:
             lines.append(f"  {'综合差异系数':<28} {_fmt(s.combined_cv)}")
-        failing = s.failing_schools
         if s.schools:
-            lines.append(f"  学校达标 {len(s.schools) - len(failing)}/{len(s.schools)}")
-        lines += [f"    ✗ {f.code} {f.name}：{f.note}" for f in failing]
+            passed = sum(1 for x in s.schools if x.status == "pass")
+            lines.append(f"  学校达标 {passed}/{len(s.schools)}")
+        lines += [f"    ✗ {f.code} {f.name}：{f.note}" for f in s.failing_schools]
+        lines += [f"    ? {f.code} {f.name}：{f.note}" for f in s.undecided_schools]
     if result.items:
         lines.append("\n【其他项目】")
         for i in result.items:
             value = (
                 f" {i.text(i.value)}（标准 {i.text(i.threshold)}）"
-                if i.is_rate and i.value is not None
+                if i.value is not None and i.threshold
                 else ""
             )
-            lines.append(f"  [{STATUS_NAMES[i.status]}] {i.name}{value} {i.detail}".rstrip())
+            lines.append(f"  [{i.status_name}] {i.name}{value} {i.detail}".rstrip())
     lines += [f"\n注：{n}" for n in result.notes]
     return "\n".join(lines)
 

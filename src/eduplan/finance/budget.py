@@ -258,10 +258,16 @@ class PlanCost:
         return out
 
 
+# To-do items the plan cost counts its own way: the places of oversized schools (the forecast's place lines).
+OWN_LINES = ("school_size",)
+
+
 def todo_lines(todo: Plan, year: int) -> list[CostLine]:
-    """The 优质均衡 to-do list summed by resource (its costs are made with the county's unit costs)."""
+    """The 优质均衡 to-do list summed by resource (its costs are made with the county's unit costs). Its places
+    for oversized schools are left to the forecast's place lines (counting both would count them twice), and
+    the work it does not cost (classes to add, certificates) is not a cost line."""
     grouped: dict[tuple[str, str], list[float]] = {}
-    for a in todo.actions:
+    for a in (a for a in todo.actions if a.costed and a.indicator not in OWN_LINES):
         quantity, cost = grouped.setdefault((a.resource, a.unit), [0.0, 0.0])
         grouped[a.resource, a.unit] = [quantity + a.amount, cost + a.cost]
     return [

@@ -39,6 +39,14 @@ class Method:
     def label(self) -> str:
         return f"{self.estimator}-{self.base_years}" + (f"-trend{self.trend}" if self.trend else "")
 
+    def description(self) -> str:
+        """The method in words, for pages and reports (the label is for logs and JSON)."""
+        how = {"pooled": "分子、分母分别求和后相除", "mean": "逐年比率的平均", "median": "逐年比率的中位数"}
+        text = f"队列要素法：比率取最近 {self.base_years} 年（{how[self.estimator]}）"
+        if self.trend:
+            text += f"，入学比率按最近 {self.trend_years} 年趋势外推（阻尼系数 {self.trend:g}）"
+        return text
+
     def for_totals(self) -> Method:
         """Whole-district totals: a trend only in transition rates (升学率 rise by policy: 普及高中). Birth-based
         entry ratios of a district have no such drift; extrapolating their noise hurt in the backtest."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from eduplan.facts import STAGE_NAMES
 from eduplan.forecast.inputs import unit_expr
 from eduplan.forecast.norms import Norms, load_norms
 
@@ -32,8 +33,9 @@ def class_sizes(norms: Norms | None = None) -> pl.DataFrame:
 def school_capacity(
     schools: pl.DataFrame, grade_year: pl.DataFrame, year: int, norms: Norms | None = None
 ) -> pl.DataFrame:
-    """school, stage, classes, capacity in ``year``: Σ classes × standard class size, or the declared capacity
-    split over the school's stages in proportion to their standard capacity."""
+    """school, stage, classes, capacity, grades in ``year``: Σ classes × standard class size, or the declared
+    capacity split over the school's stages in proportion to their standard capacity; `grades` counts the grades
+    the school teaches (a school with five grades has five, not the stage's six)."""
     standard = (
         grade_year.filter(pl.col("year") == year)
         .join(class_sizes(norms), on=["stage", "grade"])
@@ -41,6 +43,7 @@ def school_capacity(
         .agg(
             pl.col("classes").sum().alias("classes"),
             (pl.col("classes") * pl.col("size")).sum().alias("standard"),
+            (pl.col("classes") > 0).sum().cast(pl.Int64).alias("grades"),
         )
     )
     declared = schools.select(pl.col("code").alias("school"), "declared_capacity")
@@ -53,9 +56,39 @@ def school_capacity(
             .otherwise(pl.col("standard"))
             .alias("capacity")
         )
-        .select("school", "stage", "classes", "capacity")
+        .select("school", "stage", "classes", "capacity", "grades")
         .sort("school", "stage")
     )
+
+
+def known_places(schools: pl.DataFrame) -> dict[str, str]:
+    """Every name a project or scenario line may use for a place, with what it is: a school code, a zone key
+    ("county code-zone name"), a zone name found in one county only, a township code."""
+    keys = schools.select(pl.col("code"), "name", "township", "zone", unit_expr("zone").alias("key")).filter(
+        pl.col("code").is_not_null()
+    )
+    places = {str(c): f"学校 {n}" for c, n in keys.select("code", "name").iter_rows()}
+    places |= {str(t): "乡镇" for t in keys["township"].drop_nulls().unique()}
+    zones = keys.filter(pl.col("zone").is_not_null())
+    places |= {str(k): f"学区 {z}" for k, z in zones.select("key", "zone").unique().iter_rows()}
+    unique = zones.group_by("zone").agg(pl.col("key").n_unique().alias("n")).filter(pl.col("n") == 1)
+    places |= {str(z): f"学区 {z}" for z in unique["zone"]}
+    return places
+
+
+def unknown_project_rows(projects: pl.DataFrame, schools: pl.DataFrame) -> list[tuple[int, str]]:
+    """(row index, problem) for every project whose school or zone is not known, or whose stage is not one."""
+    places = known_places(schools)
+    out = []
+    for i, r in enumerate(projects.iter_rows(named=True)):
+        where = r.get("school") or r.get("zone")
+        if not where:
+            out.append((i, "没有写学校或学区"))
+        elif where not in places:
+            out.append((i, f"没有学校或学区“{where}”"))
+        if r.get("stage") not in STAGE_NAMES:
+            out.append((i, f"学段“{r.get('stage')}”不是 {'、'.join(STAGE_NAMES.values())} 之一"))
+    return out
 
 
 def projects_by_unit(projects: pl.DataFrame, schools: pl.DataFrame, level: str) -> pl.DataFrame:
@@ -118,10 +151,11 @@ def gaps(demand: pl.DataFrame, capacity: pl.DataFrame) -> pl.DataFrame:
     return (
         demand.join(capacity, on=["unit", "stage", "year"], how="left")
         .with_columns(pl.col("capacity").fill_null(0))
-        # A unit without pupils or places in a stage (a zone with no senior school) has nothing to show.
+        # A unit without pupils or places in a stage (a zone with no senior school) has nothing to show; one whose
+        # places a project changes (even to fewer than none) stays, so that the units still add up to the county.
         .filter(
-            (pl.col("demand").sum() > 0).over("unit", "stage")
-            | (pl.col("capacity").sum() > 0).over("unit", "stage")
+            (pl.col("demand") != 0).any().over("unit", "stage")
+            | (pl.col("capacity") != 0).any().over("unit", "stage")
         )
         .with_columns(
             (pl.col("demand") - pl.col("capacity")).alias("gap"),
@@ -164,12 +198,11 @@ def large_classes(
     school_frame: pl.DataFrame, capacity: pl.DataFrame, norms: Norms | None = None
 ) -> pl.DataFrame:
     """school, stage, grade, year, enrollment, classes, class_size: projected grades whose average class
-    (today's classes of the stage spread evenly over its grades) reaches 56 pupils."""
+    (today's classes of the stage spread evenly over the grades the school teaches) reaches 56 pupils."""
     n = norms or load_norms()
-    per_grade = capacity.join(
-        pl.DataFrame({"stage": list(n.class_size), "grades": [len(v) for v in n.class_size.values()]}),
-        on="stage",
-    ).select("school", "stage", (pl.col("classes") / pl.col("grades")).alias("classes"))
+    per_grade = capacity.filter(pl.col("grades") > 0).select(
+        "school", "stage", (pl.col("classes") / pl.col("grades")).alias("classes")
+    )
     return (
         school_frame.rename({"unit": "school"})
         .join(per_grade, on=["school", "stage"])

@@ -33,6 +33,9 @@ class PlacesReport:
     large_classes: pl.DataFrame
     small_schools: pl.DataFrame
     ratios: pl.DataFrame
+    # stage, year, demand, capacity, gap: the sum over the units (the region's total of this report), with
+    # `direct` (the region forecast as one unit) and `difference` (direct − demand) when units are finer
+    totals: pl.DataFrame | None = None
 
 
 def school_forecast(
@@ -60,6 +63,7 @@ def places_report(
     plan = apply_projects(projects if projects is not None else empty_projects(), s)
     years = list(range(origin + 1, origin + horizon + 1))
     gap = gaps(demand, capacity_timeline(capacity, facts.schools, plan, level, years))
+    direct = None if level == "county" else forecast_facts(facts, "county", origin, horizon, method)
     return PlacesReport(
         level=level,
         origin=origin,
@@ -69,4 +73,27 @@ def places_report(
         large_classes=large_classes(per_school.frame, capacity),
         small_schools=small_schools(per_school.frame, facts.schools),
         ratios=units.ratios,
+        totals=reconcile(gap, direct, origin, s),
+    )
+
+
+def reconcile(gap: pl.DataFrame, direct: EnrollmentForecast | None, origin: int, s: Scenario) -> pl.DataFrame:
+    """stage, year, demand, capacity, gap summed over the units; beside them the region forecast made as one
+    unit (`direct`, overall migration only) and the difference, so that the units' total reconciles with it."""
+    totals = (
+        gap.group_by("stage", "year")
+        .agg(pl.col("demand").sum(), pl.col("capacity").sum())
+        .with_columns((pl.col("demand") - pl.col("capacity")).alias("gap"))
+    )
+    if direct is None:
+        return totals.with_columns(pl.col("demand").alias("direct"), pl.lit(0.0).alias("difference")).sort(
+            "stage", "year"
+        )
+    region = stage_totals(direct.frame.filter(pl.col("stage").is_in(STAGES)))
+    region = apply_migration(region, origin, Scenario(migration=s.migration))
+    region = region.group_by("stage", "year").agg(pl.col("demand").sum().alias("direct"))
+    return (
+        totals.join(region, on=["stage", "year"], how="left")
+        .with_columns((pl.col("direct") - pl.col("demand")).alias("difference"))
+        .sort("stage", "year")
     )

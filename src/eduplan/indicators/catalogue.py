@@ -47,6 +47,7 @@ class Indicator:
     note: str = ""
     where: str = ""
     scale: float = 1.0
+    bounded: bool = False  # a rate that cannot exceed 100% (shares, net rates, coverage)
 
     @property
     def source_text(self) -> str:
@@ -125,6 +126,8 @@ def _indicator(raw: dict[str, Any], registry: dict[str, Source]) -> Indicator:
         problems.append(f"单位 {unit} 不在 {UNITS} 中")
     if raw.get("direction") not in ("higher", "lower"):
         problems.append("direction 须为 higher 或 lower")
+    if raw.get("bounded") and unit != "%":
+        problems.append("bounded 只用于百分比指标")
     if raw.get("level") not in LEVEL_ORDER:
         problems.append(f"level 须为 {LEVEL_ORDER} 之一")
     if not reported and not raw.get("numerator"):
@@ -154,6 +157,7 @@ def _indicator(raw: dict[str, Any], registry: dict[str, Source]) -> Indicator:
         note=str(raw.get("note", "")).strip(),
         where=str(raw.get("where", "")),
         scale=float(raw.get("scale", default_scale)),
+        bounded=bool(raw.get("bounded", False)),
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from eduplan.errors import NotFound
-from eduplan.facts import LEVELS, Facts
+from eduplan.facts import LEVELS, STAGE_NAMES, TABLES, Facts
 from eduplan.indicators.catalogue import Indicator, load_catalogue
 from eduplan.indicators.engine import MISS, compute, hierarchy, level_frames, sides
 from eduplan.indicators.formula import GRADE_COLUMNS, STAGE_COLUMNS, Term
@@ -15,6 +15,29 @@ from eduplan.indicators.split import split_resources
 
 # How many source rows the text rendering prints per input; the full frames stay on the Explanation.
 TEXT_ROWS = 12
+# Source-row columns in words (the facts tables' own labels, plus the keys and derived columns shown here).
+KEY_LABELS = {"school": "学校标识码", "name": "学校名称", "year": "学年", "stage": "学段", "grade": "年级",
+              "pupils": "学段学生数", "share": "学段拆分比例", "township": "乡镇代码", "unit": "单位代码",
+              "indicator": "指标", "value": "指标值", "source": "数据来源"}  # fmt: skip
+
+
+def column_label(column: str) -> str:
+    """A source-row column in words: 在校生数, 专任教师数（全校）."""
+    if column in KEY_LABELS:
+        return KEY_LABELS[column]
+    base = column.removesuffix("_whole_school")
+    label = next((t.by_name[base].label for t in TABLES.values() if base in t.by_name), base)
+    return f"{label}（全校）" if base != column else label
+
+
+def readable(rows: pl.DataFrame) -> pl.DataFrame:
+    """Source rows as people read them: columns in words, stages and indicator codes by name."""
+    names = {i.code: i.name for i in load_catalogue()}
+    if "stage" in rows.columns:
+        rows = rows.with_columns(pl.col("stage").replace_strict(STAGE_NAMES, default=pl.col("stage")))
+    if "indicator" in rows.columns:
+        rows = rows.with_columns(pl.col("indicator").replace_strict(names, default=pl.col("indicator")))
+    return rows.rename({c: column_label(c) for c in rows.columns})
 
 
 @dataclass(frozen=True)
@@ -56,7 +79,7 @@ class Explanation:
         """The explanation in Chinese, as the CLI prints it and the web shows it."""
         ind = self.indicator
         lines = [
-            f"指标：{ind.name}（{ind.code}）",
+            f"指标：{ind.name}",
             f"单位：{self.unit_name}（{self.unit}，{LEVELS.get(self.level, self.level)}）  学年：{self.year}",
             f"数值：{_fmt(self.value)} {_unit(ind)}" + (f"  （缺失：{self.reason}）" if self.reason else ""),
             f"公式：{self.formula}",
@@ -70,7 +93,7 @@ class Explanation:
             miss = f"，{inp.missing} 项缺失" if inp.missing else ""
             lines.append(f"— {side} {inp.text} = {_fmt(inp.value)}（来自 {inp.rows.height} 行{miss}）")
             if inp.rows.height:
-                lines.extend("    " + line for line in _table(inp.rows.head(TEXT_ROWS)))
+                lines.extend("    " + line for line in _table(readable(inp.rows.head(TEXT_ROWS))))
                 if inp.rows.height > TEXT_ROWS:
                     lines.append(f"    …… 另有 {inp.rows.height - TEXT_ROWS} 行")
         return "\n".join(lines)

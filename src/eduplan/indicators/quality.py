@@ -16,7 +16,7 @@ import polars as pl
 import yaml
 
 from eduplan.errors import ConfigError
-from eduplan.facts import STAGE_NAMES, Facts
+from eduplan.facts import STAGE_NAMES, TABLES, Facts
 from eduplan.indicators.formula import label
 
 FINDING_SCHEMA = {
@@ -222,6 +222,9 @@ def outlier_findings(facts: Facts) -> pl.DataFrame:
     return _concat(out)
 
 
+_LABELS = {c.name: c.label for t in TABLES.values() for c in t.columns}
+
+
 def _missing_fields(frame: pl.DataFrame, table: str, fields: list[str]) -> pl.DataFrame:
     keys = ["school", "year", *(["stage", "grade"] if table == "grade_year" else [])]
     long = frame.select(*keys, *fields).unpivot(index=keys, variable_name="field", value_name="v")
@@ -235,7 +238,9 @@ def _missing_fields(frame: pl.DataFrame, table: str, fields: list[str]) -> pl.Da
         pl.col("year").cast(pl.Int64),
         "field",
         pl.lit(None, dtype=pl.Float64).alias("value"),
-        pl.format("{}{} 未填报", where, pl.col("field")).alias("message"),
+        pl.format(
+            "{}{} 未填报", where, pl.col("field").replace_strict(_LABELS, default=pl.col("field"))
+        ).alias("message"),
     )
 
 

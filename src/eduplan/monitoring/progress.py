@@ -9,7 +9,8 @@ The ratio R of the observed to the required compound annual growth rate from the
 
 R >= 0.95 on track, 0.60 <= R < 0.95 acceleration needed, 0 <= R < 0.60 limited, R < 0 deteriorating;
 a target met by the latest value is achieved. Our additions (documented in docs/progress.md):
-natural limits, change and range targets, recurrence, milestones, one data point, deadlines passed.
+natural limits (bounded rates only), change and range targets, recurrence, milestones, one data point, and
+targets past their year, judged on that year's value alone (已实现 or 未实现（到期）, no forecast).
 Pure Python: no Django, no I/O.
 """
 
@@ -21,11 +22,13 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Literal
 
-from eduplan.monitoring.forecast import Point, linear_forecast
+from eduplan.monitoring.forecast import RECENT_POINTS, Point, linear_forecast
 
 Comparator = Literal["ge", "le", "eq", "range", "change"]
 Direction = Literal["higher", "lower"]
-Status = Literal["achieved", "on_track", "acceleration_needed", "limited", "deteriorating", "no_data"]
+Status = Literal[
+    "achieved", "on_track", "acceleration_needed", "limited", "deteriorating", "not_achieved", "no_data"
+]
 
 STATUSES: tuple[Status, ...] = (
     "achieved",
@@ -33,6 +36,7 @@ STATUSES: tuple[Status, ...] = (
     "acceleration_needed",
     "limited",
     "deteriorating",
+    "not_achieved",
     "no_data",
 )
 STATUS_LABELS: dict[str, str] = {
@@ -41,8 +45,10 @@ STATUS_LABELS: dict[str, str] = {
     "acceleration_needed": "需加快",
     "limited": "进展有限",
     "deteriorating": "倒退",
+    "not_achieved": "未实现（到期）",
     "no_data": "无数据",
 }
+BEHIND: tuple[Status, ...] = ("acceleration_needed", "limited", "deteriorating")
 COMPARATOR_LABELS: dict[str, str] = {"ge": "≥", "le": "≤", "eq": "=", "range": "区间", "change": "每年变化"}
 
 # Thresholds of the Statistics Canada measure (Open SDG defaults 'high' and 'med').
@@ -50,7 +56,8 @@ ON_TRACK_RATIO = 0.95
 ACCELERATION_RATIO = 0.60
 # Open SDG replaces a zero base or target by 0.001 so that the growth rate is defined.
 ZERO_SUBSTITUTE = 0.001
-# A percentage target of 0% or 100% counts as reached within this many points (issue 5).
+# A bounded rate's target of 0% or 100% counts as reached within this many points (issue 5); never a gross
+# ratio (毛入学率 can exceed 100) nor a count (issue 10).
 LIMIT_TOLERANCE_POINTS = 1.0
 PERCENT_LIMITS = (0.0, 100.0)
 
@@ -78,6 +85,7 @@ class TargetSpec:
     recurrence: bool = False
     percent: bool = True
     tolerance: float = 0.0
+    bounded: bool = False  # a rate that cannot exceed 100% (the catalogue says which): natural limits apply
 
 
 @dataclass(frozen=True)
@@ -139,8 +147,8 @@ def meets(spec: TargetSpec, value: float, goal: float | None = None) -> bool:
 
 
 def _at_natural_limit(spec: TargetSpec, value: float, goal: float) -> bool:
-    """A 0% or 100% target counts as reached within one percentage point."""
-    if not spec.percent or goal not in PERCENT_LIMITS:
+    """A bounded rate's 0% or 100% target counts as reached within one percentage point."""
+    if not (spec.percent and spec.bounded) or goal not in PERCENT_LIMITS:
         return False
     return abs(value - goal) <= LIMIT_TOLERANCE_POINTS
 
@@ -276,21 +284,55 @@ def _judge_trajectory(spec: TargetSpec, points: list[Point], target: float, empt
         for y, v in points
         if y in committed and y != spec.baseline_year and not meets(spec, v, committed[y])
     )
-    forecast = _forecast(spec, points)
+    due = latest_year >= spec.target_year
+    forecast = None if due else _forecast(spec, points)
     base_j = replace(
         empty, latest_value=latest, latest_year=latest_year, milestone_value=milestone_path(spec, years).get(latest_year),
         milestones_missed=missed, forecast_value=forecast,
         forecast_meets_target=None if forecast is None else meets(spec, forecast),
     )  # fmt: skip
+    if due:
+        return _judge_due(spec, dict(points), target, base_j)
     if meets(spec, latest):
         return replace(base_j, status="achieved", reason="最新值已达到目标")
     base_year, base = spec.baseline_year, spec.baseline_value
     if base is None or base_year is None or latest_year <= base_year:
         explicit = {m.year: m.value for m in spec.milestones}
-        return _judge_single_point(spec, base_j, explicit.get(latest_year), latest)
+        return _agree(_judge_single_point(spec, base_j, explicit.get(latest_year), latest), spec)
     status, reason, growth = _ratio_status(spec, target, base, base_year, latest, latest_year)
     status, reason = _apply_caps(spec, status, reason, missed, latest_year)
-    return _with_growth(base_j, status, reason, growth)
+    return _agree(_with_growth(base_j, status, reason, growth), spec)
+
+
+def _judge_due(spec: TargetSpec, observed: dict[int, float], target: float, j: Judgement) -> Judgement:
+    """A target whose year has data is judged on that year's value alone: 已实现 or 未实现（到期）."""
+    year = spec.target_year
+    if year not in observed:
+        return replace(
+            j,
+            status="no_data",
+            reason=f"目标年 {year} 没有数据（已有 {j.latest_year} 年数据），无法判定是否实现",
+        )
+    value = observed[year]
+    j = replace(j, latest_value=value, latest_year=year, forecast_value=None, forecast_meets_target=None)
+    if meets(spec, value):
+        return replace(j, status="achieved", reason=f"目标年 {year} 的值 {value:g} 已达到目标 {target:g}")
+    return replace(
+        j, status="not_achieved", reason=f"目标年 {year} 的值 {value:g} 未达到目标 {target:g}，到期未实现"
+    )
+
+
+def _agree(j: Judgement, spec: TargetSpec) -> Judgement:
+    """A status and its forecast must not contradict each other without the reason being said."""
+    if j.forecast_value is None or j.forecast_meets_target is None:
+        return j
+    trend = f"按近{RECENT_POINTS}年线性趋势预计 {spec.target_year} 年为 {j.forecast_value:g}"
+    if j.status in BEHIND and j.forecast_meets_target:
+        why = "自基期以来的年均增长率不足" if j.ratio is not None else "当年未达到里程碑"
+        return replace(j, reason=f"{j.reason}；{trend}，可达到目标：{why}，但近年增速已足以按期实现")
+    if j.status == "on_track" and not j.forecast_meets_target:
+        return replace(j, reason=f"{j.reason}；但{trend}，达不到目标：近年增速放缓")
+    return j
 
 
 def _ratio_status(
@@ -316,11 +358,9 @@ def _ratio_status(
 def _apply_caps(
     spec: TargetSpec, status: Status, reason: str, missed: tuple[int, ...], latest_year: int
 ) -> tuple[Status, str]:
-    """A missed milestone in the latest year, or a passed deadline, cannot be 'on track'."""
+    """A missed milestone in the latest year cannot be 'on track'."""
     if status != "on_track":
         return status, reason
-    if latest_year >= spec.target_year:
-        return "acceleration_needed", reason + "；目标年已到但未达标"
     if latest_year in missed:
         return "acceleration_needed", reason + f"；但未达到 {latest_year} 年里程碑"
     return status, reason
@@ -342,12 +382,15 @@ def _judge_recurrence(spec: TargetSpec, points: list[Point], target: float, empt
     judged = [(y, v) for y, v in points if spec.baseline_year is None or y > spec.baseline_year]
     met = tuple(y for y, v in judged if meets(spec, v))
     latest_year, latest = points[-1]
-    forecast = _forecast(spec, points)
+    due = latest_year >= spec.target_year
+    forecast = None if due else _forecast(spec, points)
     j = replace(
         empty, latest_value=latest, latest_year=latest_year, milestone_value=target,
         milestones_missed=tuple(y for y, _ in judged if y not in met), forecast_value=forecast,
         forecast_meets_target=None if forecast is None else meets(spec, forecast), years_met=met,
     )  # fmt: skip
+    if due:
+        return _judge_due(spec, dict(points), target, j)
     if latest_year in met:
         return replace(j, status="achieved", reason=f"{latest_year} 年已达到每年目标")
     if len(points) < 2:
@@ -369,10 +412,8 @@ def _forecast(spec: TargetSpec, points: list[Point]) -> float | None:
 
 
 def natural_limits(spec: TargetSpec, points: Sequence[Point]) -> tuple[float | None, float | None]:
-    """Percentages live in [0, 100], except gross ratios already observed above 100 (毛入园率 101.89%)."""
+    """Percentages are never negative; a bounded rate also never exceeds 100 (a gross ratio may)."""
     if not spec.percent:
         return None, None
-    upper: float | None = PERCENT_LIMITS[1]
-    if any(v > PERCENT_LIMITS[1] for _, v in points):
-        upper = None
-    return PERCENT_LIMITS[0], upper
+    bounded = spec.bounded and not any(v > PERCENT_LIMITS[1] for _, v in points)
+    return PERCENT_LIMITS[0], PERCENT_LIMITS[1] if bounded else None

@@ -1,4 +1,4 @@
-"""Early warnings on a plan's targets, ranked: off track first, then forecasts to miss, missed milestones,
+"""Early warnings on a plan's targets, ranked: missed deadlines and off track first, then forecasts to miss, missed milestones,
 missing data and quality findings; within a kind, the nearest deadline and the worst ratio first."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from eduplan.monitoring.progress import Judgement, TargetSpec
 
 # Kinds in order of urgency (rank 1 is the most urgent).
 KINDS: dict[str, tuple[int, str]] = {
+    "not_achieved": (1, "到期未实现"),
     "off_track": (1, "偏离目标"),
     "forecast_miss": (2, "预计到期无法实现"),
     "milestone_missed": (3, "未达年度里程碑"),
@@ -48,6 +49,8 @@ def target_warnings(
     def add(kind: str, message: str) -> None:
         out.append(Warning(kind, spec.key, label, message, spec.target_year, j.ratio))
 
+    if j.status == "not_achieved":
+        add("not_achieved", f"{label}：{j.reason}")
     if j.status in OFF_TRACK:
         add("off_track", f"{label}：{j.status_label}（{j.reason}）")
     if j.status not in ("achieved", "no_data") and j.forecast_meets_target is False and not spec.recurrence:

@@ -9,14 +9,26 @@ from typing import Any
 import polars as pl
 
 from eduplan.facts import Facts
-from eduplan.standards.county import County, county, indicator_values, school_stages
+from eduplan.indicators.formula import label
+from eduplan.standards.county import County, county, indicator_values, missing_reports, school_stages
 from eduplan.standards.cv import cv_long
 from eduplan.standards.items import Entry, evaluate_items
 from eduplan.standards.loader import Standard, load
-from eduplan.standards.result import Evaluation, Measure, SchoolResult, StageResult
+from eduplan.standards.result import Evaluation, Measure, SchoolResult, StageResult, Verdict, combine
 
 # Values equal to a threshold up to float noise meet it (4.2 computed as 21/500·100 must count as 4.2).
 EPSILON = 1e-9
+
+
+def _school_status(measures: dict[str, Measure], standard: Standard) -> Verdict:
+    """Fail when the known values already rule a pass out (one below the floor, or too many below their
+    threshold); pass when every value is known and ≥ min_met meet their threshold; else undecided."""
+    known = [m for m in measures.values() if m.value is not None and m.threshold is not None]
+    below_floor = any(m.ratio is not None and m.ratio < standard.floor_ratio - EPSILON for m in known)
+    unmet = sum(1 for m in known if not m.met)
+    if not standard.min_met or below_floor or unmet > len(measures) - standard.min_met:
+        return "fail"
+    return "pass" if len(known) == len(measures) else "incomplete"
 
 
 def judge_school(row: Mapping[str, Any], standard: Standard, stage: str) -> SchoolResult:
@@ -28,9 +40,8 @@ def judge_school(row: Mapping[str, Any], standard: Standard, stage: str) -> Scho
         ratio = value / threshold if value is not None and threshold else None
         measures[ind.code] = Measure(value, threshold, met, ratio)
     met_count = sum(1 for m in measures.values() if m.met)
-    floors = all(m.ratio is not None and m.ratio >= standard.floor_ratio - EPSILON for m in measures.values())
-    passed = bool(standard.min_met) and met_count >= standard.min_met and floors
-    note = "" if passed else _why(measures, met_count, standard)
+    status = _school_status(measures, standard)
+    missing = [standard.indicator(code).name for code, m in measures.items() if m.value is None]
     return SchoolResult(
         row["school"],
         row["name"],
@@ -39,23 +50,44 @@ def judge_school(row: Mapping[str, Any], standard: Standard, stage: str) -> Scho
         int(row["pupils"] or 0),
         measures,
         met_count,
-        passed,
-        note,
+        status == "pass",
+        "" if status == "pass" else _why(measures, met_count, standard, status),
+        status,
+        missing,
     )
 
 
-def _why(measures: dict[str, Measure], met_count: int, standard: Standard) -> str:
-    missing = [code for code, m in measures.items() if m.value is None]
-    if missing:
-        return "数据缺失：" + "、".join(missing)
-    low = [code for code, m in measures.items() if m.ratio is not None and m.ratio < standard.floor_ratio]
+def _why(measures: dict[str, Measure], met_count: int, standard: Standard, status: Verdict) -> str:
+    names = {code: standard.indicator(code).name for code in measures}
+    missing = [names[code] for code, m in measures.items() if m.value is None]
+    if status == "incomplete":
+        return "无法评估，缺少数据：" + "、".join(missing)
+    low = [names[c] for c, m in measures.items() if m.ratio is not None and m.ratio < standard.floor_ratio]
     if low:
         return f"有指标低于标准的{standard.floor_ratio:.0%}：" + "、".join(low)
-    return f"仅 {met_count} 项达标，少于 {standard.min_met} 项"
+    unmet = [names[c] for c, m in measures.items() if m.met is False]
+    return f"{len(unmet)} 项未达标（{'、'.join(unmet)}），达标项少于 {standard.min_met} 项"
 
 
-def stage_result(frame: pl.DataFrame, standard: Standard, stage: str, judge: bool = True) -> StageResult:
-    """Schools of one stage judged, the CV of each indicator over the sample against the stage's limit."""
+def _cv_status(
+    cv: dict[str, float | None], missing: dict[str, list[str]], limit: float, complete: bool
+) -> tuple[dict[str, bool], dict[str, Verdict]]:
+    """Per indicator: met (only where decided) and its status; a CV over a partial sample decides nothing."""
+    status: dict[str, Verdict] = {}
+    for code, v in cv.items():
+        if v is None or missing.get(code) or not complete:
+            status[code] = "incomplete"
+        else:
+            status[code] = "pass" if v <= limit + EPSILON else "fail"
+    return {c: s == "pass" for c, s in status.items() if s != "incomplete"}, status
+
+
+def stage_result(
+    frame: pl.DataFrame, standard: Standard, stage: str, judge: bool = True, complete: bool = True
+) -> StageResult:
+    """Schools of one stage judged, the CV of each indicator over the sample against the stage's limit.
+
+    `complete` is False when not every open school reported this year: no CV is then decided."""
     rows = frame.filter(pl.col("stage") == stage)
     sample = rows.filter(pl.col("excluded").is_null())
     excluded = (
@@ -67,19 +99,42 @@ def stage_result(frame: pl.DataFrame, standard: Standard, stage: str, judge: boo
     long = cv_long(sample.select("stage", "pupils", *codes), codes)
     cv = {code: None for code in codes} | {r["indicator"]: r["cv"] for r in long.iter_rows(named=True)}
     mean = {code: None for code in codes} | {r["indicator"]: r["mean"] for r in long.iter_rows(named=True)}
+    lacking = {c: sample.filter(pl.col(c).is_null())["name"].to_list() for c in codes}
     limit = standard.cv_limit[stage]
-    cv_met = {code: v is not None and v <= limit + EPSILON for code, v in cv.items() if v is not None}
+    cv_met, cv_status = _cv_status(cv, lacking, limit, complete)
     schools = [judge_school(r, standard, stage) for r in sample.iter_rows(named=True)] if judge else []
-    # A stage with no school in the sample cannot be judged to pass.
-    passed = sample.height > 0 and all(cv_met.values()) and all(s.passed for s in schools)
-    return StageResult(stage, cv, limit, cv_met, mean, schools, excluded, passed, sample_size=sample.height)
+    missing = [
+        f"{standard.indicator(c).name}缺 {len(names)} 所学校的数据（{'、'.join(names[:5])}{' 等' if len(names) > 5 else ''}）"
+        for c, names in lacking.items()
+        if names
+    ]
+    if sample.height == 0:
+        missing.append("样本中没有学校（该学年无数据）")
+    status = combine(
+        [*(s.status for s in schools), *cv_status.values(), "incomplete" if not sample.height else "pass"]
+    )
+    reason = _stage_reason(schools, cv_status, standard)
+    return StageResult(
+        stage, cv, limit, cv_met, mean, schools, excluded, status == "pass", None, sample.height, status, missing,
+        reason,
+    )  # fmt: skip
+
+
+def _stage_reason(schools: list[SchoolResult], cv_status: dict[str, Verdict], standard: Standard) -> str:
+    failing = sum(1 for s in schools if s.status == "fail")
+    over = [standard.indicator(c).name for c, s in cv_status.items() if s == "fail"]
+    parts = ([f"{failing} 所学校未达标"] if failing else []) + (
+        [f"差异系数超限：{'、'.join(over)}"] if over else []
+    )
+    return "；".join(parts)
 
 
 def indicator_meta(standard: Standard) -> list[dict[str, Any]]:
     return [
-        {"code": i.code, "name": i.name, "unit": i.unit, "threshold": i.threshold, "source": i.source}
+        {"code": i.code, "name": i.name, "unit": i.unit, "threshold": i.threshold, "source": i.source,
+         "inputs": sorted({label(c) for cols in i.numerator.values() for c in cols})}
         for i in standard.indicators
-    ]
+    ]  # fmt: skip
 
 
 def prepare(
@@ -101,7 +156,7 @@ def evaluate_balanced(
 ) -> Evaluation:
     """The 优质均衡 evaluation of county `unit` in `year`."""
     standard, c, frame = prepare(facts, unit, year, "balanced", include_small_points)
-    stages = {stage: stage_result(frame, standard, stage) for stage in standard.stages}
+    stages = {stage: stage_result(frame, standard, stage, complete=c.complete) for stage in standard.stages}
     items = evaluate_items(c, standard.items, frame, entered or {})
     notes = [
         f"样本：公办学校；不含不足{standard.min_pupils_teaching_point}人的教学点"
@@ -119,4 +174,6 @@ def evaluate_balanced(
         indicator_meta(standard),
         notes,
         standard.province_file,
+        c.status,
+        missing_reports(c),
     )

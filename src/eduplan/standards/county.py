@@ -8,6 +8,7 @@ import polars as pl
 
 from eduplan.errors import DataError, NotFound
 from eduplan.facts import LEVELS, Facts
+from eduplan.indicators.completeness import YearStatus, missing_text, year_status
 from eduplan.indicators.split import split_resources
 from eduplan.standards.loader import Standard
 
@@ -22,6 +23,17 @@ class County:
     unit: str
     year: int
     schools: pl.DataFrame  # the county's schools open in `year`
+    status: YearStatus | None = None  # the year's reporting completeness (None: nobody reported that year)
+
+    @property
+    def complete(self) -> bool:
+        """Every open school reported every core table this year (as far as the setting requires)."""
+        return self.status is not None and self.status.complete
+
+    @property
+    def reported_share(self) -> str:
+        """已报 r/n 所, for the details of undecided items."""
+        return self.status.label if self.status is not None else "该学年没有学校报送数据"
 
     @property
     def townships(self) -> list[str]:
@@ -31,7 +43,8 @@ class County:
 
 
 def county(facts: Facts, unit: str, year: int) -> County:
-    """Scope `facts` to the county `unit`; NotFound when it has no school or no enrolment that year."""
+    """Scope `facts` to the county `unit` in `year`, with the year's reporting completeness; NotFound when the
+    county has no school open that year (a year nobody reported is still evaluated: every part undecided)."""
     level = facts.org_units.filter(pl.col("code") == unit)["level"]
     if level.len() and level[0] != "county":
         raise DataError(
@@ -45,15 +58,12 @@ def county(facts: Facts, unit: str, year: int) -> County:
     )
     if schools.is_empty():
         raise NotFound(f"区划 {unit} 在 {year} 学年没有学校数据", english=f"no schools in {unit} for {year}")
-    grades = facts.grade_year.filter(
-        (pl.col("year") == year) & pl.col("school").is_in(schools["code"].to_list())
-    )
-    if grades.is_empty():
-        raise NotFound(
-            f"区划 {unit} 没有 {year} 学年的在校生统计，无法评估",
-            english=f"no enrolment in {unit} for {year}",
-        )
-    return County(facts, unit, year, schools)
+    return County(facts, unit, year, schools, year_status(facts, unit).get(year))
+
+
+def missing_reports(c: County) -> list[str]:
+    """The schools that did not report this year, per core table (empty when the year is complete)."""
+    return [] if c.complete else missing_text(c.facts, c.unit, c.year)
 
 
 def _reported_school_values(c: County, indicators: list[str]) -> pl.DataFrame | None:

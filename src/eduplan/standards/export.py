@@ -63,15 +63,15 @@ def write_todo(plan: Plan, gaps: list[Shortfall], stream: BinaryIO, title: str =
                 a.resource,
                 a.amount,
                 a.unit,
-                round(a.cost, 2),
+                round(a.cost, 2) if a.costed else "未估算",
                 None if a.from_value is None else round(a.from_value, 4),
                 None if a.to_value is None else round(a.to_value, 4),
                 a.reason,
             ]
         )
     todo.append([])
-    todo.append(["合计", "", "", "", "", "", "", round(plan.total_cost, 2)])
-    todo.append(["整改后是否达标", "是" if plan.passes_after else "否：" + "、".join(plan.failing_after)])
+    todo.append(["合计（不含未估算项）", "", "", "", "", "", "", round(plan.total_cost, 2)])
+    todo.append(["整改后", plan.summary()])
     if title:
         todo.append(["说明", title])
     sheet = wb.create_sheet("指标缺口")

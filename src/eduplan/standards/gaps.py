@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from eduplan.errors import ConfigError
+from eduplan.facts import STAGE_NAMES
 from eduplan.standards.balanced import EPSILON
 from eduplan.standards.cv import weighted_cv
 from eduplan.standards.loader import Indicator, Standard
@@ -64,19 +65,67 @@ class Action:
     from_value: float | None  # the indicator before and after; None for items that are not an indicator
     to_value: float | None
     reason: str
+    costed: bool = True  # False: the list names the work but does not estimate its cost
+
+    @property
+    def stage_name(self) -> str:
+        return STAGE_NAMES.get(self.stage, "—")
+
+    @property
+    def cost_wan(self) -> float:
+        return self.cost / 10_000
+
+    @property
+    def digits(self) -> int:
+        """Decimals to show: none for whole amounts (teachers, rooms, places), two for areas and money."""
+        return 0 if float(self.amount).is_integer() else 2
 
 
 @dataclass
 class Plan:
     mode: str
     actions: list[Action]
-    passes_after: bool
+    passes_after: bool  # the resource configuration (every school, every CV) passes after the actions
     cv_after: dict[str, dict[str, float | None]] = field(default_factory=dict)
-    failing_after: list[str] = field(default_factory=list)
+    failing_after: list[str] = field(default_factory=list)  # what still fails or stays undecided, in words
+    uncovered: list[str] = field(default_factory=list)  # failing items the list has no action for
+    pending: list[str] = field(default_factory=list)  # items still undecided (missing data or entries)
 
     @property
     def total_cost(self) -> float:
         return sum(a.cost for a in self.actions)
+
+    @property
+    def uncosted(self) -> list[Action]:
+        return [a for a in self.actions if not a.costed]
+
+    @property
+    def all_pass_after(self) -> bool:
+        """True only when, after the listed actions, every school, CV and item is known to pass."""
+        return self.passes_after and not self.uncovered and not self.pending
+
+    def summary(self) -> str:
+        """What the list achieves, and plainly what it leaves out."""
+        if self.all_pass_after:
+            return "整改后各校与各项均达标"
+        parts = [
+            "资源配置整改后各校与各项差异系数均达标"
+            if self.passes_after
+            else "资源配置整改后仍未达标或无法判定：" + "、".join(self.failing_after)
+        ]
+        if self.uncosted:
+            kinds = sorted({a.resource for a in self.uncosted})
+            parts.append(f"清单中 {len(self.uncosted)} 项未估算费用（{'、'.join(kinds)}）")
+        if self.uncovered:
+            parts.append("清单未包含的未达标项目：" + "、".join(self.uncovered))
+        if self.pending:
+            parts.append(f"另有 {len(self.pending)} 个项目缺数据或待录入，整改后能否达标取决于这些项目")
+        return "；".join(parts)
+
+
+def wan(amount: float) -> str:
+    """An amount in yuan as 万元 with thousands separators: 1,234.5 万元."""
+    return f"{amount / 10_000:,.1f} 万元"
 
 
 def _amount(ind: Indicator, delta_value: float, pupils: int) -> float:
@@ -187,7 +236,9 @@ def plan(evaluation: Evaluation, standard: Standard, mode: str = "cost") -> Plan
         # A school with a missing value needs its data reported first: costing it as if it had nothing would
         # turn a gap in the statistics into a building programme. It stays on the failing list, with no action.
         known = [s for s in result.schools if all(m.value is not None for m in s.indicators.values())]
-        failing_after += [f"{stage}:{s.code}" for s in result.schools if s not in known]
+        failing_after += [
+            f"{STAGE_NAMES[stage]}{s.name}（缺数据，未测算）" for s in result.schools if s not in known
+        ]
         if not known:
             continue
         values, pupils = _stage_values(known)
@@ -230,45 +281,66 @@ def plan(evaluation: Evaluation, standard: Standard, mode: str = "cost") -> Plan
                 )
             )
         cv_after[stage], failed = _recheck(new_values, pupils, result.cv_limit, standard, stage)
-        failing_after += failed
-    actions += room_actions(evaluation, standard)
-    return Plan(mode, actions, not failing_after, cv_after, failing_after)
+        failing_after += [f"{STAGE_NAMES[stage]}{names.get(f, f)}" for f in failed]
+    actions += item_actions(evaluation, standard)
+    covered = {a.indicator for a in actions}
+    uncovered = [i.name for i in evaluation.items if i.status == "fail" and i.code not in covered]
+    pending = [i.name for i in evaluation.items if i.status == "pending"]
+    return Plan(mode, actions, not failing_after, cv_after, failing_after, uncovered, pending)
 
 
-def room_actions(evaluation: Evaluation, standard: Standard) -> list[Action]:
-    """Music and art rooms each school lacks (政府保障程度: one of each per 12 classes), as to-do items."""
+# The work each failing item's shortfall calls for: (resource, unit, unit cost key or None when not costed).
+ITEM_WORK = {
+    "music_art_rooms": ("音乐、美术专用教室", "间", "special_room"),
+    "school_size": ("分流学位（到其他学校或新建学校）", "个", "place"),
+    "class_size": ("增加班级（需相应教室与教师）", "个", None),
+    "teacher_certified": ("未持证专任教师取得教师资格或调整岗位", "人", None),
+}
+
+
+def place_cost(standard: Standard, stage: str) -> float:
+    """One school place, costed as the standard's teaching and sports area per pupil at the unit costs."""
+    area = standard.indicator("area_teaching").threshold.get(stage, 0.0)
+    sports = standard.indicator("area_sports").threshold.get(stage, 0.0)
+    costs = standard.unit_costs
+    return area * costs.get("building_m2", 0.0) + sports * costs.get("sports_m2", 0.0)
+
+
+def item_actions(evaluation: Evaluation, standard: Standard) -> list[Action]:
+    """The failing items' shortfalls (rooms, places, classes, certificates) as to-do items, per school."""
     names = {s.code: s.name for r in evaluation.stages.values() for s in r.schools}
-    cost = standard.unit_costs.get("special_room", 0.0)
-    return [
-        Action(
-            school,
-            names.get(school, school),
-            "",
-            item.code,
-            item.name,
-            "音乐、美术专用教室",
-            "间",
-            rooms,
-            rooms * cost,
-            0.0,
-            0.0,
-            "政府保障程度",
-        )
-        for item in evaluation.items
-        for school, rooms in sorted(item.shortfall.items())
-    ]
+    names |= {e["code"]: e["name"] for r in evaluation.stages.values() for e in r.excluded}
+    stages = {
+        s.code: s.stage for r in evaluation.stages.values() for s in sorted(r.schools, key=lambda s: s.pupils)
+    }
+    out = []
+    for item in evaluation.items:
+        if item.code not in ITEM_WORK or item.status != "fail":
+            continue
+        resource, unit, key = ITEM_WORK[item.code]
+        for school, amount in sorted(item.shortfall.items()):
+            stage = stages.get(school, "primary")
+            each = place_cost(standard, stage) if key == "place" else standard.unit_costs.get(key or "", 0.0)
+            work = resource if amount else "重新均衡分班（年级平均未超标但有56人及以上大班额）"
+            out.append(Action(school, names.get(school, school), stages.get(school, ""), item.code, item.name,
+                              work, unit, amount, amount * each, None, None, item.group, key is not None))  # fmt: skip
+    return out
 
 
 def _recheck(
     values: Values, pupils: dict[str, int], limit: float, standard: Standard, stage: str
 ) -> tuple[dict[str, float | None], list[str]]:
     cvs = {ind.code: _cv(values, pupils, ind.code) for ind in standard.indicators}
-    failed = [f"{stage}:{c}" for c, v in cvs.items() if v is not None and v > limit + EPSILON]
+    failed = [
+        f"{standard.indicator(c).name}差异系数"
+        for c, v in cvs.items()
+        if v is not None and v > limit + EPSILON
+    ]
     for school, vals in values.items():
         ratios = [vals[i.code] / i.threshold[stage] for i in standard.indicators]
         met = sum(1 for r in ratios if r >= 1 - EPSILON)
         if met < standard.min_met or min(ratios) < standard.floor_ratio - EPSILON:
-            failed.append(f"{stage}:{school}")
+            failed.append(school)
     return cvs, failed
 
 

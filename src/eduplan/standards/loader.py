@@ -125,6 +125,8 @@ def _merge(base: dict[str, Any], over: dict[str, Any], where: str, rule: str | N
     out = copy.deepcopy(base)
     for key, value in over.items():
         here = key if key in HIGHER_IS_STRICTER + LOWER_IS_STRICTER else rule
+        if key == "threshold" and out.get("compare") == "le":
+            here = "limit"  # a ceiling (children per teacher): the smaller value is the stricter
         if key in ("indicators", "items") and isinstance(value, dict):
             by_code = {entry["code"]: entry for entry in out.get(key, [])}
             for code, patch in value.items():

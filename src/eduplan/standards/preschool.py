@@ -1,30 +1,16 @@
-"""县域学前教育普及普惠 (2020 办法): three county rates against their thresholds, and the decidable items."""
+"""县域学前教育普及普惠 (教督〔2020〕1号): three county rates against their thresholds, and the decidable items."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from eduplan.facts import Facts
-from eduplan.standards.county import County, county
-from eduplan.standards.items import Entry, evaluate_items
-from eduplan.standards.loader import load, raw_standard
-from eduplan.standards.ratios import county_ratio
-from eduplan.standards.result import Evaluation, ItemResult, Status
+from eduplan.standards.county import county, missing_reports
+from eduplan.standards.items import RULES, Entry, evaluate_items
+from eduplan.standards.loader import Item, load, raw_standard
+from eduplan.standards.result import Evaluation
 
 GROUP = "普及普惠水平"
-
-
-def _rate(c: County, raw: dict[str, Any]) -> ItemResult:
-    code, threshold = str(raw["code"]), float(raw["threshold"])
-    r = county_ratio(c, code)
-    status: Status = "pending" if r.value is None else ("pass" if r.value >= threshold else "fail")
-    detail = (
-        f"{r.numerator:.0f}/{r.denominator:.0f}" if r.numerator is not None and r.denominator else "数据不足"
-    )
-    return ItemResult(
-        code, GROUP, str(raw["name"]), str(raw.get("source", "")), status, "data", r.value, threshold, detail
-    )
 
 
 def evaluate_preschool(
@@ -38,7 +24,11 @@ def evaluate_preschool(
     standard = load("preschool", unit)
     raw, _, _ = raw_standard("preschool", unit[:2])
     c = county(facts, unit, year)
-    rates = [_rate(c, i) for i in raw["indicators"]]
+    rates = [
+        RULES["rate"](c, Item(str(i["code"]), GROUP, "rate", str(i["name"]), str(i.get("source", "")),
+                              {"indicator": i["code"], "threshold": i["threshold"]}), c.schools.head(0))
+        for i in raw["indicators"]
+    ]  # fmt: skip
     items = evaluate_items(c, standard.items, c.schools.head(0), entered or {})
     meta = [
         {"code": i["code"], "name": i["name"], "threshold": i["threshold"], "source": i.get("source", "")}
@@ -55,4 +45,6 @@ def evaluate_preschool(
         meta,
         [],
         standard.province_file,
+        c.status,
+        missing_reports(c),
     )

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from eduplan.errors import EduplanError
+from eduplan.facts import Facts
 from eduplan.indicators.catalogue import load_catalogue
 from eduplan.indicators.engine import compute
+from eduplan.memo import per_facts
 from eduplan.standards.county import County
 
 
@@ -93,11 +95,23 @@ DIRECT: dict[str, Callable[[County], Ratio]] = {
 }
 
 
+def _engine_frame(facts: Facts, code: str) -> pl.DataFrame | None:
+    """The engine's rows of `code` for every unit and year (None when the engine does not know the code);
+    one run per facts serves every year a page evaluates."""
+
+    def run() -> pl.DataFrame | None:
+        try:
+            return compute(facts, codes=[code])
+        except EduplanError:
+            return None  # the engine does not know the code: compute directly
+
+    return per_facts(facts, ("engine", code), run)
+
+
 def _from_engine(c: County, code: str) -> Ratio | None:
-    try:
-        frame = compute(c.facts, codes=[code])
-    except EduplanError:
-        return None  # the engine does not know the code: compute directly
+    frame = _engine_frame(c.facts, code)
+    if frame is None:
+        return None
     row = frame.filter((pl.col("unit") == c.unit) & (pl.col("year") == c.year) & (pl.col("code") == code))
     if row.is_empty() or row["value"][0] is None:
         return None
@@ -108,7 +122,9 @@ def _from_engine(c: County, code: str) -> Ratio | None:
 
 
 def county_ratio(c: County, code: str) -> Ratio:
-    return _from_engine(c, code) or DIRECT[code](c)
+    """The county's value of `code`: the engine's when it has one, else the direct formula's, else unknown."""
+    direct = DIRECT.get(code)
+    return _from_engine(c, code) or (direct(c) if direct else Ratio(None, None, None, "engine"))
 
 
 def reported(c: County, indicator: str, unit: str | None = None) -> float | None:

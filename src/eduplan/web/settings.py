@@ -79,6 +79,7 @@ AREA_APPS = [
     "eduplan.web.standards",
     "eduplan.web.forecast",
     "eduplan.web.documents",
+    "eduplan.web.linkage",
     "eduplan.web.finance",
     "eduplan.web.reports",
     "eduplan.web.public",

@@ -13,8 +13,13 @@ urlpatterns = [
     path("standards/", include("eduplan.web.standards.urls")),
     path("forecast/", include("eduplan.web.forecast.urls")),
     path("documents/", include("eduplan.web.documents.urls")),
+    path("linkage/", include("eduplan.web.linkage.urls")),
     path("finance/", include("eduplan.web.finance.urls")),
     path("reports/", include("eduplan.web.reports.urls")),
     path("public/", include("eduplan.web.public.urls")),
     path("", include("eduplan.web.schools.urls")),
 ]
+
+handler403 = "eduplan.web.errors.forbidden"
+handler404 = "eduplan.web.errors.not_found"
+handler500 = "eduplan.web.errors.server_error"

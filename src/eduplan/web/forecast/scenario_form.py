@@ -45,9 +45,11 @@ class ScenarioForm(forms.Form):
     )
 
 
-def parse_projects(text: str, school_codes: set[str]) -> pl.DataFrame:
-    """Lines "name,code,stage,places,year" -> the project frame; a code that is a school's goes to the school."""
+def parse_projects(text: str, places: dict[str, str]) -> pl.DataFrame:
+    """Lines "name,code,stage,places,year" -> the project frame; a code that is a school's goes to the school.
+    `places` are the schools, zones and townships the region knows: any other code is an error with its line."""
     rows = []
+    unknown = []
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -62,10 +64,15 @@ def parse_projects(text: str, school_codes: set[str]) -> pl.DataFrame:
                 f"第 {n} 行格式不对：应为“名称,学校或学区代码,学段,新增学位,投用年份”，如“城东新小学,990101001-1,小学,1350,2027”",
                 english=f"bad project line {n}: {line}",
             )
-        name, code, stage, places, year = parts
-        school = code if code in school_codes else None
+        name, code, stage, added, year = parts
+        if code not in places:
+            unknown.append(f"第 {n} 行：没有学校或学区“{code}”")
+        school = code if places.get(code, "").startswith("学校") else None
         rows.append({"name": name, "school": school, "zone": None if school else code,
-                     "stage": STAGE_CODES[stage], "places": int(places), "year": int(year)})  # fmt: skip
+                     "stage": STAGE_CODES[stage], "places": int(added), "year": int(year)})  # fmt: skip
+    if unknown:
+        raise DataError("；".join(unknown) + "（学区写“县代码-学区名”或学区名，学校写学校标识码）",
+                        english=f"{len(unknown)} project lines name unknown places")  # fmt: skip
     return pl.DataFrame(rows, schema=PROJECT_SCHEMA)
 
 
@@ -87,9 +94,14 @@ def _number(text: str, example: str) -> float:
         raise DataError(f"“{text}”不是数字：应如“{example}”", english=f"not a number: {text}") from exc
 
 
-def parse_zone_migration(text: str) -> dict[str, float]:
-    """Lines "unit,percent" -> {unit: percent a year}."""
-    return {u: _number(v, "990101-城关第一片区,3") for u, v in _lines(text, 2, "990101-城关第一片区,3")}
+def parse_zone_migration(text: str, units: set[str] | None = None) -> dict[str, float]:
+    """Lines "unit,percent" -> {unit: percent a year}; a unit not in `units` is an error with its line."""
+    out = {}
+    for n, (unit, value) in enumerate(_lines(text, 2, "990101-城关第一片区,3"), start=1):
+        if units is not None and unit not in units:
+            raise DataError(f"分学区迁入率第 {n} 行：没有学区或乡镇“{unit}”", english=f"unknown unit {unit}")
+        out[unit] = _number(value, "990101-城关第一片区,3")
+    return out
 
 
 def parse_residents(text: str) -> pl.DataFrame | None:

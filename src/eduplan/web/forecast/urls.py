@@ -7,6 +7,7 @@ from eduplan.web.forecast import views
 app_name = "forecast"
 urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
-    path("zone/<str:unit>/", views.zone, name="zone"),
+    path("zone/", views.zone, name="zone"),
+    path("zone/<path:unit>/", views.zone, name="zone_path"),  # older links; new ones pass ?zone=
     path("method/", views.method, name="method"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -14,10 +15,12 @@ from eduplan.errors import EduplanError
 from eduplan.facts import STAGE_NAMES, Facts
 from eduplan.forecast.cohort import DEFAULT_METHOD
 from eduplan.forecast.inputs import placement, unit_expr
-from eduplan.forecast.places import LEVEL_NAMES, empty_projects
+from eduplan.forecast.places import LEVEL_NAMES, PROJECT_SCHEMA, empty_projects, known_places
 from eduplan.forecast.planning import open_schools, planning_check
 from eduplan.forecast.report import STAGES, PlacesReport, places_report, school_forecast
 from eduplan.forecast.scenarios import Scenario
+from eduplan.indicators.completeness import YearChoice, choose_year
+from eduplan.web import access
 from eduplan.web.charts import Band, Series, line_chart
 from eduplan.web.forecast.scenario_form import (
     ScenarioForm,
@@ -35,17 +38,11 @@ def _facts(unit: str) -> Facts:
     return load_facts(unit)
 
 
-def _default_unit() -> str | None:
-    from eduplan.web.schools.models import OrgUnit
-
-    county = OrgUnit.objects.filter(level="county").order_by("code").first()
-    return county.code if county else None
-
-
 def _initial(request: HttpRequest) -> dict[str, Any]:
     data: dict[str, Any] = {"level": "zone", "horizon": 5, "migration": 0, "projects": ""}
     data.update({k: v for k, v in request.GET.items() if v != ""})
-    data.setdefault("unit", _default_unit() or "")
+    county = access.county_of(request)
+    data["unit"] = county.code if county else ""
     return data
 
 
@@ -75,12 +72,6 @@ def _rows(report: PlacesReport, baseline: PlacesReport | None, names: dict[str, 
     return sorted(rows, key=lambda r: (order[r["level"]], -r["max_gap"]))
 
 
-def _scenario(d: dict[str, Any]) -> Scenario:
-    return Scenario(
-        migration=d["migration"] or 0.0, migration_by_unit=parse_zone_migration(d["zone_migration"] or "")
-    )
-
-
 def _norms(facts: Facts, year: int, d: dict[str, Any]) -> list[dict[str, Any]] | None:
     residents, villages = parse_residents(d["residents"] or ""), parse_villages(d["villages"] or "")
     if residents is None and villages is None:
@@ -90,42 +81,114 @@ def _norms(facts: Facts, year: int, d: dict[str, Any]) -> list[dict[str, Any]] |
     return [{**r, "name": names.get(r["area"], r["area"])} for r in check.iter_rows(named=True)]
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What a forecast page computes from: the county's facts, the origin year, projects and scenario."""
+
+    facts: Facts
+    choice: YearChoice
+    origin: int
+    projects: pl.DataFrame  # typed lines plus the plans' placed projects
+    planned: list[dict[str, Any]]  # the plans' projects, placed or not, for the list per zone
+    scenario: Scenario
+
+
+def _inputs(d: dict[str, Any], with_plans: bool) -> Inputs:
+    """Parse the form into the forecast's inputs; an unknown zone, school or stage is a DataError."""
+    facts = _facts(d["unit"])
+    choice = choose_year(facts, d["unit"], d["origin"])
+    if choice.year is None:
+        raise EduplanError("该地区没有任何学年的统计数据")
+    origin = d["origin"] or choice.year
+    places = known_places(facts.schools)
+    typed = parse_projects(d["projects"] or "", places)
+    planned = plan_projects(d["unit"], origin, places)
+    placed = [p for p in planned if p["placed"]] if with_plans else []
+    projects = pl.concat([typed, pl.DataFrame([p["row"] for p in placed], schema=PROJECT_SCHEMA)])
+    units = set(placement(facts.schools, d["level"])["unit"].drop_nulls())
+    scenario = Scenario(
+        migration=d["migration"] or 0.0,
+        migration_by_unit=parse_zone_migration(d["zone_migration"] or "", units),
+    )
+    return Inputs(facts, choice, origin, projects, planned, scenario)
+
+
+def plan_projects(county: str, origin: int, places: dict[str, str]) -> list[dict[str, Any]]:
+    """The building projects of the county's plans still to open after `origin`, one row per stage they add
+    places to; `placed` when the forecast can count them (a known school or zone, places, a year)."""
+    from eduplan.web.plans.models import Plan, Project
+
+    plans = [p for p in Plan.objects.all() if county.startswith(p.region_code)]
+    found = Project.objects.filter(plan__in=plans).exclude(status__in=("done", "dropped"))
+    out = []
+    for p in found.order_by("planned_year", "name"):
+        where = p.school_code or p.zone
+        ok = p.placed and where in places and (p.planned_year or 0) > origin
+        for stage, added in p.places().items() or {"": 0}.items():
+            row = {"name": p.name, "school": p.school_code or None, "zone": None if p.school_code else p.zone,
+                   "stage": stage, "places": added, "year": p.planned_year}  # fmt: skip
+            out.append({"project": p, "where": places.get(where, where or "未定位"), "stage_name": STAGE_NAMES.get(stage, "—"),
+                        "places": added, "placed": ok, "row": row, "unit": where})  # fmt: skip
+    return out
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     form = ScenarioForm(_initial(request))
-    context: dict[str, Any] = {"form": form, "method": DEFAULT_METHOD.label()}
+    with_plans = request.GET.get("plan_projects", "1") != "0"
+    context: dict[str, Any] = {"form": form, "method": DEFAULT_METHOD.description(), "with_plans": with_plans}
     if not form.is_valid() or not form.cleaned_data["unit"]:
         return render(request, "forecast/index.html", context)
     d = form.cleaned_data
     try:
-        facts = _facts(d["unit"])
-        origin = d["origin"] or int(facts.grade_year["year"].max())  # type: ignore[arg-type]
-        projects = parse_projects(d["projects"] or "", set(facts.schools["code"].to_list()))
-        scenario = _scenario(d)
+        inputs = _inputs(d, with_plans)
         # The per-school forecast does not depend on the scenario: the baseline report reuses it.
-        per_school = school_forecast(facts, origin, d["horizon"])
-        report = places_report(
-            facts, d["level"], origin, d["horizon"], projects, scenario, schools_fc=per_school
-        )
-        changed = not projects.is_empty() or not scenario.is_baseline()
-        norms = _norms(facts, origin, d)
+        per_school = school_forecast(inputs.facts, inputs.origin, d["horizon"])
+        report = places_report(inputs.facts, d["level"], inputs.origin, d["horizon"], inputs.projects,
+                               inputs.scenario, schools_fc=per_school)  # fmt: skip
+        changed = not inputs.projects.is_empty() or not inputs.scenario.is_baseline()
+        norms = _norms(inputs.facts, inputs.origin, d)
         baseline = (
-            places_report(facts, d["level"], origin, d["horizon"], empty_projects(), schools_fc=per_school)
+            places_report(
+                inputs.facts, d["level"], inputs.origin, d["horizon"], empty_projects(), schools_fc=per_school
+            )
             if changed
             else None
         )
     except EduplanError as exc:
         context["error"] = exc.message
         return render(request, "forecast/index.html", context)
-    rows = _rows(report, baseline, _names(facts))
+    names = _names(inputs.facts)
+    rows = _rows(report, baseline, names)
     counts = {
         LEVEL_NAMES[k]: sum(r["level"] == k for r in rows) for k in ("red", "amber", "green", "surplus")
     }
     context.update(
         rows=rows, counts=counts, report=report, changed=changed, query=request.GET.urlencode(), norms=norms,
         large=report.large_classes.height, small=report.small_schools["school"].n_unique(),
+        choice=inputs.choice, totals=_totals(report), planned=_planned_by_zone(inputs.planned),
     )  # fmt: skip
     return render(request, "forecast/index.html", context)
+
+
+def _totals(report: PlacesReport) -> list[dict[str, Any]]:
+    """The units' totals per stage and year, with the region forecast made as one unit beside them."""
+    if report.totals is None:
+        return []
+    frame = report.totals.filter(pl.col("stage").is_in(STAGES)).sort("stage", "year")
+    return [r | {"stage_name": STAGE_NAMES[r["stage"]]} for r in frame.to_dicts()]
+
+
+def _planned_by_zone(planned: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The plans' projects grouped by the zone (or school) they are placed in; unplaced ones last."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for p in planned:
+        key = p["where"] if p["placed"] else "未定位（不计入预测）"
+        groups.setdefault(key, []).append(p)
+    return [
+        {"zone": k, "projects": v}
+        for k, v in sorted(groups.items(), key=lambda kv: kv[0].startswith("未定位"))
+    ]
 
 
 def zone_charts(report: PlacesReport, facts: Facts, unit: str) -> list[tuple[str, SafeString]]:
@@ -169,16 +232,18 @@ def zone_charts(report: PlacesReport, facts: Facts, unit: str) -> list[tuple[str
 
 
 @login_required
-def zone(request: HttpRequest, unit: str) -> HttpResponse:
+def zone(request: HttpRequest, unit: str = "") -> HttpResponse:
+    """One zone (or township, school): `?zone=` carries its key, so any character in a zone name is safe."""
+    unit = request.GET.get("zone", unit)
     form = ScenarioForm(_initial(request))
     if not form.is_valid():
         raise Http404("参数不正确")
     d = form.cleaned_data
     try:
-        facts = _facts(d["unit"])
-        origin = d["origin"] or int(facts.grade_year["year"].max())  # type: ignore[arg-type]
-        projects = parse_projects(d["projects"] or "", set(facts.schools["code"].to_list()))
-        report = places_report(facts, d["level"], origin, d["horizon"], projects, _scenario(d))
+        inputs = _inputs(d, request.GET.get("plan_projects", "1") != "0")
+        report = places_report(
+            inputs.facts, d["level"], inputs.origin, d["horizon"], inputs.projects, inputs.scenario
+        )
     except EduplanError as exc:
         return render(request, "forecast/index.html", {"form": form, "error": exc.message})
     gaps = report.gaps.filter(pl.col("unit") == unit)
@@ -188,12 +253,21 @@ def zone(request: HttpRequest, unit: str) -> HttpResponse:
     ratios = report.ratios.filter((pl.col("unit") == unit) & pl.col("stage").is_in(taught)).with_columns(
         pl.col("stage").replace_strict(STAGE_NAMES, default=pl.col("stage")).alias("stage_name")
     )
+    names = _names(inputs.facts)
+    here = {unit, *placement(inputs.facts.schools, d["level"]).filter(pl.col("unit") == unit)["school"]}
+    planned = [p for p in inputs.planned if p["placed"] and p["unit"] in here]
     context = {
-        "unit": unit, "name": _names(facts).get(unit, unit), "charts": zone_charts(report, facts, unit),
+        "unit": unit, "name": names.get(unit, unit), "charts": zone_charts(report, inputs.facts, unit),
         "gaps": gaps.with_columns(pl.col("stage").replace_strict(STAGE_NAMES).alias("stage_name")).to_dicts(),
-        "ratios": ratios.to_dicts(), "query": request.GET.urlencode(), "report": report,
+        "ratios": ratios.to_dicts(), "query": _without(request, "zone"), "report": report, "planned": planned,
     }  # fmt: skip
     return render(request, "forecast/zone.html", context)
+
+
+def _without(request: HttpRequest, key: str) -> str:
+    query = request.GET.copy()
+    query.pop(key, None)
+    return query.urlencode()
 
 
 @login_required

@@ -12,27 +12,31 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from eduplan.errors import EduplanError
-from eduplan.facts import LEVELS, Facts
+from eduplan.facts import LEVELS, TABLES, Facts
 from eduplan.indicators.catalogue import Indicator, load_catalogue
+from eduplan.indicators.completeness import CORE_TABLES, YearChoice, missing_text, reporting
+from eduplan.indicators.display import SPLIT_NOTE, is_split
 from eduplan.indicators.engine import compute
-from eduplan.indicators.explain import explain
+from eduplan.indicators.explain import column_label, explain, readable
 from eduplan.indicators.quality import check, completeness
+from eduplan.web import access
 from eduplan.web.charts import Series, bar_chart, line_chart
 from eduplan.web.downloads import CSV, attachment
 from eduplan.web.schools.models import OrgUnit
 from eduplan.web.schools.store import load_facts
+from eduplan.web.years import year_choice
 
 DOWNLOAD_HEADERS = {"unit": "单位代码", "name": "单位名称", "year": "学年", "value": "数值", "numerator": "分子",
                     "denominator": "分母", "reason": "缺失原因"}  # fmt: skip
 
 
+FIELD_LABELS = {c.name: c.label for t in TABLES.values() for c in t.columns}
 SOURCE_ROWS = 200  # source rows shown per input; the CLI `eduplan explain` and the downloads give everything
 
 
 def _county(request: HttpRequest) -> OrgUnit | None:
-    """The county asked for (?county=), else the first county."""
-    counties = OrgUnit.objects.filter(level="county").order_by("code")
-    return counties.filter(code=request.GET.get("county", "")).first() or counties.first()
+    """The county asked for (?county=), else the user's first county."""
+    return access.county_of(request, "county")
 
 
 def _indicator(code: str) -> Indicator:
@@ -72,13 +76,15 @@ def _context(request: HttpRequest) -> tuple[dict[str, Any], Facts | None]:
     units = _units(facts, county.code)
     if unit not in {u["code"] for u in units}:
         units.append({"code": unit, "name": names[unit], "level": "school", "level_name": "学校"})
-    return {"county": county, "unit": unit, "units": units, "unit_name": names[unit]}, facts
+    choice = year_choice(request, facts, county.code)
+    context = {"county": county, "unit": unit, "units": units, "unit_name": names[unit], "choice": choice}
+    return context, facts
 
 
-def _year(request: HttpRequest, values: pl.DataFrame) -> int | None:
-    years = sorted(values["year"].unique().to_list())
-    asked = request.GET.get("year", "")
-    return int(asked) if asked.isdigit() and int(asked) in years else (years[-1] if years else None)
+def _year(context: dict[str, Any]) -> int | None:
+    """The page's year: asked for, else the county's latest complete year (see eduplan.web.years)."""
+    choice: YearChoice = context["choice"]
+    return choice.year
 
 
 @login_required
@@ -88,13 +94,13 @@ def index(request: HttpRequest) -> HttpResponse:
     if facts is None:
         return render(request, "indicators/index.html", context)
     values = compute(facts).filter(pl.col("unit") == context["unit"])
-    year = _year(request, values)
+    year = _year(context)
     rows = values.filter(pl.col("year") == year).to_dicts()
     catalogue = load_catalogue()
+    split = {ind.code: SPLIT_NOTE for ind in catalogue if is_split(ind)}
     context |= {
         "year": year,
-        "years": sorted(values["year"].unique().to_list(), reverse=True),
-        "rows": [r | {"ind": catalogue.get(r["code"])} for r in rows],
+        "rows": [r | {"ind": catalogue.get(r["code"]), "split": split.get(r["code"], "")} for r in rows],
     }
     return render(request, "indicators/index.html", context)
 
@@ -142,16 +148,22 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
         return _download(series, ind, fmt, _names(facts))
-    rows = series.to_dicts()
-    year = _year(request, series)
+    choice: YearChoice = context["choice"]
+    rows = [
+        r | {"data": "" if r["year"] not in choice.options or choice.options[r["year"]].complete
+             else choice.options[r["year"]].label}
+        for r in series.to_dicts()
+    ]  # fmt: skip
+    year = _year(context)
     points = [(r["year"], r["value"]) for r in rows]
     chart = (
         line_chart([Series(context["unit_name"], points)], title=ind.name, y_label=ind.unit) if rows else ""
     )
     explanation = explain(facts, code, context["unit"], year) if year is not None else None
     inputs = [
-        {"side": i.side, "text": i.text, "value": i.value, "missing": i.missing, "columns": i.rows.columns,
-         "rows": i.rows.head(SOURCE_ROWS).rows(), "height": i.rows.height}
+        {"side": i.side, "text": i.text, "value": i.value, "missing": i.missing,
+         "columns": [column_label(c) for c in i.rows.columns], "rows": readable(i.rows.head(SOURCE_ROWS)).rows(),
+         "height": i.rows.height}
         for i in (explanation.inputs if explanation else ())
     ]  # fmt: skip
     context |= {
@@ -161,6 +173,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         "year": year,
         "explanation": explanation,
         "inputs": inputs,
+        "split_note": SPLIT_NOTE if is_split(ind) else "",
     }
     return render(request, "indicators/indicator.html", context)
 
@@ -174,7 +187,7 @@ def compare(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "indicators/compare.html", context | {"ind": ind})
     county = context["county"].code
     values = compute(facts, [code])
-    year = _year(request, values)
+    year = _year(context)
     this_year = _with_names(values.filter(pl.col("year") == year), _names(facts))
     towns = this_year.filter(pl.col("level") == "township").sort("unit").to_dicts()
     schools = (
@@ -188,9 +201,21 @@ def compare(request: HttpRequest, code: str) -> HttpResponse:
     context |= {
         "ind": ind, "year": year, "towns": towns, "schools": schools, "chart": chart,
         "whole": whole[0] if whole else None,
-        "years": sorted(values["year"].unique().to_list(), reverse=True),
     }  # fmt: skip
     return render(request, "indicators/compare.html", context)
+
+
+def reporting_rows(facts: Facts, county: str, choice: YearChoice) -> list[dict[str, Any]]:
+    """Per year, newest first: each core table's reporting rate and whether the year is complete."""
+    frame = reporting(facts).filter(pl.col("county") == county)
+    rows = []
+    for year, status in sorted(choice.options.items(), reverse=True):
+        here = frame.filter(pl.col("year") == year)
+        tables = {t: f"{r}/{n}" for t, r, n in here.select("table", "reported", "open").iter_rows()}
+        missing = missing_text(facts, county, year, limit=5) if not status.complete else []
+        rows.append({"year": year, "label": status.label, "complete": status.complete,
+                     "tables": [tables.get(t, "—") for t in CORE_TABLES], "missing": missing})  # fmt: skip
+    return rows
 
 
 @login_required
@@ -205,7 +230,9 @@ def quality(request: HttpRequest) -> HttpResponse:
     if asked.isdigit():
         findings = findings.filter(pl.col("year") == int(asked))
     names = _names(facts)
-    findings = _with_names(findings, names)
+    findings = _with_names(findings, names).with_columns(
+        pl.col("field").replace_strict(FIELD_LABELS, default=pl.col("field")).alias("field_label")
+    )
     fill = _with_names(completeness(facts), names, "township")
     context |= {
         "findings": findings.to_dicts(),
@@ -213,5 +240,6 @@ def quality(request: HttpRequest) -> HttpResponse:
         "years": years,
         "year": int(asked) if asked.isdigit() else None,
         "completeness": fill.sort("year", "township", descending=[True, False]).to_dicts(),
+        "reporting": reporting_rows(facts, context["county"].code, context["choice"]),
     }
     return render(request, "indicators/quality.html", context)

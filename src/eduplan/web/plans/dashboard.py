@@ -17,10 +17,18 @@ from openpyxl.styles import Font
 from eduplan.errors import NotFound
 from eduplan.indicators.catalogue import load_catalogue
 from eduplan.indicators.explain import explain
+from eduplan.indicators.scope import SCOPES
 from eduplan.monitoring.progress import COMPARATOR_LABELS, STATUS_LABELS, milestone_path
 from eduplan.web import charts
 from eduplan.web.plans.models import Plan
-from eduplan.web.plans.services import TargetRow, cached_evaluation, cached_rows, data_fingerprint, label
+from eduplan.web.plans.services import (
+    SOURCE_LABELS,
+    TargetRow,
+    cached_evaluation,
+    cached_rows,
+    data_fingerprint,
+    label,
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ def table_rows(rows: Sequence[TargetRow]) -> list[TableRow]:
             t.pk, t.indicator_text, t.indicator_code, t.get_scope_display() + (f" {t.scope_value}" if t.scope_value else ""),
             baseline, latest, j.latest_value, j.latest_year, _num(j.milestone_value, unit), target, t.target_year,
             j.status, STATUS_LABELS[j.status], _num(j.forecast_value, unit), j.forecast_value,
-            {"computed": "统计数据", "manual": "手工填报", "none": "—"}[r.source],
+            SOURCE_LABELS[r.source],
         ))  # fmt: skip
     return out
 
@@ -98,7 +106,12 @@ def next_deadlines(rows: Sequence[TargetRow], plan: Plan) -> list[dict[str, Any]
 def target_chart(row: TargetRow) -> SafeString:
     """Actual values, the milestone trajectory and the forecast on one chart."""
     t, j = row.target, row.judgement
-    series = [charts.Series("实际值", [(float(y), v) for y, v in row.series], color="#1d5fa8")]
+    series = [charts.Series(f"实际值（{SOURCE_LABELS[row.source]}）", [(float(y), v) for y, v in row.series],
+                            color="#1d5fa8")]  # fmt: skip
+    other = row.manual if row.source == "computed" else row.computed if row.source == "manual" else []
+    if other:
+        name = "手工填报（对照）" if row.source == "computed" else "统计数据（对照）"
+        series.append(charts.Series(name, [(float(y), v) for y, v in other], dashed=True, color="#7b8794"))
     start = j.baseline_year or (row.series[0][0] if row.series else t.plan.period_start)
     spec = row.spec
     if spec.baseline_value is None and j.baseline_value is not None:
@@ -126,6 +139,8 @@ def explanation(row: TargetRow) -> tuple[str, list[tuple[str, str]]]:
         return "", [("来源", "手工填报（指标目录暂不能计算或统计数据不分该范围）")]
     if not t.indicator_code or j.latest_year is None:
         return "", []
+    if row.series_code != t.indicator_code:
+        return "", _scoped_lines(row)
     text = _explain_text(row)
     if text:
         return text, []
@@ -142,6 +157,36 @@ def explanation(row: TargetRow) -> tuple[str, list[tuple[str, str]]]:
         lines.append(("分母", _num(rec.get("denominator"))))
         lines.append(("结果", f"{_num(rec.get('value'))}（{j.latest_year} 年）"))
     return "", lines
+
+
+def _scoped_lines(row: TargetRow) -> list[tuple[str, str]]:
+    """The formula, the scope (only the schools of one locale) and the scoped numerator and denominator."""
+    lines = _catalogue_lines(row.target.indicator_code)
+    lines.append(("范围", f"只计学校名录中城乡分类为“{SCOPES[row.target.scope][1]}”的学校"))
+    scoped = cached_evaluation(row.target.plan).scoped
+    year = row.judgement.latest_year
+    hit = (
+        None
+        if scoped is None
+        else scoped.filter(
+            (pl.col("code") == row.series_code) & (pl.col("unit") == row.unit_code) & (pl.col("year") == year)
+        )
+    )
+    if hit is not None and not hit.is_empty():
+        rec = hit.row(0, named=True)
+        lines += [("分子", _num(rec["numerator"])), ("分母", _num(rec["denominator"])),
+                  ("结果", f"{_num(rec['value'])}（{year} 年）")]  # fmt: skip
+    return lines
+
+
+def values_by_year(row: TargetRow) -> list[dict[str, Any]]:
+    """Each year's computed and hand-entered value side by side, and which one the judgement used."""
+    computed, manual = dict(row.computed), dict(row.manual)
+    return [
+        {"year": y, "computed": _num(computed.get(y)), "manual": _num(manual.get(y)),
+         "used": SOURCE_LABELS[row.source] if y in dict(row.series) else "—"}
+        for y in sorted(computed.keys() | manual.keys(), reverse=True)
+    ]  # fmt: skip
 
 
 _explained: dict[tuple[object, ...], str] = {}
@@ -197,8 +242,11 @@ def units_below(row: TargetRow) -> list[dict[str, Any]]:
     if not t.indicator_code or j.latest_year is None or row.source != "computed":
         return []
     evaluation = cached_evaluation(t.plan)
-    frame = evaluation.frame.filter(
-        (pl.col("code") == t.indicator_code)
+    source = evaluation.frame if row.series_code == t.indicator_code else evaluation.scoped
+    if source is None:
+        return []
+    frame = source.filter(
+        (pl.col("code") == row.series_code)
         & (pl.col("year") == j.latest_year)
         & pl.col("level").is_in(["township", "school"])
     )

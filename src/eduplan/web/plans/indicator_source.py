@@ -7,13 +7,16 @@ and unit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import polars as pl
 
+from eduplan.errors import DataError
 from eduplan.facts import Facts
 from eduplan.indicators.catalogue import Indicator, load_catalogue
 from eduplan.indicators.engine import compute as engine_compute
+from eduplan.indicators.engine import compute_indicators
+from eduplan.indicators.scope import SCOPES, scoped
 
 # A catalogue entry as the plans see it (code, name, aliases, unit, direction).
 IndicatorInfo = Indicator
@@ -40,6 +43,28 @@ def compute(facts: Facts, codes: Iterable[str]) -> pl.DataFrame:
         return pl.DataFrame(schema={"code": pl.String, "unit": pl.String, "level": pl.String, "year": pl.Int64,
                                     "value": pl.Float64})  # fmt: skip
     return engine_compute(facts, wanted).select(ENGINE_COLUMNS)
+
+
+def compute_scoped(
+    facts: Facts | None, wanted: Sequence[tuple[str, str]]
+) -> tuple[pl.DataFrame, dict[tuple[str, str], str]]:
+    """The engine's rows of each (code, scope) the data can narrow (农村, 城区), and for every such pair the
+    reason it cannot be narrowed ("" when it can)."""
+    known = load_catalogue().indicators
+    inds: dict[str, Indicator] = {}
+    reasons: dict[tuple[str, str], str] = {}
+    for code, scope in set(wanted):
+        if scope not in SCOPES or code not in known:
+            continue
+        try:
+            ind = scoped(known[code], scope)
+        except DataError as exc:
+            reasons[code, scope] = exc.message
+            continue
+        inds[ind.code], reasons[code, scope] = ind, ""
+    if facts is None or not inds:
+        return compute(Facts.empty(), []), reasons
+    return compute_indicators(facts, list(inds.values())).select(ENGINE_COLUMNS), reasons
 
 
 def series(frame: pl.DataFrame, code: str, unit: str) -> list[tuple[int, float]]:

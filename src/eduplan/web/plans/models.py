@@ -189,6 +189,9 @@ class Project(models.Model):
         "学校标识码", max_length=10, blank=True, help_text="已有学校填写；规划新校留空"
     )
     school_name = models.CharField("学校名称", max_length=200, blank=True)
+    zone = models.CharField(
+        "学区（招生片区）", max_length=120, blank=True, help_text="新建学校所在学区；已有学校填学校标识码即可"
+    )
     kind = models.CharField("类型", max_length=8, choices=Kind.choices)
     places_preschool = models.PositiveIntegerField("新增学前学位", null=True, blank=True)
     places_primary = models.PositiveIntegerField("新增小学学位", null=True, blank=True)
@@ -216,6 +219,16 @@ class Project(models.Model):
     def clean(self) -> None:
         if self.status == self.Status.DONE and self.actual_year is None:
             raise ValidationError({"actual_year": "已建成的项目需要填写实际完成年"})
+
+    def places(self) -> dict[str, int]:
+        """New places by stage (only the stages it adds to)."""
+        stages = ("preschool", "primary", "junior", "senior")
+        return {s: n for s in stages if (n := getattr(self, f"places_{s}"))}
+
+    @property
+    def placed(self) -> bool:
+        """Located (a school or a zone), with places and a year: the forecast can count it."""
+        return bool((self.school_code or self.zone) and self.places() and self.planned_year)
 
 
 def _plan_changed(**_: object) -> None:

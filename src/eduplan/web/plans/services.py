@@ -14,6 +14,8 @@ from django.db.models import Count, Max
 
 from eduplan.errors import NotFound
 from eduplan.facts import Facts
+from eduplan.indicators.completeness import latest_complete_year
+from eduplan.indicators.scope import scoped_code
 from eduplan.monitoring.progress import Judgement, Milestone, TargetSpec, judge
 from eduplan.monitoring.warnings import Warning, rank_warnings
 from eduplan.web.plans import indicator_source
@@ -28,6 +30,9 @@ log = logging.getLogger(__name__)
 NO_SCOPE_DATA = "统计数据不分该范围（农村、城区、学校类型）计算，请按年手工填报"
 
 
+SOURCE_LABELS = {"computed": "统计数据", "manual": "手工填报", "none": "—"}
+
+
 @dataclass(frozen=True)
 class TargetRow:
     target: Target
@@ -36,6 +41,10 @@ class TargetRow:
     series: list[Point]
     source: str  # 'computed', 'manual' or 'none'
     unit_code: str
+    computed: list[Point] = field(default_factory=list)  # the statistics' values (the scope's, when narrowed)
+    manual: list[Point] = field(default_factory=list)  # values entered by hand
+    source_reason: str = ""  # which series judges the target, and why
+    series_code: str = ""  # the engine code of `computed` (a scoped code for 农村/城区)
 
     def record(self) -> dict[str, Any]:
         """The JSON shape of `eduplan progress` (acceptance relies on these keys)."""
@@ -62,6 +71,9 @@ class TargetRow:
             "milestones_missed": list(j.milestones_missed),
             "reason": j.reason,
             "source": self.source,
+            "source_reason": self.source_reason,
+            "computed_values": [[y, v] for y, v in self.computed],
+            "manual_values": [[y, v] for y, v in self.manual],
         }
 
 
@@ -70,6 +82,7 @@ def _round(value: float | None, digits: int = 2) -> float | None:
 
 
 def target_spec(target: Target, info: IndicatorInfo | None = None) -> TargetSpec:
+    """The core's view of a target; only a catalogue indicator declared bounded gets the natural-limit allowance."""
     direction = target.direction
     if info is not None and target.comparator in ("eq", "range"):
         direction = "lower" if info.direction == "lower" else "higher"
@@ -89,6 +102,7 @@ def target_spec(target: Target, info: IndicatorInfo | None = None) -> TargetSpec
         milestones=tuple(Milestone(m.year, m.value) for m in target.milestones.all()),
         recurrence=target.recurrence,
         percent=target.unit == "%",
+        bounded=bool(info is not None and info.bounded and target.unit == "%"),
     )
 
 
@@ -108,6 +122,7 @@ class Evaluation:
     names: dict[str, str]  # org unit and school names by code
     facts: Facts | None = None
     findings: dict[str, list[str]] | None = None  # quality findings on each target's inputs, by target key
+    scoped: pl.DataFrame | None = None  # the engine's rows of indicators narrowed to 农村 or 城区
     memo: dict[str, Any] = field(
         default_factory=dict
     )  # page parts derived from this evaluation, computed once
@@ -119,6 +134,8 @@ def evaluate_plan(plan: Plan, as_of: int | None = None, facts: Facts | None = No
 
 
 def evaluate(plan: Plan, as_of: int | None = None, facts: Facts | None = None) -> Evaluation:
+    """Judge every target on data up to `as_of`: by default the region's latest year with complete statistics
+    (a year only some schools have reported does not move any judgement)."""
     targets = list(plan.targets.prefetch_related("milestones", "manual_values").select_related("plan"))
     known = indicator_source.catalogue()
     codes = [t.indicator_code for t in targets if t.indicator_code]
@@ -129,26 +146,57 @@ def evaluate(plan: Plan, as_of: int | None = None, facts: Facts | None = None) -
         if facts is not None and codes
         else indicator_source.compute(Facts.empty(), [])
     )
+    scoped, scope_reasons = indicator_source.compute_scoped(
+        facts, [(t.indicator_code, t.scope) for t in targets]
+    )
+    if as_of is None and facts is not None:
+        as_of = latest_complete_year(facts, plan.region_code)
     rows = []
     for target in targets:
         info = known.get(target.indicator_code)
         unit = scope_unit(target)
-        points: list[Point] = []
+        code = target.indicator_code
+        computed: list[Point] = []
         if unit is not None:
-            points = indicator_source.series(frame, target.indicator_code, unit)
-        source = "computed" if points else "none"
-        manual = [(m.year, m.value) for m in target.manual_values.all()]
-        if not points and manual:
-            points, source = sorted(manual), "manual"
+            computed = indicator_source.series(frame, code, unit)
+        elif (code, target.scope) in scope_reasons:
+            code = scoped_code(code, target.scope)
+            computed = indicator_source.series(scoped, code, plan.region_code)
+        manual = sorted((m.year, m.value) for m in target.manual_values.all())
+        points, source, why = _choose(
+            computed, manual, scope_reasons.get((target.indicator_code, target.scope))
+        )
         spec = target_spec(target, info)
         judgement = judge(spec, points, as_of)
         if judgement.status == "no_data" and not points:
             hint = (
-                indicator_source.missing_reason(frame, target.indicator_code, unit) if unit else NO_SCOPE_DATA
+                indicator_source.missing_reason(frame, target.indicator_code, unit)
+                if unit
+                else why or NO_SCOPE_DATA
             )
             judgement = replace(judgement, reason=f"{judgement.reason}：{hint}" if hint else judgement.reason)
-        rows.append(TargetRow(target, spec, judgement, points, source, unit or ""))
-    return Evaluation(rows, frame, _names(facts), facts, quality_findings(rows, facts))
+        rows.append(TargetRow(target, spec, judgement, points, source, unit or plan.region_code, computed, manual,
+                              why, code))  # fmt: skip
+    return Evaluation(rows, frame, _names(facts), facts, quality_findings(rows, facts), scoped)
+
+
+def _choose(
+    computed: list[Point], manual: list[Point], scope_note: str | None
+) -> tuple[list[Point], str, str]:
+    """Which series judges the target, and why: the statistics when they have values, else the hand-entered ones."""
+    if computed:
+        why = "按统计数据判断（由学校报表计算，可追溯到各校数据）"
+        if manual:
+            why += "；手工填报值仅作对照"
+        return computed, "computed", why
+    if manual:
+        why = (
+            f"统计数据不能计算：{scope_note}，按手工填报值判断"
+            if scope_note
+            else "统计数据没有该指标的值，按手工填报值判断"
+        )
+        return manual, "manual", why
+    return [], "none", scope_note or ""
 
 
 def _names(facts: Facts | None) -> dict[str, str]:

@@ -14,6 +14,8 @@ urlpatterns: list[URLPattern] = [
     path("plan/<int:plan_pk>/targets/new/", views.target_edit, name="target_new"),
     path("plan/new/", views.plan_edit, name="plan_new"),
     path("plan/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("projects/", views.projects, name="projects"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("rollup/<str:code>/", views.rollup, name="rollup"),
     path("method/", views.method, name="method"),
 ]

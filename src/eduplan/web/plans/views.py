@@ -11,11 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 
+from eduplan.indicators.completeness import choose_year
 from eduplan.monitoring.progress import STATUS_LABELS, STATUSES
 from eduplan.web.downloads import attachment
 from eduplan.web.plans import dashboard
-from eduplan.web.plans.forms import ManualValueFormSet, MilestoneFormSet, PlanForm, TargetForm
-from eduplan.web.plans.models import Plan, Target
+from eduplan.web.plans.forms import ManualValueFormSet, MilestoneFormSet, PlanForm, ProjectForm, TargetForm
+from eduplan.web.plans.models import Plan, Project, Target
 from eduplan.web.plans.services import cached_evaluation, cached_rows, label, plan_warnings
 
 
@@ -52,6 +53,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "plan": plan,
         "plans": Plan.objects.order_by("region_code", "name"),
         "body": evaluation.memo["overview"],
+        "choice": None if evaluation.facts is None else choose_year(evaluation.facts, plan.region_code),
         "report_years": range(plan.period_start, plan.period_end + 1),
     }
     return render(request, "plans/overview.html", context)
@@ -90,6 +92,8 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "chart": dashboard.target_chart(row),
         "explanation_text": explanation_text,
         "explanation": explanation_lines,
+        "values": dashboard.values_by_year(row),
+        "source_reason": row.source_reason,
         "units": units,
         "units_rows": dashboard.units_html(units),
         "row_target": row.target,
@@ -146,3 +150,39 @@ def target_edit(request: HttpRequest, pk: int | None = None, plan_pk: int | None
     title = f"编辑目标：{target.indicator_text}" if target.pk else "新建目标"
     context = {"form": form, "formset": formset, "values": values, "title": title}
     return render(request, "plans/edit.html", context)
+
+
+def _places(region: str) -> dict[str, str]:
+    """The schools, zones and townships of the region a project may be placed in (empty without data)."""
+    from eduplan.errors import NotFound
+    from eduplan.forecast.places import known_places
+    from eduplan.web.schools.store import load_facts
+
+    try:
+        return known_places(load_facts(region).schools)
+    except NotFound:
+        return {}
+
+
+@login_required
+def projects(request: HttpRequest) -> HttpResponse:
+    """The plan's building projects: where each is placed (school or zone), the places it adds, its year."""
+    plan = _plan(request)
+    places = _places(plan.region_code)
+    rows = [{"project": p, "where": places.get(p.school_code or p.zone, p.school_code or p.zone or "—"),
+             "places": p.places()} for p in plan.projects.all()]  # fmt: skip
+    return render(request, "plans/projects.html", {"plan": plan, "rows": rows})
+
+
+@login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("plan"), pk=pk)
+    if not request.user.is_staff:
+        messages.error(request, "只有规划科人员可以编辑建设项目")
+        return redirect(f"/plans/projects/?plan={project.plan.pk}")
+    form = ProjectForm(request.POST or None, instance=project, places=_places(project.plan.region_code))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "建设项目已保存")
+        return redirect(f"/plans/projects/?plan={project.plan.pk}")
+    return render(request, "plans/edit.html", {"form": form, "title": f"建设项目：{project.name}"})

@@ -11,35 +11,32 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
 from eduplan.facts import LOCALES, OWNERSHIPS, SCHOOL_TYPES
+from eduplan.web import access
 from eduplan.web.charts import Series, line_chart
-from eduplan.web.schools.models import OrgUnit, School
+from eduplan.web.schools.models import School
 from eduplan.web.schools.overview import county_overview, school_history
 from eduplan.web.schools.store import load_facts
+from eduplan.web.years import year_choice
 
 
 def county(request: HttpRequest) -> HttpResponseBase:
     """`/`: the login form for visitors (200, not a redirect), the county page once signed in."""
     if not request.user.is_authenticated:
         return LoginView.as_view(extra_context={"next": "/"})(request)
-    counties = list(OrgUnit.objects.filter(level="county").order_by("code"))
-    chosen = next(
-        (c for c in counties if c.code == request.GET.get("unit")), counties[0] if counties else None
-    )
-    context: dict[str, Any] = {"counties": counties, "county": chosen}
+    chosen = access.county_of(request)
+    context: dict[str, Any] = {"counties": access.counties(request.user), "county": chosen}
     if chosen is not None:
-        overview = county_overview(load_facts(chosen.code), _year(request.GET.get("year")))
+        facts = load_facts(chosen.code)
+        choice = year_choice(request, facts, chosen.code)
+        overview = county_overview(facts, choice.year)
         context |= {
+            "choice": choice,
             "year": overview.year,
-            "years": overview.years,
             "totals": overview.totals(),
             "schools": overview.schools.to_dicts(),
             "townships": overview.townships.to_dicts(),
         }
     return render(request, "schools/county.html", context)
-
-
-def _year(raw: str | None) -> int | None:
-    return int(raw) if raw is not None and raw.isdigit() else None
 
 
 @login_required

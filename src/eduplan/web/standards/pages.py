@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.safestring import SafeString
 
 from eduplan.facts import STAGE_NAMES, Facts
+from eduplan.indicators.completeness import data_years
 from eduplan.standards import evaluate
 from eduplan.standards.gaps import Plan, plan, shortfalls
 from eduplan.standards.loader import load
@@ -16,11 +17,11 @@ from eduplan.web.charts import HLine, Series, bar_chart, line_chart
 from eduplan.web.standards.entries import entries
 
 KIND_NAMES = {"balanced": "优质均衡", "basic": "基本均衡", "preschool": "普及普惠"}
-PASS, FAIL, GREY = "#2e7d32", "#c62828", "#9aa5b1"
+PASS, FAIL, GREY, NEUTRAL = "#2e7d32", "#c62828", "#9aa5b1", "#1d5fa8"
 
 
 def years_of(facts: Facts) -> list[int]:
-    return sorted(facts.grade_year["year"].unique().to_list())
+    return data_years(facts)
 
 
 def run(kind: str, facts: Facts, unit: str, year: int) -> Evaluation:
@@ -33,13 +34,16 @@ def cv_chart(result: Evaluation, stage: str) -> SafeString:
     names = {i["code"]: i["name"] for i in result.indicators}
     codes = list(s.cv)
     values = [s.cv[c] for c in codes]
-    limit = s.combined_cv is None and s.cv_limit
-    colors = [GREY if v is None else (PASS if not limit or v <= s.cv_limit else FAIL) for v in values]
+    # 优质均衡 judges each CV (green, red; grey when undecided); 基本均衡 only their mean (bars in one colour).
+    judged = result.kind == "balanced"
+    colors = [
+        (GREY if c not in s.cv_met else PASS if s.cv_met[c] else FAIL) if judged else NEUTRAL for c in codes
+    ]
     labels = [_short(names[c]) for c in codes]
     if s.combined_cv is not None:
         labels.append("综合")
         values.append(s.combined_cv)
-        colors.append(PASS if s.passed else FAIL)
+        colors.append({"pass": PASS, "fail": FAIL}.get(s.status, GREY))
     return bar_chart(
         labels,
         values,
@@ -73,9 +77,14 @@ def _short(name: str) -> str:
 class YearRow:
     year: int
     verdict: str
-    stages: dict[str, bool]
+    stages: dict[str, str]  # stage → pass, fail or incomplete
     worst: dict[str, float | None]
     result: Evaluation
+
+    @property
+    def data_label(self) -> str:
+        c = self.result.completeness
+        return c.label if c is not None else "无数据"
 
 
 def history(kind: str, facts: Facts, unit: str, known: Evaluation | None = None) -> list[YearRow]:
@@ -84,7 +93,7 @@ def history(kind: str, facts: Facts, unit: str, known: Evaluation | None = None)
     for year in reversed(years_of(facts)):
         r = known if known is not None and known.year == year else run(kind, facts, unit, year)
         worst = {st: _worst(s.cv, s.combined_cv) for st, s in r.stages.items()}
-        rows.append(YearRow(year, r.verdict, {st: s.passed for st, s in r.stages.items()}, worst, r))
+        rows.append(YearRow(year, r.verdict, {st: s.status for st, s in r.stages.items()}, worst, r))
     return rows
 
 
@@ -152,10 +161,25 @@ def headers(result: Evaluation, stage: str) -> list[dict[str, Any]]:
     ]
 
 
-def item_groups(result: Evaluation) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Items by group, each with its value and threshold as text (rates as percentages)."""
+def item_groups(result: Evaluation, names: dict[str, str]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Items by group, each with its value and threshold as text (rates as percentages, ratios as 1:x) and the
+    names of the schools or townships that fail it (at most 20)."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in result.items:
-        shown = {"value_text": item.text(item.value), "threshold_text": item.text(item.threshold)}
+        failing = [names.get(code, code) for code in item.failing[:20]]
+        if len(item.failing) > 20:
+            failing.append(f"等 {len(item.failing)} 所")
+        shown = {
+            "value_text": item.text(item.value),
+            "threshold_text": item.text(item.threshold),
+            "failing": failing,
+        }
         groups.setdefault(item.group, []).append({"item": item, **shown})
     return list(groups.items())
+
+
+def unit_names(facts: Facts) -> dict[str, str]:
+    pairs = list(facts.org_units.select("code", "name").iter_rows()) + list(
+        facts.schools.select("code", "name").iter_rows()
+    )
+    return {str(c): str(n) for c, n in pairs}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -14,63 +15,69 @@ from django.views.decorators.http import require_POST
 
 from eduplan.errors import EduplanError
 from eduplan.facts import STAGE_NAMES, Facts
+from eduplan.indicators.completeness import YearChoice
 from eduplan.standards.export import write_todo
-from eduplan.standards.gaps import teacher_surplus
+from eduplan.standards.gaps import teacher_surplus, wan
 from eduplan.standards.loader import load
-from eduplan.standards.result import STATUS_NAMES, Evaluation
+from eduplan.standards.result import Evaluation
+from eduplan.web import access
 from eduplan.web.downloads import attachment
 from eduplan.web.methods import method_html
 from eduplan.web.schools.models import OrgUnit
 from eduplan.web.schools.store import load_facts
 from eduplan.web.standards import pages
 from eduplan.web.standards.models import EnteredItem
+from eduplan.web.years import year_choice
 
 
-def _scope(request: HttpRequest) -> tuple[list[OrgUnit], OrgUnit | None, Facts | None, list[int], int | None]:
-    counties = list(OrgUnit.objects.filter(level="county").order_by("code"))
-    county = next(
-        (c for c in counties if c.code == request.GET.get("unit")), counties[0] if counties else None
-    )
+@dataclass(frozen=True)
+class Scope:
+    """The county asked for (scoped by access), its facts and the year: by default the latest complete one."""
+
+    counties: list[OrgUnit]
+    county: OrgUnit | None
+    facts: Facts | None
+    choice: YearChoice | None
+
+    @property
+    def year(self) -> int | None:
+        return None if self.choice is None else self.choice.year
+
+    def context(self) -> dict[str, Any]:
+        return {"counties": self.counties, "county": self.county, "choice": self.choice, "year": self.year}
+
+
+def _scope(request: HttpRequest) -> Scope:
+    county = access.county_of(request)
+    counties = access.counties(request.user)
     if county is None:
-        return counties, None, None, [], None
+        return Scope(counties, None, None, None)
     facts = load_facts(county.code)
-    years = pages.years_of(facts)
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and int(raw) in years else (years[-1] if years else None)
-    return counties, county, facts, years, year
+    return Scope(counties, county, facts, year_choice(request, facts, county.code))
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    counties, county, facts, years, year = _scope(request)
+    scope = _scope(request)
     summary: list[tuple[str, str, Evaluation | None, str]] = []
-    if county and facts is not None and year:
+    if scope.county and scope.facts is not None and scope.year:
         for kind, name in pages.KIND_NAMES.items():
             try:
-                summary.append((kind, name, pages.run(kind, facts, county.code, year), ""))
+                summary.append((kind, name, pages.run(kind, scope.facts, scope.county.code, scope.year), ""))
             except EduplanError as exc:
                 summary.append((kind, name, None, exc.message))
-    context = {"counties": counties, "county": county, "years": years, "year": year, "summary": summary}
-    return render(request, "standards/index.html", context)
+    return render(request, "standards/index.html", scope.context() | {"summary": summary})
 
 
 @login_required
 def evaluation(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in pages.KIND_NAMES:
-        raise Http404(kind)
-    counties, county, facts, years, year = _scope(request)
-    context: dict[str, Any] = {
-        "kind": kind,
-        "kind_name": pages.KIND_NAMES[kind],
-        "counties": counties,
-        "county": county,
-        "years": years,
-        "year": year,
-        "status_names": STATUS_NAMES,
-    }
-    if county and facts is not None and year:
+        raise Http404("没有这项评估")
+    scope = _scope(request)
+    context: dict[str, Any] = scope.context() | {"kind": kind, "kind_name": pages.KIND_NAMES[kind]}
+    if scope.county and scope.facts is not None and scope.year:
         try:
-            context |= _evaluation_context(request, kind, facts, county.code, year)
+            context |= _evaluation_context(request, kind, scope.facts, scope.county.code, scope.year)
         except EduplanError as exc:
             context["error"] = exc.message
     return render(request, "standards/evaluation.html", context)
@@ -95,7 +102,7 @@ def _evaluation_context(
     context: dict[str, Any] = {
         "result": result,
         "stages": stages,
-        "item_groups": pages.item_groups(result),
+        "item_groups": pages.item_groups(result, pages.unit_names(facts)),
         "history": rows,
         "history_chart": (
             pages.rate_history(rows) if kind == "preschool" else pages.history_chart(rows, kind)
@@ -106,6 +113,7 @@ def _evaluation_context(
     if kind == "balanced":
         mode = _mode(request)
         context["plan"], context["gaps"] = pages.todo(result, mode)
+        context["plan_total"] = wan(context["plan"].total_cost)
         context["surplus"] = teacher_surplus(result, load("balanced", unit), context["plan"])
         context["mode"] = mode
     return context
@@ -117,9 +125,10 @@ def _mode(request: HttpRequest) -> str:
 
 @login_required
 def todo_xlsx(request: HttpRequest) -> HttpResponse:
-    _, county, facts, _, year = _scope(request)
+    scope = _scope(request)
+    county, facts, year = scope.county, scope.facts, scope.year
     if county is None or facts is None or year is None:
-        raise Http404("no county")
+        raise Http404("没有县级单位或数据")
     result = pages.run("balanced", facts, county.code, year)
     mode = _mode(request)
     todo, gaps = pages.todo(result, mode)
@@ -142,9 +151,10 @@ def enter(request: HttpRequest, kind: str) -> HttpResponse:
     evidence = request.POST.get("evidence", "").strip()
     target = f"/standards/{kind}/?unit={unit}&year={year}#items"
     if kind not in pages.KIND_NAMES or not year.isdigit() or not item:
-        raise Http404("bad entry")
+        raise Http404("录入内容不完整")
     if not OrgUnit.objects.filter(code=unit, level="county").exists():
-        raise Http404(f"no county {unit}")
+        raise Http404("没有这个县级单位")
+    access.require(request, unit, "edit")
     if not evidence:
         messages.error(request, "请填写佐证材料（文件名与文号、调查报告或检查记录）")
         return redirect(target)
