@@ -193,3 +193,13 @@ def test_stage_statistics_without_grade_rows(make_county: Make) -> None:
     assert values.filter(pl.col("value").is_null() & pl.col("reason").is_null()).height == 0
     row = _row(values, "pupil_teacher_ratio_vocational", C)
     assert row["value"] is None and row["reason"] == "分母“中职专任教师数”为 0"
+
+
+def test_code_lookup_by_number_checks_the_strings() -> None:
+    from eduplan.indicators.sums import Lookup
+
+    numeric = Lookup(pl.Series(["0012", "1200", "0099"]))  # one length, all numbers: looked up as integers
+    strings = pl.Series(["0012", "12", "+012", None, "9999", "1200", "0099", "x"])
+    assert numeric(strings).tolist() == [0, -1, -1, -1, -1, 1, 2, -1]
+    mixed = Lookup(pl.Series(["K1", "12", "0012"]))  # otherwise by name
+    assert mixed(strings).tolist() == [2, 1, -1, -1, -1, -1, -1, -1]

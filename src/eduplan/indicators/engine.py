@@ -22,7 +22,7 @@ import polars as pl
 from eduplan.facts import SCHOOL_TYPES, Facts
 from eduplan.indicators.catalogue import LEVEL_ORDER, Indicator, load_catalogue
 from eduplan.indicators.formula import Term, parse_side
-from eduplan.indicators.sums import AREA_LEVELS, Attributes, Level, codes_of, levels
+from eduplan.indicators.sums import AREA_LEVELS, Attributes, Level, Lookup, codes_of, levels
 
 OUTPUT_SCHEMA = {
     "code": pl.String,
@@ -78,11 +78,11 @@ def hierarchy(facts: Facts) -> pl.DataFrame:
         ]
     )
     towns = towns.drop_nulls().unique().sort().alias("township")
-    enum = pl.Enum(units["code"])
-    parent = np.append(codes_of(units["parent"], enum), -1)  # position −1 reads the appended "none"
-    level = np.append(codes_of(units["level"], pl.Enum(list(_PREFIX))), -1)
+    lookup = Lookup(units["code"])
+    parent = np.append(lookup(units["parent"]), -1)  # position −1 reads the appended "none"
+    level = np.append(codes_of(units["level"], list(_PREFIX)), -1)
     found = {name: np.full(towns.len(), -1) for name in _PREFIX}
-    current = parent[codes_of(towns, enum)]
+    current = parent[lookup(towns)]
     for _ in range(units.height + 1):
         if not (current >= 0).any():
             break
