@@ -203,3 +203,10 @@ def test_code_lookup_by_number_checks_the_strings() -> None:
     assert numeric(strings).tolist() == [0, -1, -1, -1, -1, 1, 2, -1]
     mixed = Lookup(pl.Series(["K1", "12", "0012"]))  # otherwise by name
     assert mixed(strings).tolist() == [2, 1, -1, -1, -1, -1, -1, -1]
+
+
+def test_no_population_rows_gives_reasons(make_county: Make) -> None:
+    facts = make_county()
+    facts.population = facts.population.head(0)
+    row = _row(compute(facts, ["preschool_ger"]), "preschool_ger", C)
+    assert row["value"] is None and row["reason"] == "分母“3—5周岁常住人口”缺少 6 项数据"  # 3 ages × 2 townships

@@ -14,6 +14,7 @@ distinct codes, units and reasons.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -177,16 +178,25 @@ class _Output:
         self.chunks: list[pl.DataFrame] = []
 
     def result(self, parts: Iterable[_Part]) -> pl.DataFrame:
+        """The parts' rows; a chunk becomes Polars columns in a second thread while the next one is computed
+        (both release the GIL for their array work), with at most one chunk waiting."""
         batch: list[_Part] = []
-        for part in parts:
-            batch.append(part)
-            if sum(p.height for p in batch) >= CHUNK_ROWS:
-                self._chunk(batch)
-                batch = []
-        self._chunk(batch)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            waiting: Future[pl.DataFrame] | None = None
+            for part in [*parts, None]:
+                if part is not None:
+                    batch.append(part)
+                if part is None or sum(p.height for p in batch) >= CHUNK_ROWS:
+                    arrays = self._chunk(batch)
+                    if waiting is not None:
+                        self.chunks.append(waiting.result())
+                    waiting = pool.submit(self.frame, arrays, list(self.codes), list(self.reasons))
+                    batch = []
+            assert waiting is not None
+            self.chunks.append(waiting.result())
         return pl.concat(self.chunks, rechunk=False)
 
-    def _chunk(self, parts: Sequence[_Part]) -> None:
+    def _chunk(self, parts: Sequence[_Part]) -> dict[str, np.ndarray]:
         n = sum(p.height for p in parts)
         self.value, self.numerator, self.denominator = np.empty(n), np.empty(n), np.empty(n)
         self.year = np.empty(n, dtype=np.int64)
@@ -194,7 +204,7 @@ class _Output:
         self.at = 0
         for part in parts:
             self.add(part)
-        self.chunks.append(self.frame())
+        return {name: self.__dict__.pop(name) for name in OUTPUT_SCHEMA}
 
     def add(self, part: _Part) -> None:
         ind, level, rows = part.ind, part.level, slice(self.at, self.at + part.height)
@@ -247,17 +257,19 @@ class _Output:
         self.reasons.extend(_reason(ind, int(k) >> 40, int(k) & (2**40 - 1)) for k in found)
         return at + inverse
 
-    def frame(self) -> pl.DataFrame:
-        """The result; each array is dropped once its column is made (the result is the largest frame here)."""
+    def frame(
+        self, arrays: dict[str, np.ndarray], codes: list[str], reasons: list[str | None]
+    ) -> pl.DataFrame:
+        """A chunk of the result; each array is dropped once its column is made."""
         strings = {
-            "code": pl.Series(self.codes, dtype=pl.String),
+            "code": pl.Series(codes, dtype=pl.String),
             "unit": self.units,
             "level": pl.Series(LEVEL_ORDER, dtype=pl.String),
-            "reason": pl.Series(self.reasons, dtype=pl.String),
+            "reason": pl.Series(reasons, dtype=pl.String),
         }
         columns = {}
         for name in OUTPUT_SCHEMA:
-            values = self.__dict__.pop(name)
+            values = arrays.pop(name)
             if name in strings:  # gathered by a Series of positions (a NumPy array would be converted first)
                 columns[name] = strings[name].gather(pl.Series(values)).alias(name)
             else:
@@ -320,12 +332,15 @@ def compute_indicators(facts: Facts, inds: Sequence[Indicator]) -> pl.DataFrame:
 
     tree = hierarchy(facts)
     frames = []
-    computed = _computed(facts, [i for i in inds if not i.reported], tree)
-    if computed is not None:
-        frames.append(computed)
     reported = [i for i in inds if i.reported]
-    if reported:
-        frames.append(reported_values(facts, reported, tree))
+    # The reported values (Polars joins) are read in a second thread while the computed ones are summed.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        read = pool.submit(reported_values, facts, reported, tree) if reported else None
+        computed = _computed(facts, [i for i in inds if not i.reported], tree)
+        if computed is not None:
+            frames.append(computed)
+        if read is not None:
+            frames.append(read.result())
     if not frames:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
     return pl.concat([f.select(pl.col(k).cast(v) for k, v in OUTPUT_SCHEMA.items()) for f in frames])

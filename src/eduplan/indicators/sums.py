@@ -43,8 +43,8 @@ class Groups:
 
     def sum(self, weights: np.ndarray | None = None) -> np.ndarray:
         """Σ weights per group (the row count without weights), as float64."""
-        out = np.bincount(self.index, weights, self.n + 1)[: self.n]
-        return out.astype(np.float64) if weights is None else out
+        # (float64 always: NumPy counts in int64 without weights, and with empty weights too)
+        return np.bincount(self.index, weights, self.n + 1)[: self.n].astype(np.float64, copy=False)
 
     def gather(self, values: np.ndarray, missing: float = 0.0) -> np.ndarray:
         """Per input row, its group's value (`missing` for a row outside every group)."""
