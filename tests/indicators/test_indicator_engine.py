@@ -209,4 +209,18 @@ def test_no_population_rows_gives_reasons(make_county: Make) -> None:
     facts = make_county()
     facts.population = facts.population.head(0)
     row = _row(compute(facts, ["preschool_ger"]), "preschool_ger", C)
-    assert row["value"] is None and row["reason"] == "分母“3—5周岁常住人口”缺少 6 项数据"  # 3 ages × 2 townships
+    assert (
+        row["value"] is None and row["reason"] == "分母“3—5周岁常住人口”缺少 6 项数据"
+    )  # 3 ages × 2 townships
+
+
+def test_row_index_dense_and_sparse_agree() -> None:
+    import numpy as np
+
+    from eduplan.indicators.sums import Index
+
+    keys = [np.array([7, 3, -1, 7, 900_000]), np.array([3, 12])]
+    asked = np.array([3, 7, 12, 900_000, 5, -1])
+    dense, sparse = Index(keys, 1_000_000), Index(keys, 10**12)  # a huge key range falls back to sorting
+    assert dense.keys.tolist() == sparse.keys.tolist() == [3, 7, 12, 900_000]
+    assert dense.groups(asked).index.tolist() == sparse.groups(asked).index.tolist() == [0, 1, 2, 3, 4, 4]

@@ -165,6 +165,20 @@ class _Part:
 CHUNK_ROWS = 1 << 19
 
 
+def _batches(parts: Iterable[_Part]) -> Iterable[list[_Part]]:
+    """The parts in runs of at least CHUNK_ROWS rows (the last run may be shorter)."""
+    batch: list[_Part] = []
+    rows = 0
+    for part in parts:
+        batch.append(part)
+        rows += part.height
+        if rows >= CHUNK_ROWS:
+            yield batch
+            batch, rows = [], 0
+    if batch:
+        yield batch
+
+
 class _Output:
     """The result, a chunk of parts at a time: numbers as NaN-for-null arrays, strings as positions."""
 
@@ -180,21 +194,16 @@ class _Output:
     def result(self, parts: Iterable[_Part]) -> pl.DataFrame:
         """The parts' rows; a chunk becomes Polars columns in a second thread while the next one is computed
         (both release the GIL for their array work), with at most one chunk waiting."""
-        batch: list[_Part] = []
         with ThreadPoolExecutor(max_workers=1) as pool:
             waiting: Future[pl.DataFrame] | None = None
-            for part in [*parts, None]:
-                if part is not None:
-                    batch.append(part)
-                if part is None or sum(p.height for p in batch) >= CHUNK_ROWS:
-                    arrays = self._chunk(batch)
-                    if waiting is not None:
-                        self.chunks.append(waiting.result())
-                    waiting = pool.submit(self.frame, arrays, list(self.codes), list(self.reasons))
-                    batch = []
-            assert waiting is not None
-            self.chunks.append(waiting.result())
-        return pl.concat(self.chunks, rechunk=False)
+            for batch in _batches(parts):
+                arrays = self._chunk(batch)
+                if waiting is not None:
+                    self.chunks.append(waiting.result())
+                waiting = pool.submit(self.frame, arrays, list(self.codes), list(self.reasons))
+            if waiting is not None:
+                self.chunks.append(waiting.result())
+        return pl.concat(self.chunks, rechunk=False) if self.chunks else pl.DataFrame(schema=OUTPUT_SCHEMA)
 
     def _chunk(self, parts: Sequence[_Part]) -> dict[str, np.ndarray]:
         n = sum(p.height for p in parts)

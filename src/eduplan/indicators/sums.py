@@ -1,8 +1,8 @@
 """Every formula term summed per school and year, then per township, county, city and province and year.
 
-How: a school's code, a year and a stage become integer row numbers once (the code through an Enum cast, the
-year as an offset from the first year), so that every sum below is one `np.bincount` of a table's rows into a
-dense array: one pass over the rows, no hashing, linear in the input. A term (a fact column under filters) is its
+How: a school's code, a year and a stage become integer row numbers once (the code by `Lookup`, the year as an
+offset from the first year), so that every sum below is one `np.bincount` of a table's rows into a dense array:
+one pass over the rows, no hash group-by, linear in the input. A term (a fact column under filters) is its
 column masked by the school's attributes and the stage, summed per school-year; each area sums the rows of the
 level below it. Every term carries a count of the null inputs it met, kept only where there is at least one, so
 that a missing input yields a null value with a reason instead of a silent 0. Sums are sums of float64 (exact for
