@@ -13,9 +13,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from eduplan.facts import SCHOOL_TYPES, TABLES, Facts
+from eduplan.facts import TABLES, Facts
 from eduplan.indicators.catalogue import Indicator
-from eduplan.indicators.engine import hierarchy, sides, years_of
+from eduplan.indicators.engine import applies_filters, hierarchy, sides, years_of
 from eduplan.indicators.formula import GRADE_COLUMNS, HEALTH_COLUMNS, STAGE_COLUMNS, Term
 from eduplan.indicators.split import NOT_SPLIT, stage_weights
 from eduplan.indicators.sums import PRINCIPAL_AGE_LIMIT, SMALL_SCHOOL_PUPILS
@@ -216,17 +216,8 @@ def _level(level: str, lagged: Sequence[Term], n: _Names) -> str:
 
 
 def _applies(ind: Indicator, num: Sequence[Term]) -> str:
-    """The school rows an indicator is defined for: it teaches one of the stages and matches the common filters."""
-    filters = []
-    if ind.stages:
-        filters.append(
-            ("school_type", tuple(k for k, (_, st) in SCHOOL_TYPES.items() if set(st) & set(ind.stages)))
-        )
-    for key in ("school_type", "ownership", "locale"):
-        common = [dict(t.filters).get(key) for t in num]
-        if common and all(c == common[0] for c in common) and common[0]:
-            filters.append((key, common[0]))
-    return " AND ".join(["TRUE", *(f"COALESCE({_in(k, v)}, FALSE)" for k, v in filters)])
+    """The school rows an indicator is defined for."""
+    return " AND ".join(["TRUE", *(f"COALESCE({_in(k, v)}, FALSE)" for k, v in applies_filters(ind, num))])
 
 
 def _level_values(level: str, inds: Sequence[Indicator], n: _Names) -> str:

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from eduplan.facts import SCHOOL_TYPES, Facts
+from eduplan.facts import Facts
 from eduplan.indicators.catalogue import Indicator
-from eduplan.indicators.engine import MISS, hierarchy, sides, years_of
+from eduplan.indicators.engine import MISS, applies_filters, hierarchy, sides, years_of
 from eduplan.indicators.formula import GRADE_COLUMNS, HEALTH_COLUMNS, STAGE_COLUMNS, Term
 from eduplan.indicators.split import NOT_SPLIT, stage_weights
 from eduplan.indicators.sums import PRINCIPAL_AGE_LIMIT, SMALL_SCHOOL_PUPILS
@@ -292,15 +292,7 @@ def _values(ind: Indicator, frame: pd.DataFrame, level: str, reasons: _Reasons) 
         *dict.fromkeys(c for t in (*num_terms, *den_terms) for c in (t.key, t.key + MISS)),
     ]
     if level == "school":
-        filters = []
-        if ind.stages:
-            filters.append(
-                ("school_type", tuple(k for k, (_, st) in SCHOOL_TYPES.items() if set(st) & set(ind.stages)))
-            )
-        for key in ("school_type", "ownership", "locale"):
-            common = [dict(t.filters).get(key) for t in num_terms]
-            if common and all(c == common[0] for c in common) and common[0]:
-                filters.append((key, common[0]))
+        filters = applies_filters(ind, num_terms)
         frame = frame.loc[_attr_mask(frame, filters), needed]
     num, num_miss = _side(frame, num_terms)
     kind, count = np.where(num_miss > 0, 1, 0), num_miss

@@ -23,7 +23,7 @@ import polars as pl
 from eduplan.facts import SCHOOL_TYPES, Facts
 from eduplan.indicators.catalogue import LEVEL_ORDER, Indicator, load_catalogue
 from eduplan.indicators.formula import Term, parse_side
-from eduplan.indicators.sums import AREA_LEVELS, Attributes, Level, Lookup, codes_of, levels
+from eduplan.indicators.sums import AREA_LEVELS, Level, Lookup, codes_of, levels
 
 OUTPUT_SCHEMA = {
     "code": pl.String,
@@ -118,8 +118,9 @@ def level_frames(
 # ─── indicator values ───────────────────────────────────────────────────────────────────────────────────────
 
 
-def _applies(ind: Indicator, num: Sequence[Term], schools: Attributes) -> np.ndarray:
-    """Per school: whether the indicator is defined for it (it teaches one of its stages and matches `where`)."""
+def applies_filters(ind: Indicator, num: Sequence[Term]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The school-attribute filters of the schools an indicator is defined for: a school type teaching one of
+    its stages, and any school_type/ownership/locale filter common to all its numerator terms."""
     filters: list[tuple[str, tuple[str, ...]]] = []
     if ind.stages:
         filters.append(
@@ -129,7 +130,7 @@ def _applies(ind: Indicator, num: Sequence[Term], schools: Attributes) -> np.nda
         common = [dict(t.filters).get(key) for t in num]
         if common and all(c == common[0] for c in common) and common[0]:
             filters.append((key, common[0]))  # type: ignore[arg-type]
-    return schools.mask(tuple(filters))
+    return tuple(filters)
 
 
 @dataclass(frozen=True)
@@ -317,7 +318,7 @@ def _computed(facts: Facts, inds: Sequence[Indicator], tree: pl.DataFrame) -> pl
                 rows = None
                 if name == "school":
                     assert school.schools is not None
-                    rows = np.flatnonzero(_applies(ind, num, school.schools)[school.unit])
+                    rows = np.flatnonzero(school.schools.mask(applies_filters(ind, num))[school.unit])
                 yield _Part(ind, num, den, by_level[name], rows)
 
     return _Output(by_level).result(parts())
