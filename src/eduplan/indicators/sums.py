@@ -114,7 +114,13 @@ class Lookup:
         self.codes = codes
         numbers = codes.cast(pl.UInt64, strict=False)
         lengths = codes.str.len_bytes()
-        self._numeric = codes.len() > 0 and numbers.null_count() == 0 and lengths.min() == lengths.max()
+        # Digits only and one length: distinct codes are distinct numbers.
+        self._numeric = (
+            codes.len() > 0
+            and numbers.null_count() == 0
+            and lengths.min() == lengths.max()
+            and bool(codes.str.contains(r"^[0-9]+$").all())
+        )
         if self._numeric:
             values = numbers.to_numpy()
             self._order = np.argsort(values, kind="stable")
