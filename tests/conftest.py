@@ -3,9 +3,10 @@
 - `tiny_facts`: a hand-made county (2 townships, 3 schools, 2 years) whose numbers tests can work out by hand.
 - `demo_facts`: the demo county from `eduplan.demo.generate_county()` (generated once per test process).
 - `demo_db` / `tiny_db`: the test database with those facts saved (rolled back after each test).
-- `alice` (county planner, staff, may view and change the school data) and `bob` (signed-in reader): personas
-  with passwords; `login(page, base_url, persona)` signs a Playwright page in
-  (`from tests.conftest import ALICE, BOB, login`).
+- Personas with passwords, each holding one role on one unit: `alice` (county planner of 990101), `bob` (county
+  planner of 990102: sees nothing of 990101), `carol` (city supervisor of 9901: reads, never edits), and in
+  PERSONAS also a school filler, a province supervisor and the three administrators; `login(page, base_url,
+  persona)` signs a Playwright page in (`from tests.conftest import ALICE, BOB, login`).
 - `browser` / `page`: Debian's headless Chromium via Playwright; `demo_server` is pytest-django's live server
   URL with the demo county and the personas loaded; `alice_page` is a page signed in there as alice.
   Tests marked `browser` all run on one xdist worker (one Chromium at a time on two cores).
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pytest
+from hypothesis import settings
 
 from eduplan.facts import TABLES, Facts
 
@@ -31,6 +33,10 @@ if TYPE_CHECKING:
 
 # Playwright's sync API runs an event loop in the test thread; Django would refuse ORM calls from it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# No per-example deadline: tests are never timed, and a shared 2-core machine makes any deadline flaky.
+settings.register_profile("eduplan", deadline=None)
+settings.load_profile("eduplan")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -51,6 +57,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("browser") is not None:
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _allow_flush() -> None:
+    """Transactional tests empty the database with `flush`, which the audit trail's triggers refuse outside
+    the tests (see accounts/management/commands/flush.py)."""
+    from django.conf import settings
+
+    settings.EDUPLAN_ALLOW_FLUSH = True
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -143,7 +158,7 @@ def demo_facts() -> Facts:
 
 @pytest.fixture
 def tiny_db(db: None, tiny_facts: Facts) -> Facts:
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     save_facts(tiny_facts)
     return tiny_facts
@@ -151,7 +166,7 @@ def tiny_db(db: None, tiny_facts: Facts) -> Facts:
 
 @pytest.fixture
 def demo_db(db: None, demo_facts: Facts) -> Facts:
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     save_facts(demo_facts)
     return demo_facts
@@ -164,26 +179,32 @@ def demo_db(db: None, demo_facts: Facts) -> Facts:
 class Persona:
     username: str
     password: str
-    staff: bool
+    role: str  # a code of eduplan.web.accounts.roles.ROLES
+    unit: str  # the org unit (or school) the role is held on; "" for administrators
     description: str
 
 
-ALICE = Persona("alice", "alice-plans-2026", True, "县教育局规划科：维护学校数据，查看全部页面")
-BOB = Persona("bob", "bob-reads-2026", False, "县教育局督导室：只读")
+ALICE = Persona("alice", "alice-plans-2026", "county_planner", "990101", "示例县教育局规划科：本县数据与规划")
+BOB = Persona("bob", "bob-plans-2026", "county_planner", "990102", "990102 县教育局规划科：只管本县")
+CAROL = Persona("carol", "carol-checks-2026", "city_supervisor", "9901", "示例市督导：读全市，确认各县数据")
+DAVE = Persona("dave", "dave-fills-2026", "school_filler", "1399010001", "示例县第一小学填报员：只管本校")
+ERIN = Persona("erin", "erin-reviews-2026", "province_supervisor", "99", "示例省督导：读全省")
+SYSADMIN = Persona("sysadmin", "sys-accounts-2026", "system_admin", "", "系统管理员：账号，不看数据")
+SECADMIN = Persona("secadmin", "sec-grants-2026", "security_admin", "", "安全管理员：授权与解锁，不看数据")
+AUDITOR = Persona("auditor", "audit-reads-2026", "audit_admin", "", "审计管理员：只看审计日志")
+PERSONAS = (ALICE, BOB, CAROL, DAVE, ERIN, SYSADMIN, SECADMIN, AUDITOR)
 
 
 def make_user(persona: Persona) -> User:
-    """Create (or return) the persona's user; staff personas may view and change every table of facts."""
-    from django.contrib.auth.models import Permission, User
+    """Create (or return) the persona's user holding its role on its unit."""
+    from django.contrib.auth.models import User
+
+    from eduplan.web.accounts.models import Grant
 
     user = User.objects.filter(username=persona.username).first()
     if user is None:
-        user = User.objects.create_user(persona.username, password=persona.password, is_staff=persona.staff)
-        if persona.staff:
-            from eduplan.web.schools.models import MODELS
-
-            apps = {m._meta.app_label for m in MODELS.values()}  # every app that stores a table of facts.py
-            user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=apps))
+        user = User.objects.create_user(persona.username, password=persona.password)
+        Grant.objects.create(user=user, role=persona.role, unit=persona.unit)
     return user
 
 
@@ -195,6 +216,11 @@ def alice(db: None) -> User:
 @pytest.fixture
 def bob(db: None) -> User:
     return make_user(BOB)
+
+
+@pytest.fixture
+def carol(db: None) -> User:
+    return make_user(CAROL)
 
 
 def login(page: Page, base_url: str, persona: Persona = ALICE) -> None:
@@ -233,7 +259,7 @@ def page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def demo_server(transactional_db: None, live_server: Any, demo_facts: Facts) -> str:
     """The live server's base URL, its database holding the demo county, alice and bob."""
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     save_facts(demo_facts)
     make_user(ALICE)

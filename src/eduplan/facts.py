@@ -70,7 +70,7 @@ class Table:
         object.__setattr__(self, "by_name", {c.name: c for c in self.columns})
 
     def polars_schema(self) -> dict[str, pl.DataType]:
-        return {c.name: _POLARS[c.kind] for c in self.columns}
+        return {c.name: POLARS[c.kind] for c in self.columns}
 
     def empty(self) -> pl.DataFrame:
         return pl.DataFrame(schema=self.polars_schema())
@@ -81,7 +81,7 @@ class Table:
         return pl.DataFrame(full, schema=self.polars_schema(), orient="row") if full else self.empty()
 
 
-_POLARS: dict[str, pl.DataType] = {
+POLARS: dict[str, pl.DataType] = {
     "str": pl.String(),
     "int": pl.Int64(),
     "float": pl.Float64(),

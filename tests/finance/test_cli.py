@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from eduplan.cli import main
-from eduplan.web.schools.store import save_facts
+from eduplan.store import save_facts
 
 from .builders import COUNTY, RURAL_JUNIOR, RURAL_PRIMARY, SPECIAL, URBAN_JUNIOR, small_county
 

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from eduplan.cli import main
 from eduplan.io.database import export_kind, import_files
+from eduplan.store import save_facts
 from eduplan.web.finance.models import CountyFinance, SchoolFinance
-from eduplan.web.schools.store import save_facts
 
 from .builders import COUNTY, RURAL_PRIMARY, small_county
 

@@ -27,7 +27,8 @@ def test_counts_refuse_fractions_text_negatives_and_out_of_range(raw: object) ->
 
 
 def test_required_cell_may_not_be_empty() -> None:
-    assert parse_cell("grade_year", GRADE.by_name["year"], "") == Bad("必填，不能为空", "required")
+    bad = parse_cell("grade_year", GRADE.by_name["year"], "")
+    assert isinstance(bad, Bad) and bad.expected == "必填，不能为空"
 
 
 @pytest.mark.parametrize(

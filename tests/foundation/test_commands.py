@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -34,7 +36,25 @@ def test_demo_builds_a_fresh_database_and_exports_its_schools(tmp_path: Path) ->
         [*EDUPLAN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
-    assert "用户名 demo，密码 eduplan-demo" in done.stdout
+    assert "密码均为 eduplan-demo" in done.stdout and "county990101" in done.stdout
+    # Fixed points: counties 990101 and 990102, their planners' logins with the demo password.
+    listed = subprocess.run(
+        [*EDUPLAN, "user", "list", "--format", "json"], env=env, capture_output=True, text=True
+    )
+    roles = {u["username"]: u["roles"] for u in json.loads(listed.stdout)}
+    for county in ("990101", "990102"):
+        assert roles[f"county{county}"] == [
+            {"role": "county_planner", "label": "县教育局规划科", "unit": county}
+        ]
+        assert f"{county} " in done.stdout
+    assert {"school990101", "city9901", "province99", "sysadmin", "secadmin", "auditor"} <= roles.keys()
+    # The secret key and the SQLite file are the owner's alone.
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "x.db").stat().st_mode) == 0o600
+    again = subprocess.run(
+        [*EDUPLAN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert again.returncode == 0, again.stderr  # a demo database is rebuilt
     out = tmp_path / "schools.csv"
     done = subprocess.run([*EDUPLAN, "export", "schools", str(out)], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -44,10 +64,24 @@ def test_demo_builds_a_fresh_database_and_exports_its_schools(tmp_path: Path) ->
     assert all(len(line.split(",")[0]) == 10 for line in lines[1:])
 
 
-def test_serve_answers_200_on_the_root(tmp_path: Path) -> None:
+def test_demo_refuses_a_database_it_did_not_build(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    made = subprocess.run([*EDUPLAN, "user", "add", "zhang"], env=env, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    done = subprocess.run(
+        [*EDUPLAN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 1 and "不是演示数据库" in done.stderr
+    listed = subprocess.run([*EDUPLAN, "user", "list"], env=env, capture_output=True, text=True)
+    assert listed.stdout.startswith("zhang") and "county990101" not in listed.stdout
+
+
+@pytest.mark.parametrize("dev", [False, True], ids=["gunicorn", "dev"])
+def test_serve_answers_200_on_the_root(tmp_path: Path, dev: bool) -> None:
+    """`eduplan serve` is gunicorn (the fixed point: not Django's development server); neither names a version."""
     port = _free_port()
     server = subprocess.Popen(
-        [*EDUPLAN, "serve", "--port", str(port)],
+        [*EDUPLAN, "serve", "--port", str(port), "--workers", "1", *(["--dev"] if dev else [])],
         env=_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -57,11 +91,17 @@ def test_serve_answers_200_on_the_root(tmp_path: Path) -> None:
         while time.monotonic() < deadline and server.poll() is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    status, page = response.status, response.read().decode()
+                    status, page, header = (
+                        response.status,
+                        response.read().decode(),
+                        response.headers["Server"],
+                    )
                 break
             except OSError:
                 time.sleep(0.2)
         assert status == 200 and "登录" in page
+        assert header == ("eduplan-dev" if dev else "gunicorn"), header
+        assert "WSGIServer" not in header and "Python" not in header
         with urllib.request.urlopen(
             f"http://127.0.0.1:{port}/static/eduplan/table.js", timeout=2
         ) as response:

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from eduplan.facts import Facts
-from eduplan.web.schools.models import MODELS
+from eduplan.store import MODELS
 from eduplan.web.schools.overview import county_overview
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from eduplan.cli import main
 from eduplan.facts import TABLES, Facts
 from eduplan.io.database import export_kind, import_files
 from eduplan.io.workbook import write
+from eduplan.store import load_facts
 from eduplan.web.schools.models import GradeYear, School
-from eduplan.web.schools.store import load_facts
 
 pytestmark = pytest.mark.db
 
@@ -143,8 +143,9 @@ def test_template_imports_as_nothing(db: None, tmp_path: Path) -> None:
         "0 ~ 10000",
         None,
     )  # 在校生数: type, not required, range, no choices
-    result = import_files([out])
-    assert result.ok and result.summary is not None and result.summary.created == 0
+    result = import_files([out])  # a blank template is not a silent success: nothing was found
+    assert not result.ok and result.summary is None
+    assert [p.expected for p in result.problems] == ["至少一行数据：所有文件中都没有找到可导入的数据"]
 
 
 def test_cli_import_exits_non_zero_and_prints_each_problem(

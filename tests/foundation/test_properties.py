@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from eduplan.facts import TABLES, Facts
 from eduplan.io.database import import_files
-from eduplan.io.sheets import RawSheet
-from eduplan.io.validate import Known, validate
-from eduplan.web.schools.store import load_facts
+from eduplan.io.limits import limits
+from eduplan.io.sheets import Grid, Source, read_source
+from eduplan.io.validate import Known, validate_grids
+from eduplan.store import load_facts
 
 KNOWN = Known(
     schools=frozenset({"1399010001", "1399010002"}), units={"990101": "county", "990101001": "township"}
@@ -46,19 +47,19 @@ cells = st.one_of(
 
 
 @st.composite
-def sheets(draw: st.DrawFn) -> RawSheet:
+def sheets(draw: st.DrawFn) -> Grid:
     table = draw(st.sampled_from(sorted(TABLES)))
     labels = [c.label for c in TABLES[table].columns]
     headers = draw(st.lists(st.sampled_from([*labels, "备注", ""]), min_size=1, max_size=len(labels) + 2))
     rows = draw(st.lists(st.lists(cells, min_size=0, max_size=len(headers) + 1), max_size=6))
     name = draw(st.sampled_from([TABLES[table].label, table, "Sheet1"]))
-    return RawSheet("fuzz.xlsx", name, 1, headers, [(i, r) for i, r in enumerate(rows, start=2)])
+    return Grid.from_rows("fuzz.xlsx", name, [headers, *rows])
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(sheets(), min_size=1, max_size=3))
-def test_validation_never_crashes_and_returns_typed_frames(raw: list[RawSheet]) -> None:
-    checked = validate(raw, KNOWN)
+def test_validation_never_crashes_and_returns_typed_frames(raw: list[Grid]) -> None:
+    checked = validate_grids(raw, KNOWN)
     for problem in checked.problems:
         assert problem.chinese() and problem.row >= 1
     if checked.ok:
@@ -106,9 +107,9 @@ TEXT = st.text(st.characters(whitelist_categories=("Lo", "Lu", "Ll", "Nd")), min
 
 def _value(table: str, column: Any) -> st.SearchStrategy[Any]:
     """Valid values of one column (codes of the right shape, choices, numbers in range, optional nulls)."""
-    from eduplan.io.cells import CODE_DIGITS
+    from eduplan.io.cells import code_digits
 
-    digits = CODE_DIGITS.get((table, column.name))
+    digits = code_digits(table, column.name)
     if digits is not None:
         base = st.sampled_from(sorted(KNOWN.schools if 10 in digits else {"990101001"}))
     elif column.choices:
@@ -149,7 +150,6 @@ def frames(draw: st.DrawFn, table: str) -> Any:
 def test_written_frames_read_back_identical(table: str, suffix: str) -> None:
     from polars.testing import assert_frame_equal
 
-    from eduplan.io.sheets import read_file
     from eduplan.io.workbook import write
 
     @settings(max_examples=25, deadline=None)
@@ -157,7 +157,8 @@ def test_written_frames_read_back_identical(table: str, suffix: str) -> None:
     def round_trip(frame: Any) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             [path] = write([TABLES[table]], {table: frame}, Path(tmp) / f"out{suffix}")
-            checked = validate(read_file(path), KNOWN)
+            grids = read_source(Source(path, path.name), limits()).grids
+            checked = validate_grids(grids, KNOWN)
         assert checked.ok, [p.chinese() for p in checked.problems]
         back = checked.frames.get(table, TABLES[table].empty())
         assert_frame_equal(back, frame, check_exact=True)

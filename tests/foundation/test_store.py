@@ -8,8 +8,8 @@ from polars.testing import assert_frame_equal
 
 from eduplan.errors import DataError, NotFound
 from eduplan.facts import TABLES, Facts
+from eduplan.store import load_facts, save_facts
 from eduplan.web.schools.models import GradeYear, School, SchoolYear
-from eduplan.web.schools.store import load_facts, save_facts
 
 pytestmark = pytest.mark.db
 
@@ -101,3 +101,37 @@ def test_the_models_match_their_migrations(db: None) -> None:
 
     # Exits non-zero (SystemExit) when a model changed without a migration.
     call_command("makemigrations", "schools", "--check", "--dry-run", verbosity=0)
+
+
+def test_text_with_separators_quotes_and_line_breaks_is_stored_exactly(tiny_db: Facts) -> None:
+    """COPY on PostgreSQL takes CSV: commas, quotes, line breaks and backslashes must arrive unchanged."""
+    facts = Facts.empty()
+    name = '城关,第一"小学"\n\\N 分校'
+    facts.schools = pl.DataFrame(
+        {"code": ["1399010001", "1399010002"], "name": [name, "=1+1"], "zone": [None, ""]}
+    )
+    save_facts(facts)
+    stored = dict(load_facts().schools.select("code", "name").iter_rows())
+    assert (stored["1399010001"], stored["1399010002"]) == (name, "=1+1")
+    assert School.objects.get(code="1399010002").zone == ""
+
+
+def test_rows_beyond_one_block_and_one_in_list_are_all_written_once(
+    tiny_db: Facts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks of COPY, chunks of IN (…) lists and whole-table lookups, made tiny: every row stored once."""
+    from eduplan.store import writing
+
+    monkeypatch.setattr(writing, "COPY_ROWS", 7)
+    monkeypatch.setattr(writing, "BATCH", 5)
+    monkeypatch.setattr(writing, "WHOLE", 3)
+    facts = Facts.empty()
+    facts.births = pl.DataFrame(
+        {"township": ["990101001"] * 40, "year": list(range(2050, 2090)), "births": list(range(40))}
+    )
+    assert save_facts(facts).tables["births"].created == 40
+    facts.births = facts.births.with_columns(pl.col("births") + 1)
+    counts = save_facts(facts).tables["births"]
+    assert (counts.created, counts.updated) == (0, 40)
+    stored = load_facts().births.filter(pl.col("year") >= 2050).sort("year")
+    assert stored["births"].to_list() == list(range(1, 41))

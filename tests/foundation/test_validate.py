@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from eduplan.io.sheets import RawSheet, identify
-from eduplan.io.validate import Known, validate
+from eduplan.io.sheets import Grid
+from eduplan.io.template import header_row, identify
+from eduplan.io.validate import Known
+from eduplan.io.validate import validate_grids as validate
 
 KNOWN = Known(schools=frozenset({"9901010001"}), units={"990101": "county", "990101001": "township"})
 GRADE_HEADERS = [
@@ -21,8 +23,8 @@ GRADE_HEADERS = [
 ]
 
 
-def sheet(name: str, headers: list[Any], *rows: list[Any]) -> RawSheet:
-    return RawSheet("f.xlsx", name, 1, headers, [(i, list(r)) for i, r in enumerate(rows, start=2)])
+def sheet(name: str, headers: list[Any], *rows: list[Any]) -> Grid:
+    return Grid.from_rows("f.xlsx", name, [headers, *rows])
 
 
 def where(checked: Any) -> list[tuple[int, str, str]]:
@@ -100,7 +102,8 @@ def test_headers_unknown_repeated_or_missing() -> None:
 
 
 def test_a_sheet_is_found_by_its_headers_when_its_name_is_unknown() -> None:
-    found = identify(sheet("Sheet1", ["学校标识码", "学年", "学段", "招生数"]))
+    grid = sheet("Sheet1", ["学校标识码", "学年", "学段", "招生数"])
+    found = identify(grid.sheet, header_row(grid)[1])  # type: ignore[index]
     assert found is not None and found.name == "stage_year"
     checked = validate([sheet("Sheet1", ["甲", "乙"], [1, 2])], KNOWN)
     assert len(checked.problems) == 1 and checked.problems[0].sheet == "Sheet1"
@@ -140,8 +143,8 @@ def test_the_demo_county_passes_every_check(demo_facts: Any) -> None:
     from eduplan.io.workbook import display_rows
 
     sheets = [
-        RawSheet("demo.xlsx", table.label, 1, [c.label for c in table.columns],
-                 [(i, row) for i, row in enumerate(display_rows(table, demo_facts.frames()[name]), start=2)])
+        Grid.from_rows("demo.xlsx", table.label,
+                       [[c.label for c in table.columns], *display_rows(table, demo_facts.frames()[name])])
         for name, table in TABLES.items()
     ]  # fmt: skip
     checked = validate(sheets)

@@ -109,7 +109,7 @@ def test_import_of_a_few_rows_of_next_year_warns_and_keeps_the_default_year(
     # 2026 is incomplete; every default stays on 2025, the latest complete year.
     from eduplan.cli import main
     from eduplan.io.workbook import write
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
 
     latest = demo_db.grade_year.filter(pl.col("year") == 2025).sort("school", "grade")
     rows = pl.concat([latest.filter(pl.col("school") == s).head(n) for s, n in

@@ -138,7 +138,7 @@ def test_pages(plan: Any, alice: Any, client: Any) -> None:
     target = Target.objects.get(indicator_text="主干专业匹配度")
     page = c.get(f"/plans/targets/{target.pk}/").content.decode()
     assert "<svg" in page and "里程碑轨迹" in page and "趋势预测" in page
-    assert c.get("/plans/rollup/9901/").status_code == 200
+    assert c.get("/plans/rollup/9901/").status_code == 404  # the city's roll-up is the city's
     assert "加拿大统计局" in c.get("/plans/method/").content.decode()
 
 
@@ -258,13 +258,13 @@ def test_cli_imports_plan_text(db: None) -> None:
     assert (rural.indicator_code, rural.value, rural.target_year) == ("preschool_ger", 90, 2025)
 
 
-def test_rollup_puts_counties_side_by_side(plan: Any, alice: Any, client: Any) -> None:
+def test_rollup_puts_counties_side_by_side(plan: Any, carol: Any, client: Any) -> None:
     from eduplan.web.plans.plan_io import save_plan
 
     # A neighbouring county with a stricter target on the same indicator and no data stored yet.
     other = {"plan": {**PLAN["plan"], "name": "邻县规划"}, "targets": [{**PLAN["targets"][0], "value": 40}]}
     save_plan(other, "990102", "邻县")
-    page = _client(client, alice).get("/plans/rollup/9901/").content.decode()
+    page = _client(client, carol).get("/plans/rollup/9901/").content.decode()
     assert page.index("示例县") < page.index("邻县")  # columns in code order
     # Same indicator row: ≥ 20% achieved at 33.33% in 示例县; ≥ 40% without data in 邻县.
     assert "≥ 20% / 33.33%（2024） / " in page and "≥ 40% / — / " in page

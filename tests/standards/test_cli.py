@@ -64,7 +64,7 @@ def test_cv_missing_column_is_one_clear_error(tmp_path: Path, capsys: pytest.Cap
 
 @pytest.mark.db
 def test_balanced_json_from_database(db: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
     from eduplan.web.standards.models import EnteredItem
 
     b = CountyBuilder().school(school_code(1), "primary", 500, PRIMARY_OK)

@@ -23,7 +23,7 @@ PLAN = (
 
 def _upload(client: Client) -> Document:
     f = SimpleUploadedFile("plan.txt", PLAN.encode("gb18030"), content_type="text/plain")
-    response = client.post("/documents/", {"file": f, "region_code": "441882", "region_name": "某县"})
+    response = client.post("/documents/", {"file": f, "region_code": "990101", "region_name": "示例县"})
     assert response.status_code == 302
     return Document.objects.get()
 
@@ -46,6 +46,8 @@ def test_upload_shows_highlighted_text_and_table(alice: User) -> None:
     assert '<mark class="statement" id="s1"' in page and ">96%以上</mark>" in page
     assert "某县教育事业“十四五”发展规划" in page and "2021—2025 年" in page
     assert '<table id="projects"' in page and "<td>桥背学校</td>" in page
+    # The genre the title names, and the cue that made 86.8% a value reached (its 成就 section).
+    assert '<dd id="genre">发展规划' in page and "为回顾" in page
 
 
 @pytest.mark.db
@@ -59,7 +61,7 @@ def test_accept_creates_a_draft_plan_target_and_reject_removes_it(alice: User) -
         "draft",
         2021,
         2025,
-        "441882",
+        "990101",
     )
     target = Target.objects.get()
     assert (target.indicator_text, target.comparator, target.value, target.target_year) == (
@@ -88,7 +90,7 @@ def test_bad_upload_is_refused(alice: User) -> None:
     client = Client()
     client.force_login(alice)
     f = SimpleUploadedFile("plan.xls", b"x")
-    response = client.post("/documents/", {"file": f, "region_code": "441882"})
+    response = client.post("/documents/", {"file": f, "region_code": "990101"})
     assert response.status_code == 200
     assert "不支持的文件类型" in response.content.decode()
     assert not Document.objects.exists()

@@ -204,7 +204,7 @@ def test_work_plan_of_one_year_in_traditional_characters() -> None:
     text = "XX縣2023年教育工作要點\n一、主要目標\n全年新增公辦學位xxx個，確保公辦園在園幼兒佔比不低於50%。"
     got = [(s.indicator, s.cmp, s.value, s.unit, s.year, s.placeholder) for s in extract(text).statements]
     assert got == [
-        ("全年新增公办学位", "=", None, "个", 2023, True),
+        ("新增公办学位", "=", None, "个", 2023, True),
         ("公办园在园幼儿占比", ">=", 50, "%", 2023, False),
     ]
 

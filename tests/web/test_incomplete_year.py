@@ -19,7 +19,7 @@ pytestmark = pytest.mark.db
 @pytest.fixture
 def next_year(demo_db: Facts) -> Facts:
     """Four grade rows of 2026 for three schools saved on top of the demo county."""
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     latest = demo_db.grade_year.filter(pl.col("year") == 2025).sort("school", "grade")
     schools = latest["school"].unique().sort()[:3]
@@ -74,9 +74,9 @@ def test_commands_stay_on_the_latest_complete_year(
 
 
 def test_progress_judgements_do_not_move(demo_db: Facts) -> None:
+    from eduplan.store import save_facts
     from eduplan.web.plans.plan_io import load_demo_plan
     from eduplan.web.plans.services import clear_cache, progress_records
-    from eduplan.web.schools.store import save_facts
 
     load_demo_plan("990101")
     before = [(r["id"], r["status"], r["latest_year"], r["latest_value"]) for r in progress_records("990101")]

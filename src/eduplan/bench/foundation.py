@@ -41,7 +41,7 @@ def measure() -> None:
     setup()
     call_command("migrate", verbosity=0)
     from eduplan.demo import generate_province
-    from eduplan.web.schools.store import load_facts, save_facts
+    from eduplan.store import load_facts, save_facts
 
     seconds, facts = _timed(lambda: generate_province(COUNTIES))
     rows = sum(f.height for f in facts.frames().values())
@@ -66,8 +66,8 @@ def _orm_save(facts: Any) -> float:
     """The plain way: model instances with foreign keys looked up, bulk_create per table, on an empty db."""
     from django.db import connection, transaction
 
-    from eduplan.web.schools.models import MODELS, OrgUnit, School
-    from eduplan.web.schools.store import FOREIGN_KEYS
+    from eduplan.store import MODELS, references
+    from eduplan.web.schools.models import OrgUnit, School
 
     with (
         connection.cursor() as cursor
@@ -97,7 +97,7 @@ def _orm_save(facts: Any) -> float:
             objects = []
             for r in frame.to_dicts():
                 for column in set(r) & set(lookup):
-                    r[FOREIGN_KEYS[column][0]] = lookup[column][r.pop(column)]
+                    r[references(name)[column].attname] = lookup[column][r.pop(column)]
                 objects.append(model(**r))
             model._default_manager.bulk_create(objects, batch_size=500)
     return time.perf_counter() - start
@@ -108,7 +108,7 @@ def _orm_load() -> float:
     import polars as pl
 
     from eduplan.facts import TABLES
-    from eduplan.web.schools.models import MODELS
+    from eduplan.store import MODELS
 
     start = time.perf_counter()
     for name, model in MODELS.items():

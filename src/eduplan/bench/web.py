@@ -1,39 +1,65 @@
-"""Load benchmark of the dashboard: 20 concurrent signed-in users on loopback, overview and a target page.
+"""Load benchmark of the site: 20 signed-in users without pauses for 30 s over the eight main pages, on
+gunicorn (`eduplan serve`) and on Django's development server (`eduplan serve --dev`) in the same run.
 
-Builds the demo county in a temporary data directory (`eduplan demo --no-serve`), starts `eduplan serve` on
-127.0.0.1 (Django's threaded WSGI server, as shipped), signs 20 users in and has each fetch the pages in turn
-from a bounded thread pool of plain HTTP clients. Prints median and p95 per page and the ratio to a plain
-baseline: the login page, a template page that touches neither plans nor indicators.
-Goal (issue 5): median <= 100 ms and p95 <= 300 ms.
+Builds the demo city in a temporary data directory (`eduplan demo --no-serve`), starts each server on
+127.0.0.1, signs 20 users in (county990101's login) and has each request the eight pages in turn, with no pause,
+until the time is up. Reports per page the requests, errors, median and p95, and per server the throughput;
+the ratio of the development server's p95 to gunicorn's is the comparison. Goal (issue 12): 0 errors.
 
-Two runs: users as people (like locust's `wait_time = between(0.5, 1.5)`: a pause of 0.5-1.5 s between page
-views), which is what the goal is about; and a stress run without pauses (20 requests always in flight), which
-on a 2-core machine measures queueing more than page cost.
+`run()` prints; `measure()` returns the figures as plain data (issue 14 extends this to `--json`).
 """
 
 from __future__ import annotations
 
 import http.cookiejar
 import os
-import random
 import re
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from eduplan.cli.foundation import DEMO_PASSWORD, DEMO_USER
 
 USERS = 20
-ROUNDS = 10  # requests per user per page
-THINK = (0.5, 1.5)  # seconds between a user's page views, as locust's between(0.5, 1.5)
+SECONDS = 30.0
 HOST = "127.0.0.1"
+# The eight main pages (the target page's address is found on the targets page).
+PAGES = {
+    "学校与统计 /": "/",
+    "指标 /indicators/": "/indicators/",
+    "规划概览 /plans/": "/plans/",
+    "目标表 /plans/targets/": "/plans/targets/",
+    "目标页": "",
+    "督导评估 /standards/": "/standards/",
+    "学位预测 /forecast/": "/forecast/",
+    "规划文本 /documents/": "/documents/",
+}
+SERVERS = {"gunicorn（eduplan serve）": [], "Django 开发服务器（eduplan serve --dev）": ["--dev"]}
+
+
+@dataclass
+class PageResult:
+    times: list[float] = field(default_factory=list)  # ms of successful requests
+    errors: list[str] = field(default_factory=list)
+
+    def figures(self) -> dict[str, Any]:
+        ordered = sorted(self.times)
+        return {
+            "requests": len(self.times) + len(self.errors),
+            "errors": len(self.errors),
+            "median_ms": round(statistics.median(ordered), 1) if ordered else None,
+            "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1) if ordered else None,
+        }
 
 
 def _free_port() -> int:
@@ -68,7 +94,7 @@ def _client(base: str) -> urllib.request.OpenerDirector:
         "username": DEMO_USER,
         "password": DEMO_PASSWORD,
         "csrfmiddlewaretoken": token.group(1),
-        "next": "/plans/",
+        "next": "/",
     }
     request = urllib.request.Request(f"{base}/accounts/login/", data=urllib.parse.urlencode(form).encode(),
                                      headers={"Referer": f"{base}/accounts/login/"})  # fmt: skip
@@ -76,33 +102,14 @@ def _client(base: str) -> urllib.request.OpenerDirector:
     return opener
 
 
-def _timed(opener: urllib.request.OpenerDirector, url: str) -> float:
+def _get(opener: urllib.request.OpenerDirector, url: str) -> float:
+    """ms for one page; raises on anything but a 200 page that is not the login form."""
     start = time.perf_counter()
-    with opener.open(url) as response:
+    with opener.open(url, timeout=60) as response:
         response.read()
-        if response.status != 200 or ("/accounts/login/" in response.url and "login" not in url):
-            raise RuntimeError(f"{url}: status {response.status} at {response.url}")
+        if response.status != 200 or "/accounts/login/" in response.url:
+            raise RuntimeError(f"status {response.status} at {response.url}")
     return (time.perf_counter() - start) * 1000
-
-
-def _load(openers: list[urllib.request.OpenerDirector], url: str, think: bool) -> list[float]:
-    """Every user fetches `url` ROUNDS times, pausing between views when `think`."""
-
-    def user(opener: urllib.request.OpenerDirector) -> list[float]:
-        rng = random.Random(id(opener))
-        times = []
-        for _ in range(ROUNDS):
-            if think:
-                time.sleep(rng.uniform(*THINK))
-            times.append(_timed(opener, url))
-        return times
-
-    with ThreadPoolExecutor(max_workers=USERS) as pool:
-        return [t for times in pool.map(user, openers) for t in times]
-
-
-def _p95(times: list[float]) -> float:
-    return statistics.quantiles(times, n=20)[-1]
 
 
 def _target_url(base: str, opener: urllib.request.OpenerDirector) -> str:
@@ -112,54 +119,94 @@ def _target_url(base: str, opener: urllib.request.OpenerDirector) -> str:
     return base + match.group(1)
 
 
-def run() -> None:
+def _load(base: str, seconds: float) -> tuple[dict[str, PageResult], float]:
+    """USERS threads, each cycling through the pages without pause until `seconds` have passed."""
+    openers = [_client(base) for _ in range(USERS)]
+    urls = {name: base + path if path else _target_url(base, openers[0]) for name, path in PAGES.items()}
+    for url in urls.values():  # warm each worker's caches once
+        _get(openers[0], url)
+    results = {name: PageResult() for name in urls}
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def user(k: int) -> None:
+        names = list(urls)
+        i = k  # users start on different pages
+        while time.monotonic() < deadline:
+            name = names[i % len(names)]
+            i += 1
+            try:
+                ms = _get(openers[k], urls[name])
+                with lock:
+                    results[name].times.append(ms)
+            except (OSError, RuntimeError, urllib.error.URLError) as exc:
+                with lock:
+                    results[name].errors.append(str(exc)[:200])
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=user, args=(k,)) for k in range(USERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, time.monotonic() - started
+
+
+def measure(seconds: float = SECONDS) -> dict[str, Any]:
+    """Build the demo, then load each server in turn; the figures per server and page."""
+    out: dict[str, Any] = {"users": USERS, "seconds": seconds, "cores": os.cpu_count(), "servers": {}}
     with tempfile.TemporaryDirectory(prefix="eduplan-bench-") as data_dir:
         env = {**os.environ, "EDUPLAN_DATA_DIR": data_dir, "EDUPLAN_DEBUG": "false"}
         env.pop("DATABASE_URL", None)
         subprocess.run(_eduplan("demo", "--no-serve"), env=env, check=True, capture_output=True)
-        port = _free_port()
-        log = Path(data_dir) / "server.log"
-        with log.open("w") as out:
-            server = subprocess.Popen(_eduplan("serve", "--host", HOST, "--port", str(port)),
-                                      env=env, stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
-        try:
-            base = f"http://{HOST}:{port}"
-            _wait(f"{base}/accounts/login/")
-            _measure(base)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        for label, flags in SERVERS.items():
+            port = _free_port()
+            log = Path(data_dir) / "server.log"
+            with log.open("a") as sink:
+                server = subprocess.Popen(_eduplan("serve", "--host", HOST, "--port", str(port), *flags),
+                                          env=env, stdout=sink, stderr=subprocess.STDOUT)  # fmt: skip
+            try:
+                base = f"http://{HOST}:{port}"
+                _wait(f"{base}/accounts/login/")
+                header = urllib.request.urlopen(f"{base}/accounts/login/").headers.get("Server", "")
+                results, elapsed = _load(base, seconds)
+            finally:
+                server.terminate()
+                server.wait(timeout=20)
+            pages = {name: r.figures() for name, r in results.items()}
+            total = sum(p["requests"] for p in pages.values())
+            out["servers"][label] = {"server_header": header, "pages": pages,
+                                     "requests_per_second": round(total / elapsed, 1),
+                                     "errors": sum(p["errors"] for p in pages.values()),
+                                     "sample_errors": [e for r in results.values() for e in r.errors][:3]}  # fmt: skip
+    return out
 
 
-def _measure(base: str) -> None:
-    openers = [_client(base) for _ in range(USERS)]
-    target = _target_url(base, openers[0])
-    pages = {"登录页（基线）": f"{base}/accounts/login/", "概览 /plans/": f"{base}/plans/", "目标页": target}
-    # Warm-up: the first request of a page evaluates the plan and fills the per-process caches. The goal is
-    # about the steady state, so each page is requested once before timing, and its cold time is printed.
-    cold = {name: _timed(openers[0], url) for name, url in pages.items()}
-    print("首次请求（冷缓存）：" + "，".join(f"{name} {ms:.0f} ms" for name, ms in cold.items()))
-    for think in (True, False):
-        results = {name: _load(openers, url, think) for name, url in pages.items()}
-        mode = f"每次浏览间隔 {THINK[0]}—{THINK[1]} 秒" if think else "无间隔压力测试（始终 20 个请求在途）"
+def run() -> None:
+    figures = measure()
+    print(
+        f"{USERS} 个已登录用户无间隔连续请求 {SECONDS:.0f} 秒，八个主要页面轮流访问（{figures['cores']} 核，127.0.0.1）"
+    )
+    servers = list(figures["servers"].items())
+    for label, s in servers:
         print(
-            f"{USERS} 个并发用户，{mode}，每页 {USERS * ROUNDS} 次请求（127.0.0.1，Django 线程式 WSGI 服务）"
+            f"{label}（Server: {s['server_header']}）：{s['requests_per_second']} 次/秒，错误 {s['errors']} 次"
         )
-        _report(results)
-
-
-def _report(results: dict[str, list[float]]) -> None:
-    base_median = statistics.median(results["登录页（基线）"])
-    for name, times in results.items():
-        median, p95 = statistics.median(times), _p95(times)
-        verdict = (
-            ""
-            if "基线" in name
-            else ("  达标" if median <= 100 and p95 <= 300 else "  未达标（中位数 ≤ 100 ms，p95 ≤ 300 ms）")
-        )
-        print(
-            f"{name}: 中位数 {median:.1f} ms，p95 {p95:.1f} ms，为基线中位数的 {median / base_median:.1f} 倍{verdict}"
-        )
+        for name, p in s["pages"].items():
+            print(
+                f"  {name}: {p['requests']} 次，错误 {p['errors']}，中位数 {p['median_ms']} ms，p95 {p['p95_ms']} ms"
+            )
+        for e in s["sample_errors"]:
+            print(f"  错误示例：{e}")
+    (_, ours), (_, base) = servers
+    print("p95 比值（开发服务器 ÷ gunicorn）：")
+    for name in PAGES:
+        a, b = ours["pages"][name]["p95_ms"], base["pages"][name]["p95_ms"]
+        if a and b:
+            print(f"  {name}: {b / a:.1f}×")
+    print(
+        f"吞吐量比值（gunicorn ÷ 开发服务器）：{ours['requests_per_second'] / base['requests_per_second']:.1f}×"
+    )
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from eduplan.errors import EduplanError
 
 AREAS = (
-    "foundation", "indicators", "text", "monitoring", "standards", "forecast", "finance", "reports", "linkage",
+    "foundation", "access", "indicators", "text", "monitoring", "standards", "forecast", "finance", "reports",
+    "linkage",
 )  # fmt: skip
 
 Handler = Callable[[argparse.Namespace], int | None]
@@ -44,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception:  # a bug: one Chinese line for the user, the traceback in the log (-v shows it)
+        logging.getLogger("eduplan").exception("unexpected error")
+        print("错误：程序内部出错，未完成操作（加 -v 可看到详细信息，请报告给系统管理员）", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ def _facts(unit: str) -> Facts:
     from eduplan.web import setup
 
     setup()
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
 
     return load_facts(unit)
 
@@ -94,12 +94,16 @@ def run_floors(args: argparse.Namespace) -> int:
 
 
 def _write_todo(path: Path, unit: str, report: Any) -> None:
+    import io
+
     from eduplan.finance.export import write_floors
+    from eduplan.io.text import neutralise_xlsx
 
     if path.suffix.lower() != ".xlsx":
         raise ConfigError(f"整改清单文件应以 .xlsx 结尾：{path}", english=f"{path}: expected .xlsx")
-    with path.open("wb") as stream:
-        write_floors(report.rows, report.todo, stream, f"{unit} {report.year} 学年")
+    stream = io.BytesIO()
+    write_floors(report.rows, report.todo, stream, f"{unit} {report.year} 学年")
+    path.write_bytes(neutralise_xlsx(stream.getvalue()))  # no cell of the export may start a formula
     print(f"未达标学校清单已写入 {path}（{len(report.todo)} 所）", file=sys.stderr)
 
 

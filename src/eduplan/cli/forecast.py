@@ -110,7 +110,7 @@ def _facts(unit: str) -> Facts:
     from eduplan.web import setup
 
     setup()
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
 
     return load_facts(unit)
 

@@ -42,7 +42,7 @@ def _facts(unit: str | None) -> Facts:
     from eduplan.web import setup
 
     setup()
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
 
     try:
         return load_facts(unit)  # every year: lagged terms (巩固率) need the years before the one asked for
@@ -84,7 +84,9 @@ def _print(frame: pl.DataFrame, fmt: str, columns: list[str], labels: dict[str, 
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         print()
     elif fmt == "csv":
-        sys.stdout.write(frame.select(columns).rename(labels).write_csv())
+        from eduplan.io.text import neutralise_csv
+
+        sys.stdout.write(neutralise_csv(frame.select(columns).rename(labels).write_csv()))
     else:
         from rich.console import Console
         from rich.table import Table

@@ -14,6 +14,10 @@ from eduplan.errors import ConfigError, DataError, NotFound
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
+    from eduplan.io.recognise import register as recognise_files
+    from eduplan.web.linkage.importer import IMPORTER
+
+    recognise_files(IMPORTER)  # `eduplan import` hands register files to the linkage importer
     linkage = sub.add_parser("linkage", help="户籍、学籍、困难家庭名单比对：控辍保学与资助全覆盖")
     actions = linkage.add_subparsers(dest="linkage_command", metavar="ACTION", required=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from pathlib import Path
@@ -51,7 +52,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     setup()
     from eduplan.standards import evaluate
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
     from eduplan.web.standards.entries import entries
 
     facts = load_facts(args.unit)
@@ -102,6 +103,7 @@ def _plan_line(result: Evaluation, mode: str, todo: Plan | None = None) -> str:
 
 
 def _write_todo(result: Evaluation, path: Path, mode: str) -> Plan:
+    from eduplan.io.text import neutralise_xlsx
     from eduplan.standards.export import write_todo
     from eduplan.standards.gaps import plan, shortfalls, wan
     from eduplan.standards.loader import load
@@ -110,8 +112,9 @@ def _write_todo(result: Evaluation, path: Path, mode: str) -> Plan:
         raise ConfigError(f"整改清单文件应以 .xlsx 结尾：{path}", english=f"{path}: expected .xlsx")
     standard = load("balanced", result.unit)
     todo = plan(result, standard, mode)
-    with path.open("wb") as stream:
-        write_todo(todo, shortfalls(result, standard), stream, f"{result.name} {result.unit} {result.year}")
+    stream = io.BytesIO()
+    write_todo(todo, shortfalls(result, standard), stream, f"{result.name} {result.unit} {result.year}")
+    path.write_bytes(neutralise_xlsx(stream.getvalue()))  # no cell of the export may start a formula
     print(f"整改清单已写入 {path}（{len(todo.actions)} 项，估算 {wan(todo.total_cost)}）", file=sys.stderr)
     return todo
 

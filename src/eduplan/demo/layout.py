@@ -44,6 +44,7 @@ class CountySpec:
     lat: float
     access: float = 1.0  # multiplies preschool and senior-stage participation
     urbanising: float = 1.0  # multiplies child migration and the pull of county-town schools
+    resources: float = 1.0  # multiplies buildings, sports grounds, equipment, multimedia rooms and books
 
 
 @dataclass

@@ -51,10 +51,16 @@ def _expansion(world: World) -> np.ndarray:
     return np.where(urban[:, None], grow[None, :], 1.0)
 
 
+def _resources(world: World) -> np.ndarray:
+    """Each school's county's resource level (1.0: the demo county's), as a column."""
+    lay = world.layout
+    return np.array([lay.counties[lay.tw_county[sc.township]].resources for sc in lay.schools])[:, None]
+
+
 def facilities(world: World) -> dict[str, np.ndarray]:
     p, rng, n = world.params, world.rng, len(world.layout.schools)
     sd = p["noise"]
-    places = capacity(world)[:, None] * _expansion(world)
+    places = capacity(world)[:, None] * _expansion(world) * _resources(world)
     teaching = (
         places
         * _per_place(world, "area_teaching_per_place")[:, None]
@@ -75,6 +81,7 @@ def facilities(world: World) -> dict[str, np.ndarray]:
     classes = world.to_schools(world.classes.total.sum(2))
     mm = (
         classes
+        * _resources(world)
         * series(p["multimedia_per_class"], world.years)[None, :]
         * rng.lognormal(0, sd["multimedia"], (n, 1))
     )
@@ -92,7 +99,9 @@ def facilities(world: World) -> dict[str, np.ndarray]:
         "computers": np.rint(
             pupils * float(p["computers_per_pupil"]) * rng.lognormal(0, sd["computers"], (n, 1)) + 4
         ).astype(np.int64),
-        "books": np.rint(pupils * books_norm * rng.lognormal(0, sd["books"], (n, 1))).astype(np.int64),
+        "books": np.rint(
+            pupils * books_norm * _resources(world) * rng.lognormal(0, sd["books"], (n, 1))
+        ).astype(np.int64),
         "music_rooms": rooms.astype(np.int64),
         "art_rooms": rooms.astype(np.int64),
     }

@@ -1,7 +1,9 @@
-"""Excel and CSV in and out: templates with Chinese headers, validated import, export in the same shape.
+"""Files in and out: templates with Chinese headers, the official 基层统计报表, validated import, safe export.
 
-Pure modules (no Django): `kinds` (which tables a file kind holds), `cells` (one cell to one value),
-`sheets` (reading .xlsx/.csv into raw sheets), `validate` (every problem of a set of sheets, in Chinese),
-`workbook` (writing templates and exports). The shell side, `database`, reads known codes from the
-database and writes validated frames through the store in one transaction.
+Pure modules (no Django): `sheets` (folders, archives, .csv and .xlsx to grids of text) with `xlsx` (the safe
+streaming scan and the values), `template` (our sheets to table records), `forms` (the official forms through
+their mapping files), `cells` and `validate` (every problem, column-wise), `batch` (one import, start to
+checked facts), `recognise` (which importer reads a file), `text` (shown values; formula neutralisation),
+`workbook` (templates and exports), `limits` (the bounds, as settings). The shell side, `database`, reads known
+codes, saves through the store under the import lock and records the import in the history.
 """

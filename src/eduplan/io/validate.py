@@ -1,315 +1,288 @@
-"""Every problem of a set of raw sheets, at once, each with its file, sheet, row, column and value.
+"""Every problem of a set of table sheets at once, column-wise with Polars, each with its file, sheet, row,
+column and value.
 
-Pure: the codes already in the database come in as `Known`. Checks, in order: the sheet is a known table;
-headers are known, not repeated, and the required ones are there; every cell's type, range, choices and
-code shape; each row's consistency (parts not above their whole, classes where there are pupils, grades of
-the stage, 合计 rows equal to the sum of their grades); keys not repeated; codes referring to a school or
-org unit that the files or the database hold.
+Pure: the codes already in the database come in as `Known`. Checks, in order: every cell's type, range,
+choices and code shape (`cells.parse_column`); each row's consistency (parts not above their whole, classes
+where there are pupils, grades of the stage, org unit codes of their level); keys not repeated across all
+sheets; codes referring to a school or org unit that the files or the database hold, matched by length and
+level; 合计 rows equal to the sum of their grades. The first `limit` problems are kept, with the total.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 import polars as pl
-from openpyxl.utils import column_index_from_string, get_column_letter
 
 from eduplan.facts import LEVELS, STAGE_GRADES, TABLES, Table
-from eduplan.io.cells import Bad, parse_cell
+from eduplan.io.cells import parse_column
+from eduplan.io.problems import Problem
 from eduplan.io.rules import GRADE_TOTALS, LEVEL_DIGITS, NOT_MORE
-from eduplan.io.sheets import TOTAL_LABELS, RawSheet, header_names, identify, normalise_header
+from eduplan.io.sheets import Grid
+from eduplan.io.template import ROW, TOTAL_LABELS, TableSheet, table_sheet
 
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    sheet: str
-    row: int  # Excel row number (the header row for a problem of the sheet itself)
-    column: str  # the header as written, "" for the whole row
-    letter: str  # Excel column letter, "" for the whole row
-    value: Any
-    expected: str  # Chinese: what the cell should hold
-    english: str = ""
-
-    def chinese(self) -> str:
-        where = f"{self.file}「{self.sheet}」第 {self.row} 行"
-        if self.letter:
-            where += f" {self.letter} 列（{self.column}）"
-        shown = "空" if self.value is None or self.value == "" else f"“{self.value}”"
-        return f"{where}：值为{shown}，要求：{self.expected}"
-
-    def log(self) -> str:
-        return f"{self.file} [{self.sheet}] row {self.row} col {self.letter} {self.column!r}: {self.value!r}: {self.english}"
+SHEET = "__sheet"  # index of the sheet a record came from
+LEVEL_OF_DIGITS = {digits: level for level, digits in LEVEL_DIGITS.items()}
+PROBLEM_SCHEMA = {
+    SHEET: pl.Int64(),
+    ROW: pl.Int64(),
+    "column": pl.String(),
+    "value": pl.String(),
+    "expected": pl.String(),
+}
 
 
 @dataclass(frozen=True)
 class Known:
-    """Codes the database already holds: schools, and org units with their level."""
+    """Codes the database already holds: schools (with their type and ownership), org units with their level."""
 
     schools: frozenset[str] = frozenset()
     units: dict[str, str] = field(default_factory=dict)
+    school_types: dict[str, str] = field(default_factory=dict)
+    ownerships: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class Checked:
-    """Validated rows per table (only the columns the sheets carry) and every problem found."""
+    """Validated rows per table (only the columns the sheets carry); the first problems and their number."""
 
     frames: dict[str, pl.DataFrame]
     problems: list[Problem]
+    total: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.problems
-
-
-@dataclass
-class _Row:
-    sheet: RawSheet
-    number: int
-    letters: dict[str, tuple[str, str]]  # column name -> (header as written, letter)
-    values: dict[str, Any]
+        return self.total == 0
 
 
 @dataclass
 class _Run:
-    problems: list[Problem] = field(default_factory=list)
-    rows: dict[str, list[_Row]] = field(default_factory=lambda: defaultdict(list))
-    totals: list[_Row] = field(default_factory=list)
+    sheets: list[TableSheet]
+    found: list[pl.DataFrame] = field(default_factory=list)
 
-    def add(self, row: _Row, column: str, value: Any, expected: str, english: str) -> None:
-        header, letter = row.letters.get(column, ("", ""))
-        self.problems.append(
-            Problem(row.sheet.file, row.sheet.sheet, row.number, header, letter, value, expected, english)
+    def add(self, rows: pl.DataFrame, column: str | pl.Expr, value: pl.Expr, expected: str | pl.Expr) -> None:
+        """One problem per row of `rows` (which carry SHEET and ROW)."""
+        if rows.height == 0:
+            return
+        text = pl.lit(expected) if isinstance(expected, str) else expected
+        where = pl.lit(column) if isinstance(column, str) else column
+        self.found.append(
+            rows.select(
+                pl.col(SHEET),
+                pl.col(ROW),
+                where.alias("column"),
+                value.cast(pl.String).alias("value"),
+                text.alias("expected"),
+            )
         )
 
+    def problems(self, limit: int) -> tuple[list[Problem], int]:
+        if not self.found:
+            return [], 0
+        every = pl.concat(self.found).sort([SHEET, ROW], maintain_order=True)
+        return [self._problem(*row) for row in every.head(limit).iter_rows()], every.height
 
-def validate(sheets: list[RawSheet], known: Known | None = None) -> Checked:
+    def _problem(self, index: int, row: int, column: str, value: str | None, expected: str) -> Problem:
+        ts = self.sheets[index]
+        sheet, number, letter, header = ts.where(row, column)
+        return Problem(ts.file, sheet, number, header, letter, value, expected, f"{column}: {expected}")
+
+
+def validate(sheets: list[TableSheet], known: Known | None = None, limit: int = 200) -> Checked:
     """Check every sheet and cell; the frames hold only valid rows, so use them only when there is no problem."""
     known = known or Known()
-    run = _Run()
-    for sheet in sheets:
-        _read_sheet(run, sheet)
-    for name, rows in run.rows.items():
-        _check_keys(run, TABLES[name], rows)
-    _check_references(run, known)
-    _check_totals(run)
-    frames = {name: _frame(TABLES[name], rows) for name, rows in run.rows.items() if rows}
-    return Checked(frames, run.problems)
+    run = _Run(sheets)
+    rows: dict[str, list[pl.DataFrame]] = {}
+    totals: list[pl.DataFrame] = []
+    for index, ts in enumerate(sheets):
+        good, sums = _parse_sheet(run, index, ts)
+        rows.setdefault(ts.table.name, []).append(_check_rows(run, ts.table, good))
+        if sums is not None:
+            totals.append(sums)
+    frames = {name: pl.concat(parts, how="diagonal_relaxed") for name, parts in rows.items()}
+    for name in list(frames):
+        frames[name] = _check_keys(run, TABLES[name], frames[name])
+    _check_references(run, frames, totals, known)
+    if totals:
+        _check_totals(run, frames.get("grade_year"), pl.concat(totals, how="diagonal_relaxed"))
+    problems, total = run.problems(limit)
+    kept = {name: _columns(TABLES[name], frame) for name, frame in frames.items() if frame.height}
+    return Checked(kept, problems, total)
 
 
-def _read_sheet(run: _Run, sheet: RawSheet) -> None:
-    table = identify(sheet)
-    if table is None:
-        names = "、".join(t.label for t in TABLES.values())
-        run.problems.append(
-            Problem(sheet.file, sheet.sheet, sheet.header_row, "", "", sheet.sheet,
-                    f"工作表名为表名（{names}），或表头与模板一致", "unknown sheet: name or headers match no table")
-        )  # fmt: skip
-        return
-    letters = _headers(run, sheet, table)
-    if letters is None:
-        return
-    for number, cells in sheet.rows:
-        row = _Row(sheet, number, letters, {})
-        if _parse_row(run, table, row, cells):
-            _check_row(run, table, row)
+def validate_grids(grids: list[Grid], known: Known | None = None, limit: int = 200) -> Checked:
+    """Our template sheets checked: their headers, then their cells and rows (`validate`)."""
+    problems: list[Problem] = []
+    sheets = [s for g in grids if (s := table_sheet(g, problems)) is not None]
+    checked = validate(sheets, known, limit)
+    return Checked(checked.frames, (problems + checked.problems)[:limit], len(problems) + checked.total)
 
 
-def _headers(run: _Run, sheet: RawSheet, table: Table) -> dict[str, tuple[str, str]] | None:
-    """Column name -> (header, letter); None when a required column is missing (the rows cannot be read)."""
-    names = header_names(table)
-    letters: dict[str, tuple[str, str]] = {}
-    ok = True
-    for i, header in enumerate(sheet.headers, start=1):
-        text, letter = normalise_header(header), get_column_letter(i)
-        if text == "":
+def _parse_sheet(run: _Run, index: int, ts: TableSheet) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """The sheet's rows typed (rows with a bad cell left out), and its 合计 rows for grade_year."""
+    data = ts.data.with_columns(pl.lit(index, pl.Int64).alias(SHEET), pl.col(ROW).cast(pl.Int64))
+    is_total = pl.repeat(False, data.height, dtype=pl.Boolean, eager=True)
+    if ts.table.name == "grade_year" and "grade" in data.columns:
+        is_total = data["grade"].str.strip_chars().is_in(TOTAL_LABELS).fill_null(False)
+    typed, bad = [], pl.repeat(False, data.height, dtype=pl.Boolean, eager=True)
+    for name in ts.data.columns:
+        if name == ROW:
             continue
-        where = (sheet.file, sheet.sheet, sheet.header_row, str(header), letter, header)
-        if text not in names:
-            run.problems.append(Problem(*where, f"{table.label}的列名之一（见模板“说明”）", "unknown header"))
-        elif names[text] in letters:
-            run.problems.append(Problem(*where, "不重复的列名", "repeated header"))
-        else:
-            letters[names[text]] = (str(header), letter)
-    for column in table.columns:
-        if column.required and column.name not in letters:
-            run.problems.append(
-                Problem(sheet.file, sheet.sheet, sheet.header_row, column.label, "", None,
-                        f"含必填列“{column.label}”", f"missing required column {column.name}")
-            )  # fmt: skip
-            ok = False
-    return letters if ok else None
+        raw = data.select(pl.when(pl.lit(is_total) & (name == "grade")).then(None).otherwise(pl.col(name)))[
+            :, 0
+        ]
+        parsed = parse_column(ts.table.name, ts.table.by_name[name], raw)
+        wrong = parsed.bad & ~is_total if name == "grade" else parsed.bad  # a 合计 row has no grade
+        found = pl.DataFrame({SHEET: data[SHEET], ROW: data[ROW], "value": raw, "expected": parsed.expected})
+        run.add(found.filter(wrong), name, pl.col("value"), pl.col("expected"))
+        typed.append(parsed.values)
+        bad = bad | wrong
+    frame = pl.DataFrame([data[SHEET], data[ROW], *typed]).filter(~bad)
+    totals = is_total.filter(~bad)
+    if ts.table.name != "grade_year":
+        return frame, None
+    return frame.filter(~totals), frame.filter(totals)
 
 
-def _parse_row(run: _Run, table: Table, row: _Row, cells: list[Any]) -> bool:
-    """Parse the row's cells into row.values; True when every cell is valid."""
-    ok = True
-    positions = {name: column_index_from_string(letter) - 1 for name, (_, letter) in row.letters.items()}
-    for name, position in positions.items():
-        raw = cells[position] if position < len(cells) else None
-        if table.name == "grade_year" and name == "grade" and str(raw).strip() in TOTAL_LABELS:
-            row.values[name] = None  # a 合计 row: checked against its grades, never stored
-            continue
-        value = parse_cell(table.name, table.by_name[name], raw)
-        if isinstance(value, Bad):
-            run.add(row, name, raw, value.expected, value.english)
-            ok = False
-        else:
-            row.values[name] = value
-    return ok
-
-
-def _check_row(run: _Run, table: Table, row: _Row) -> None:
-    if table.name == "grade_year" and row.values.get("grade") is None:
-        run.totals.append(row)
-        return
-    before = len(run.problems)
+def _check_rows(run: _Run, table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """Each row's consistency; rows with a problem are left out."""
+    bad = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
     for rule in NOT_MORE.get(table.name, ()):
-        given = [row.values[p] for p in rule.parts if row.values.get(p) is not None]
-        whole = row.values.get(rule.whole)
-        if given and whole is not None and sum(given) > whole:
-            labels = "与".join(table.by_name[p].label for p in rule.parts)
-            first = next(p for p in rule.parts if row.values.get(p) is not None)
-            run.add(row, first, row.values[first], f"{labels}合计不大于{table.by_name[rule.whole].label}（{whole}），现为 {sum(given)}",
-                    f"{'+'.join(rule.parts)} = {sum(given)} exceeds {rule.whole} = {whole}")  # fmt: skip
-    _check_special(run, table, row)
-    if len(run.problems) == before:
-        run.rows[table.name].append(row)
-
-
-def _check_special(run: _Run, table: Table, row: _Row) -> None:
-    v = row.values
-    if table.name == "grade_year":
-        if (v.get("enrollment") or 0) > 0 and v.get("classes") == 0:
-            run.add(
-                row,
-                "classes",
-                0,
-                f"大于 0 的班数（该年级有在校生 {v['enrollment']} 人）",
-                "classes = 0 with pupils",
-            )
-        if v["grade"] > STAGE_GRADES[v["stage"]]:
-            run.add(
-                row,
-                "grade",
-                v["grade"],
-                f"1 到 {STAGE_GRADES[v['stage']]} 之间的年级",
-                "grade beyond the stage",
-            )
-    opened, closed = v.get("opened_year"), v.get("closed_year")
-    if table.name == "schools" and opened is not None and closed is not None and closed < opened:
-        run.add(
-            row,
-            "closed_year",
-            v["closed_year"],
-            f"不早于建校年份 {v['opened_year']}",
-            "closed before opened",
-        )
-    if table.name == "org_units":
-        _check_unit(run, row)
-
-
-def _check_unit(run: _Run, row: _Row) -> None:
-    code, level, parent = row.values["code"], row.values["level"], row.values.get("parent")
-    if len(code) != LEVEL_DIGITS[level]:
-        run.add(
-            row, "code", code, f"{LEVEL_DIGITS[level]} 位{LEVELS[level]}级区划代码", "code length vs level"
-        )
-    elif level == "province" and parent is not None:
-        run.add(row, "parent", parent, "空（省级没有上级）", "a province has no parent")
-    elif level != "province" and parent is None:
-        run.add(row, "parent", None, "上级区划代码（仅省级可为空）", "parent required below province")
-    elif parent is not None and not code.startswith(parent):
-        run.add(
-            row, "parent", parent, f"本级代码 {code} 的前 {len(parent)} 位", "parent must prefix the code"
-        )
-
-
-def _check_keys(run: _Run, table: Table, rows: list[_Row]) -> None:
-    seen: dict[tuple[Any, ...], _Row] = {}
-    kept = []
-    for row in rows:
-        key = tuple(row.values[k] for k in table.key)
-        first = seen.get(key)
-        if first is None:
-            seen[key] = row
-            kept.append(row)
+        parts = [p for p in rule.parts if p in frame.columns]
+        if not parts or rule.whole not in frame.columns:
             continue
-        where = (
-            f"{first.sheet.file}「{first.sheet.sheet}」第 {first.number} 行"
-            if first.sheet is not row.sheet
-            else f"第 {first.number} 行"
+        given = pl.any_horizontal([pl.col(p).is_not_null() for p in parts])
+        total = pl.sum_horizontal([pl.col(p) for p in parts])
+        broken = frame.select(given & pl.col(rule.whole).is_not_null() & (total > pl.col(rule.whole)))[:, 0]
+        first = pl.coalesce([pl.when(pl.col(p).is_not_null()).then(pl.lit(p)) for p in parts])
+        labels = "与".join(table.by_name[p].label for p in rule.parts)
+        whole = table.by_name[rule.whole].label
+        expected = pl.format(f"{labels}合计不大于{whole}（{{}}），现为 {{}}", pl.col(rule.whole), total)
+        run.add(frame.filter(broken), first, pl.coalesce([pl.col(p) for p in parts]), expected)
+        bad = bad | broken
+    for column, wrong, value, why in _special(table, frame):
+        run.add(frame.filter(wrong), column, value, why)
+        bad = bad | wrong
+    return frame.filter(~bad)
+
+
+def _special(table: Table, f: pl.DataFrame) -> list[tuple[str, pl.Series, pl.Expr, str | pl.Expr]]:
+    """(column, rows that break it, value shown, what was expected) of the rules that are not parts ≤ whole."""
+    found: list[tuple[str, pl.Series, pl.Expr, str | pl.Expr]] = []
+
+    def rule(column: str, broken: pl.Expr, value: pl.Expr, expected: str | pl.Expr) -> None:
+        found.append((column, f.select(broken.fill_null(False))[:, 0], value, expected))
+
+    has = set(f.columns)
+    if table.name == "grade_year":
+        if {"enrollment", "classes"} <= has:
+            rule("classes", (pl.col("enrollment") > 0) & (pl.col("classes") == 0), pl.col("classes"),
+                 pl.format("大于 0 的班数（该年级有在校生 {} 人）", pl.col("enrollment")))  # fmt: skip
+        most = pl.col("stage").replace_strict(STAGE_GRADES, return_dtype=pl.Int64)
+        rule("grade", pl.col("grade") > most, pl.col("grade"), pl.format("1 到 {} 之间的年级", most))
+    if table.name == "schools" and {"opened_year", "closed_year"} <= has:
+        rule("closed_year", pl.col("closed_year") < pl.col("opened_year"), pl.col("closed_year"),
+             pl.format("不早于建校年份 {}", pl.col("opened_year")))  # fmt: skip
+    if table.name == "org_units":
+        digits = pl.col("level").replace_strict(LEVEL_DIGITS, return_dtype=pl.Int64)
+        level = pl.col("level").replace_strict(LEVELS, return_dtype=pl.String)
+        wrong = pl.col("code").str.len_chars() != digits
+        rule("code", wrong, pl.col("code"), pl.format("{} 位{}级区划代码", digits, level))
+        parent = pl.col("parent") if "parent" in has else pl.lit(None, pl.String)
+        top = pl.col("level") == "province"
+        rule("parent", ~wrong & top & parent.is_not_null(), parent, "空（省级没有上级）")
+        rule("parent", ~wrong & ~top & parent.is_null(), parent, "上级区划代码（仅省级可为空）")
+        prefix = ~wrong & parent.is_not_null() & ~pl.col("code").str.starts_with(parent.fill_null(""))
+        rule(
+            "parent",
+            prefix,
+            parent,
+            pl.format("本级代码 {} 的前 {} 位", pl.col("code"), parent.str.len_chars()),
         )
-        run.add(
-            row, table.key[0], row.values[table.key[0]], f"唯一的键（与{where}重复）", f"duplicate key {key}"
-        )
-    rows[:] = kept
+    return found
 
 
-def _check_references(run: _Run, known: Known) -> None:
-    units = dict(known.units) | {r.values["code"]: r.values["level"] for r in run.rows.get("org_units", [])}
-    schools = set(known.schools) | {r.values["code"] for r in run.rows.get("schools", [])}
-    townships = {code for code, level in units.items() if level == "township"}
-    for name, rows in run.rows.items():
-        kept = []
-        for row in rows:
-            before = len(run.problems)
-            _references(run, name, row, units, schools, townships)
-            if len(run.problems) == before:
-                kept.append(row)
-        rows[:] = kept
-    for row in run.totals:
-        if row.values["school"] not in schools:
-            run.add(row, "school", row.values["school"], "文件或数据库中已有的学校标识码", "unknown school")
+def _check_keys(run: _Run, table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows whose key an earlier row (of any sheet) already has are problems naming that row."""
+    key = list(table.key)
+    first = frame.select(pl.struct(key).is_first_distinct())[:, 0]
+    if first.all():
+        return frame
+    earlier = frame.filter(first).select(*key, pl.col(SHEET).alias("__s"), pl.col(ROW).alias("__r"))
+    repeats = frame.filter(~first).join(earlier, on=key, how="left")
+    places = [
+        f"第 {r} 行" if s == t else f"{run.sheets[s].file}「{run.sheets[s].sheet}」第 {r} 行"
+        for s, r, t in repeats.select("__s", "__r", SHEET).iter_rows()
+    ]
+    repeats = repeats.with_columns(pl.Series("__where", places, dtype=pl.String))
+    run.add(repeats, key[0], pl.col(key[0]), pl.format("唯一的键（与{}重复）", pl.col("__where")))
+    return frame.filter(first)
 
 
-def _references(
-    run: _Run, name: str, row: _Row, units: dict[str, str], schools: set[str], townships: set[str]
+def _check_references(
+    run: _Run, frames: dict[str, pl.DataFrame], totals: list[pl.DataFrame], known: Known
 ) -> None:
-    v = row.values
-    if "school" in TABLES[name].by_name and v["school"] not in schools:
-        run.add(row, "school", v["school"], "文件或数据库中已有的学校标识码", "unknown school")
-    if (
-        "township" in TABLES[name].by_name
-        and v.get("township") is not None
-        and v["township"] not in townships
-    ):
-        run.add(row, "township", v["township"], "文件或数据库中已有的乡镇（街道）代码", "unknown township")
-    if "county" in TABLES[name].by_name and units.get(v["county"]) != "county":
-        run.add(row, "county", v["county"], "文件或数据库中已有的县级区划代码", "unknown county")
-    if name == "org_units" and v.get("parent") is not None and v["parent"] not in units:
-        run.add(row, "parent", v["parent"], "文件或数据库中已有的上级区划代码", "unknown parent")
-    if name == "reported" and v["unit"] not in units and v["unit"] not in schools:
-        run.add(row, "unit", v["unit"], "文件或数据库中已有的区划代码或学校标识码", "unknown unit")
+    """Codes must name a school or org unit of the files or the database, at the level their length gives."""
+    units = dict(known.units)
+    if "org_units" in frames:
+        units |= dict(frames["org_units"].select("code", "level").iter_rows())
+    schools = set(known.schools)
+    if "schools" in frames:
+        schools |= set(frames["schools"]["code"])
+    by_level = {level: sorted(c for c, lv in units.items() if lv == level) for level in LEVELS}
+    school_list = sorted(schools)
+    for name, frame in [*frames.items(), *(("grade_year", t) for t in totals)]:
+        has = set(frame.columns)
+        if "school" in has:
+            run.add(frame.filter(~pl.col("school").is_in(school_list)), "school", pl.col("school"),
+                    "文件或数据库中已有的学校标识码")  # fmt: skip
+        if "township" in has:
+            unknown = pl.col("township").is_not_null() & ~pl.col("township").is_in(by_level["township"])
+            run.add(
+                frame.filter(unknown), "township", pl.col("township"), "文件或数据库中已有的乡镇（街道）代码"
+            )
+        if "county" in has:
+            unknown = pl.col("county").is_not_null() & ~pl.col("county").is_in(by_level["county"])
+            run.add(frame.filter(unknown), "county", pl.col("county"), "文件或数据库中已有的县级区划代码")
+        if name == "org_units" and "parent" in has:
+            unknown = pl.col("parent").is_not_null() & ~pl.col("parent").is_in(sorted(units))
+            run.add(frame.filter(unknown), "parent", pl.col("parent"), "文件或数据库中已有的上级区划代码")
+        if "unit" in has:
+            _check_units(run, frame, by_level, school_list)
 
 
-def _check_totals(run: _Run) -> None:
+def _check_units(run: _Run, frame: pl.DataFrame, by_level: dict[str, list[str]], schools: list[str]) -> None:
+    """A `unit` code is matched by its length: 10 digits a school, 9 a township, 6 a county, 4 a city, 2 a
+    province — a school code that lost its leading zero is not filed under a township."""
+    for digits, level in [*LEVEL_OF_DIGITS.items(), (10, "school")]:
+        known = schools if level == "school" else by_level[level]
+        name = "学校标识码" if level == "school" else f"{LEVELS[level]}级区划代码"
+        wrong = (pl.col("unit").str.len_chars() == digits) & ~pl.col("unit").is_in(known)
+        run.add(
+            frame.filter(wrong),
+            "unit",
+            pl.col("unit"),
+            f"文件或数据库中已有的{name}（{digits} 位代码按此层级匹配）",
+        )
+
+
+def _check_totals(run: _Run, grades: pl.DataFrame | None, totals: pl.DataFrame) -> None:
     """A 合计 row of grade_year must equal the sum of its grades for every figure it gives."""
-    sums: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in run.rows.get("grade_year", []):
-        key = (row.values["school"], row.values["year"], row.values["stage"])
-        for column in GRADE_TOTALS:
-            sums[key][column] += row.values.get(column) or 0
-    for row in run.totals:
-        key = (row.values["school"], row.values["year"], row.values["stage"])
-        for column in GRADE_TOTALS:
-            total = row.values.get(column)
-            if total is not None and total != sums[key][column]:
-                run.add(
-                    row,
-                    column,
-                    total,
-                    f"各年级之和 {sums[key][column]}",
-                    f"total {total} != sum {sums[key][column]}",
-                )
+    key = ["school", "year", "stage"]
+    given = [c for c in GRADE_TOTALS if c in totals.columns]
+    if grades is None:
+        grades = pl.DataFrame(schema={**{k: totals.schema[k] for k in key}, **{c: pl.Int64() for c in given}})
+    sums = grades.group_by(key).agg(
+        pl.col(c).fill_null(0).sum().alias(f"{c}__sum") for c in given if c in grades.columns
+    )
+    joined = totals.join(sums, on=key, how="left")
+    for column in given:
+        total = pl.col(f"{column}__sum").fill_null(0) if f"{column}__sum" in joined.columns else pl.lit(0)
+        wrong = joined.filter(pl.col(column).is_not_null() & (pl.col(column) != total))
+        run.add(wrong, column, pl.col(column), pl.format("各年级之和 {}", total))
 
 
-def _frame(table: Table, rows: list[_Row]) -> pl.DataFrame:
-    # Sheets of one table may carry different columns: the frame has them all, null where a sheet had none.
-    present = {name for row in rows for name in row.letters}
-    columns = [c.name for c in table.columns if c.name in present]
-    schema = {c: dtype for c, dtype in table.polars_schema().items() if c in columns}
-    data = [tuple(r.values.get(c) for c in columns) for r in rows]
-    return pl.DataFrame(data, schema=schema, orient="row", strict=False)
+def _columns(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """The table's columns that the sheets carried, in the table's order and types."""
+    schema = table.polars_schema()
+    return frame.select([pl.col(c).cast(schema[c]) for c in schema if c in frame.columns])

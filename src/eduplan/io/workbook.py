@@ -18,9 +18,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from eduplan.errors import DataError
 from eduplan.facts import Column, Table
-from eduplan.io.cells import CODE_DIGITS, choice_label
+from eduplan.io.cells import choice_label, code_digits
 from eduplan.io.rules import NOT_MORE
-from eduplan.io.sheets import INSTRUCTIONS
+from eduplan.io.template import INSTRUCTIONS
+from eduplan.io.text import neutralise
 
 KIND_TEXT = {"str": "文本", "int": "整数", "float": "数值", "bool": "是/否"}
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -63,13 +64,15 @@ def display_rows(table: Table, frame: pl.DataFrame | None) -> list[list[Any]]:
 
 
 def _display(column: Column, value: Any) -> Any:
+    """A value as a cell shows it; text never starts with a formula character (the OWASP rule: the
+    importer takes the apostrophe off again)."""
     if value is None:
         return None
     if column.kind == "bool":
         return "是" if value else "否"
     if column.choices:
         return choice_label(column.name, value)
-    return value
+    return neutralise(value) if column.kind == "str" else value
 
 
 def _write_csv(table: Table, frame: pl.DataFrame | None, path: Path) -> None:
@@ -179,6 +182,6 @@ def _choices(column: Column) -> str:
 
 
 def _help(table: Table, column: Column) -> str:
-    digits = CODE_DIGITS.get((table.name, column.name))
+    digits = code_digits(table.name, column.name)
     shape = f"{'或'.join(str(d) for d in digits)} 位数字" if digits and "位" not in column.help else ""
     return "；".join(x for x in (column.help, shape) if x)

@@ -17,8 +17,8 @@ from openpyxl.utils import get_column_letter
 
 from eduplan.facts import Column, Table
 from eduplan.io.cells import Bad, parse_cell
-from eduplan.io.sheets import RawSheet, normalise_header
-from eduplan.io.validate import Problem
+from eduplan.io.problems import Problem
+from eduplan.io.template import RawSheet, normalise_header
 from eduplan.linkage.registers import REGISTERS
 
 DATE_COLUMNS = ("birth", "since", "until", "paid_on")

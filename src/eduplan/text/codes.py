@@ -12,6 +12,7 @@ import yaml
 from eduplan.text.normalise import to_simplified
 
 _PUNCT = re.compile(r"[\s\u3000\xa0“”\"'‘’《》()（）\[\]、,，:：;；·\-—.。]")
+_SHARE_OF = re.compile(r"占[\u4e00-\u9fff]{1,12}?的?(?:比例|比重)$")
 FUZZY = 0.6  # character-bigram Dice above which a phrase is taken as an alias's paraphrase
 
 
@@ -99,10 +100,38 @@ def match_code(indicator: str) -> str | None:
     text = fold(indicator)
     if not text:
         return None
+    # 普惠性幼儿园占全国幼儿园的比例 says 普惠性幼儿园占比; 比率 is 比例.
+    text = _SHARE_OF.sub("占比", text).replace("比率", "比例")
     for alias, code in aliases():
         if alias in text:
             return code
     # A paraphrase must at least end like the alias (率, 占比, 比例): 普惠县 is no 普惠率.
-    candidates = _by_last_char().get(text[-1], [])
+    candidates = [(a, c) for a, c in _by_last_char().get(text[-1], []) if not _conflict(text, a)]
     best = max(((dice(text, alias), code) for alias, code in candidates), default=(0.0, None))
     return best[1] if best[0] >= FUZZY else None
+
+
+# Words that set indicators apart however alike the rest reads: 高等/高中 教育毛入学率, 净/毛 入学率, 公办/民办,
+# 入学率/毕业率, 标准班额/大班额. A paraphrase naming one of a group may not match an alias naming another; one that
+# names no school level may not match an alias of one level (专任教师研究生学历占比 is no 小学 indicator).
+_RIVALS: tuple[tuple[re.Pattern[str], dict[str, str], bool], ...] = tuple(
+    (re.compile("|".join(sorted(words, key=len, reverse=True))), words, level)
+    for words, level in (
+        ({"学前": "学前", "幼儿": "学前", "小学": "小学", "初中": "初中", "高中": "高中", "高等": "高等",
+          "中职": "中职", "中等职业": "中职", "高校": "高等"}, True),
+        ({"净": "净", "毛": "毛"}, False),
+        ({"公办": "公办", "民办": "民办"}, False),
+        ({w: w for w in ("入学", "毕业", "巩固", "升学", "辍学", "就业", "合格", "优良", "达标", "覆盖", "普及")}, False),
+        ({"标准班额": "标准", "大班额": "大"}, False),
+    )
+)  # fmt: skip
+
+
+def _conflict(text: str, alias: str) -> bool:
+    """Whether `text` and `alias` name different members of one group of rival words."""
+    for pattern, canon, level in _RIVALS:
+        mine = {canon[w] for w in pattern.findall(text)}
+        theirs = {canon[w] for w in pattern.findall(alias)}
+        if theirs and not mine & theirs and (mine or level):
+            return True
+    return False

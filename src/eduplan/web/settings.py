@@ -34,14 +34,34 @@ def _env_bool(name: str, default: bool) -> bool:
     )
 
 
+def _env_int(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isascii() or not raw.isdigit() or int(raw) < minimum:
+        raise ConfigError(
+            f"环境变量 {name} 的值 {raw!r} 无法识别，应为不小于 {minimum} 的整数",
+            english=f"{name}={raw!r}: expected an integer >= {minimum}",
+        )
+    return int(raw)
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` empty with mode 0600 (only the owner reads it) unless it exists; its folder 0700."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    return path
+
+
 def _secret_key() -> str:
     key = os.environ.get("EDUPLAN_SECRET_KEY")
     if key:
         return key
     path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
+    if not path.exists() or not path.read_text().strip():
+        private_file(path).write_text(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -54,7 +74,7 @@ def _database() -> dict[str, Any]:
             f"DATABASE_URL 无法解析：{url!r}（{exc}）", english=f"bad DATABASE_URL {url!r}: {exc}"
         ) from exc
     if config["ENGINE"].endswith("sqlite3"):
-        Path(str(config["NAME"])).parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(str(config["NAME"])))  # SQLite then gives its -wal and -shm files the same mode
         config["OPTIONS"] = {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"}
         config["CONN_MAX_AGE"] = 0
     return config
@@ -79,21 +99,26 @@ AREA_APPS = [
     "eduplan.web.standards",
     "eduplan.web.forecast",
     "eduplan.web.documents",
+    "eduplan.web.imports",
     "eduplan.web.linkage",
     "eduplan.web.finance",
     "eduplan.web.reports",
     "eduplan.web.public",
 ]
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "eduplan.web.accounts",  # first: its `flush` command (keeps the audit triggers) overrides Django's
+    "eduplan.web.accounts.apps.ScopedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "eduplan.store",  # the import history (the store is not an area: it has no pages)
+    "axes",
     *AREA_APPS,
 ]
 MIDDLEWARE = [
+    "eduplan.web.accounts.middleware.SecureCookiesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,8 +126,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "eduplan.web.accounts.middleware.IdleTimeoutMiddleware",
+    "eduplan.web.accounts.middleware.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 ROOT_URLCONF = "eduplan.web.urls"
 TEMPLATES = [
@@ -115,6 +145,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "eduplan.web.accounts.context.navigation",
             ]
         },
     }
@@ -126,9 +157,10 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = DATA_DIR / "static"  # WhiteNoise serves from the package (finders); collectstatic may fill this
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = True
+WHITENOISE_AUTOREFRESH = DEBUG
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
@@ -136,5 +168,62 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"eduplan.access": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {"eduplan.web": {"handlers": ["console"], "level": "WARNING"}},
 }
+
+# ---- Security (issue 12: 等保 2.0 level 2-3). docs/deploy.md explains each setting.
+AUTHENTICATION_BACKENDS = [
+    "eduplan.web.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "eduplan.web.accounts.passwords.MinimumLength", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "eduplan.web.accounts.passwords.NotTheDemoPassword"},
+]
+# Behind nginx (TLS ends there): trust its X-Forwarded-Proto and X-Forwarded-For (one proxy).
+EDUPLAN_BEHIND_PROXY = _env_bool("EDUPLAN_BEHIND_PROXY", False)
+EDUPLAN_TRUSTED_PROXY = EDUPLAN_BEHIND_PROXY
+if EDUPLAN_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Lockout: 5 failures of one account from one address lock that pair for the cool-down (django-axes).
+AXES_FAILURE_LIMIT = _env_int("EDUPLAN_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = _env_int("EDUPLAN_LOCKOUT_MINUTES", 15, minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_VERBOSE = False
+# Sessions: signed out after this many idle minutes; cookies HttpOnly, Secure over TLS (middleware).
+EDUPLAN_IDLE_MINUTES = _env_int("EDUPLAN_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = EDUPLAN_IDLE_MINUTES * 60 + 60
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Headers: no sniffing, no referrer outside the site, no framing, a CSP without inline script or style.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Plan documents: at most this many bytes (default 5 MB).
+EDUPLAN_DOCUMENT_MAX_BYTES = _env_int("EDUPLAN_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# The audit trail is kept at least this many days (网络安全法 第二十一条: at least six months).
+EDUPLAN_AUDIT_RETENTION_DAYS = _env_int("EDUPLAN_AUDIT_RETENTION_DAYS", 183, minimum=183)

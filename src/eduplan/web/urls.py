@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Sign in and out, change one's own password. No reset by mail: an administrator resets a password with
+    # `eduplan user passwd` (no mail server on a government intranet, and no silent dead end).
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("access/", include("eduplan.web.accounts.urls")),
     path("indicators/", include("eduplan.web.indicators.urls")),
     path("plans/", include("eduplan.web.plans.urls")),
     path("standards/", include("eduplan.web.standards.urls")),
     path("forecast/", include("eduplan.web.forecast.urls")),
     path("documents/", include("eduplan.web.documents.urls")),
+    path("imports/", include("eduplan.web.imports.urls")),
     path("linkage/", include("eduplan.web.linkage.urls")),
     path("finance/", include("eduplan.web.finance.urls")),
     path("reports/", include("eduplan.web.reports.urls")),

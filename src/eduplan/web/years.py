@@ -10,10 +10,16 @@ from eduplan.indicators.completeness import YearChoice, choose_year
 
 
 def asked_year(request: HttpRequest, param: str = "year") -> int | None:
-    raw = request.GET.get(param, "")
-    return int(raw) if raw.isdigit() else None
+    """`?year=` as a number; None when absent or not plain ASCII digits (`?year=²` must not be a 500)."""
+    from eduplan.web import access
+
+    return access.int_param(request, param)
 
 
 def year_choice(request: HttpRequest, facts: Facts, unit: str, param: str = "year") -> YearChoice:
-    """The year to show for `unit` (a county, or a township or school of one)."""
-    return choose_year(facts, unit, asked_year(request, param))
+    """The year to show for `unit` (a county, or a township or school of one); a city or province supervisor
+    sees the latest accepted year unless they ask for another."""
+    from eduplan.web import access
+
+    asked = asked_year(request, param)
+    return choose_year(facts, unit, asked if asked is not None else access.accepted_year(request, unit[:6]))

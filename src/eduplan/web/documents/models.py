@@ -9,10 +9,11 @@ from eduplan.web.plans.models import Plan, Target
 
 
 class Document(models.Model):
-    """A plan document as uploaded; statements are re-extracted from `raw` (deterministic, ~10 ms)."""
+    """A plan document as uploaded, with what the extractor read from it (stored once, see review.stored)."""
 
     name = models.CharField("文件名", max_length=200)
     raw = models.TextField("原文")
+    extraction = models.JSONField("抽取结果", null=True, blank=True, editable=False)
     region_code = models.CharField("所属区划代码", max_length=12, help_text="县 6 位、市 4 位、省 2 位")
     region_name = models.CharField("所属区划名称", max_length=100, blank=True)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)

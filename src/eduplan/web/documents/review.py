@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from types import SimpleNamespace
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,7 +12,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from eduplan.errors import DataError
-from eduplan.text.statements import Extraction, Statement
+from eduplan.text.projects import KIND_LABELS
+from eduplan.text.statements import Extraction, Statement, extract
 from eduplan.web.documents.models import Decision, Document
 from eduplan.web.plans.models import Plan, Target
 
@@ -21,6 +24,44 @@ _SCOPE = {"农村": Target.Scope.RURAL, "乡村": Target.Scope.RURAL, "城区": 
           "城镇": Target.Scope.URBAN, "每个乡镇": Target.Scope.TOWNSHIP}  # fmt: skip
 CMP_LABELS = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<", "range": "区间", "change": "每年变化",
               "ratio": "比例"}  # fmt: skip
+
+
+FORMAT = 1  # of the stored extraction; a different number (or an old document) is extracted again
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A document's extraction as stored: what the review page and the draft plan need, read once."""
+
+    structure: SimpleNamespace  # title, issuer, doc_number, date, period, horizon
+    statements: list[Statement]
+    projects: list[dict[str, Any]]
+    highlighted: SafeString
+
+
+def snapshot(ex: Extraction) -> dict[str, Any]:
+    """The extraction as JSON for `Document.extraction`."""
+    st = ex.structure
+    head = {k: getattr(st, k) for k in ("title", "issuer", "doc_number", "date", "period", "horizon")}
+    return {"format": FORMAT, "structure": head, "statements": [asdict(s) for s in ex.statements],
+            "projects": [{**p.row(), "kind_label": KIND_LABELS.get(p.kind, p.kind)} for p in ex.projects],
+            "highlighted": str(highlighted(ex))}  # fmt: skip
+
+
+def stored(doc: Document) -> Stored:
+    """The document's stored extraction; extracted and stored now when missing or of another format."""
+    data = doc.extraction
+    try:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise KeyError("format")
+        head = dict(data["structure"])
+        head["period"] = tuple(head["period"]) if head.get("period") else None
+        return Stored(SimpleNamespace(**head), [Statement(**s) for s in data["statements"]], data["projects"],
+                      mark_safe(data["highlighted"]))  # fmt: skip  # our own escaped HTML (see highlighted)
+    except (KeyError, TypeError):
+        doc.extraction = snapshot(extract(doc.raw, doc.name))
+        doc.save(update_fields=["extraction"])
+        return stored(doc)
 
 
 @dataclass(frozen=True)
@@ -53,7 +94,7 @@ class Row:
         return not accept_problem(self.statement)
 
 
-def rows(doc: Document, extraction: Extraction) -> list[Row]:
+def rows(doc: Document, extraction: Stored) -> list[Row]:
     decisions = {d.index: d for d in doc.decisions.select_related("target")}
     return [Row(i, s, decisions.get(i)) for i, s in enumerate(extraction.statements)]
 
@@ -89,7 +130,7 @@ def accept_problem(s: Statement) -> str | None:
     return None
 
 
-def draft_plan(doc: Document, extraction: Extraction) -> Plan:
+def draft_plan(doc: Document, extraction: Stored) -> Plan:
     """The document's draft plan, created on first use from what the document says about itself."""
     if doc.plan is not None:
         return doc.plan
@@ -122,7 +163,7 @@ def target_for(plan: Plan, s: Statement, number: int) -> Target:
 
 
 @transaction.atomic
-def accept(doc: Document, extraction: Extraction, index: int) -> Target:
+def accept(doc: Document, extraction: Stored, index: int) -> Target:
     """Make statement `index` a target of the document's draft plan (validated like the plan form)."""
     s = extraction.statements[index]
     problem = accept_problem(s)
@@ -145,8 +186,9 @@ def accept(doc: Document, extraction: Extraction, index: int) -> Target:
 
 @transaction.atomic
 def reject(doc: Document, index: int) -> None:
-    """Mark statement `index` as not taken; a target made from it earlier is removed."""
+    """Mark statement `index` as not taken; a target made from it earlier in this document's draft plan is
+    removed (never a target of another plan)."""
     old = Decision.objects.filter(document=doc, index=index).select_related("target").first()
-    if old and old.target:
+    if old and old.target and doc.plan_id is not None and old.target.plan_id == doc.plan_id:
         old.target.delete()
     Decision.objects.update_or_create(document=doc, index=index, defaults={"accepted": False, "target": None})

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from eduplan import facts
-from eduplan.web.schools.models import MODELS, OrgUnit, School, add_columns, model_field
+from eduplan import facts, store
+from eduplan.web.schools.models import OrgUnit, School, add_columns, model_field
 
 
 class SchoolFinance(models.Model):
@@ -37,8 +37,8 @@ class CountyFinance(models.Model):
 add_columns(CountyFinance, facts.COUNTY_FINANCE, ("county", "year"))
 
 # Stored, loaded, imported and exported like every other table of facts.py.
-MODELS["school_finance"] = SchoolFinance
-MODELS["county_finance"] = CountyFinance
+store.register("school_finance", SchoolFinance)
+store.register("county_finance", CountyFinance)
 
 
 class UnitCost(models.Model):

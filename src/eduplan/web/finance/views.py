@@ -22,6 +22,7 @@ from eduplan.facts import Facts
 from eduplan.finance import budget, export
 from eduplan.finance.rules import describe, rules_for
 from eduplan.indicators.completeness import year_status
+from eduplan.store import load_facts
 from eduplan.web import access
 from eduplan.web.charts import HLine, Series, line_chart
 from eduplan.web.downloads import attachment
@@ -29,7 +30,6 @@ from eduplan.web.finance import services
 from eduplan.web.finance.models import UnitCost
 from eduplan.web.methods import method_html
 from eduplan.web.schools.models import OrgUnit
-from eduplan.web.schools.store import load_facts
 
 MAX_UNIT_COST = 1e9
 
@@ -44,8 +44,8 @@ def _county(request: HttpRequest) -> tuple[dict[str, Any], OrgUnit | None, Facts
 
 
 def _year(request: HttpRequest, years: list[int]) -> int | None:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and int(raw) in years else (years[-1] if years else None)
+    asked = access.int_param(request, "year")
+    return asked if asked in years else (years[-1] if years else None)
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:

@@ -57,8 +57,9 @@ def parse_projects(text: str, places: dict[str, str]) -> pl.DataFrame:
         if (
             len(parts) != 5
             or parts[2] not in STAGE_CODES
+            or not parts[3].lstrip("-").isascii()
             or not parts[3].lstrip("-").isdigit()
-            or not parts[4].isdigit()
+            or not (parts[4].isascii() and parts[4].isdigit())
         ):
             raise DataError(
                 f"第 {n} 行格式不对：应为“名称,学校或学区代码,学段,新增学位,投用年份”，如“城东新小学,990101001-1,小学,1350,2027”",

@@ -33,12 +33,13 @@ from eduplan.web.methods import method_html
 
 
 def _facts(unit: str) -> Facts:
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
 
     return load_facts(unit)
 
 
 def _initial(request: HttpRequest) -> dict[str, Any]:
+    """The form's data: the query, the county checked by access (404 for one the user may not read)."""
     data: dict[str, Any] = {"level": "zone", "horizon": 5, "migration": 0, "projects": ""}
     data.update({k: v for k, v in request.GET.items() if v != ""})
     county = access.county_of(request)

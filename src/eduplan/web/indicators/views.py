@@ -19,11 +19,11 @@ from eduplan.indicators.display import SPLIT_NOTE, is_split
 from eduplan.indicators.engine import compute
 from eduplan.indicators.explain import column_label, explain, readable
 from eduplan.indicators.quality import check, completeness
+from eduplan.store import load_facts
 from eduplan.web import access
 from eduplan.web.charts import Series, bar_chart, line_chart
 from eduplan.web.downloads import CSV, attachment
 from eduplan.web.schools.models import OrgUnit
-from eduplan.web.schools.store import load_facts
 from eduplan.web.years import year_choice
 
 DOWNLOAD_HEADERS = {"unit": "单位代码", "name": "单位名称", "year": "学年", "value": "数值", "numerator": "分子",
@@ -147,6 +147,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     series = _series(facts, ind, context["unit"])
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
+        access.audit(request, "export", context["unit"], indicator=code, format=fmt, rows=series.height)
         return _download(series, ind, fmt, _names(facts))
     choice: YearChoice = context["choice"]
     rows = [
@@ -226,9 +227,9 @@ def quality(request: HttpRequest) -> HttpResponse:
         return render(request, "indicators/quality.html", context)
     findings = check(facts)
     years = sorted(findings["year"].unique().to_list(), reverse=True)
-    asked = request.GET.get("year", "")
-    if asked.isdigit():
-        findings = findings.filter(pl.col("year") == int(asked))
+    asked = access.int_param(request, "year")
+    if asked is not None:
+        findings = findings.filter(pl.col("year") == asked)
     names = _names(facts)
     findings = _with_names(findings, names).with_columns(
         pl.col("field").replace_strict(FIELD_LABELS, default=pl.col("field")).alias("field_label")
@@ -238,7 +239,7 @@ def quality(request: HttpRequest) -> HttpResponse:
         "findings": findings.to_dicts(),
         "counts": findings.group_by("severity").len().to_dicts(),
         "years": years,
-        "year": int(asked) if asked.isdigit() else None,
+        "year": asked,
         "completeness": fill.sort("year", "township", descending=[True, False]).to_dicts(),
         "reporting": reporting_rows(facts, context["county"].code, context["choice"]),
     }

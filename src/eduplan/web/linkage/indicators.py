@@ -31,7 +31,7 @@ def _row(run: Run, code: str, numerator: int, denominator: int) -> dict[str, obj
 
 
 def write_indicators(run: Run) -> None:
-    from eduplan.web.schools.store import save_facts
+    from eduplan.store import save_facts
 
     rows = values(run)
     if rows:

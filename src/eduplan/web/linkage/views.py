@@ -37,9 +37,9 @@ def _county(request: HttpRequest, action: access.Action = "view") -> OrgUnit:
 
 
 def _year(request: HttpRequest, county: str) -> int:
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
+    asked = access.int_param(request, "year")  # `?year=²` is None, not a 500
+    if asked is not None and 2000 <= asked <= 2100:
+        return asked
     run = store.latest_run(county)
     if run is not None:
         return run.year
@@ -99,7 +99,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def _retention_check(run: Run) -> dict[str, Any]:
     """The statistical 巩固率 (school tables) beside the registers' own figure for the same cohort."""
     from eduplan.indicators.engine import compute
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
 
     summary = schooling.Summary.stored(run.summary)
     values = compute(load_facts(run.county), ["compulsory_retention_rate"]).filter(

@@ -253,3 +253,33 @@ def _region_name(code: str) -> str:
     except Exception:
         return ""
     return unit.name if unit else ""
+
+
+def fitted_plan(
+    data: dict[str, Any], name: str, values: dict[str, float], reference: dict[str, float]
+) -> dict[str, Any]:
+    """The demo plan for another county of the demo city: the same commitments under the county's name, each
+    computed target moved by the county's distance from the demo county in the base year (`values` and
+    `reference`: indicator code → base-year value), so that a well-off county aims higher and a poor one
+    aims at what it can reach. Percentages stay within 0–100 unless the demo plan itself exceeds 100."""
+    known = indicator_source.catalogue()
+    head = {**data["plan"], "name": f"{name}教育事业“十四五”发展规划（示例）"}
+    targets = []
+    for item in data["targets"]:
+        code = _code_of(item, known)
+        shift = values[code] - reference[code] if code in values and code in reference else None
+        if shift is None or item.get("scope", "region") != "region" or item.get("comparator") == "change":
+            # hand-entered demo values belong to the demo county: another county starts without them
+            targets.append({k: v for k, v in item.items() if k != "manual_values"})
+            continue
+        ceiling = 100.0 if item.get("unit", "%") == "%" and float(item["value"]) <= 100 else float("inf")
+
+        def moved(v: float, shift: float = shift, ceiling: float = ceiling) -> float:
+            return round(max(0.0, min(ceiling, float(v) + shift)), 2)
+
+        fitted = {**item, "code": code, "value": moved(item["value"])}
+        fitted["baseline"] = {"value": round(values[code], 2), "year": head["period"][0] - 1}
+        if item.get("milestones"):
+            fitted["milestones"] = {y: moved(v) for y, v in item["milestones"].items()}
+        targets.append(fitted)
+    return {**data, "plan": head, "targets": targets}

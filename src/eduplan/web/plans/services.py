@@ -209,7 +209,7 @@ def _names(facts: Facts | None) -> dict[str, str]:
 
 
 def _facts(region_code: str) -> Facts | None:
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
 
     try:
         return load_facts(region_code)

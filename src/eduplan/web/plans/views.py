@@ -7,12 +7,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from eduplan.indicators.completeness import choose_year
 from eduplan.monitoring.progress import STATUS_LABELS, STATUSES
+from eduplan.web import access
 from eduplan.web.downloads import attachment
 from eduplan.web.plans import dashboard
 from eduplan.web.plans.forms import ManualValueFormSet, MilestoneFormSet, PlanForm, ProjectForm, TargetForm
@@ -20,11 +23,16 @@ from eduplan.web.plans.models import Plan, Project, Target
 from eduplan.web.plans.services import cached_evaluation, cached_rows, label, plan_warnings
 
 
+def _plans(request: HttpRequest) -> QuerySet[Plan]:
+    """The plans of the user's units."""
+    return access.visible(request.user, Plan.objects.all())
+
+
 def _plan(request: HttpRequest) -> Plan:
-    """The plan asked for (?plan=ID, or ?unit=CODE), else the first adopted plan."""
-    plans = Plan.objects.all()
-    if request.GET.get("plan", "").isdigit():
-        plans = plans.filter(pk=int(request.GET["plan"]))
+    """The plan asked for (?plan=ID, or ?unit=CODE), else the user's first adopted plan."""
+    plans = _plans(request)
+    if (pk := access.int_param(request, "plan")) is not None:
+        plans = plans.filter(pk=pk)
     elif request.GET.get("unit"):
         plans = plans.filter(region_code=request.GET["unit"])
     plan = plans.order_by("status", "-period_start", "pk").first()
@@ -35,7 +43,7 @@ def _plan(request: HttpRequest) -> Plan:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    if not Plan.objects.exists():
+    if not _plans(request).exists():
         return render(request, "plans/empty.html")
     plan = _plan(request)
     evaluation = cached_evaluation(plan)
@@ -51,8 +59,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         evaluation.memo["overview"] = render_to_string("plans/_overview_body.html", parts)
     context = {
         "plan": plan,
-        "plans": Plan.objects.order_by("region_code", "name"),
+        "plans": _plans(request).order_by("region_code", "name"),
         "body": evaluation.memo["overview"],
+        "data_year": access.latest_year(plan.region_code),
         "choice": None if evaluation.facts is None else choose_year(evaluation.facts, plan.region_code),
         "report_years": range(plan.period_start, plan.period_end + 1),
     }
@@ -71,12 +80,13 @@ def targets(request: HttpRequest) -> HttpResponse:
 def targets_excel(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
     data = dashboard.excel(plan, dashboard.table_rows(cached_rows(plan)))
+    access.audit(request, "export", plan.region_code, what="targets.xlsx", plan=plan.pk)
     return attachment(data, f"targets-{plan.region_code}.xlsx")
 
 
 @login_required
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(Target.objects.select_related("plan"), pk=pk)
+    target = access.get_object(request, Target.objects.select_related("plan"), pk=pk)
     evaluation = cached_evaluation(target.plan)
     rows = evaluation.rows
     row = next((r for r in rows if r.target.pk == target.pk), None)
@@ -105,10 +115,13 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rollup(request: HttpRequest, code: str) -> HttpResponse:
+    access.require(request, code)
     plans = list(
-        Plan.objects.filter(region_code__startswith=code).exclude(region_code=code).order_by("region_code")
+        _plans(request).filter(region_code__startswith=code).exclude(region_code=code).order_by("region_code")
     )
     table = dashboard.rollup_table(plans)
+    for row in table["totals"]:  # whether each county's figures stand on approved data
+        row["data"] = access.data_status(row["plan"].region_code, access.latest_year(row["plan"].region_code))
     return render(request, "plans/rollup.html", {"code": code, "plans": plans, **table})
 
 
@@ -119,12 +132,17 @@ def method(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    plan = get_object_or_404(Plan, pk=pk) if pk else None
-    if not request.user.is_staff:
-        messages.error(request, "只有规划科人员可以编辑规划")
-        return redirect("plans:overview")
+    """Edit a plan of one's own county (or start one there): the region must be one the user may edit."""
+    plan = access.get_object(request, Plan, "edit", pk=pk) if pk else None
+    if not access.can_any(request.user, "edit"):
+        raise PermissionDenied("只有县教育局的业务科室可以编辑规划")
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
+        if not access.can(request.user, form.cleaned_data["region_code"], "edit"):
+            form.add_error("region_code", "只能为本单位及下属区划编制规划")
+            return render(
+                request, "plans/edit.html", {"form": form, "title": "编辑规划" if plan else "新建规划"}
+            )
         plan = form.save()
         messages.success(request, "规划已保存")
         return redirect(f"/plans/?plan={plan.pk}")
@@ -133,10 +151,10 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def target_edit(request: HttpRequest, pk: int | None = None, plan_pk: int | None = None) -> HttpResponse:
-    target = get_object_or_404(Target, pk=pk) if pk else Target(plan=get_object_or_404(Plan, pk=plan_pk))
-    if not request.user.is_staff:
-        messages.error(request, "只有规划科人员可以编辑目标")
-        return redirect("plans:overview")
+    if pk:
+        target = access.get_object(request, Target.objects.select_related("plan"), "edit", pk=pk)
+    else:
+        target = Target(plan=access.get_object(request, Plan, "edit", pk=plan_pk))
     form = TargetForm(request.POST or None, instance=target)
     formset = MilestoneFormSet(request.POST or None, instance=target, prefix="ms")
     values = ManualValueFormSet(request.POST or None, instance=target, prefix="mv")
@@ -156,7 +174,7 @@ def _places(region: str) -> dict[str, str]:
     """The schools, zones and townships of the region a project may be placed in (empty without data)."""
     from eduplan.errors import NotFound
     from eduplan.forecast.places import known_places
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
 
     try:
         return known_places(load_facts(region).schools)
@@ -176,10 +194,7 @@ def projects(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_object_or_404(Project.objects.select_related("plan"), pk=pk)
-    if not request.user.is_staff:
-        messages.error(request, "只有规划科人员可以编辑建设项目")
-        return redirect(f"/plans/projects/?plan={project.plan.pk}")
+    project = access.get_object(request, Project.objects.select_related("plan"), "edit", pk=pk)
     form = ProjectForm(request.POST or None, instance=project, places=_places(project.plan.region_code))
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -51,7 +51,7 @@ def report_inputs(plan: Plan, as_of: int | None = None, issued: date | None = No
 
 
 def region_facts(region: str) -> Facts | None:
-    from eduplan.web.schools.store import load_facts
+    from eduplan.store import load_facts
 
     try:
         return load_facts(region)

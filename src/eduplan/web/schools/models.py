@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 
-from eduplan import facts
+from eduplan import facts, store
 from eduplan.facts import Column, Table
 from eduplan.io.cells import LABELS  # Chinese labels of coded values, shared with the templates
 
@@ -200,16 +200,17 @@ class ReportedValue(models.Model):
 
 add_columns(ReportedValue, facts.REPORTED, ("unit", "year", "indicator"))
 
-# The model that stores each table of facts.py, in the order they must be written (parents first).
-MODELS: dict[str, type[models.Model]] = {
-    "org_units": OrgUnit,
-    "schools": School,
-    "school_year": SchoolYear,
-    "stage_year": StageYear,
-    "grade_year": GradeYear,
-    "health_year": HealthYear,
-    "memberships": Membership,
-    "population": Population,
-    "births": Birth,
-    "reported": ReportedValue,
-}
+# The model that stores each table of facts.py, registered in the order they must be written (parents first).
+for _table, _model in (
+    ("org_units", OrgUnit),
+    ("schools", School),
+    ("school_year", SchoolYear),
+    ("stage_year", StageYear),
+    ("grade_year", GradeYear),
+    ("health_year", HealthYear),
+    ("memberships", Membership),
+    ("population", Population),
+    ("births", Birth),
+    ("reported", ReportedValue),
+):
+    store.register(_table, _model)

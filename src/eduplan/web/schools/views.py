@@ -4,26 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
 
 from eduplan.facts import LOCALES, OWNERSHIPS, SCHOOL_TYPES
+from eduplan.store import load_facts
 from eduplan.web import access
 from eduplan.web.charts import Series, line_chart
 from eduplan.web.schools.models import School
 from eduplan.web.schools.overview import county_overview, school_history
-from eduplan.web.schools.store import load_facts
 from eduplan.web.years import year_choice
 
 
+@login_not_required
 def county(request: HttpRequest) -> HttpResponseBase:
-    """`/`: the login form for visitors (200, not a redirect), the county page once signed in."""
+    """`/`: the login form for visitors (200, not a redirect), the county page once signed in; a school's
+    filler goes to their school, an administrator without data to their own pages."""
     if not request.user.is_authenticated:
         return LoginView.as_view(extra_context={"next": "/"})(request)
     chosen = access.county_of(request)
+    if chosen is None:
+        school = access.visible(request.user, School.objects.order_by("code")).first()
+        if school is not None:
+            return redirect("schools:school", code=school.code)
+        if access.can(request.user, "", "audit"):
+            return redirect("accounts:audit")
     context: dict[str, Any] = {"counties": access.counties(request.user), "county": chosen}
     if chosen is not None:
         facts = load_facts(chosen.code)
@@ -42,7 +50,7 @@ def county(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def school(request: HttpRequest, code: str) -> HttpResponse:
     """One school: what it is, and its pupils, classes and teachers year by year."""
-    get_object_or_404(School, code=code)
+    access.get_object(request, School, code=code)
     facts = load_facts(code)
     info = facts.schools.row(0, named=True)
     names = dict(zip(facts.org_units["code"], facts.org_units["name"], strict=True))

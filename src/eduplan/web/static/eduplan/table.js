@@ -28,3 +28,7 @@
     });
   });
 })();
+// A <select data-autosubmit> submits its form when changed (no inline script: the CSP forbids it).
+document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+  select.addEventListener("change", function () { select.form.submit(); });
+});
