@@ -15,7 +15,7 @@ from eduplan.errors import EduplanError
 
 AREAS = (
     "foundation", "access", "indicators", "text", "monitoring", "standards", "forecast", "finance", "reports",
-    "linkage",
+    "linkage", "results",
 )  # fmt: skip
 
 Handler = Callable[[argparse.Namespace], int | None]

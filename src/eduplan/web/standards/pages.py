@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 
 from eduplan.facts import STAGE_NAMES, Facts
 from eduplan.indicators.completeness import data_years
+from eduplan.memo import per_facts
 from eduplan.standards import evaluate
 from eduplan.standards.gaps import Plan, plan, shortfalls
 from eduplan.standards.loader import load
@@ -25,7 +26,10 @@ def years_of(facts: Facts) -> list[int]:
 
 
 def run(kind: str, facts: Facts, unit: str, year: int) -> Evaluation:
-    return evaluate(kind, facts, unit, year, entries(unit, year, kind))
+    """The evaluation, once per facts object (one per data version, see eduplan.results) and entered items."""
+    given = entries(unit, year, kind)
+    key = ("evaluation", kind, unit, year, repr(sorted(given.items())))
+    return per_facts(facts, key, lambda: evaluate(kind, facts, unit, year, given))
 
 
 def cv_chart(result: Evaluation, stage: str) -> SafeString:

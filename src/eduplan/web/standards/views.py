@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from eduplan import results
 from eduplan.errors import EduplanError
 from eduplan.facts import STAGE_NAMES, Facts
 from eduplan.indicators.completeness import YearChoice
@@ -19,7 +20,6 @@ from eduplan.standards.export import write_todo
 from eduplan.standards.gaps import teacher_surplus, wan
 from eduplan.standards.loader import load
 from eduplan.standards.result import Evaluation
-from eduplan.store import load_facts
 from eduplan.web import access
 from eduplan.web.downloads import attachment
 from eduplan.web.methods import method_html
@@ -51,7 +51,7 @@ def _scope(request: HttpRequest) -> Scope:
     counties = access.counties(request.user)
     if county is None:
         return Scope(counties, None, None, None)
-    facts = load_facts(county.code)
+    facts = results.county_facts(county.code)
     return Scope(counties, county, facts, year_choice(request, facts, county.code))
 
 
