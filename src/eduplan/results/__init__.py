@@ -25,6 +25,13 @@ def indicator_rows(county: str, year: int | None = None, unit: str | None = None
     return stored.indicator_rows(county, year, unit)
 
 
+def fragment(county: str) -> Stored:
+    """The key of the county's current data versions, for caching page fragments drawn from its results."""
+    from eduplan.results import stored
+
+    return stored.fragment(county)
+
+
 def county_facts(county: str) -> Facts:
     """The county's facts of the current data version, loaded once per process and version."""
     from eduplan.results import stored

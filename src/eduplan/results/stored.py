@@ -26,6 +26,8 @@ from eduplan.store.versions import versions
 from eduplan.store.writing import insert_rows
 
 INDICATORS = "indicators"
+COUNTY_DIGITS = 6
+FRAGMENT_SECONDS = 3600  # a page fragment of one data version (a new version makes a new key anyway)
 STUCK = timedelta(minutes=10)  # a refresh started longer ago than this has died with its process
 SCHEMA = {"year": pl.Int64, "unit": pl.String, "level": pl.String, "code": pl.String, "value": pl.Float64,
           "numerator": pl.Float64, "denominator": pl.Float64, "reason": pl.String}  # fmt: skip
@@ -39,6 +41,20 @@ class Stored:
     rows: pl.DataFrame
     fresh: bool
     computed: datetime | None
+    key: str = ""  # the data versions the rows are of: part of the key of every page fragment drawn from them
+
+    @property
+    def cache_seconds(self) -> int:
+        """How long a page fragment drawn from these rows may be kept (0: not at all, the baseline)."""
+        return FRAGMENT_SECONDS if self.key else 0
+
+
+def fragment(county: str) -> Stored:
+    """No rows, only the key of the county's current data versions: for pages whose fragments are drawn
+    from results memoised on the county's facts (evaluations, forecasts)."""
+    if not settings.EDUPLAN_RESULTS_STORE:
+        return Stored(pl.DataFrame(), True, None)
+    return Stored(pl.DataFrame(), True, None, repr(sorted((region_versions(county) or {}).items())))
 
 
 def indicator_rows(county: str, year: int | None = None, unit: str | None = None) -> Stored:
@@ -54,7 +70,8 @@ def indicator_rows(county: str, year: int | None = None, unit: str | None = None
     fresh = state.versions == current
     if not fresh:
         refresh_soon(county)
-    return Stored(_read(county, year, unit), fresh, state.computed)
+    known: dict[str, int] = state.versions or {}
+    return Stored(_read(county, year, unit), fresh, state.computed, repr(sorted(known.items())))
 
 
 def _recomputed(county: str, year: int | None, unit: str | None) -> Stored:
@@ -163,10 +180,15 @@ _FACTS_LOCK = threading.Lock()
 
 def county_facts(county: str, current: dict[str, int] | None = None) -> Facts:
     """`load_facts(county)` for the current data version, loaded once per process and version (once per
-    request when results are not stored: the baseline)."""
+    request when results are not stored: the baseline). A city or province (a code of fewer digits) is
+    kept by the versions of every county in it."""
     if not settings.EDUPLAN_RESULTS_STORE:
         return _per_request(county)
-    key = (county, repr(sorted((current if current is not None else versions(county)).items())))
+    if current is None:
+        current = region_versions(county)
+        if current is None:  # a township or a school: not worth keeping, and no version of its own
+            return load_facts(county)
+    key = (county, repr(sorted(current.items())))
     with _FACTS_LOCK:
         if key in _FACTS:
             _FACTS.move_to_end(key)
@@ -177,6 +199,19 @@ def county_facts(county: str, current: dict[str, int] | None = None) -> Facts:
         while len(_FACTS) > settings.EDUPLAN_RESULTS_FACTS:
             _FACTS.popitem(last=False)
     return facts
+
+
+def region_versions(code: str) -> dict[str, int] | None:
+    """The versions of a county, or of every county of a city or province ("county:year" keys); None for a
+    township or a school."""
+    if len(code) == COUNTY_DIGITS:
+        return versions(code)
+    if len(code) > COUNTY_DIGITS:
+        return None
+    from eduplan.store.models import DataVersion
+
+    rows = DataVersion.objects.filter(county__startswith=code).values_list("county", "year", "version")
+    return {f"{county}:{year}": version for county, year, version in rows}
 
 
 _REQUEST = threading.local()

@@ -19,6 +19,7 @@ from eduplan.indicators.completeness import CORE_TABLES, YearChoice, missing_tex
 from eduplan.indicators.display import SPLIT_NOTE, is_split
 from eduplan.indicators.explain import column_label, explain, readable
 from eduplan.indicators.quality import check, completeness
+from eduplan.memo import per_facts
 from eduplan.web import access
 from eduplan.web.charts import Series, bar_chart, line_chart
 from eduplan.web.downloads import CSV, attachment
@@ -162,7 +163,12 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     chart = (
         line_chart([Series(context["unit_name"], points)], title=ind.name, y_label=ind.unit) if rows else ""
     )
-    explanation = explain(facts, code, context["unit"], year) if year is not None else None
+    unit = context["unit"]
+    explanation = (
+        per_facts(facts, ("explain", code, unit, year), lambda: explain(facts, code, unit, year))
+        if year is not None
+        else None
+    )
     inputs = [
         {"side": i.side, "text": i.text, "value": i.value, "missing": i.missing,
          "columns": [column_label(c) for c in i.rows.columns], "rows": readable(i.rows.head(SOURCE_ROWS)).rows(),
