@@ -90,7 +90,18 @@ def test_undoing_an_import_of_new_rows_makes_results_stale(tiny_db: Facts, setti
     assert with_row.filter(rate)["value"].item() == pytest.approx(291 / 310 * 100)
 
 
-def test_stale_results_are_shown_with_a_note_until_refreshed(tiny_db: Facts, alice: object, settings_: None) -> None:
+def test_an_approval_moves_its_county_and_year(tiny_db: Facts, alice: object) -> None:
+    from eduplan.web.accounts.approval import transition
+
+    before = versions(COUNTY)
+    assert transition(alice, COUNTY, 2024, "approve") == "approved"
+    after = versions(COUNTY)
+    assert after["2024"] > before["2024"] and after["2023"] == before["2023"]
+
+
+def test_stale_results_are_shown_with_a_note_until_refreshed(
+    tiny_db: Facts, alice: object, settings_: None
+) -> None:
     first = results.indicator_rows(COUNTY, 2024, COUNTY)
     assert first.fresh and first.rows.height > 0
     _import(_teachers(SCHOOLS[0], 2024, 1))
@@ -202,6 +213,7 @@ class StoredResults(RuleBasedStateMachine):
 def test_stored_results_equal_a_fresh_computation(tiny_db: Facts, settings_: None) -> None:
     run_state_machine_as_test(
         StoredResults,
-        settings=settings(max_examples=20, stateful_step_count=6, deadline=None,
-                          suppress_health_check=list(HealthCheck)),  # fmt: skip
+        settings=settings(
+            max_examples=20, stateful_step_count=6, deadline=None, suppress_health_check=list(HealthCheck)
+        ),  # fmt: skip
     )
