@@ -215,5 +215,5 @@ def test_stored_results_equal_a_fresh_computation(tiny_db: Facts, settings_: Non
         StoredResults,
         settings=settings(
             max_examples=20, stateful_step_count=6, deadline=None, suppress_health_check=list(HealthCheck)
-        ),  # fmt: skip
+        ),
     )
