@@ -139,8 +139,12 @@ def _load(base: str, seconds: float) -> tuple[dict[str, PageResult], float]:
     """USERS threads, each cycling through the pages without pause until `seconds` have passed."""
     openers = [_client(base, DEMO_USER if k % 2 == 0 else CITY_USER) for k in range(USERS)]
     urls = {name: base + path if path else _target_url(base, openers[0]) for name, path in PAGES.items()}
-    for url in urls.values():  # warm each worker's caches once
-        _get(openers[0], url)
+    for url in urls.values():  # warm every worker's caches: all users at once, so each worker gets some
+        warm = [threading.Thread(target=_get, args=(o, url)) for o in openers]
+        for t in warm:
+            t.start()
+        for t in warm:
+            t.join()
     results = {name: PageResult() for name in urls}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import polars as pl
 from django.conf import settings
 from django.core.signals import request_started
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from eduplan.facts import Facts
@@ -65,7 +65,11 @@ def indicator_rows(county: str, year: int | None = None, unit: str | None = None
     current = versions(county)
     state = _state(county)
     if state.versions is None:
-        refresh(county)
+        try:
+            refresh(county)
+        except DatabaseError:  # SQLite: another request is storing them this moment; answer without storing
+            log.warning("results of %s computed without storing", county, exc_info=True)
+            return _recomputed(county, year, unit)
         state.refresh_from_db()
     fresh = state.versions == current
     if not fresh:
@@ -75,7 +79,8 @@ def indicator_rows(county: str, year: int | None = None, unit: str | None = None
 
 
 def _recomputed(county: str, year: int | None, unit: str | None) -> Stored:
-    """The baseline: computed from the county's facts now (once per request, as pages did before)."""
+    """Computed from the county's facts now: the baseline (once per request, as pages did before), or when
+    they cannot be stored this moment."""
     facts = county_facts(county)
     rows = per_facts(facts, ("county_indicators", county), lambda: county_indicators(facts, county))
     if year is not None:
@@ -149,8 +154,8 @@ def _background(county: str) -> None:
         refresh(county)
     except Exception:  # a thread has no one to tell but the log; the next request tries again
         log.exception("refreshing results of %s failed", county)
-        ResultState.objects.filter(county=county, kind=INDICATORS).update(refreshing=None)
     finally:
+        ResultState.objects.filter(county=county, kind=INDICATORS).update(refreshing=None)
         connection.close()
 
 
