@@ -14,7 +14,15 @@ from eduplan.web import access
 
 # Edits of every model that belongs to org units are audited with their values before and after, except
 # the accounts app's own (approval steps and the trail are records themselves).
-NOT_AUDITED = ("accounts", "auth", "sessions", "axes", "admin", "contenttypes")
+NOT_AUDITED = (
+    "accounts",
+    "auth",
+    "sessions",
+    "axes",
+    "admin",
+    "contenttypes",
+    "results",
+)  # results: derived on read
 
 
 def connect() -> None:
