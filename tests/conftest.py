@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 # Playwright's sync API runs an event loop in the test thread; Django would refuse ORM calls from it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault(
+    "EDUPLAN_RESULTS_REFRESH", "inline"
+)  # pages wait for fresh results (no threads in tests)
 
 # No per-example deadline: tests are never timed, and a shared 2-core machine makes any deadline flaky.
 settings.register_profile("eduplan", deadline=None)

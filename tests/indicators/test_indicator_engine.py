@@ -166,3 +166,61 @@ def test_split_with_unknown_or_zero_pupils(make_county: Make) -> None:
     )
     shares = dict(stage_shares(facts).filter(pl.col("school") == "N1").select("stage", "share").iter_rows())
     assert shares == pytest.approx({"primary": 1 / 2.1, "junior": 1.1 / 2.1})
+
+
+def test_unknown_stage_pupils_leave_the_split_missing(make_county: Make) -> None:
+    # N1's junior pupils unknown: its 60 teachers cannot be split (split.py), so its primary share is missing
+    # (one input lacking) rather than 0 — the county's primary pupil–teacher ratio is not 500 / 6.
+    facts = make_county()
+    junior_n1 = (pl.col("school") == "N1") & (pl.col("stage") == "junior")
+    facts.grade_year = facts.grade_year.with_columns(
+        pl.when(junior_n1).then(None).otherwise(pl.col("enrollment")).alias("enrollment")
+    )
+    values = compute(facts, ["pupil_teacher_ratio_primary"])
+    for unit in ("N1", C):
+        row = _row(values, "pupil_teacher_ratio_primary", unit)
+        assert row["value"] is None and row["denominator"] is None
+        assert row["reason"].startswith("分母") and "缺少 1 项" in row["reason"]
+    assert _row(values, "pupil_teacher_ratio_primary", "P1")["value"] == pytest.approx(10.0)
+
+
+def test_stage_statistics_without_grade_rows(make_county: Make) -> None:
+    # V1 reports its vocational stage (stage_year) but no grade rows: no pupils, so nothing of its teachers is
+    # split to the stage — 0 teachers, and the ratio says its denominator is 0 (never a null without a reason).
+    facts = make_county()
+    facts.grade_year = facts.grade_year.filter(pl.col("school") != "V1")
+    values = compute(facts, ["pupil_teacher_ratio_vocational", "dual_qualified_teacher_share"])
+    assert values.filter(pl.col("value").is_null() & pl.col("reason").is_null()).height == 0
+    row = _row(values, "pupil_teacher_ratio_vocational", C)
+    assert row["value"] is None and row["reason"] == "分母“中职专任教师数”为 0"
+
+
+def test_code_lookup_by_number_checks_the_strings() -> None:
+    from eduplan.indicators.sums import Lookup
+
+    numeric = Lookup(pl.Series(["0012", "1200", "0099"]))  # one length, all numbers: looked up as integers
+    strings = pl.Series(["0012", "12", "+012", None, "9999", "1200", "0099", "x"])
+    assert numeric(strings).tolist() == [0, -1, -1, -1, -1, 1, 2, -1]
+    mixed = Lookup(pl.Series(["K1", "12", "0012"]))  # otherwise by name
+    assert mixed(strings).tolist() == [2, 1, -1, -1, -1, -1, -1, -1]
+
+
+def test_no_population_rows_gives_reasons(make_county: Make) -> None:
+    facts = make_county()
+    facts.population = facts.population.head(0)
+    row = _row(compute(facts, ["preschool_ger"]), "preschool_ger", C)
+    assert (
+        row["value"] is None and row["reason"] == "分母“3—5周岁常住人口”缺少 6 项数据"
+    )  # 3 ages × 2 townships
+
+
+def test_row_index_dense_and_sparse_agree() -> None:
+    import numpy as np
+
+    from eduplan.indicators.sums import Index
+
+    keys = [np.array([7, 3, -1, 7, 900_000]), np.array([3, 12])]
+    asked = np.array([3, 7, 12, 900_000, 5, -1])
+    dense, sparse = Index(keys, 1_000_000), Index(keys, 10**12)  # a huge key range falls back to sorting
+    assert dense.keys.tolist() == sparse.keys.tolist() == [3, 7, 12, 900_000]
+    assert dense.groups(asked).index.tolist() == sparse.groups(asked).index.tolist() == [0, 1, 2, 3, 4, 4]

@@ -61,9 +61,10 @@ READERS = {"alice", "carol", "erin"}
 WRITERS = {"alice"}
 # Tables whose rows change on any request (sessions, the trail, lockout records) or by design of a reader's
 # step (a city's acceptance of approved data).
+# Stored results (results.*) are computed when a page reads them; an approval moves a data version.
 VOLATILE = {"sessions.session", "accounts.auditevent", "axes.accessattempt", "axes.accesslog",
-            "axes.accessfailurelog", "admin.logentry"}  # fmt: skip
-APPROVAL_TABLES = {"accounts.approval", "accounts.approvalstep"}
+            "axes.accessfailurelog", "admin.logentry", "results.resultstate", "results.indicatorvalue"}  # fmt: skip
+APPROVAL_TABLES = {"accounts.approval", "accounts.approvalstep", "store.dataversion"}
 # Pages that legitimately name units to their administrator: the trail, role grants.
 ADMIN_PAGES = {"auditor": ("accounts:audit", "admin:accounts_auditevent"),
                "secadmin": ("admin:accounts_grant", "admin:auth_user")}  # fmt: skip

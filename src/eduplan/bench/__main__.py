@@ -1,4 +1,7 @@
-"""`python -m eduplan.bench [AREA...]` runs the benchmarks of the named areas, or all of them."""
+"""`python -m eduplan.bench [AREA...] [--json]` runs the benchmarks of the named areas, or all of them.
+
+With --json an area prints its figures as JSON (its `run_json`) instead of text; an area without one says so.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,20 @@ import sys
 import eduplan.bench as package
 
 
-def main(names: list[str]) -> int:
+def main(args: list[str]) -> int:
+    as_json = "--json" in args
+    names = [a for a in args if a != "--json"]
     found = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_"))
     for name in names or found:
-        print(f"== {name} ==", flush=True)
-        importlib.import_module(f"eduplan.bench.{name}").run()
+        module = importlib.import_module(f"eduplan.bench.{name}")
+        if as_json:
+            if not hasattr(module, "run_json"):
+                print(f"基准 {name} 没有 JSON 输出", file=sys.stderr)
+                return 2
+            module.run_json()
+        else:
+            print(f"== {name} ==", flush=True)
+            module.run()
     return 0
 
 

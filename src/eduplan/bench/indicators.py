@@ -1,11 +1,15 @@
 """Indicator engine benchmark: a demo province of 100 counties × 10 years, every indicator at every level.
 
-Prints our time (wall and CPU), a plain pandas implementation of the same computation (same terms, same stage
-split, same roll-up, same missing-input counting, the same value/numerator/denominator/reason outputs) timed in
-the same run, their ratio, the check that both agree, the machine's load and the peak memory; then two
-national-scale runs of 500,000 schools built by replicating the province: the latest year in one computation,
-and all 10 years province by province (no level sits above a province, so that is the same result).
-Each measured run happens in a fresh subprocess so that its peak resident memory is its own.
+In one run, on the same province: the engine, a competent pandas implementation of the same computation (masked
+columns, one group-by per source table and level: _indicators_pandas.py) and the same computation as DuckDB SQL
+(_indicators_duckdb.py) on one thread and on DuckDB's default threads. All three must give the same rows,
+values, numerators, denominators and reasons (asserted). Times are the best of several runs, wall and CPU (the
+machine is shared); the load is printed beside them. Then the engine alone: µs per school-year from 10 to 900
+counties, its peak memory against the size of its input columns, and a national run (≈ 500,000 schools, one year).
+Each measurement runs in a fresh subprocess so that its peak memory is its own.
+
+`python -m eduplan.bench indicators --json` prints the figures as one JSON object (engine_s, pandas_fair_s,
+duckdb_s, …) instead of the text.
 """
 
 from __future__ import annotations
@@ -17,226 +21,102 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import numpy as np
-import pandas as pd
 import polars as pl
 
-from eduplan.facts import SCHOOL_TYPES, Facts
-from eduplan.indicators.catalogue import Indicator, load_catalogue
-from eduplan.indicators.engine import MISS, compute, hierarchy, sides, years_of
-from eduplan.indicators.formula import GRADE_COLUMNS, HEALTH_COLUMNS, STAGE_COLUMNS, Term
-from eduplan.indicators.split import NOT_SPLIT, RESOURCE_COLUMNS, stage_weights
+from eduplan.facts import Facts
+from eduplan.indicators.catalogue import load_catalogue
+from eduplan.indicators.engine import compute, years_of
 
 COUNTIES = 100
-OUTPUT_COLUMNS = ["code", "unit", "level", "year", "value", "numerator", "denominator"]
+SCALING = (10, 30, 100, 300, 900)
 SEED = 20240901
 FIRST_YEAR, LAST_YEAR = 2016, 2025
 NATIONAL_SCHOOLS = 500_000
-POLARS_REPEATS, PANDAS_REPEATS = 3, 2  # best of n for both, as timeit does
+REPEATS = {"engine": 5, "pandas": 3, "duckdb": 3}  # best of n, as timeit does
+# The input columns the engine reads (the sizes the memory goal is measured against).
+INPUT_TABLES = ("schools", "school_year", "stage_year", "grade_year", "health_year", "memberships", "population",
+                "org_units", "reported")  # fmt: skip
+KEYS = ["code", "unit", "level", "year"]
+TOLERANCE = 1e-9  # relative: sums of shares may differ in the last bits with the order of addition
+
+T = TypeVar("T")
 
 
-# ─── the plain pandas baseline ──────────────────────────────────────────────────────────────────────────────
+# ─── measuring ───────────────────────────────────────────────────────────────────────────────────────────────
 
 
-def to_pandas(facts: Facts) -> dict[str, pd.DataFrame]:
-    """Plain pandas frames (numpy columns; no pyarrow needed): the baseline's input, made before timing."""
-    return {
-        name: pd.DataFrame({c: frame[c].to_numpy() for c in frame.columns}, columns=frame.columns)
-        for name, frame in facts.frames().items()
-    }
+def _timed(work: Callable[[], T], repeats: int) -> tuple[T, float, float]:
+    """The last result and the best wall and best CPU seconds of `repeats` runs."""
+    walls, cpus = [], []
+    for _ in range(repeats):
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = work()
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    return result, min(walls), min(cpus)
 
 
-def _pd_split(d: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    weights, default = stage_weights()
-    g = d["grade_year"]
-    pupils = g.groupby(["school", "year", "stage"], as_index=False)["enrollment"].sum(min_count=1)
-    pupils = pupils.rename(columns={"enrollment": "pupils"})
-    pupils["w"] = pupils["pupils"] * pupils["stage"].map(weights).fillna(default)
-    total = pupils.groupby(["school", "year"])["w"].transform("sum")
-    n = pupils.groupby(["school", "year"])["w"].transform("size")
-    pupils["share"] = np.where(n == 1, 1.0, pupils["w"] / total)
-    out = pupils.merge(d["school_year"], on=["school", "year"], how="left")
-    for c in RESOURCE_COLUMNS:
-        if c not in NOT_SPLIT and c in out:
-            out[c] = out[c] * out["share"]
-    return out
+def _peak_reset() -> bool:
+    """Reset the process's peak resident memory (Linux), so that the next reading is the peak from now on."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
 
 
-def _pd_school(d: dict[str, pd.DataFrame], keys: pd.DataFrame) -> pd.DataFrame:
-    g = d["grade_year"]
-    pupils = g.groupby(["school", "year"], as_index=False)["enrollment"].sum(min_count=1)
-    pupils = pupils.rename(columns={"enrollment": "pupils"})
-    groups = d["memberships"][["school", "year"]].drop_duplicates().assign(in_group=1)
-    f = keys.merge(d["school_year"], on=["school", "year"], how="left").merge(
-        pupils, on=["school", "year"], how="left"
+def _memory_mb() -> tuple[float, float]:
+    """(resident now, peak resident) in MB."""
+    try:
+        with open("/proc/self/status") as f:
+            fields = dict(line.split(":", 1) for line in f if ":" in line)
+        return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+    except (OSError, KeyError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return peak, peak
+
+
+def _input_mb(facts: Facts) -> float:
+    return sum(getattr(facts, name).estimated_size() for name in INPUT_TABLES) / 1e6
+
+
+def _engine_memory(facts: Facts) -> dict[str, float]:
+    """The engine's peak memory above what the process held before it, beside its input and its result."""
+    reset = _peak_reset()
+    before, _ = _memory_mb()
+    out = compute(facts)
+    _, peak = _memory_mb()
+    input_mb, result_mb = _input_mb(facts), out.estimated_size() / 1e6
+    return {"input_mb": input_mb, "result_mb": result_mb, "peak_mb": peak - before, "peak_exact": float(reset),
+            "work_mb": peak - before - result_mb}  # fmt: skip
+
+
+# ─── data ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def province(counties: int = COUNTIES) -> Facts:
+    from eduplan.demo import generate_province
+
+    # Exactly the issue's 10 years: no earlier enrollment history (the demo's default adds 4 years of it).
+    return generate_province(
+        counties, SEED, first_year=FIRST_YEAR, last_year=LAST_YEAR, history_from=FIRST_YEAR
     )
-    f = f.merge(groups, on=["school", "year"], how="left")
-    f["schools"] = 1
-    f["in_group"] = f["in_group"].fillna(0)
-    f["small_school"] = (f["pupils"] < 100).astype(float).where(f["pupils"].notna())
-    f["principal_le45"] = (f["principal_age"] <= 45).astype(float).where(f["principal_age"].notna())
-    f["principal_rotated"] = f["principal_rotated"].astype(float)
-    f["funds_total"] = f["public_funds_per_pupil"] * f["pupils"]
-    return f
 
 
-def _pd_mask(frame: pd.DataFrame, term: Term) -> pd.Series:
-    mask = pd.Series(True, index=frame.index)
-    for key, values in term.filters:
-        if key in ("grade", "age"):
-            mask &= frame[key].isin([int(v) for v in values])
-        elif key == "boarding":
-            mask &= frame[key] == (values[0] == "true")
-        else:
-            mask &= frame[key].isin(values)
-    return mask
-
-
-def _pd_terms(d: dict[str, pd.DataFrame], terms: list[Term]) -> pd.DataFrame:
-    """Per (school, year): each term summed and its null count, one groupby per term."""
-    attrs = d["schools"].rename(columns={"code": "school"})[
-        ["school", "township", "school_type", "ownership", "locale", "boarding"]
-    ]
-    keys = pd.concat(
-        [d[t][["school", "year"]] for t in ("school_year", "stage_year", "grade_year", "health_year")]
-    )
-    keys = keys.drop_duplicates()
-    sources = {
-        "grade": d["grade_year"],
-        "stage": d["stage_year"],
-        "health": d["health_year"],
-        "split": _pd_split(d),
-        "school": _pd_school(d, keys),
-    }
-    sources = {k: v.merge(attrs, on="school", how="left") for k, v in sources.items()}
-    out = keys.merge(attrs, on="school", how="left").set_index(["school", "year"])
-    columns: dict[str, pd.Series] = {}
-    for t in terms:
-        frame = sources[_source_name(t)]
-        # Only the rows and the one column the term reads; one group-by gives its sum and its null count.
-        part = frame.loc[_pd_mask(frame, t), ["school", "year", t.column]]
-        stats = part.groupby(["school", "year"])[t.column].agg(["sum", "count", "size"])
-        columns[t.key] = stats["sum"]
-        columns[t.key + MISS] = stats["size"] - stats["count"]
-    # A school-year without a row for the term adds 0 and lacks nothing.
-    summed = pd.DataFrame(columns).fillna(0).reindex(out.index, fill_value=0)
-    return pd.concat([out, summed], axis=1).reset_index()
-
-
-def _source_name(t: Term) -> str:
-    if t.column in GRADE_COLUMNS:
-        return "grade"
-    if t.column in STAGE_COLUMNS:
-        return "stage"
-    if t.column in HEALTH_COLUMNS:
-        return "health"
-    return "split" if t.base == "stage" else "school"
-
-
-def _because(
-    reason: pd.Series, why: pd.Series, text: str, count: pd.Series | None = None, tail: str = ""
-) -> None:
-    """Set `reason` where `why` holds and no earlier reason is set: text, or text + count + tail."""
-    rows = why & reason.isna()
-    if rows.any():
-        reason[rows] = text + count[rows].astype(int).astype(str) + tail if count is not None else text
-
-
-def pandas_compute(facts: Facts, d: dict[str, pd.DataFrame], inds: list[Indicator]) -> pd.DataFrame:
-    """The same computation written plainly in pandas: term by term, level by level, indicator by indicator."""
-    computed = [i for i in inds if not i.reported]
-    terms = {t.key: t for i in computed for side in sides(i) for t in side}
-    for t in list(terms.values()):
-        if t.lag:
-            terms[t.unlagged.key] = t.unlagged
-    school_terms = [t for t in terms.values() if t.base != "township" and not t.lag]
-    pop_terms = [t for t in terms.values() if t.base == "township"]
-    schools = _pd_terms(d, school_terms)
-    h = hierarchy(facts)
-    tree = pd.DataFrame({c: h[c].to_numpy() for c in h.columns})
-    years = pd.DataFrame({"year": years_of(facts)})
-    cols = [c for t in school_terms for c in (t.key, t.key + MISS)]
-    town = tree[["township"]].merge(years, how="cross")
-    town = town.merge(schools.groupby(["township", "year"], as_index=False)[cols].sum(), how="left").fillna(0)
-    pop = d["population"]
-    for t in pop_terms:
-        part = (
-            pop[_pd_mask(pop, t)]
-            .groupby(["township", "year"], as_index=False)["population"]
-            .agg(["sum", "size"])
-        )
-        part.columns = ["township", "year", t.key, "_n"]
-        part[t.key + MISS] = len(t.filter("age") or range(19)) - part.pop("_n")
-        town = town.merge(part, on=["township", "year"], how="left")
-        town[t.key + MISS] = town[t.key + MISS].fillna(len(t.filter("age") or range(19)))
-    all_cols = cols + [c for t in pop_terms for c in (t.key, t.key + MISS)]
-    town = town.merge(tree, on="township")
-    levels = {
-        "school": schools.rename(columns={"school": "unit"}),
-        "township": town.rename(columns={"township": "unit"}),
-    }
-    for lv in ("county", "city", "province"):
-        levels[lv] = town.groupby([lv, "year"], as_index=False)[all_cols].sum().rename(columns={lv: "unit"})
-    for frame_name, frame in levels.items():
-        for t in (t for t in terms.values() if t.lag):
-            earlier = frame[["unit", "year", t.unlagged.key, t.unlagged.key + MISS]].copy()
-            earlier["year"] += t.lag
-            earlier.columns = ["unit", "year", t.key, t.key + MISS]
-            frame = frame.merge(earlier, on=["unit", "year"], how="left")
-            frame[t.key + MISS] = frame[t.key + MISS].fillna(1)
-        levels[frame_name] = frame
-    results = []
-    for ind in computed:
-        num, den = sides(ind)
-        for lv in ind.levels:
-            frame = levels[lv]
-            needed = ["unit", "year", *(c for t in (*num, *den) for c in (t.key, t.key + MISS))]
-            if lv == "school" and ind.stages:
-                types = [k for k, (_, st) in SCHOOL_TYPES.items() if set(st) & set(ind.stages)]
-                frame = frame.loc[frame["school_type"].isin(types), needed]
-            n = frame[[t.key for t in num]].sum(axis=1)
-            n_miss = frame[[t.key + MISS for t in num]].sum(axis=1)
-            # The same outputs as the engine: value, numerator, denominator and why a value is missing
-            # (the first reason that holds; its text is made only for the rows it applies to).
-            reason = pd.Series(None, index=frame.index, dtype=object)
-            _because(reason, n_miss > 0, "分子“" + ind.numerator_label + "”缺少 ", n_miss, " 项数据")
-            if den:
-                dd = frame[[t.key for t in den]].sum(axis=1)
-                d_miss = frame[[t.key + MISS for t in den]].sum(axis=1)
-                ok = (n_miss == 0) & (d_miss == 0) & (dd != 0)
-                value = (n / dd * ind.scale).where(ok)
-                _because(reason, d_miss > 0, "分母“" + ind.denominator_label + "”缺少 ", d_miss, " 项数据")
-                _because(reason, dd == 0, f"分母“{ind.denominator_label}”为 0")
-                denominator = dd.where(d_miss == 0)
-            else:
-                value = n.where(n_miss == 0)
-                denominator = pd.Series(np.nan, index=frame.index)
-            results.append(pd.DataFrame({"code": ind.code, "unit": frame["unit"], "level": lv,
-                                         "year": frame["year"], "value": value,
-                                         "numerator": n.where(n_miss == 0), "denominator": denominator,
-                                         "reason": reason}))  # fmt: skip
-    reported = d["reported"]
-    results.append(reported[reported["indicator"].isin([i.code for i in inds if i.reported])])
-    return pd.concat(results, ignore_index=True)
-
-
-# ─── runs ────────────────────────────────────────────────────────────────────────────────────────────────────
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def replicate(facts: Facts, times: int, start: int = 0) -> Facts:
-    """`times` copies of a province, each under its own province code (10 + start, …) and school-code prefix."""
+def replicate(facts: Facts, times: int) -> Facts:
+    """`times` copies of a province, each under its own province code (10, 11, …) and school-code prefix."""
     area_cols = {"org_units": ("code", "parent"), "schools": ("township",), "population": ("township",),
-                 "births": ("township",), "reported": ("unit",)}  # fmt: skip
+                 "births": ("township",), "reported": ("unit",), "county_finance": ("county",)}  # fmt: skip
     school_cols = {"schools": "code", "school_year": "school", "stage_year": "school", "grade_year": "school",
-                   "health_year": "school", "memberships": "school", "reported": "unit"}  # fmt: skip
+                   "health_year": "school", "memberships": "school", "reported": "unit",
+                   "school_finance": "school"}  # fmt: skip
     out: dict[str, list[pl.DataFrame]] = {name: [] for name in facts.frames()}
-    for k in range(start, start + times):
+    for k in range(times):
         prov = f"{10 + k:02d}"
         for name, frame in facts.frames().items():
             exprs = [pl.col(c).str.replace(r"^99", prov) for c in area_cols.get(name, ())]
@@ -263,106 +143,148 @@ def last_year(facts: Facts) -> Facts:
     return Facts(**frames)
 
 
-T = TypeVar("T")
-
-
-def _timed(work: Callable[[], T], repeats: int) -> tuple[T, float, float]:
-    """The result and the best wall and CPU seconds of `repeats` runs (the machine is shared: best of n)."""
-    walls, cpus = [], []
-    for _ in range(repeats):
-        t0, c0 = time.perf_counter(), time.process_time()
-        result = work()
-        walls.append(time.perf_counter() - t0)
-        cpus.append(time.process_time() - c0)
-    return result, min(walls), min(cpus)
-
-
-def _province() -> Facts:
-    from eduplan.demo import generate_province
-
-    # Exactly the issue's 10 years: no earlier enrollment history (the demo's default adds 4 years of it).
-    return generate_province(
-        COUNTIES, SEED, first_year=FIRST_YEAR, last_year=LAST_YEAR, history_from=FIRST_YEAR
-    )
-
-
 def _warm(facts: Facts) -> None:
     """Imports, the catalogue and Polars' thread pool, on empty frames: not part of any timing."""
     compute(facts.__class__(**{k: v.head(0) for k, v in facts.frames().items()}))
 
 
-def _child(mode: str) -> None:
-    """Run one measurement and print it as JSON (called in a fresh subprocess)."""
+# ─── agreement ───────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def from_pandas(frame: Any) -> pl.DataFrame:
+    """The pandas baseline's result as a frame of the engine's columns."""
+    strings = {
+        c: frame[c].astype(object).where(frame[c].notna(), None).tolist()
+        for c in ("code", "unit", "level", "reason")
+    }
+    return pl.DataFrame({
+        **{c: pl.Series(c, strings[c], dtype=pl.String) for c in ("code", "unit", "level")},
+        "year": frame["year"].to_numpy().astype(np.int64),
+        **{c: pl.Series(c, frame[c].to_numpy(dtype=float), nan_to_null=True) for c in ("value", "numerator", "denominator")},
+        "reason": pl.Series("reason", strings["reason"], dtype=pl.String),
+    })  # fmt: skip
+
+
+def from_duckdb(columns: dict[str, Any]) -> pl.DataFrame:
+    """DuckDB's result (NumPy masked arrays) as a frame of the engine's columns."""
+
+    def strings(name: str) -> pl.Series:
+        values, missing = np.ma.getdata(columns[name]), np.ma.getmaskarray(columns[name])
+        return pl.Series(name, [None if m else v for v, m in zip(values.tolist(), missing.tolist(), strict=True)],
+                         dtype=pl.String)  # fmt: skip
+
+    return pl.DataFrame({
+        **{c: strings(c) for c in ("code", "unit", "level")},
+        "year": np.ma.getdata(columns["year"]).astype(np.int64),
+        **{c: pl.Series(c, np.ma.filled(columns[c].astype(float), np.nan), nan_to_null=True)
+           for c in ("value", "numerator", "denominator")},
+        "reason": strings("reason"),
+    })  # fmt: skip
+
+
+def agreement(ours: pl.DataFrame, theirs: pl.DataFrame) -> dict[str, float]:
+    """Rows only one side has, rows whose value/numerator/denominator is null on one side only, the largest
+    relative difference of the three, and rows with another reason."""
+    both = ours.join(theirs, on=KEYS, how="inner", suffix="_b")
+    out: dict[str, float] = {
+        "rows": both.height,
+        "missing_rows": ours.height + theirs.height - 2 * both.height,
+    }
+    for c in ("value", "numerator", "denominator"):
+        a, b = pl.col(c), pl.col(c + "_b")
+        out[f"{c}_nulls"] = both.filter(a.is_null() != b.is_null()).height
+        rel = both.select(((a - b).abs() / a.abs().clip(lower_bound=1e-9)).max()).item()
+        out[f"{c}_rel"] = float(rel or 0.0)
+    out["reasons"] = both.filter(pl.col("reason").ne_missing(pl.col("reason_b"))).height
+    return out
+
+
+def agrees(check: dict[str, float]) -> bool:
+    exact = ("missing_rows", "value_nulls", "numerator_nulls", "denominator_nulls", "reasons")
+    return all(check[k] == 0 for k in exact) and all(check[f"{c}_rel"] <= TOLERANCE
+                                                     for c in ("value", "numerator", "denominator"))  # fmt: skip
+
+
+def three_ways(facts: Facts) -> dict[str, Any]:
+    """The computed indicators by the engine, pandas and DuckDB (the reported ones are read, not computed, by
+    the same function in every case: left out), each result as a frame; the inputs made beforehand."""
+    from eduplan.bench import _indicators_duckdb, _indicators_pandas
+
+    inds = [i for i in load_catalogue() if not i.reported]
+    codes = [i.code for i in inds]
+    frames = _indicators_pandas.to_pandas(facts)
+    con = _indicators_duckdb.connect(facts, frames)
+    sql = _indicators_duckdb.query(inds)
+    return {
+        "engine": lambda: compute(facts, codes),
+        "pandas": lambda: _indicators_pandas.pandas_compute(facts, frames, inds),
+        "duckdb": lambda threads: _indicators_duckdb.run(con, sql, threads),
+        "duckdb_result": lambda: from_duckdb(_indicators_duckdb.result(con)),
+    }
+
+
+# ─── runs (each in its own subprocess) ───────────────────────────────────────────────────────────────────────
+
+
+def _province_run() -> dict[str, Any]:
     t0 = time.perf_counter()
-    facts = _province()
-    result: dict[str, Any] = {"generate_s": time.perf_counter() - t0, "schools": facts.schools.height,
-                              "years": len(years_of(facts)), "threads": pl.thread_pool_size()}  # fmt: skip
+    facts = province()
+    result: dict[str, Any] = {"generate_s": time.perf_counter() - t0, "counties": COUNTIES,
+                              "schools": facts.schools.height, "years": len(years_of(facts)),
+                              "polars_threads": pl.thread_pool_size(), "cpus": os.cpu_count()}  # fmt: skip
     _warm(facts)
+    result |= _engine_memory(facts)
+    _, result["engine_all_s"], result["engine_all_cpu_s"] = _timed(lambda: compute(facts), REPEATS["engine"])
+    ways = three_ways(facts)
+    ours, result["engine_s"], result["engine_cpu_s"] = _timed(ways["engine"], REPEATS["engine"])
+    base, result["pandas_fair_s"], result["pandas_fair_cpu_s"] = _timed(ways["pandas"], REPEATS["pandas"])
+    checks = {"pandas": agreement(ours, from_pandas(base))}
+    del base
+    for threads, key in ((1, "duckdb_1thread"), (None, "duckdb")):
+        _, result[f"{key}_s"], result[f"{key}_cpu_s"] = _timed(
+            partial(ways["duckdb"], threads), REPEATS["duckdb"]
+        )
+    import duckdb
+
+    result["duckdb_threads"] = int(duckdb.execute("SELECT current_setting('threads')").fetchone()[0])  # type: ignore[index]
+    checks["duckdb"] = agreement(ours, ways["duckdb_result"]())
+    result |= {"rows": ours.height, "agree": checks}
+    for name in ("pandas_fair", "duckdb", "duckdb_1thread"):
+        result[f"{name}_ratio"] = result[f"{name}_s"] / result["engine_s"]
+        result[f"{name}_cpu_ratio"] = result[f"{name}_cpu_s"] / result["engine_cpu_s"]
+    return result
+
+
+def _scaling_run(counties: int) -> dict[str, Any]:
+    facts = province(counties)
+    _warm(facts)
+    memory = _engine_memory(facts)
+    _, wall, cpu = _timed(lambda: compute(facts), 3 if counties <= 300 else 2)
+    school_years = facts.school_year.height
+    return {"counties": counties, "schools": facts.schools.height, "school_years": school_years, "engine_s": wall,
+            "engine_cpu_s": cpu, "us_per_school_year": wall / school_years * 1e6,
+            "cpu_us_per_school_year": cpu / school_years * 1e6, **memory}  # fmt: skip
+
+
+def _national_run() -> dict[str, Any]:
+    one = last_year(province())
+    facts = replicate(one, -(-NATIONAL_SCHOOLS // one.schools.height))
+    _warm(facts)
+    memory = _engine_memory(facts)
+    out, wall, cpu = _timed(lambda: compute(facts), 3)
+    return {"schools": facts.schools.height, "years": 1, "engine_s": wall, "engine_cpu_s": cpu, "rows": out.height,
+            **memory}  # fmt: skip
+
+
+def _child(mode: str) -> None:
+    """One measurement, printed as JSON (called in a fresh subprocess)."""
     if mode == "province":
-        before = _peak_mb()
-        out, wall, cpu = _timed(lambda: compute(facts), POLARS_REPEATS)
-        result |= {"polars_s": wall, "polars_cpu": cpu, "rows": out.height, "peak_mb": _peak_mb(),
-                   "before_mb": before}  # fmt: skip
-        inds = list(load_catalogue())
-        frames = to_pandas(facts)
-        base, wall, cpu = _timed(lambda: pandas_compute(facts, frames, inds), PANDAS_REPEATS)
-        result |= {"pandas_s": wall, "pandas_cpu": cpu, "agree": _agree(out, base)}
+        result = _province_run()
     elif mode == "national":
-        facts = replicate(last_year(facts), -(-NATIONAL_SCHOOLS // facts.schools.height))
-        before = _peak_mb()
-        out, wall, cpu = _timed(lambda: compute(facts), 1)
-        result |= {"schools": facts.schools.height, "years": 1, "polars_s": wall, "polars_cpu": cpu,
-                   "rows": out.height, "peak_mb": _peak_mb(), "before_mb": before}  # fmt: skip
-    else:  # all years, province by province
-        result |= _by_province(facts, -(-NATIONAL_SCHOOLS // facts.schools.height))
+        result = _national_run()
+    else:
+        result = _scaling_run(int(mode))
     print(json.dumps(result))
-
-
-def _by_province(province: Facts, copies: int) -> dict[str, Any]:
-    """Every indicator, level and year of `copies` provinces, computed one province at a time.
-
-    No level sits above the province, so provinces are independent and their results are exactly those of one
-    national computation; each province's rows are counted and dropped (a real run would write them out).
-    """
-    walls, cpus, rows, schools = 0.0, 0.0, 0, 0
-    for k in range(copies):
-        facts = replicate(province, 1, start=k)
-        t0, c0 = time.perf_counter(), time.process_time()
-        rows += compute(facts).height
-        walls += time.perf_counter() - t0
-        cpus += time.process_time() - c0
-        schools += facts.schools.height
-    return {"schools": schools, "polars_s": walls, "polars_cpu": cpus, "rows": rows, "peak_mb": _peak_mb(),
-            "provinces": copies}  # fmt: skip
-
-
-def _agree(ours: pl.DataFrame, base: pd.DataFrame) -> dict[str, float]:
-    """Largest relative difference of value, numerator and denominator over the rows both computed, and how
-    many of those rows give a different reason for a missing value."""
-    base = base[[*OUTPUT_COLUMNS, "reason"]].dropna(subset=["code", "unit", "level"])
-    theirs = pl.DataFrame(
-        {
-            **{c: base[c].astype(str).to_numpy() for c in ("code", "unit", "level")},
-            "year": base["year"].astype("int64").to_numpy(),
-            **{
-                c: pl.Series(base[c].astype("float64").to_numpy()).fill_nan(None)
-                for c in ("value", "numerator", "denominator")
-            },
-            "reason": pl.Series([r if isinstance(r, str) else None for r in base["reason"]], dtype=pl.String),
-        }
-    )
-    both = ours.join(theirs, on=["code", "unit", "level", "year"], how="inner", suffix="_pd")
-
-    def rel(c: str) -> pl.Expr:
-        diff = (pl.col(c) - pl.col(c + "_pd")).abs() / pl.col(c).abs().clip(lower_bound=1e-9)
-        return pl.when(pl.col(c).is_null() != pl.col(c + "_pd").is_null()).then(float("inf")).otherwise(diff)
-
-    out = both.select(
-        *(rel(c).max().alias(c) for c in ("value", "numerator", "denominator")),
-        pl.col("reason").ne_missing(pl.col("reason_pd")).sum().alias("reasons"),
-        pl.len().alias("rows"),
-    ).row(0, named=True)
-    return {k: float(v or 0.0) for k, v in out.items()}
 
 
 def _measure(mode: str) -> dict[str, Any]:
@@ -376,28 +298,58 @@ def _measure(mode: str) -> dict[str, Any]:
     return result
 
 
-def run() -> None:
-    n_ind = len(load_catalogue())
+def figures() -> dict[str, Any]:
+    """Every figure of the benchmark (the JSON object of `--json`)."""
+    load = os.getloadavg()
     p = _measure("province")
-    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"省级示例：{COUNTIES} 个县，{p['schools']} 所学校 × {p['years']} 年，{n_ind} 个指标，全部层级"
-          f"（生成数据 {p['generate_s']:.1f} 秒；计时取最好值：Polars {POLARS_REPEATS} 次，pandas {PANDAS_REPEATS} 次）")  # fmt: skip
-    print(f"  机器负载（uptime 1/5/15 分钟）：{load}；CPU 核数 {os.cpu_count()}；Polars 线程 {p['threads']}")
-    print(f"  eduplan (Polars)：{p['polars_s']:.2f} 秒（CPU {p['polars_cpu']:.2f} 秒），{p['rows']} 行；"
-          f"进程内存峰值 {p['peak_mb']:.0f} MB（计算前 {p['before_mb']:.0f} MB）")  # fmt: skip
-    print(f"  pandas 基线：     {p['pandas_s']:.2f} 秒（CPU {p['pandas_cpu']:.2f} 秒）")
-    g = p["agree"]
-    print(f"  加速比：{p['pandas_s'] / p['polars_s']:.1f} 倍（按 CPU 时间 {p['pandas_cpu'] / p['polars_cpu']:.1f} 倍）；"
-          f"两者最大相对差 {max(g[c] for c in ('value', 'numerator', 'denominator')):.2e}"
-          f"（比对 {g['rows']:.0f} 行：值、分子、分母；缺失原因不同 {g['reasons']:.0f} 行）")  # fmt: skip
-    n = _measure("national")
-    print(f"全国规模（一次算完）：{n['schools']} 所学校 × 1 年（最近一年），全部指标与层级：{n['polars_s']:.2f} 秒"
-          f"（CPU {n['polars_cpu']:.2f} 秒），{n['rows']} 行；进程内存峰值 {n['peak_mb']:.0f} MB"
-          f"（计算前 {n['before_mb']:.0f} MB）")  # fmt: skip
-    a = _measure("national_years")
-    print(f"全国规模（逐省计算）：{a['schools']} 所学校 × {a['years']} 年，{a['provinces']} 个省依次计算"
-          f"（省以上无汇总层级，结果与一次算完相同）：合计 {a['polars_s']:.1f} 秒（CPU {a['polars_cpu']:.1f} 秒），"
-          f"{a['rows']} 行；进程内存峰值 {a['peak_mb']:.0f} MB")  # fmt: skip
+    for way, check in p["agree"].items():
+        if not agrees(check):
+            raise AssertionError(f"引擎与 {way} 结果不一致：{check}")
+    scaling = [_measure(str(n)) for n in SCALING]
+    national = _measure("national")
+    return {**p, "load_before": list(load), "load_after": list(os.getloadavg()), "scaling": scaling,
+            "national": national}  # fmt: skip
+
+
+def run_json() -> None:
+    print(json.dumps(figures(), ensure_ascii=False))
+
+
+def run() -> None:
+    f = figures()
+    n_ind = len(load_catalogue())
+    n_computed = sum(not i.reported for i in load_catalogue())
+    load = " / ".join(f"{x:.1f}" for x in f["load_before"])
+    print(
+        f"省级示例：{f['counties']} 个县，{f['schools']} 所学校 × {f['years']} 年，全部层级（生成数据 {f['generate_s']:.1f} 秒）"
+    )
+    print(f"  机器负载（uptime 1/5/15 分钟，开始时）：{load}；CPU 核数 {f['cpus']}；Polars 线程 {f['polars_threads']}；"
+          f"计时取最好值（引擎 {REPEATS['engine']} 次，pandas、DuckDB 各 {REPEATS['duckdb']} 次）")  # fmt: skip
+    print(f"  计算的 {n_computed} 个指标（直报指标不计算，三者都不含）：{f['rows']} 行")
+    print(f"  引擎：            {f['engine_s']:.3f} 秒（CPU {f['engine_cpu_s']:.3f} 秒）")
+    print(f"  pandas（公平基线）：{f['pandas_fair_s']:.3f} 秒（CPU {f['pandas_fair_cpu_s']:.3f} 秒）"
+          f"  → 引擎快 {f['pandas_fair_ratio']:.1f} 倍（按 CPU {f['pandas_fair_cpu_ratio']:.1f} 倍）")  # fmt: skip
+    print(f"  DuckDB（{f['duckdb_threads']} 线程，默认）：{f['duckdb_s']:.3f} 秒（CPU {f['duckdb_cpu_s']:.3f} 秒）"
+          f"  → 引擎快 {f['duckdb_ratio']:.1f} 倍（按 CPU {f['duckdb_cpu_ratio']:.1f} 倍）")  # fmt: skip
+    print(f"  DuckDB（1 线程）：  {f['duckdb_1thread_s']:.3f} 秒（CPU {f['duckdb_1thread_cpu_s']:.3f} 秒）"
+          f"  → 引擎快 {f['duckdb_1thread_ratio']:.1f} 倍")  # fmt: skip
+    for way, c in f["agree"].items():
+        rel = max(c[f"{k}_rel"] for k in ("value", "numerator", "denominator"))
+        print(f"  与 {way} 一致：比对 {c['rows']:.0f} 行，缺行 {c['missing_rows']:.0f}，空值不同 "
+              f"{c['value_nulls'] + c['numerator_nulls'] + c['denominator_nulls']:.0f}，原因不同 {c['reasons']:.0f}，"
+              f"最大相对差 {rel:.1e}")  # fmt: skip
+    print(f"  全部 {n_ind} 个指标（含直报）：{f['engine_all_s']:.3f} 秒（CPU {f['engine_all_cpu_s']:.3f} 秒）；内存：输入列 "
+          f"{f['input_mb']:.0f} MB，结果 {f['result_mb']:.0f} MB，计算中峰值比计算前多 {f['peak_mb']:.0f} MB"
+          f"（除结果外 {f['work_mb']:.0f} MB = 输入的 {f['work_mb'] / f['input_mb']:.1f} 倍）")  # fmt: skip
+    print("按规模（引擎，全部指标；每校年微秒数）：")
+    for s in f["scaling"]:
+        print(f"  {s['counties']:>4} 个县 {s['school_years']:>8} 校年：{s['engine_s']:.3f} 秒（CPU {s['engine_cpu_s']:.3f}），"
+              f"{s['us_per_school_year']:.2f} µs/校年（CPU {s['cpu_us_per_school_year']:.2f}）；输入 {s['input_mb']:.0f} MB，"
+              f"结果 {s['result_mb']:.0f} MB，峰值增量 {s['peak_mb']:.0f} MB（除结果外 {s['work_mb']:.0f} MB）")  # fmt: skip
+    n = f["national"]
+    print(f"全国规模：{n['schools']} 所学校 × 1 年，全部指标与层级：{n['engine_s']:.2f} 秒（CPU {n['engine_cpu_s']:.2f} 秒），"
+          f"{n['rows']} 行；输入 {n['input_mb']:.0f} MB，结果 {n['result_mb']:.0f} MB，峰值增量 {n['peak_mb']:.0f} MB")  # fmt: skip
+    print(f"  机器负载（结束时）：{' / '.join(f'{x:.1f}' for x in f['load_after'])}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from eduplan.errors import EduplanError
 
 AREAS = (
     "foundation", "access", "indicators", "text", "monitoring", "standards", "forecast", "finance", "reports",
-    "linkage", "region", "staffing",
+    "linkage", "region", "staffing", "results",
 )  # fmt: skip
 
 Handler = Callable[[argparse.Namespace], int | None]

@@ -157,6 +157,9 @@ def run_demo(args: argparse.Namespace) -> int:
     demo.create_logins(logins)
     demo.demo_approvals([c for c, _ in counties], int(facts.grade_year["year"].max()))  # type: ignore[arg-type]
     demo.mark()
+    from eduplan.cli.results import rebuild_with_progress
+
+    rebuild_with_progress([c for c, _ in counties], "计算并存储各县结果")
     with access.acting_as("eduplan demo"):
         access.audit(None, "demo", "9901", counties=len(counties), rows=summary.created)
     print(f"示例市已载入 {_database_name()}：{len(counties)} 个县，{summary.created} 行数据")
@@ -260,6 +263,8 @@ def run_import(args: argparse.Namespace) -> int:
                 transaction.set_rollback(True)
         if code != 0 and len(theirs) + bool(ours) > 1:
             print("有文件未能导入，本次命令的所有文件都未写入。", file=sys.stderr)
+    if code == 0:
+        _refresh_results()
     return code
 
 
@@ -366,7 +371,20 @@ def run_undo(args: argparse.Namespace) -> int:
     for line in done.lines():
         print(line)
     print(f"已撤销第 {args.batch} 次导入")
+    _refresh_results()
     return 0
+
+
+def _refresh_results() -> None:
+    """After an import or an undo: recompute the stored results of the counties it changed."""
+    from eduplan import results
+
+    stale = results.stale_counties()
+    if stale:
+        from eduplan.cli.results import rebuild_with_progress
+
+        rebuild_with_progress(stale, "更新受影响各县的计算结果")
+        print(f"已更新 {len(stale)} 个县的计算结果：{'、'.join(stale)}")
 
 
 def _report_completeness(before: Any) -> None:

@@ -171,7 +171,8 @@ def statuses(frame: pl.DataFrame, unit: str, required: float | None = None) -> d
 
 def year_status(facts: Facts, unit: str, required_share: float | None = None) -> dict[int, YearStatus]:
     """Each year's completeness for `unit` (a county, or the counties under a city or province)."""
-    return statuses(per_facts(facts, "reporting", lambda: reporting(facts)), unit, required_share)
+    frame = per_facts(facts, "reporting", lambda: reporting(facts))
+    return per_facts(facts, ("statuses", unit, required_share), lambda: statuses(frame, unit, required_share))
 
 
 def latest_complete_year(facts: Facts, unit: str, required_share: float | None = None) -> int | None:

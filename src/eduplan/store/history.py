@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from eduplan.errors import DataError, NotFound
 from eduplan.facts import TABLES, Facts
+from eduplan.store import versions
 from eduplan.store.lock import import_lock
 from eduplan.store.models import ImportBatch
 from eduplan.store.registry import MODELS, references
@@ -29,6 +30,7 @@ from eduplan.store.writing import (
     Journal,
     TableChanges,
     TableCounts,
+    changed_scopes,
     existing,
     run_write_checks,
     save_facts,
@@ -80,22 +82,8 @@ def record(
 
 
 def counties_of(journal: Journal) -> list[str]:
-    """The counties whose data the import changed: from township and unit codes, and schools' townships."""
-    codes: set[str] = set()
-    schools: set[str] = set()
-    for name, changes in journal.tables.items():
-        for frame in [*changes.created, *changes.updated]:
-            for column in ("township", "code", "school", "unit", "parent"):
-                if column not in frame.columns or frame.schema[column] != pl.String:
-                    continue
-                texts = frame[column].drop_nulls().unique()
-                if column == "school" or (column == "code" and name == "schools") or column == "unit":
-                    schools.update(texts.filter(texts.str.len_chars() == 10).to_list())
-                codes.update(texts.filter(texts.str.len_chars().is_in([6, 9])).str.slice(0, 6).to_list())
-    if schools:
-        towns = MODELS["schools"]._default_manager.values_list("code", "township__code")
-        codes.update(town[:6] for code, town in towns if code in schools)
-    return sorted(codes)
+    """The counties whose data the import changed."""
+    return sorted({county for county, _ in changed_scopes(journal)})
 
 
 @dataclass
@@ -142,10 +130,12 @@ def _undo(batch_id: int, user: str) -> Undone:
         )
     journal = unpack(bytes(batch.journal))
     run_write_checks(_touched(journal))  # undoing an import of approved (locked) data is refused too
+    touched = changed_scopes(journal)  # before the import's own schools are deleted
     order = [name for name in reversed(MODELS) if name in journal.tables]
     current = {name: _current(name, journal.tables[name]) for name in order}
     deleted = {name: _delete(name, current[name]["created"]) for name in order}
     restored = {name: _restore(name, journal.tables[name]) for name in order}
+    versions.bump(touched)  # the deleted rows' too (restored ones were bumped by their save)
     batch.undone, batch.undone_by = timezone.now(), user
     batch.save(update_fields=["undone", "undone_by"])
     return Undone(batch, {k: v for k, v in deleted.items() if v}, {k: v for k, v in restored.items() if v})

@@ -23,3 +23,21 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"第 {self.pk} 次导入（{self.created:%Y-%m-%d %H:%M}）"
+
+
+class DataVersion(models.Model):
+    """A number per county and school year that moves on every write to its data (import, edit, approval,
+    undo). Year 0 stands for data of no particular year (schools, org units): it belongs to every year.
+    Stored results name the versions they were computed from, so a page can tell fresh from stale."""
+
+    county = models.CharField("区县代码", max_length=12)
+    year = models.IntegerField("学年")
+    version = models.BigIntegerField("版本", default=0)
+    changed = models.DateTimeField("变更时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数据版本"
+        constraints = (models.UniqueConstraint(fields=["county", "year"], name="data_version_county_year"),)
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.year} v{self.version}"

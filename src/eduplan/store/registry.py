@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import signals
 
 from eduplan.facts import TABLES
 
@@ -35,6 +36,10 @@ def register(table: str, model: type[models.Model]) -> None:
     if missing:
         raise KeyError(f"{model.__name__} lacks fields for {table}: {missing}")
     MODELS[table] = model
+    from eduplan.store.versions import model_changed
+
+    signals.post_save.connect(model_changed, sender=model, dispatch_uid=f"versions-save-{table}")
+    signals.post_delete.connect(model_changed, sender=model, dispatch_uid=f"versions-delete-{table}")
 
 
 def _has_field(model: type[models.Model], name: str) -> bool:

@@ -20,6 +20,7 @@ from django.db import DatabaseError, connection, models, transaction
 
 from eduplan.errors import DataError
 from eduplan.facts import TABLES, Facts, Table
+from eduplan.store import versions
 from eduplan.store.registry import MODELS, Reference, references
 
 BATCH = 500  # rows per bulk statement and codes per IN (…) list; well under SQLite's parameter limit
@@ -110,6 +111,7 @@ def save_facts(
     """
     summary = ImportSummary()
     frames = facts.frames()
+    changes = Journal()  # this save's own, for the data versions; copied into the caller's journal
     try:
         with transaction.atomic():
             run_write_checks(facts)
@@ -117,16 +119,30 @@ def save_facts(
                 frame = frames.get(name)
                 if frame is None or frame.height == 0:
                     continue
-                summary.tables[name] = _save_table(name, frame, journal)
+                summary.tables[name] = _save_table(name, frame, changes)
                 if progress is not None:
                     progress(name, frame.height, frame.height)
+            versions.bump(changed_scopes(changes))
     except DatabaseError as exc:  # the driver's message goes to the log, not to the user
         log.warning("save_facts failed: %s", exc)
         raise DataError(
             "数据无法写入数据库（违反数据库约束或数据库不可用），未写入任何数据；详情见服务器日志",
             english=f"database error: {exc}",
         ) from exc
+    if journal is not None:
+        for name, own in changes.tables.items():
+            journal.of(name).created.extend(own.created)
+            journal.of(name).updated.extend(own.updated)
     return summary
+
+
+def changed_scopes(journal: Journal) -> set[versions.Scope]:
+    """The (county, year) pairs whose data the journal's rows changed."""
+    return {
+        scope
+        for name, changes in journal.tables.items()
+        for scope in versions.scopes_of(name, [*changes.created, *changes.updated])
+    }
 
 
 def run_write_checks(facts: Facts) -> None:
@@ -176,7 +192,7 @@ def _upsert(table: Table, frame: pl.DataFrame, journal: Journal | None) -> Table
     )
     # New rows in key order: B-tree inserts in order are about twice as fast as in a file's own order.
     new, changed = joined.filter(is_new).sort(db_key), joined.filter(~is_new & differs)
-    _insert(
+    insert_rows(
         model, db_key + [_db(c, refs) for c in values], new.select(db_key + [_db(c, refs) for c in values])
     )
     if values:
@@ -290,7 +306,7 @@ def _column(model: type[models.Model], field_name: str) -> str:
 
 # Plain parameterised SQL: Django's per-value preparation in bulk_create/bulk_update costs ten times more than
 # the database itself here, and our values are already plain Python scalars.
-def _insert(model: type[models.Model], fields: list[str], rows: pl.DataFrame) -> None:
+def insert_rows(model: type[models.Model], fields: list[str], rows: pl.DataFrame) -> None:
     if rows.height == 0:
         return
     columns = ", ".join(_quoted_columns(model, fields))

@@ -46,6 +46,16 @@ def _env_int(name: str, default: int, minimum: int = 0) -> int:
     return int(raw)
 
 
+def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = os.environ.get(name, "").strip() or default
+    if raw not in choices:
+        raise ConfigError(
+            f"环境变量 {name} 的值 {raw!r} 无法识别，应为 {'、'.join(choices)} 之一",
+            english=f"{name}={raw!r}: expected one of {choices}",
+        )
+    return raw
+
+
 def private_file(path: Path) -> Path:
     """Create `path` empty with mode 0600 (only the owner reads it) unless it exists; its folder 0700."""
     if not path.parent.exists():
@@ -116,6 +126,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "eduplan.store",  # the import history (the store is not an area: it has no pages)
+    "eduplan.results",  # results stored per data version (no pages of its own)
     "axes",
     *AREA_APPS,
 ]
@@ -228,4 +239,11 @@ CONTENT_SECURITY_POLICY = {
 # Plan documents: at most this many bytes (default 5 MB).
 EDUPLAN_DOCUMENT_MAX_BYTES = _env_int("EDUPLAN_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 # The audit trail is kept at least this many days (网络安全法 第二十一条: at least six months).
+# Stored results (eduplan.results): how a page that finds them stale gets them refreshed — in a thread of the
+# server (the page answers at once with the previous results), inline (the page waits; tests), or off (only
+# `eduplan results rebuild` and imports refresh) — and how many counties' facts each process keeps.
+EDUPLAN_RESULTS_REFRESH = _env_choice("EDUPLAN_RESULTS_REFRESH", "thread", ("thread", "inline", "off"))
+EDUPLAN_RESULTS_FACTS = _env_int("EDUPLAN_RESULTS_FACTS", 16, minimum=1)
+# false: pages recompute everything on every request, as before issue 14 (the bench's baseline)
+EDUPLAN_RESULTS_STORE = _env_bool("EDUPLAN_RESULTS_STORE", True)
 EDUPLAN_AUDIT_RETENTION_DAYS = _env_int("EDUPLAN_AUDIT_RETENTION_DAYS", 183, minimum=183)

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from eduplan.errors import DataError
 from eduplan.facts import Facts
+from eduplan.store import versions
 from eduplan.web.accounts.models import Approval, ApprovalStep
 from eduplan.web.accounts.units import Places, county_code
 from eduplan.web.schools.models import School
@@ -142,6 +143,7 @@ def transition(user: Any, unit: str, year: int, action: str, reason: str = "") -
         Approval.objects.update_or_create(
             unit=unit, year=year, defaults={"state": step.after, "changed_by": user.get_username()}
         )
+        versions.bump(versions.scopes_of("approvals", [pl.DataFrame({"unit": [unit], "year": [year]})]))
         ApprovalStep.objects.create(unit=unit, year=year, action=action, before=before, after=step.after,
                                     reason=reason, by=user.get_username())  # fmt: skip
         access.audit(

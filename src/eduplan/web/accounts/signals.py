@@ -13,8 +13,9 @@ from django.forms.models import model_to_dict
 from eduplan.web import access
 
 # Edits of every model that belongs to org units are audited with their values before and after, except
-# the accounts app's own (approval steps and the trail are records themselves).
-NOT_AUDITED = ("accounts", "auth", "sessions", "axes", "admin", "contenttypes")
+# the accounts app's own (approval steps and the trail are records themselves) and stored results (computed
+# when a page reads them, not edited by anyone).
+NOT_AUDITED = ("accounts", "auth", "sessions", "axes", "admin", "contenttypes", "results")
 
 
 def connect() -> None:

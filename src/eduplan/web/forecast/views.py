@@ -20,6 +20,7 @@ from eduplan.forecast.planning import open_schools, planning_check
 from eduplan.forecast.report import STAGES, PlacesReport, places_report, school_forecast
 from eduplan.forecast.scenarios import Scenario
 from eduplan.indicators.completeness import YearChoice, choose_year
+from eduplan.memo import per_facts
 from eduplan.web import access
 from eduplan.web.charts import Band, Series, line_chart
 from eduplan.web.forecast.scenario_form import (
@@ -33,9 +34,9 @@ from eduplan.web.methods import method_html
 
 
 def _facts(unit: str) -> Facts:
-    from eduplan.store import load_facts
+    from eduplan import results
 
-    return load_facts(unit)
+    return results.county_facts(unit)  # one object per data version: the forecasts below are memoised on it
 
 
 def _initial(request: HttpRequest) -> dict[str, Any]:
@@ -143,19 +144,8 @@ def index(request: HttpRequest) -> HttpResponse:
     d = form.cleaned_data
     try:
         inputs = _inputs(d, with_plans)
-        # The per-school forecast does not depend on the scenario: the baseline report reuses it.
-        per_school = school_forecast(inputs.facts, inputs.origin, d["horizon"])
-        report = places_report(inputs.facts, d["level"], inputs.origin, d["horizon"], inputs.projects,
-                               inputs.scenario, schools_fc=per_school)  # fmt: skip
-        changed = not inputs.projects.is_empty() or not inputs.scenario.is_baseline()
+        report, baseline, changed = _reports(inputs, d)
         norms = _norms(inputs.facts, inputs.origin, d)
-        baseline = (
-            places_report(
-                inputs.facts, d["level"], inputs.origin, d["horizon"], empty_projects(), schools_fc=per_school
-            )
-            if changed
-            else None
-        )
     except EduplanError as exc:
         context["error"] = exc.message
         return render(request, "forecast/index.html", context)
@@ -170,6 +160,25 @@ def index(request: HttpRequest) -> HttpResponse:
         choice=inputs.choice, totals=_totals(report), planned=_planned_by_zone(inputs.planned),
     )  # fmt: skip
     return render(request, "forecast/index.html", context)
+
+
+def _reports(inputs: Inputs, d: dict[str, Any]) -> tuple[PlacesReport, PlacesReport | None, bool]:
+    """The places report of the scenario, and the baseline's when the scenario changes anything; memoised
+    on the facts (one object per data version, see eduplan.results) by everything they depend on."""
+    facts, origin, horizon, level = inputs.facts, inputs.origin, d["horizon"], d["level"]
+    # The per-school forecast does not depend on the scenario: both reports reuse it.
+    per_school = per_facts(
+        facts, ("school_forecast", origin, horizon), lambda: school_forecast(facts, origin, horizon)
+    )
+
+    def report(projects: pl.DataFrame, scenario: Scenario) -> PlacesReport:
+        key = ("places", level, origin, horizon, projects.write_csv(), repr(scenario))
+        return per_facts(facts, key, lambda: places_report(
+            facts, level, origin, horizon, projects, scenario, schools_fc=per_school))  # fmt: skip
+
+    changed = not inputs.projects.is_empty() or not inputs.scenario.is_baseline()
+    ours = report(inputs.projects, inputs.scenario)
+    return ours, report(empty_projects(), Scenario()) if changed else None, changed
 
 
 def _totals(report: PlacesReport) -> list[dict[str, Any]]:

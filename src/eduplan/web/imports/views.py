@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from eduplan import results
 from eduplan.errors import EduplanError
 from eduplan.facts import TABLES
 from eduplan.io.database import ImportResult, import_sources
@@ -135,6 +136,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
     files = [{"name": f.name, "sha256": f.sha256} for f in result.prepared.files]
     for county in result.counties or [""]:
         access.audit(request, "import", county, batch=result.batch, files=files)
+    results.refresh_soon(result.counties)  # in the background: pages show the previous results meanwhile
     s = result.summary
     messages.success(
         request,
@@ -162,5 +164,6 @@ def undo(request: HttpRequest, batch: int) -> HttpResponse:
         return redirect("imports:index")
     for county in found.counties or [""]:
         access.audit(request, "import_undo", county, batch=batch)
+    results.refresh_soon(found.counties)
     messages.success(request, f"已撤销第 {batch} 次导入：" + "；".join(done.lines()))
     return redirect("imports:index")

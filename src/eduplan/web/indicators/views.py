@@ -11,15 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from eduplan import results
 from eduplan.errors import EduplanError
 from eduplan.facts import LEVELS, TABLES, Facts
 from eduplan.indicators.catalogue import Indicator, load_catalogue
 from eduplan.indicators.completeness import CORE_TABLES, YearChoice, missing_text, reporting
 from eduplan.indicators.display import SPLIT_NOTE, is_split
-from eduplan.indicators.engine import compute
 from eduplan.indicators.explain import column_label, explain, readable
 from eduplan.indicators.quality import check, completeness
-from eduplan.store import load_facts
+from eduplan.memo import per_facts
 from eduplan.web import access
 from eduplan.web.charts import Series, bar_chart, line_chart
 from eduplan.web.downloads import CSV, attachment
@@ -68,7 +68,7 @@ def _context(request: HttpRequest) -> tuple[dict[str, Any], Facts | None]:
     county = _county(request)
     if county is None:
         return {"county": None}, None
-    facts = load_facts(county.code)
+    facts = results.county_facts(county.code)
     unit = request.GET.get("unit") or county.code
     names = _names(facts)
     if unit not in names:
@@ -93,20 +93,23 @@ def index(request: HttpRequest) -> HttpResponse:
     context, facts = _context(request)
     if facts is None:
         return render(request, "indicators/index.html", context)
-    values = compute(facts).filter(pl.col("unit") == context["unit"])
     year = _year(context)
-    rows = values.filter(pl.col("year") == year).to_dicts()
+    stored = results.indicator_rows(context["county"].code, year, context["unit"])
     catalogue = load_catalogue()
     split = {ind.code: SPLIT_NOTE for ind in catalogue if is_split(ind)}
+    order = {ind.code: n for n, ind in enumerate(catalogue)}
+    rows = sorted(stored.rows.to_dicts(), key=lambda r: order.get(r["code"], len(order)))
     context |= {
         "year": year,
+        "stored": stored,
         "rows": [r | {"ind": catalogue.get(r["code"]), "split": split.get(r["code"], "")} for r in rows],
     }
     return render(request, "indicators/index.html", context)
 
 
-def _series(facts: Facts, ind: Indicator, unit: str) -> pl.DataFrame:
-    return compute(facts, [ind.code]).filter(pl.col("unit") == unit).sort("year")
+def _series(county: str, ind: Indicator, unit: str) -> tuple[pl.DataFrame, results.Stored]:
+    stored = results.indicator_rows(county, unit=unit)
+    return stored.rows.filter(pl.col("code") == ind.code).sort("year"), stored
 
 
 def _download(frame: pl.DataFrame, ind: Indicator, fmt: str, names: dict[str, str]) -> HttpResponse:
@@ -144,7 +147,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     context, facts = _context(request)
     if facts is None:
         return render(request, "indicators/indicator.html", context | {"ind": ind})
-    series = _series(facts, ind, context["unit"])
+    series, stored = _series(context["county"].code, ind, context["unit"])
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
         access.audit(request, "export", context["unit"], indicator=code, format=fmt, rows=series.height)
@@ -160,7 +163,12 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     chart = (
         line_chart([Series(context["unit_name"], points)], title=ind.name, y_label=ind.unit) if rows else ""
     )
-    explanation = explain(facts, code, context["unit"], year) if year is not None else None
+    unit = context["unit"]
+    explanation = (
+        per_facts(facts, ("explain", code, unit, year), lambda: explain(facts, code, unit, year))
+        if year is not None
+        else None
+    )
     inputs = [
         {"side": i.side, "text": i.text, "value": i.value, "missing": i.missing,
          "columns": [column_label(c) for c in i.rows.columns], "rows": readable(i.rows.head(SOURCE_ROWS)).rows(),
@@ -170,6 +178,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     context |= {
         "ind": ind,
         "rows": rows,
+        "stored": stored,
         "chart": chart,
         "year": year,
         "explanation": explanation,
@@ -187,9 +196,9 @@ def compare(request: HttpRequest, code: str) -> HttpResponse:
     if facts is None:
         return render(request, "indicators/compare.html", context | {"ind": ind})
     county = context["county"].code
-    values = compute(facts, [code])
     year = _year(context)
-    this_year = _with_names(values.filter(pl.col("year") == year), _names(facts))
+    stored = results.indicator_rows(county, year)
+    this_year = _with_names(stored.rows.filter(pl.col("code") == code), _names(facts))
     towns = this_year.filter(pl.col("level") == "township").sort("unit").to_dicts()
     schools = (
         this_year.filter(pl.col("level") == "school")
@@ -200,7 +209,7 @@ def compare(request: HttpRequest, code: str) -> HttpResponse:
                       y_label=ind.unit) if towns else ""  # fmt: skip
     whole = this_year.filter(pl.col("unit") == county).to_dicts()
     context |= {
-        "ind": ind, "year": year, "towns": towns, "schools": schools, "chart": chart,
+        "ind": ind, "year": year, "towns": towns, "schools": schools, "chart": chart, "stored": stored,
         "whole": whole[0] if whole else None,
     }  # fmt: skip
     return render(request, "indicators/compare.html", context)

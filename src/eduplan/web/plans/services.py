@@ -241,12 +241,16 @@ def data_fingerprint() -> tuple[Any, ...]:
 
 
 def _query_fingerprint() -> tuple[Any, ...]:
+    from eduplan.store.models import DataVersion
     from eduplan.web.schools.models import SchoolYear
 
     facts = SchoolYear.objects.aggregate(n=Count("id"), last=Max("id"))
+    # every import, edit, approval and undo moves a data version (an update keeps the count and last id)
+    versions = DataVersion.objects.aggregate(last=Max("version"))
     manual = ManualValue.objects.aggregate(n=Count("id"), last=Max("id"))
     targets = Target.objects.aggregate(n=Count("id"), last=Max("id"))
-    return (facts["n"], facts["last"], manual["n"], manual["last"], targets["n"], targets["last"])
+    return (facts["n"], facts["last"], manual["n"], manual["last"], targets["n"], targets["last"],
+            versions["last"])  # fmt: skip
 
 
 def cached_evaluation(plan: Plan, as_of: int | None = None) -> Evaluation:

@@ -10,7 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
+from eduplan import results
 from eduplan.facts import LOCALES, OWNERSHIPS, SCHOOL_TYPES
+from eduplan.memo import per_facts
 from eduplan.store import load_facts
 from eduplan.web import access
 from eduplan.web.charts import Series, line_chart
@@ -34,9 +36,9 @@ def county(request: HttpRequest) -> HttpResponseBase:
             return redirect("accounts:audit")
     context: dict[str, Any] = {"counties": access.counties(request.user), "county": chosen}
     if chosen is not None:
-        facts = load_facts(chosen.code)
+        facts = results.county_facts(chosen.code)
         choice = year_choice(request, facts, chosen.code)
-        overview = county_overview(facts, choice.year)
+        overview = per_facts(facts, ("overview", choice.year), lambda: county_overview(facts, choice.year))
         context |= {
             "choice": choice,
             "year": overview.year,

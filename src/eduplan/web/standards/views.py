@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -12,19 +13,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from eduplan import results
 from eduplan.errors import EduplanError
 from eduplan.facts import STAGE_NAMES, Facts
 from eduplan.indicators.completeness import YearChoice
+from eduplan.memo import per_facts
 from eduplan.standards.export import write_todo
 from eduplan.standards.gaps import teacher_surplus, wan
 from eduplan.standards.loader import load
 from eduplan.standards.result import Evaluation
-from eduplan.store import load_facts
 from eduplan.web import access
 from eduplan.web.downloads import attachment
 from eduplan.web.methods import method_html
 from eduplan.web.schools.models import OrgUnit
 from eduplan.web.standards import pages
+from eduplan.web.standards.entries import entries
 from eduplan.web.standards.models import EnteredItem
 from eduplan.web.years import year_choice
 
@@ -51,7 +54,7 @@ def _scope(request: HttpRequest) -> Scope:
     counties = access.counties(request.user)
     if county is None:
         return Scope(counties, None, None, None)
-    facts = load_facts(county.code)
+    facts = results.county_facts(county.code)
     return Scope(counties, county, facts, year_choice(request, facts, county.code))
 
 
@@ -87,7 +90,8 @@ def _evaluation_context(
 ) -> dict[str, Any]:
     result = pages.run(kind, facts, unit, year)
     rows = pages.history(kind, facts, unit, result)
-    stages = [
+    # drawn once per evaluation (memoised per data version and entered items), not once per request
+    stages = per_facts(result, "stages", lambda: [
         {
             "code": st,
             "name": STAGE_NAMES[st],
@@ -97,8 +101,11 @@ def _evaluation_context(
             "headers": pages.headers(result, st),
         }
         for st, s in result.stages.items()
-    ]
+    ])  # fmt: skip
+    given = repr(sorted(entries(unit, year, kind).items())).encode()
     context: dict[str, Any] = {
+        "fragment": results.fragment(unit),
+        "entries_key": hashlib.sha256(given).hexdigest()[:16],
         "result": result,
         "stages": stages,
         "item_groups": pages.item_groups(result, pages.unit_names(facts)),

@@ -1,0 +1,18 @@
+"""What is stored for a county, computed from its facts (framework-free: Polars in, Polars out)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from eduplan.facts import Facts
+from eduplan.indicators.engine import compute
+
+COLUMNS = ("year", "unit", "level", "code", "value", "numerator", "denominator", "reason")
+
+
+def county_indicators(facts: Facts, county: str) -> pl.DataFrame:
+    """Every indicator of the county, its townships and schools, every year (the county's facts also hold
+    the city and province above it, for names; their values from one county's data are not theirs)."""
+    values = compute(facts)
+    inside = values.filter((pl.col("unit") == county) | pl.col("level").is_in(["township", "school"]))
+    return inside.select(COLUMNS).with_columns(pl.col("value", "numerator", "denominator").cast(pl.Float64))
