@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from eduplan.errors import EduplanError
 from eduplan.indicators.catalogue import Indicator, load_catalogue
 from eduplan.region.compare import REGION_LEVELS, unit_level
-from eduplan.store import load_facts
+from eduplan.results import county_facts
 from eduplan.web import access
 from eduplan.web.downloads import attachment
 from eduplan.web.region import pages
@@ -41,7 +41,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     """`/region/<code>/`: comparison grid, ranking of one indicator, map, targets broken down to counties."""
     if not access.can(request.user, code) or OrgUnit.objects.filter(code=code).first() is None:
         raise Http404("没有这个市或省，或无权查看")
-    facts = load_facts(code)
+    facts = county_facts(code)  # kept per data version: the engine's rows are computed once per version
     if unit_level(facts, code) not in REGION_LEVELS:
         raise Http404("区域比较只对市、省：县的乡镇和学校比较见指标页")
     choice = year_choice(request, facts, code)
