@@ -29,6 +29,7 @@ urlpatterns = [
     path("finance/", include("eduplan.web.finance.urls")),
     path("reports/", include("eduplan.web.reports.urls")),
     path("public/", include("eduplan.web.public.urls")),
+    path("api/v1/", include("eduplan.web.api.urls")),
     path("", include("eduplan.web.schools.urls")),
 ]
 

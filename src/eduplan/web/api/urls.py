@@ -1,0 +1,28 @@
+"""/api/v1/: the endpoints, the OpenAPI document (no token needed) and its readable docs (offline assets)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView
+
+from eduplan.web.access import public
+from eduplan.web.api import exchange, statistics, views
+
+app_name = "api"
+
+
+urlpatterns: list[URLPattern] = [
+    path("openapi.json", public(SpectacularJSONAPIView.as_view(authentication_classes=[], permission_classes=[])), name="openapi"),
+    path("docs/", public(SpectacularRedocView.as_view(url_name="api:openapi", authentication_classes=[], permission_classes=[])), name="docs"),
+    path("units/", views.Units.as_view(), name="units"),
+    path("schools/", views.Schools.as_view(), name="schools"),
+    path("indicators/", views.Indicators.as_view(), name="indicators"),
+    path("status/", views.Status.as_view(), name="status"),
+    path("plans/", views.Plans.as_view(), name="plans"),
+    path("plans/<int:pk>/targets/", views.Targets.as_view(), name="targets"),
+    path("evaluations/<str:kind>/", views.Evaluations.as_view(), name="evaluation"),
+    path("dataValueSets/", exchange.DataValueSets.as_view(), name="datavaluesets"),
+    path("tokens/", exchange.Tokens.as_view(), name="tokens"),
+    *(path(f"statistics/{name}/", statistics.table_view(name).as_view(), name=f"statistics_{name}")
+      for name in statistics.TABLE_NAMES),
+]  # fmt: skip
