@@ -4,8 +4,8 @@ code, period = the school year as DHIS2's September financial year (`2024Sep`: S
 2025, period type FinancialSep). Values are strings, as DHIS2 writes them.
 
 Out: indicator values (numerator and denominator go into the comment, DHIS2 having no place for them).
-In: a province's (or a county system's) values become rows of our `reported` table (直报指标值), which the
-engine already reads for indicators that cannot be computed from the statistics.
+In: a province's (or a county system's) values of the reported indicators (those the statistics cannot
+compute) become rows of our `reported` table (直报指标值), which the engine reads.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def _one(index: int, item: Any, units: set[str], codes: set[str]) -> dict[str, A
     bad: list[Conflict] = []
     element, unit, when = item.get("dataElement"), item.get("orgUnit"), item.get("period")
     if not isinstance(element, str) or element not in codes:
-        bad.append(Conflict(index, "dataElement", _shown(element), "指标目录中的指标代码（idScheme=CODE）"))
+        bad.append(Conflict(index, "dataElement", _shown(element), "指标目录中直报指标的代码（idScheme=CODE；可由统计数据计算的指标不接收）"))
     if not isinstance(unit, str) or unit not in units:
         bad.append(Conflict(index, "orgUnit", _shown(unit), "本账号可修改的区划代码或学校标识码"))
     year = year_of(when) if isinstance(when, str) else None
@@ -97,7 +97,9 @@ def _one(index: int, item: Any, units: set[str], codes: set[str]) -> dict[str, A
         bad.append(Conflict(index, "value", _shown(item.get("value")), '有限的数值（如 "0.95"）'))
     if bad:
         return bad
-    return {"unit": unit, "year": year, "indicator": element, "value": value, "source": SOURCE}
+    # DHIS2 sends no numerator or denominator: the stored ones (of an earlier report) would contradict the value.
+    return {"unit": unit, "year": year, "indicator": element, "value": value, "numerator": None,
+            "denominator": None, "source": SOURCE}  # fmt: skip
 
 
 def _value(raw: Any) -> float | None:

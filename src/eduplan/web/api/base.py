@@ -127,6 +127,8 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response:
         exc = exceptions.NotFound(str(exc) or "没有找到")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or "无权执行此操作")
+    if isinstance(exc, exceptions.ParseError):
+        return error("请求内容不是合法的 JSON，未作任何修改", 400)
     if isinstance(exc, exceptions.ValidationError):
         return error("请求的参数或内容不符合要求", 400, _validation(exc.detail))
     if isinstance(exc, exceptions.Throttled):

@@ -29,7 +29,7 @@ class DataValueSets(ApiView):
         description="某单位及其下级的指标值，DHIS2 dataValueSets JSON 格式，标识一律用代码（idScheme=CODE）："
         "orgUnit 为区划代码或学校标识码，dataElement 为指标代码，period 为学年（九月财年，如 2024Sep）。"
         "无法计算的值不输出；分子、分母写在 comment 中。",
-        parameters=[UNIT, YEAR, OpenApiParameter("code", str, description="只要这个指标")],
+        parameters=[UNIT, YEAR, OpenApiParameter("indicator", str, description="只要这个指标（指标代码）")],
         responses=answers(shapes.DataValueSet),
         tags=["数据交换"],
     )
@@ -38,8 +38,8 @@ class DataValueSets(ApiView):
         values, _ = sources.indicator_values(unit)
         if year is not None:
             values = values.filter(pl.col("year") == year)
-        if request.query_params.get("code"):
-            values = values.filter(pl.col("code") == request.query_params["code"])
+        if request.query_params.get("indicator"):
+            values = values.filter(pl.col("code") == request.query_params["indicator"])
         return Response(dhis2.export(values))
 
     @extend_schema(
@@ -55,7 +55,7 @@ class DataValueSets(ApiView):
         body = request.data
         named = [v.get("orgUnit") for v in body.get("dataValues", []) or [] if isinstance(v, dict)] if isinstance(body, dict) else []  # fmt: skip
         writable = {u for u in named if isinstance(u, str) and access.can(request.user, u, "edit")}
-        codes = {ind.code for ind in load_catalogue()}
+        codes = {ind.code for ind in load_catalogue() if ind.reported}  # computed ones come from the statistics
         frame, conflicts = dhis2.parse(body, writable, codes)
         problems = [] if conflicts else _validated(TABLES["reported"], frame.to_dicts())[1]
         if conflicts or problems:

@@ -101,7 +101,7 @@ class Indicators(ApiView):
         parameters=[
             UNIT,
             YEAR,
-            OpenApiParameter("code", str, description="只要这个指标（指标代码）"),
+            OpenApiParameter("indicator", str, description="只要这个指标（指标代码）"),
             OpenApiParameter("below", bool, description="true：也列下级单位和学校的值（默认只列 unit 本身）"),
         ],
         responses=answers(shapes.paged(shapes.IndicatorValue, "IndicatorValuePage")),
@@ -114,8 +114,8 @@ class Indicators(ApiView):
             values = values.filter(pl.col("unit") == unit)
         if year is not None:
             values = values.filter(pl.col("year") == year)
-        if request.query_params.get("code"):
-            values = values.filter(pl.col("code") == request.query_params["code"])
+        if request.query_params.get("indicator"):
+            values = values.filter(pl.col("code") == request.query_params["indicator"])
         return self.paginated(request, indicator_rows(values, facts))
 
 
