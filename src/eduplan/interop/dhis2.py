@@ -86,7 +86,14 @@ def _one(index: int, item: Any, units: set[str], codes: set[str]) -> dict[str, A
     bad: list[Conflict] = []
     element, unit, when = item.get("dataElement"), item.get("orgUnit"), item.get("period")
     if not isinstance(element, str) or element not in codes:
-        bad.append(Conflict(index, "dataElement", _shown(element), "指标目录中直报指标的代码（idScheme=CODE；可由统计数据计算的指标不接收）"))
+        bad.append(
+            Conflict(
+                index,
+                "dataElement",
+                _shown(element),
+                "指标目录中直报指标的代码（idScheme=CODE；可由统计数据计算的指标不接收）",
+            )
+        )
     if not isinstance(unit, str) or unit not in units:
         bad.append(Conflict(index, "orgUnit", _shown(unit), "本账号可修改的区划代码或学校标识码"))
     year = year_of(when) if isinstance(when, str) else None

@@ -55,7 +55,9 @@ class DataValueSets(ApiView):
         body = request.data
         named = [v.get("orgUnit") for v in body.get("dataValues", []) or [] if isinstance(v, dict)] if isinstance(body, dict) else []  # fmt: skip
         writable = {u for u in named if isinstance(u, str) and access.can(request.user, u, "edit")}
-        codes = {ind.code for ind in load_catalogue() if ind.reported}  # computed ones come from the statistics
+        codes = {
+            ind.code for ind in load_catalogue() if ind.reported
+        }  # computed ones come from the statistics
         frame, conflicts = dhis2.parse(body, writable, codes)
         problems = [] if conflicts else _validated(TABLES["reported"], frame.to_dicts())[1]
         if conflicts or problems:

@@ -191,6 +191,17 @@ def table_view(name: str) -> type[StatisticsTable]:
         responses=answers(page),
         tags=["统计数据"],
     )  # fmt: skip
-    body = {"table": table, "get": read(StatisticsTable.get), "put": write(StatisticsTable.put),
-            "post": write(StatisticsTable.post), "__doc__": table.label}  # fmt: skip
+
+    # Fresh functions per table: extend_schema marks the function it decorates, so the base class's own
+    # methods cannot carry every table's document.
+    def get(self: StatisticsTable, request: Request) -> Response:
+        return StatisticsTable.get(self, request)
+
+    def put(self: StatisticsTable, request: Request) -> Response:
+        return StatisticsTable.put(self, request)
+
+    def post(self: StatisticsTable, request: Request) -> Response:
+        return StatisticsTable.post(self, request)
+
+    body = {"table": table, "get": read(get), "put": write(put), "post": write(post), "__doc__": table.label}
     return type(f"{name.title().replace('_', '')}View", (StatisticsTable,), body)
