@@ -19,7 +19,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from eduplan.web.accounts.models import AuditEvent
 from eduplan.web.api import tokens
 from tests.conftest import ALICE, BOB, CAROL, SYSADMIN, Persona, make_user
-from tests.web.test_personas import (  # noqa: F401  (world is a fixture)
+from tests.web import test_personas as pages
+from tests.web.test_personas import DAVE_OUTSIDE, MARKERS, VOLATILE, World, _snapshot
+
+world = pages.world  # the page walk's two counties, plans and documents (a fixture)
     DAVE_OUTSIDE,
     MARKERS,
     VOLATILE,
