@@ -23,14 +23,6 @@ from tests.web import test_personas as pages
 from tests.web.test_personas import DAVE_OUTSIDE, MARKERS, VOLATILE, World, _snapshot
 
 world = pages.world  # the page walk's two counties, plans and documents (a fixture)
-    DAVE_OUTSIDE,
-    MARKERS,
-    VOLATILE,
-    World,
-    _snapshot,
-    world,
-)
-
 pytestmark = pytest.mark.db
 READERS = {"alice", "carol"}
 PUBLIC = {"api:openapi", "api:docs"}
