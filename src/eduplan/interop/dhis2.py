@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,16 +64,17 @@ class Conflict:
         return f"第 {self.index + 1} 个数据值的 {self.field}：值为“{self.value}”，要求：{self.expected}"
 
 
-def parse(body: Any, units: set[str], codes: set[str]) -> tuple[pl.DataFrame, list[Conflict]]:
+def parse(body: Any, writable: Callable[[str], bool], codes: set[str]) -> tuple[pl.DataFrame, list[Conflict]]:
     """A dataValueSet's values as rows of `reported` (unit, year, indicator, value, source), and every
-    conflict found; `units` are the org unit and school codes the caller may write, `codes` the indicators."""
+    conflict found; `writable(code)` tells the org unit and school codes the caller may write, `codes` are
+    the indicators taken."""
     values = body.get("dataValues") if isinstance(body, dict) else None
     if not isinstance(values, list):
         return _empty(), [Conflict(0, "dataValues", _shown(values), "一个数据值数组")]
     rows: list[dict[str, Any]] = []
     conflicts: list[Conflict] = []
     for index, item in enumerate(values):
-        found = _one(index, item, units, codes)
+        found = _one(index, item, writable, codes)
         if isinstance(found, dict):
             rows.append(found)
         else:
@@ -80,7 +82,9 @@ def parse(body: Any, units: set[str], codes: set[str]) -> tuple[pl.DataFrame, li
     return pl.DataFrame(rows, schema=_empty().schema, orient="row") if rows else _empty(), conflicts
 
 
-def _one(index: int, item: Any, units: set[str], codes: set[str]) -> dict[str, Any] | list[Conflict]:
+def _one(
+    index: int, item: Any, writable: Callable[[str], bool], codes: set[str]
+) -> dict[str, Any] | list[Conflict]:
     if not isinstance(item, dict):
         return [Conflict(index, "dataValue", _shown(item), "含 dataElement、period、orgUnit、value 的对象")]
     bad: list[Conflict] = []
@@ -94,7 +98,7 @@ def _one(index: int, item: Any, units: set[str], codes: set[str]) -> dict[str, A
                 "指标目录中直报指标的代码（idScheme=CODE；可由统计数据计算的指标不接收）",
             )
         )
-    if not isinstance(unit, str) or unit not in units:
+    if not isinstance(unit, str) or not writable(unit):
         bad.append(Conflict(index, "orgUnit", _shown(unit), "本账号可修改的区划代码或学校标识码"))
     year = year_of(when) if isinstance(when, str) else None
     if year is None or not 1990 <= year <= 2100:

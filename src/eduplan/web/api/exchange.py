@@ -53,12 +53,9 @@ class DataValueSets(ApiView):
     )
     def post(self, request: Request) -> Response:
         body = request.data
-        named = [v.get("orgUnit") for v in body.get("dataValues", []) or [] if isinstance(v, dict)] if isinstance(body, dict) else []  # fmt: skip
-        writable = {u for u in named if isinstance(u, str) and access.can(request.user, u, "edit")}
-        codes = {
-            ind.code for ind in load_catalogue() if ind.reported
-        }  # computed ones come from the statistics
-        frame, conflicts = dhis2.parse(body, writable, codes)
+        user = request.user
+        codes = {ind.code for ind in load_catalogue() if ind.reported}  # the others: from the statistics
+        frame, conflicts = dhis2.parse(body, lambda unit: access.can(user, unit, "edit"), codes)
         problems = [] if conflicts else _validated(TABLES["reported"], frame.to_dicts())[1]
         if conflicts or problems:
             listed = [{"object": c.field, "value": c.message(), "index": c.index} for c in conflicts]
@@ -66,6 +63,8 @@ class DataValueSets(ApiView):
                 {"object": p["field"], "value": p["message"], "index": p["index"] or 0} for p in problems
             ]
             return _summary("ERROR", "有冲突，未导入任何值", 0, 0, 0, listed, 409)
+        if frame.height == 0:
+            return _summary("SUCCESS", "没有数据值", 0, 0, 0, [], 200)
         try:
             summary, batch = _save(TABLES["reported"], frame, request.user.get_username(), request.body)
         except DataError as exc:

@@ -82,6 +82,10 @@ class StatisticsTable(ApiView):
             return error("请求内容应为 JSON 数组，每个元素是一行（对象）", 400)
         if len(rows) > MAX_ROWS:
             return error(f"一次最多提交 {MAX_ROWS} 行，收到 {len(rows)} 行，请分批提交", 400)
+        if not rows:
+            return Response(
+                {"table": self.table.name, "created": 0, "updated": 0, "unchanged": 0, "batch": None}
+            )
         problems = _shape_problems(self.table, rows)
         frame = None
         if not problems:
@@ -125,26 +129,27 @@ def _shape_problems(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, 
 
 def _validated(table: Table, rows: list[dict[str, Any]]) -> tuple[pl.DataFrame | None, list[dict[str, Any]]]:
     """The rows checked exactly as an imported sheet's: a typed frame, or the problems."""
-    columns = [c.name for c in table.columns if any(c.name in r for r in rows)]
+    if not rows:
+        return table.empty(), []
+    # Required columns always (a row without one is a problem, as a sheet without the column is), others
+    # only when some row carries them: a missing field leaves the stored value alone.
+    columns = [c.name for c in table.columns if c.required or any(c.name in r for r in rows)]
     data = {ROW: list(range(len(rows)))} | {c: [as_text(r.get(c)) for r in rows] for c in columns}
     schema = {ROW: pl.Int64()} | {c: pl.String() for c in columns}
     sheet = TableSheet(REQUEST, table.label, table, pl.DataFrame(data, schema=schema),
                        {c: (c, "") for c in columns})  # fmt: skip
     checked = validate([sheet], known_codes())
     if not checked.ok:
-        return None, [_problem(p) for p in checked.problems]
+        return None, [_problem(table, p) for p in checked.problems]
     return checked.frames.get(table.name, table.empty()), []
 
 
-def _problem(p: Any) -> dict[str, Any]:
-    label = TABLES_LABELS.get(p.column, p.column)
+def _problem(table: Table, p: Any) -> dict[str, Any]:
+    label = table.by_name[p.column].label if p.column in table.by_name else p.column
     value = p.value if p.value is None or isinstance(p.value, int | float | bool) else str(p.value)
     where = f"第 {p.row + 1} 行 {label}（{p.column}）" if p.column else f"第 {p.row + 1} 行"
     shown = "值为空" if value in (None, "") else f"值为“{value}”"
     return problem(p.row, p.column, value, p.expected, f"{where}：{shown}，要求：{p.expected}")
-
-
-TABLES_LABELS = {c.name: c.label for t in TABLES.values() for c in t.columns}
 
 
 def _require_edit(request: Request, codes: list[str]) -> None:

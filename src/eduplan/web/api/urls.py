@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView
 
 from eduplan.web.access import public
@@ -25,4 +25,5 @@ urlpatterns: list[URLPattern] = [
     path("tokens/", exchange.Tokens.as_view(), name="tokens"),
     *(path(f"statistics/{name}/", statistics.table_view(name).as_view(), name=f"statistics_{name}")
       for name in statistics.TABLE_NAMES),
+    re_path(r"", views.not_found),  # anything else under /api/v1/ (`plans/-1/targets/`): a JSON 404, not a page
 ]  # fmt: skip

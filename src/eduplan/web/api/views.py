@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from django.http import Http404
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, JsonResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,6 +38,11 @@ YEAR = OpenApiParameter("year", int, description="学年起始年份，如 2024 
 
 def answers(ok: Any, *extra: int) -> dict[int, Any]:
     return {200: ok, **ERRORS, **{code: ERRORS.get(code, shapes.Error) for code in extra}}
+
+
+@login_not_required
+def not_found(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"message": "没有这个接口地址", "problems": []}, status=404)
 
 
 def query(request: Request) -> tuple[str, int | None]:
