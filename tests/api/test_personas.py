@@ -33,7 +33,9 @@ def api_urls(world: World) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     api = next(e for e in get_resolver().url_patterns if isinstance(e, URLResolver) and e.namespace == "api")
     for entry in api.url_patterns:
-        assert isinstance(entry, URLPattern) and entry.name
+        assert isinstance(entry, URLPattern)
+        if not entry.name:  # the JSON 404 for any other path
+            continue
         name = f"api:{entry.name}"
         kwargs = {"pk": world.plan} if "pk" in entry.pattern.regex.groupindex else {}
         kwargs |= {"kind": "balanced"} if "kind" in entry.pattern.regex.groupindex else {}

@@ -55,3 +55,18 @@ def test_command_prints_the_token_alone_and_revokes(db: None, capsys: pytest.Cap
     assert tokens.find(token) is None
     assert main(["user", "token", "nobody"]) == 1
     assert "没有账号 nobody" in capsys.readouterr().err
+
+
+def test_a_user_makes_and_revokes_own_tokens_on_the_page(db: None) -> None:
+    from django.test import Client
+
+    alice = make_user(ALICE)
+    client = Client()
+    client.force_login(alice)
+    page = client.post("/api/tokens/", {"action": "create", "label": "市级大屏"}).content.decode()
+    made = page.split('id="new-token"')[1].split("<code>")[1].split("</code>")[0]
+    assert tokens.find(made) is not None and "市级大屏" in page
+    assert made not in client.get("/api/tokens/").content.decode()  # shown once only
+    client.post("/api/tokens/", {"action": "revoke", "prefix": made[:12]})
+    assert tokens.find(made) is None
+    assert Client().get("/api/tokens/").status_code == 302  # signed out: to the login page

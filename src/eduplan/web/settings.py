@@ -118,7 +118,6 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     *AREA_APPS,
 ]
 MIDDLEWARE = [
@@ -261,9 +260,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "TAGS": [
         {"name": "区划与学校", "description": "本账号可查看的行政区划和学校"},
         {"name": "统计数据", "description": "各统计表的读取与写入（与导入模板同一口径）"},

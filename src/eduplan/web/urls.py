@@ -30,6 +30,7 @@ urlpatterns = [
     path("reports/", include("eduplan.web.reports.urls")),
     path("public/", include("eduplan.web.public.urls")),
     path("api/v1/", include("eduplan.web.api.urls")),
+    path("api/", include("eduplan.web.api.page_urls")),
     path("", include("eduplan.web.schools.urls")),
 ]
 

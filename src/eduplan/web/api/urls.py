@@ -1,19 +1,19 @@
-"""/api/v1/: the endpoints, the OpenAPI document (no token needed) and its readable docs (offline assets)."""
+"""/api/v1/: the endpoints, the OpenAPI document (no token needed) and its documentation page in Chinese."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern, path, re_path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularJSONAPIView
 
 from eduplan.web.access import public
-from eduplan.web.api import exchange, statistics, views
+from eduplan.web.api import exchange, pages, statistics, views
 
 app_name = "api"
 
 
 urlpatterns: list[URLPattern] = [
     path("openapi.json", public(SpectacularJSONAPIView.as_view(authentication_classes=[], permission_classes=[])), name="openapi"),
-    path("docs/", public(SpectacularRedocView.as_view(url_name="api:openapi", authentication_classes=[], permission_classes=[])), name="docs"),
+    path("docs/", pages.docs, name="docs"),
     path("units/", views.Units.as_view(), name="units"),
     path("schools/", views.Schools.as_view(), name="schools"),
     path("indicators/", views.Indicators.as_view(), name="indicators"),
