@@ -260,6 +260,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,  # its English "* `a` - a" lists; the docs page shows the codes
     "TAGS": [
         {"name": "区划与学校", "description": "本账号可查看的行政区划和学校"},
         {"name": "统计数据", "description": "各统计表的读取与写入（与导入模板同一口径）"},
