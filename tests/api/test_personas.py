@@ -37,7 +37,8 @@ def api_urls(world: World) -> list[tuple[str, str]]:
         if not entry.name:  # the JSON 404 for any other path
             continue
         name = f"api:{entry.name}"
-        kwargs = {"pk": world.plan} if "pk" in entry.pattern.regex.groupindex else {}
+        pk = world.ints["plans.target"][0] if str(entry.pattern).startswith("targets/") else world.plan
+        kwargs = {"pk": pk} if "pk" in entry.pattern.regex.groupindex else {}
         kwargs |= {"kind": "balanced"} if "kind" in entry.pattern.regex.groupindex else {}
         found.append((name, reverse(name, kwargs=kwargs)))
     return found
@@ -118,3 +119,21 @@ def test_alice_changes_her_county_and_the_call_is_audited(world: World) -> None:
     got: dict[str, Any] = client.get(url, {"unit": "1399010002", "year": "2024"}).json()
     assert got["results"][0]["teachers"] == 31
     assert AuditEvent.objects.filter(event="api.read", username="alice").count() == 1
+
+
+def test_manual_values_of_a_target_only_its_county_changes(world: World) -> None:
+    target = world.ints["plans.target"][0]
+    url = reverse("api:manual_values", kwargs={"pk": target})
+    rows = json.dumps([{"year": 2024, "value": 7.5, "source": "县教育局"}])
+    assert client_of(CAROL).put(url, rows, content_type="application/json").status_code == 403
+    assert client_of(BOB).put(url, rows, content_type="application/json").status_code == 404
+    alice = client_of(ALICE)
+    first = alice.put(url, rows, content_type="application/json").json()
+    again = alice.put(url, rows, content_type="application/json").json()
+    assert (first["created"], again["unchanged"]) == (1, 1)
+    assert {"year": 2024, "value": 7.5, "source": "县教育局"} in alice.get(url).json()["results"]
+    bad = alice.put(
+        url, json.dumps([{"year": 2024, "value": 1}, {"year": 1800}]), content_type="application/json"
+    )
+    assert bad.status_code == 400
+    assert {(p["index"], p["field"]) for p in bad.json()["problems"]} == {(1, "year"), (1, "value")}

@@ -169,6 +169,9 @@ def _validation(detail: Any, index: int | None = None, prefix: str = "") -> list
     if isinstance(detail, dict):
         found = []
         for key, value in detail.items():
+            if isinstance(key, int):  # a list's errors keyed by the row's index
+                found += _validation(value, key, prefix)
+                continue
             found += _validation(value, index, f"{prefix}{key}" if key != "non_field_errors" else prefix)
         return found
     return [problem(index, prefix, None, _text(detail))]

@@ -6,7 +6,7 @@ from django.urls import URLPattern, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from eduplan.web.access import public
-from eduplan.web.api import exchange, pages, statistics, views
+from eduplan.web.api import exchange, pages, plans, statistics, views
 
 app_name = "api"
 
@@ -20,6 +20,8 @@ urlpatterns: list[URLPattern] = [
     path("status/", views.Status.as_view(), name="status"),
     path("plans/", views.Plans.as_view(), name="plans"),
     path("plans/<int:pk>/targets/", views.Targets.as_view(), name="targets"),
+    path("plans/<int:pk>/warnings/", plans.Warnings.as_view(), name="warnings"),
+    path("targets/<int:pk>/manual-values/", plans.ManualValues.as_view(), name="manual_values"),
     path("evaluations/<str:kind>/", views.Evaluations.as_view(), name="evaluation"),
     path("dataValueSets/", exchange.DataValueSets.as_view(), name="datavaluesets"),
     path("tokens/", exchange.Tokens.as_view(), name="tokens"),
