@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "指标", "description": "指标值（分子、分母、缺失原因）和报送完整性"},
         {"name": "规划与目标", "description": "规划、目标及其研判"},
         {"name": "督导评估", "description": "优质均衡、基本均衡、普及普惠评估"},
+        {"name": "控辍保学", "description": "疑似失学辍学儿童名单（个人信息，默认脱敏）"},
         {"name": "数据交换", "description": "DHIS2 dataValueSets 导入导出"},
         {"name": "令牌", "description": "本账号的接口令牌"},
     ],

@@ -6,7 +6,7 @@ from django.urls import URLPattern, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from eduplan.web.access import public
-from eduplan.web.api import exchange, pages, plans, statistics, views
+from eduplan.web.api import exchange, pages, personal, plans, statistics, views
 
 app_name = "api"
 
@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern] = [
     path("plans/<int:pk>/warnings/", plans.Warnings.as_view(), name="warnings"),
     path("targets/<int:pk>/manual-values/", plans.ManualValues.as_view(), name="manual_values"),
     path("evaluations/<str:kind>/", views.Evaluations.as_view(), name="evaluation"),
+    path("missing-children/", personal.MissingChildren.as_view(), name="missing_children"),
     path("dataValueSets/", exchange.DataValueSets.as_view(), name="datavaluesets"),
     path("tokens/", exchange.Tokens.as_view(), name="tokens"),
     *(path(f"statistics/{name}/", statistics.table_view(name).as_view(), name=f"statistics_{name}")
