@@ -72,7 +72,7 @@ def test_bad_rows_are_refused_whole_with_field_index_value_and_expectation(tiny_
     client = client_of()
     rows = [{"school": "1399010001", "year": 2024, "teachers": 15},
             {"school": "1399010001", "year": 2024, "teachers": -1, "staff": "多"},
-            {"school": "1399019999", "year": 2024}]  # fmt: skip
+            {"school": "1399010002", "year": None}]  # fmt: skip
     before = load_facts("990101").school_year
     response = client.put(
         "/api/v1/statistics/school_year/", json.dumps(rows), content_type="application/json"
@@ -84,7 +84,11 @@ def test_bad_rows_are_refused_whole_with_field_index_value_and_expectation(tiny_
     assert {(1, "teachers", "-1"), (1, "staff", "多")} <= found
     teachers = next(p for p in body["problems"] if p["field"] == "teachers")
     assert teachers["message"] == "第 2 行 专任教师数（teachers）：值为“-1”，要求：" + teachers["expected"]
-    assert any(p["index"] == 2 and p["field"] == "school" for p in body["problems"])  # an unknown school
+    assert any(p["index"] == 2 and p["field"] == "year" for p in body["problems"])  # a required field
+    # A school that does not exist is refused like another county's: the answer tells nothing of either.
+    unknown = client.put("/api/v1/statistics/school_year/", json.dumps([{"school": "1399019999", "year": 2024}]),
+                         content_type="application/json")  # fmt: skip
+    assert (unknown.status_code, unknown.json()["message"]) == (404, "没有这个单位，或无权查看：1399019999")
     assert load_facts("990101").school_year.equals(before)
     for body_text, why in (("{", "JSON"), ('{"a": 1}', "JSON 数组"), ('[{"nope": 1}]', "没有字段")):
         answer = client.put("/api/v1/statistics/school_year/", body_text, content_type="application/json")

@@ -86,13 +86,19 @@ class StatisticsTable(ApiView):
             return Response(
                 {"table": self.table.name, "created": 0, "updated": 0, "unchanged": 0, "batch": None}
             )
+        # Rights first, on the codes as sent: otherwise the validator's "unknown school" would tell a caller
+        # which codes exist in other counties.
+        column = _unit_column(self.table)
+        _require_edit(
+            request,
+            sorted({str(as_text(r[column])).strip() for r in rows if r.get(column) not in (None, "")}),
+        )
         problems = _shape_problems(self.table, rows)
         frame = None
         if not problems:
             frame, problems = _validated(self.table, rows)
         if problems or frame is None:
             return error(f"{self.table.label}有 {len(problems)} 处问题，未写入任何数据", 400, problems)
-        _require_edit(request, frame[_unit_column(self.table)].drop_nulls().unique().to_list())
         try:
             summary, batch = _save(self.table, frame, request.user.get_username(), request.body)
         except DataError as exc:
