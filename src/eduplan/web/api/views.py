@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,6 +41,7 @@ def answers(ok: Any, *extra: int) -> dict[int, Any]:
     return {200: ok, **ERRORS, **{code: ERRORS.get(code, shapes.Error) for code in extra}}
 
 
+@csrf_exempt  # nothing to protect, and a refused write must still answer JSON, not the CSRF page
 @login_not_required
 def not_found(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"message": "没有这个接口地址", "problems": []}, status=404)
