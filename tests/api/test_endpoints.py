@@ -49,6 +49,7 @@ def test_get_then_put_the_same_rows_changes_nothing(tiny_db: Facts) -> None:
         before = load_facts("990101").frames()
         answer = client.put(url, json.dumps(rows), content_type="application/json").json()
         assert (answer["created"], answer["updated"], answer["unchanged"]) == (0, 0, len(rows)), table
+        assert answer["batch"] is None  # nothing changed: no entry in the import history either
         after = load_facts("990101").frames()
         assert all(after[n].equals(before[n]) for n in before), table
 

@@ -110,6 +110,7 @@ def test_alice_changes_her_county_and_the_call_is_audited(world: World) -> None:
     response = client.put(url, json.dumps([ROW]), content_type="application/json")
     assert response.json() == {"table": "school_year", "created": 0, "updated": 1, "unchanged": 0,
                                "batch": response.json()["batch"]}  # fmt: skip
+    assert isinstance(response.json()["batch"], int)  # in the import history, undoable like a file
     event = AuditEvent.objects.filter(event="api.write").get()
     assert (
         event.username == "alice"
@@ -119,6 +120,10 @@ def test_alice_changes_her_county_and_the_call_is_audited(world: World) -> None:
     got: dict[str, Any] = client.get(url, {"unit": "1399010002", "year": "2024"}).json()
     assert got["results"][0]["teachers"] == 31
     assert AuditEvent.objects.filter(event="api.read", username="alice").count() == 1
+    from eduplan.store.history import undo
+
+    undo(response.json()["batch"], "alice", 5)  # the API's write is undone like an imported file's
+    assert client.get(url, {"unit": "1399010002", "year": "2024"}).json()["results"][0]["teachers"] == 30
 
 
 def test_manual_values_of_a_target_only_its_county_changes(world: World) -> None:

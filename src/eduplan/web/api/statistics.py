@@ -168,8 +168,9 @@ def _require_edit(request: Request, codes: list[str]) -> None:
         raise exceptions.PermissionDenied(f"无权修改这些单位的数据：{'、'.join(sorted(refused)[:5])}")
 
 
-def _save(table: Table, frame: pl.DataFrame, user: str, body: bytes) -> tuple[ImportSummary, int]:
-    """One transaction under the import lock: the store's save (write checks, upsert) and the history."""
+def _save(table: Table, frame: pl.DataFrame, user: str, body: bytes) -> tuple[ImportSummary, int | None]:
+    """One transaction under the import lock: the store's save (write checks, upsert) and, when anything
+    changed, the import history (a repeated request leaves no trace but its audit event)."""
     facts = Facts.empty()
     setattr(facts, table.name, frame)
     file = {"name": f"{REQUEST}：{table.label}", "sha256": hashlib.sha256(body).hexdigest(), "size": len(body),
@@ -177,6 +178,8 @@ def _save(table: Table, frame: pl.DataFrame, user: str, body: bytes) -> tuple[Im
     journal = Journal()
     with import_lock(limits().lock_wait), transaction.atomic():
         summary = save_facts(facts, journal=journal)
+        if summary.created + summary.updated == 0:
+            return summary, None
         batch = record(user, "api", [file], summary.tables, journal).pk
     return summary, int(batch)
 
