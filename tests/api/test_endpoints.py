@@ -40,6 +40,16 @@ def test_fixed_point_indicators_of_990101_in_2024(tiny_db: Facts) -> None:
     )
 
 
+def test_explanation_of_a_value(tiny_db: Facts) -> None:
+    client = client_of()
+    query = {"unit": "990101", "year": "2024", "indicator": "pupil_teacher_ratio_primary"}
+    found = client.get("/api/v1/explanations/", query).json()
+    assert (found["numerator"], found["denominator"]) == (420, 22) and "小学" in found["text"]
+    assert {i["side"] for i in found["inputs"]} == {"numerator", "denominator"}
+    assert client.get("/api/v1/explanations/", {**query, "indicator": "nope"}).status_code == 404
+    assert client.get("/api/v1/explanations/", {"unit": "990101"}).status_code == 400
+
+
 def test_get_then_put_the_same_rows_changes_nothing(tiny_db: Facts) -> None:
     client = client_of()
     for table in ("school_year", "grade_year", "stage_year", "births", "reported"):

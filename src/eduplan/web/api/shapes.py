@@ -100,6 +100,31 @@ class IndicatorValue(serializers.Serializer):  # type: ignore[type-arg]
     source = serializers.CharField(allow_blank=True, help_text="指标依据的文件")
 
 
+class ExplanationInput(serializers.Serializer):  # type: ignore[type-arg]
+    side = serializers.CharField(help_text="numerator 分子项，denominator 分母项，reported 直报")
+    text = serializers.CharField(help_text="输入项（中文）")
+    value = serializers.FloatField(allow_null=True, help_text="合计")
+    missing = serializers.IntegerField(help_text="缺失的数据项数")
+    rows = serializers.IntegerField(help_text="所用数据行数")
+
+
+class Explanation(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField(help_text="指标代码")
+    name = serializers.CharField(help_text="指标名称")
+    unit = serializers.CharField(help_text="单位代码")
+    unit_name = serializers.CharField(help_text="单位名称")
+    level = serializers.CharField(help_text="层级")
+    year = serializers.IntegerField(help_text="学年")
+    value = serializers.FloatField(allow_null=True, help_text="指标值")
+    numerator = serializers.FloatField(allow_null=True, help_text="分子")
+    denominator = serializers.FloatField(allow_null=True, help_text="分母")
+    reason = serializers.CharField(allow_null=True, help_text="值为空的原因")
+    formula = serializers.CharField(help_text="口径")
+    source = serializers.CharField(allow_blank=True, help_text="依据的文件")
+    text = serializers.CharField(help_text="完整的中文解释")
+    inputs = ExplanationInput(many=True, help_text="各输入项")
+
+
 class Plan(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField(help_text="规划编号")
     name = serializers.CharField(help_text="规划名称")

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     path("units/", views.Units.as_view(), name="units"),
     path("schools/", views.Schools.as_view(), name="schools"),
     path("indicators/", views.Indicators.as_view(), name="indicators"),
+    path("explanations/", views.Explanations.as_view(), name="explanations"),
     path("status/", views.Status.as_view(), name="status"),
     path("plans/", views.Plans.as_view(), name="plans"),
     path("plans/<int:pk>/targets/", views.Targets.as_view(), name="targets"),

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -140,6 +141,38 @@ def indicator_rows(values: pl.DataFrame, facts: Any) -> list[dict[str, Any]]:
                          "measure": ind.unit if ind else "", "formula": formula,
                          "source": ind.source_text if ind else ""})  # fmt: skip
     return shapes.finite(rows)
+
+
+class Explanations(ApiView):
+    @extend_schema(
+        summary="指标值的解释",
+        description="一个指标在一个单位一个学年的值从何而来：口径、分子分母、各输入项的合计与缺失数、所用数据行数"
+        "（与 eduplan explain 命令和指标页面相同）。逐校数据见“统计数据”各表。",
+        parameters=[
+            OpenApiParameter("indicator", str, required=True, description="指标代码"),
+            OpenApiParameter("unit", str, description="区划代码或学校标识码；不填为本账号的第一个县"),
+            OpenApiParameter("year", int, required=True, description="学年起始年份"),
+        ],
+        responses=answers(shapes.Explanation),
+        tags=["指标"],
+    )
+    def get(self, request: Request) -> Response:
+        from eduplan.indicators.explain import explain
+
+        unit, year = query(request)
+        code = request.query_params.get("indicator", "")
+        if year is None or not code:
+            raise exceptions.ValidationError({"indicator": "请给出 indicator（指标代码）和 year（学年）"})
+        if code not in load_catalogue().indicators:
+            raise Http404(f"指标目录中没有 {code[:40]}")
+        found = explain(load_facts(unit), code, unit, year)
+        inputs = [{"side": i.side, "text": i.text, "value": i.value, "missing": i.missing, "rows": i.rows.height}
+                  for i in found.inputs]  # fmt: skip
+        body = {"code": code, "name": found.indicator.name, "unit": unit, "unit_name": found.unit_name,
+                "level": found.level, "year": year, "value": found.value, "numerator": found.numerator,
+                "denominator": found.denominator, "reason": found.reason, "formula": found.formula,
+                "source": found.indicator.source_text, "text": found.text(), "inputs": inputs}  # fmt: skip
+        return Response(_finite_tree(body))
 
 
 class Plans(ApiView):
