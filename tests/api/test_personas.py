@@ -133,7 +133,7 @@ def test_manual_values_of_a_target_only_its_county_changes(world: World) -> None
     assert client_of(CAROL).put(url, rows, content_type="application/json").status_code == 403
     assert client_of(BOB).put(url, rows, content_type="application/json").status_code == 404
     alice = client_of(ALICE)
-    first = alice.put(url, rows, content_type="application/json").json()
+    first = alice.put(f"{url}?unit=990101", rows, content_type="application/json").json()
     again = alice.put(url, rows, content_type="application/json").json()
     assert (first["created"], again["unchanged"]) == (1, 1)
     assert {"year": 2024, "value": 7.5, "source": "县教育局"} in alice.get(url).json()["results"]

@@ -102,7 +102,8 @@ def _audit(request: Request, response: Response, detail: dict[str, Any]) -> None
     if response.status_code == 401:
         event = "api.unauthenticated"
     token = request.auth.prefix if isinstance(request.auth, ApiToken) else ""
-    unit = request.query_params.get("unit", "") or str(detail.pop("unit", ""))
+    named = str(detail.pop("unit", ""))  # a view may name the unit it touched (a target's plan's region)
+    unit = request.query_params.get("unit", "") or named
     try:
         access.audit(request, event, unit[:64], method=request.method, status=response.status_code,
                      token=token, **detail)  # fmt: skip
