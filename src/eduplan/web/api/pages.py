@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -81,6 +81,13 @@ def operations() -> list[dict[str, Any]]:
                            if code != "200"],
             })  # fmt: skip
     return found
+
+
+@access.public
+def openapi(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI document, generated once per process (it cannot change while the process runs, and
+    generating it per request would let anyone keep a core busy)."""
+    return JsonResponse(document(), json_dumps_params={"ensure_ascii": False})
 
 
 @access.public

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from django.urls import URLPattern, path, re_path
-from drf_spectacular.views import SpectacularJSONAPIView
 
-from eduplan.web.access import public
 from eduplan.web.api import exchange, pages, personal, plans, statistics, views
 
 app_name = "api"
 
 
 urlpatterns: list[URLPattern] = [
-    path("openapi.json", public(SpectacularJSONAPIView.as_view(authentication_classes=[], permission_classes=[])), name="openapi"),
+    path("openapi.json", pages.openapi, name="openapi"),
     path("docs/", pages.docs, name="docs"),
     path("units/", views.Units.as_view(), name="units"),
     path("schools/", views.Schools.as_view(), name="schools"),
