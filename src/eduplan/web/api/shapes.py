@@ -242,6 +242,13 @@ class Token(serializers.Serializer):  # type: ignore[type-arg]
 
 def finite(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows with NaN and infinities as null: JSON has no such numbers."""
-    return [
-        {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in r.items()} for r in rows
-    ]
+    return [{k: finite_tree(v) for k, v in r.items()} for r in rows]
+
+
+def finite_tree(value: Any) -> Any:
+    """Any JSON-like value with NaN and infinities (at any depth) as null."""
+    if isinstance(value, dict):
+        return {k: finite_tree(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_tree(v) for v in value]
+    return None if isinstance(value, float) and not math.isfinite(value) else value

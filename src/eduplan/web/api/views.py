@@ -172,7 +172,7 @@ class Explanations(ApiView):
                 "level": found.level, "year": year, "value": found.value, "numerator": found.numerator,
                 "denominator": found.denominator, "reason": found.reason, "formula": found.formula,
                 "source": found.indicator.source_text, "text": found.text(), "inputs": inputs}  # fmt: skip
-        return Response(_finite_tree(body))
+        return Response(shapes.finite_tree(body))
 
 
 class Plans(ApiView):
@@ -226,15 +226,7 @@ class Evaluations(ApiView):
         data = sources.evaluation(kind, county.code, year).to_json()
         stages = {s: data.pop(s) for s in list(data) if isinstance(data[s], dict) and "schools" in data[s]}
         data["stages"] = stages
-        return Response(_finite_tree(data))
-
-
-def _finite_tree(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _finite_tree(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite_tree(v) for v in value]
-    return shapes.finite([{"v": value}])[0]["v"]
+        return Response(shapes.finite_tree(data))
 
 
 class Status(ApiView):
