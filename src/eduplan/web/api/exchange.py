@@ -17,7 +17,7 @@ from eduplan.interop import dhis2
 from eduplan.web import access
 from eduplan.web.api import shapes, sources, tokens
 from eduplan.web.api.base import ApiView, error
-from eduplan.web.api.statistics import _save, _validated
+from eduplan.web.api.statistics import check_rows, save_rows
 from eduplan.web.api.views import ERRORS, UNIT, YEAR, answers, query
 
 
@@ -56,7 +56,7 @@ class DataValueSets(ApiView):
         user = request.user
         codes = {ind.code for ind in load_catalogue() if ind.reported}  # the others: from the statistics
         frame, conflicts = dhis2.parse(body, lambda unit: access.can(user, unit, "edit"), codes)
-        problems = [] if conflicts else _validated(TABLES["reported"], frame.to_dicts())[1]
+        problems = [] if conflicts else check_rows(TABLES["reported"], frame.to_dicts())[1]
         if conflicts or problems:
             listed = [{"object": c.field, "value": c.message(), "index": c.index} for c in conflicts]
             listed += [
@@ -66,7 +66,7 @@ class DataValueSets(ApiView):
         if frame.height == 0:
             return _summary("SUCCESS", "没有数据值", 0, 0, 0, [], 200)
         try:
-            summary, batch = _save(TABLES["reported"], frame, request.user.get_username(), request.body)
+            summary, batch = save_rows(TABLES["reported"], frame, request.user.get_username(), request.body)
         except DataError as exc:
             return _summary("ERROR", exc.message, 0, 0, 0, [], 409)
         counts = summary.tables.get("reported")

@@ -96,11 +96,11 @@ class StatisticsTable(ApiView):
         problems = _shape_problems(self.table, rows)
         frame = None
         if not problems:
-            frame, problems = _validated(self.table, rows)
+            frame, problems = check_rows(self.table, rows)
         if problems or frame is None:
             return error(f"{self.table.label}有 {len(problems)} 处问题，未写入任何数据", 400, problems)
         try:
-            summary, batch = _save(self.table, frame, request.user.get_username(), request.body)
+            summary, batch = save_rows(self.table, frame, request.user.get_username(), request.body)
         except DataError as exc:
             return error(exc.message, 409)
         counts = summary.tables.get(self.table.name)
@@ -133,7 +133,7 @@ def _shape_problems(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, 
     return found
 
 
-def _validated(table: Table, rows: list[dict[str, Any]]) -> tuple[pl.DataFrame | None, list[dict[str, Any]]]:
+def check_rows(table: Table, rows: list[dict[str, Any]]) -> tuple[pl.DataFrame | None, list[dict[str, Any]]]:
     """The rows checked exactly as an imported sheet's: a typed frame, or the problems."""
     if not rows:
         return table.empty(), []
@@ -168,7 +168,7 @@ def _require_edit(request: Request, codes: list[str]) -> None:
         raise exceptions.PermissionDenied(f"无权修改这些单位的数据：{'、'.join(sorted(refused)[:5])}")
 
 
-def _save(table: Table, frame: pl.DataFrame, user: str, body: bytes) -> tuple[ImportSummary, int | None]:
+def save_rows(table: Table, frame: pl.DataFrame, user: str, body: bytes) -> tuple[ImportSummary, int | None]:
     """One transaction under the import lock: the store's save (write checks, upsert) and, when anything
     changed, the import history (a repeated request leaves no trace but its audit event)."""
     facts = Facts.empty()
