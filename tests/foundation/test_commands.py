@@ -87,10 +87,10 @@ def test_serve_answers_200_on_the_root(tmp_path: Path, dev: bool) -> None:
         stderr=subprocess.PIPE,
     )
     try:
-        status, deadline = None, time.monotonic() + 90  # a fresh database is migrated first; CI may be busy
+        status, deadline = None, time.monotonic() + 240  # a fresh database is migrated first; CI may be busy
         while time.monotonic() < deadline and server.poll() is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=20) as response:
                     status, page, header = (
                         response.status,
                         response.read().decode(),
@@ -103,7 +103,7 @@ def test_serve_answers_200_on_the_root(tmp_path: Path, dev: bool) -> None:
         assert header == ("eduplan-dev" if dev else "gunicorn"), header
         assert "WSGIServer" not in header and "Python" not in header
         with urllib.request.urlopen(
-            f"http://127.0.0.1:{port}/static/eduplan/table.js", timeout=2
+            f"http://127.0.0.1:{port}/static/eduplan/table.js", timeout=20
         ) as response:
             assert response.status == 200
     finally:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(not scoring.SCORER.is_file(), reason="../shared 
 
 CORPUS_BAR = 0.85
 GENRE_BAR = 0.75
-HELD_OUT_FLOOR = 0.60  # measured 0.636 at first run (11 documents, the seventh set); the aim is 0.85
+HELD_OUT_FLOOR = 0.85  # measured 0.910 (c152–c156: 0.876 first run, 0.888 now; c157–c161: 0.948 first run)
 
 
 def test_seed_bars() -> None:

@@ -113,6 +113,89 @@ CASES: dict[str, tuple[str, list[Row]]] = {
         "某县教育工作会议讲话\n同志们:过去一年亮点主要体现在以下5个方面。未来5年,8个部门联合推进,幼儿园数量是2012年的4.87倍。",
         [],
     ),
+    # Numbers in a 、 list share the unit and the bound only the last item writes; 控制在 yields to 以上.
+    "a list that writes its unit and bound once": (
+        "某县2024年教育工作要点\n小学、初中生均面积分别达到4.5、5.8平方米以上。\n小学、初中巩固率分别控制在95%、96%以上。",
+        [
+            (C, "小学生均面积", ">=", 4.5, None, "平方米", 2024, None),
+            (C, "初中生均面积", ">=", 5.8, None, "平方米", 2024, None),
+            (C, "小学巩固率", ">=", 95, None, "%", 2024, None),
+            (C, "初中巩固率", ">=", 96, None, "%", 2024, None),
+        ],
+    ),
+    # A coefficient after a coefficient has no unit either; 小于或等于 is ≤ written out.
+    "a list of coefficients": (
+        "某县2024年教育工作要点\n小学、初中综合差异系数分别控制在0.50、0.45以内，校际差异系数小于或等于0.40。",
+        [
+            (C, "小学综合差异系数", "<=", 0.5, None, "", 2024, None),
+            (C, "初中综合差异系数", "<=", 0.45, None, "", 2024, None),
+            (C, "校际差异系数", "<=", 0.4, None, "", 2024, None),
+        ],
+    ),
+    # 年底前 is this year's end: a summary's next steps are due in the year of its closing date (in Chinese digits).
+    "the year's end and a date line in Chinese digits": (
+        "市教育局第三季度工作总结\n三、第四季度工作打算\n确保年底前新增学位1.2万个以上。\n二〇二四年十月十日",
+        [(C, "新增学位", ">=", 12000, None, "个", 2024, None)],
+    ),
+    # A report measures values against the standard it names: each standard is a threshold of the indicator it is
+    # compared with, in turn, with no year; what follows it is not a standard.
+    "standards a report measures against": (
+        "关于某县义务教育优质均衡发展督导评估的反馈意见\n"
+        "小学、初中综合差异系数分别为0.41、0.33，均达到国家规定的小于或等于0.50、0.45的要求。"
+        "每百名学生拥有体育专任教师数小学为0.76人，未达到0.9人的标准；大班额比例为1.8%。",
+        [
+            (B, "小学综合差异系数", "=", 0.41, None, "", None, None),
+            (B, "初中综合差异系数", "=", 0.33, None, "", None, None),
+            (C, "小学综合差异系数", "<=", 0.5, None, "", None, None),
+            (C, "初中综合差异系数", "<=", 0.45, None, "", None, None),
+            (B, "每百名学生拥有体育专任教师数小学", "=", 0.76, None, "人", None, None),
+            (C, "每百名学生拥有体育专任教师数小学", ">=", 0.9, None, "人", None, None),
+            (B, "大班额比例", "=", 1.8, None, "%", None, None),
+        ],
+    ),
+    # A level alone measures what the clause before says must meet its standard.
+    "a measure named before the levels": (
+        "某区中小学教室标准\n1、教室人均面积需达标,小学应达1.36平方米,中学应达1.39平方米。",
+        [
+            (C, "小学教室人均面积", ">=", 1.36, None, "平方米", None, None),
+            (C, "中学教室人均面积", ">=", 1.39, None, "平方米", None, None),
+        ],
+    ),
+    # 分别占全省的 pairs each share with the count in the same place, not with a count in parentheses.
+    "shares of the counts before them": (
+        "某市2009年教育统计公报\n2009年末，全市有中职学校34所(其中技工学校6所)、在校生5.6万人，分别占全省的55%、59.1%。",
+        [
+            (B, "有中职学校", "=", 34, None, "所", 2009, None),
+            (B, "技工学校", "=", 6, None, "所", 2009, None),
+            (B, "在校生", "=", 56000, None, "人", 2009, None),
+            (B, "有中职学校占全省比例", "=", 55, None, "%", 2009, None),
+            (B, "在校生占全省比例", "=", 59.1, None, "%", 2009, None),
+        ],
+    ),
+    # A dated report's plans with no year of their own are for the year it was written.
+    "a dated report's plans": (
+        "某县教育局2023年工作总结\n三、下一步工作打算\n招聘补充教师450名。\n2024年1月12日",
+        [(C, "招聘补充教师", "=", 450, None, "人", 2024, None)],
+    ),
+    # A bare noun counted takes what it does; the share after it is of that count, not of the aside between.
+    "what the counted do, and an aside passed over": (
+        "某省2019年均衡发展督导报告\n截至2019年，全省有27个县实现义务教育基本均衡发展，占全省总县数的92.7%。"
+        "全省累计29个县(注:因区划调整减少1个)通过国家认定，占比95.32%。",
+        [
+            (B, "义务教育基本均衡发展的县", "=", 27, None, "个", 2019, None),
+            (B, "义务教育基本均衡发展的县占比", "=", 92.7, None, "%", 2019, None),
+            (B, "全省累计", "=", 29, None, "个", 2019, None),
+            (B, "因区划调整", "=", 1, None, "个", 2019, None),
+            (B, "全省累计占比", "=", 95.32, None, "%", 2019, None),
+        ],
+    ),
+    # A grid drawn with box characters is read cell by cell; a rate that sorts out places names a group; 15年教育 is
+    # a name; a 目标责任制 table is a task table of its title's year.
+    "a box-drawn assessment table": (
+        "附件2\n某市2007年县(区)政府教育发展目标责任制考核重点项目\n┌───┬───┐\n"
+        "│ 1 │15年教育普及│ 10 │\n│ 4 │ 标准化 │ 10 │区域内标准化学校达到85%得10分;低于85%的县(区)按从高│",
+        [(C, "标准化学校", ">=", 85, None, "%", 2007, None)],
+    ),
 }
 
 
@@ -126,6 +209,7 @@ def test_rule(name: str) -> None:
     ("title", "text", "genre"),
     [
         ("某县2023年教育工作要点", "一、主要目标\n全年新增学位3000个。", "workplan"),
+        ("关于某县义务教育优质均衡发展省级督导评估的反馈意见", "督导组对某县进行了实地督导。", "monitoring"),
         ("绩效目标表", "产出指标数量指标农村义务教育学校改造覆盖率100%", "tasks"),
         (None, "同志们:\n过去一年，全县教育事业取得新进展。", "summary"),
         (None, "2012年，中等职业教育毕业生数为674.6万人。2016年这一比例上升到80.53%。", "summary"),

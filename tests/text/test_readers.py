@@ -134,3 +134,23 @@ def test_pdf_line_wraps_are_joined_but_headings_and_cells_kept() -> None:
         unwrap(text)
         == "到2025年，全县学前三年毛入园率达到95%以上，义务教育巩固率达到99%。\n二、主要任务\n学前教育\n95\n"
     )
+
+
+def test_output_cut_short_by_the_reader_is_no_error(tmp_path: Path) -> None:
+    """`eduplan extract … --explain | head -1`: the reader closes the pipe; no traceback, no error message."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "plan.txt"
+    lines = "".join(f"第{i}项学校的达标率达到{i}%以上。" for i in range(1, 1000))
+    path.write_text(PLAN + "\n" + lines, encoding="utf-8")  # far more output than the pipe's buffer holds
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eduplan.cli", "extract", "--explain", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith(b"# plan.txt")
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait() == 141
+    assert "Traceback" not in err and "错误" not in err

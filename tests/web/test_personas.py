@@ -391,7 +391,7 @@ def test_alice_reaches_the_pages_of_her_county(world: World) -> None:
             missed.append(f"{pattern.name}: {statuses[:6]}")
     must = {"schools:school", "plans:target", "plans:target_edit", "plans:plan_edit", "plans:target_new",
             "documents:detail", "forecast:zone_path", "indicators:indicator", "admin:plans_plan_change",
-            "admin:schools_school_change", "admin:documents_document_change"}  # fmt: skip
+            "admin:schools_school_change", "admin:documents_document_change", "region:index"}  # fmt: skip
     assert must <= reached, f"not reached: {sorted(must - reached)}; misses: {missed[:10]}"
 
 
@@ -411,3 +411,18 @@ def test_bob_gets_404_for_every_url_naming_a_990101_object(world: World) -> None
             if status not in allowed:
                 wrong.append(f"{url}: {status}")
     assert not wrong, "\n".join(wrong[:20])
+
+
+def test_the_region_page_is_for_readers_of_the_whole_city(world: World) -> None:
+    """`/region/9901/` (issue 19) shows both counties to the city and province supervisors; a county's planner,
+    a school's filler and the administrators get 404 (the city's existence is not disclosed); the public the
+    login form."""
+    for persona in (CAROL, ERIN):
+        response = _client(persona).get("/region/9901/", {"year": "2024"})
+        assert response.status_code == 200
+        assert "甲县" in _text(response) and "乙县" in _text(response)
+    assert _client(ERIN).get("/region/99/").status_code == 200
+    for persona in (ALICE, BOB, DAVE_OUTSIDE, SYSADMIN, SECADMIN, AUDITOR):
+        for url in ("/region/9901/", "/region/9901/?format=xlsx", "/region/99/"):
+            assert _client(persona).get(url).status_code == 404, (persona.username, url)
+    assert _client(None).get("/region/9901/").status_code == 302

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -15,7 +16,7 @@ from eduplan.errors import EduplanError
 
 AREAS = (
     "foundation", "access", "indicators", "text", "monitoring", "standards", "forecast", "finance", "reports",
-    "linkage",
+    "linkage", "region",
 )  # fmt: skip
 
 Handler = Callable[[argparse.Namespace], int | None]
@@ -45,6 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader stopped reading (eduplan extract … | head): stop quietly, as a piped Unix tool does; further
+        # output (and the flush at exit) goes nowhere instead of raising again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception:  # a bug: one Chinese line for the user, the traceback in the log (-v shows it)
         logging.getLogger("eduplan").exception("unexpected error")
         print("错误：程序内部出错，未完成操作（加 -v 可看到详细信息，请报告给系统管理员）", file=sys.stderr)

@@ -146,6 +146,9 @@ def run_demo(args: argparse.Namespace) -> int:
         summary = _save(progress, facts, "写入示例市")
     counties = facts.org_units.filter(facts.org_units["level"] == "county").select("code", "name").rows()
     _demo_plans(counties[: len(CURATED)])
+    from eduplan.web.region.demo import load_demo_region
+
+    load_demo_region(facts)
     from eduplan.web import access
 
     with access.bulk():  # thousands of register rows: one audit event for the demo, not one per row

@@ -53,17 +53,40 @@ def _facts(unit: str | None) -> Facts:
         ) from exc
 
 
+def _codes(codes: list[str] | None) -> list[str] | None:
+    """Codes, names or aliases as catalogue codes (a phrase the catalogue does not know is kept as given)."""
+    from eduplan.indicators.catalogue import load_catalogue
+
+    return [load_catalogue().match(c) or c for c in codes] if codes else None
+
+
 def values(facts: Facts, unit: str | None, year: int | None, codes: list[str] | None = None) -> pl.DataFrame:
     """Indicator rows for `unit` (all units when None) and `year`, in catalogue order, with the Chinese name."""
-    from eduplan.indicators.catalogue import load_catalogue
     from eduplan.indicators.engine import compute
 
-    catalogue = load_catalogue()
-    out = compute(facts, [catalogue.match(c) or c for c in codes] if codes else None)
+    out = compute(facts, _codes(codes))
     if unit is not None:
         out = out.filter(pl.col("unit") == unit)
     if year is not None:
         out = out.filter(pl.col("year") == year)
+    return _named(out)
+
+
+def region_values(facts: Facts, unit: str, year: int | None, codes: list[str] | None = None) -> pl.DataFrame:
+    """The rows of a city or province (a ratio of sums over its counties) and of each of its counties, with
+    each county's completeness and rank, and the name of each unit."""
+    from eduplan.region.compare import region_table
+
+    out = region_table(facts, unit, year, _codes(codes))
+    names = dict(zip(facts.org_units["code"], facts.org_units["name"], strict=True))
+    return _named(out).with_columns(pl.col("unit").replace_strict(names, default=None).alias("unit_name"))
+
+
+def _named(out: pl.DataFrame) -> pl.DataFrame:
+    """`out` with each indicator's Chinese name and measure."""
+    from eduplan.indicators.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
     meta = pl.DataFrame(
         {
             "code": list(catalogue.indicators),
@@ -125,13 +148,31 @@ VALUE_LABELS = {
 }
 
 
+REGION_COLUMNS = ["unit_name", "complete", "data", "counties", "complete_counties", "rank"]
+REGION_LABELS = VALUE_LABELS | {
+    "unit_name": "单位名称",
+    "complete": "数据完整",
+    "data": "完整性",
+    "counties": "县数",
+    "complete_counties": "数据完整县数",
+    "rank": "县排名",
+}
+
+
 def _indicators(args: argparse.Namespace) -> int:
-    frame = values(_facts(args.unit), args.unit, args.year, args.code)
-    columns = VALUE_COLUMNS
+    from eduplan.region.compare import REGION_LEVELS, unit_level
+
+    facts = _facts(args.unit)
+    if args.unit is not None and unit_level(facts, args.unit) in REGION_LEVELS:
+        frame = region_values(facts, args.unit, args.year, args.code)
+        columns, labels = VALUE_COLUMNS + REGION_COLUMNS, REGION_LABELS
+    else:
+        frame, columns, labels = values(facts, args.unit, args.year, args.code), VALUE_COLUMNS, VALUE_LABELS
     if args.format == "table":
         frame = frame.with_columns(pl.col("level").replace(LEVELS))
-        columns = [c for c in VALUE_COLUMNS if c not in ("code", "numerator", "denominator")]
-    _print(frame, args.format, columns, VALUE_LABELS)
+        hidden = ("code", "numerator", "denominator", "complete", "counties", "complete_counties")
+        columns = [c for c in columns if c not in hidden]
+    _print(frame, args.format, columns, labels)
     return 0
 
 

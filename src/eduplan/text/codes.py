@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
@@ -86,11 +87,13 @@ def aliases() -> tuple[tuple[str, str], ...]:
 
 
 @cache
-def _by_last_char() -> dict[str, list[tuple[str, str]]]:
-    """Aliases grouped by their last character: a paraphrase must end like its alias (率, 占比, 比例)."""
-    groups: dict[str, list[tuple[str, str]]] = {}
+def _by_last_char() -> dict[str, list[tuple[str, str, Counter[str], int]]]:
+    """Aliases grouped by their last character: a paraphrase must end like its alias (率, 占比, 比例); each with
+    its bigrams counted once, for Dice."""
+    groups: dict[str, list[tuple[str, str, Counter[str], int]]] = {}
     for alias, code in aliases():
-        groups.setdefault(alias[-1], []).append((alias, code))
+        grams = _bigrams(alias)
+        groups.setdefault(alias[-1], []).append((alias, code, Counter(grams), len(grams)))
     return groups
 
 
@@ -106,9 +109,20 @@ def match_code(indicator: str) -> str | None:
         if alias in text:
             return code
     # A paraphrase must at least end like the alias (率, 占比, 比例): 普惠县 is no 普惠率.
-    candidates = [(a, c) for a, c in _by_last_char().get(text[-1], []) if not _conflict(text, a)]
-    best = max(((dice(text, alias), code) for alias, code in candidates), default=(0.0, None))
-    return best[1] if best[0] >= FUZZY else None
+    # (the rival-word check is the costly one: only paraphrases alike enough to count are put to it)
+    grams = Counter(_bigrams(text))
+    n = sum(grams.values())
+    alike = sorted(
+        (
+            (score, code, alias)
+            for alias, code, theirs, m in _by_last_char().get(text[-1], [])
+            # Dice cannot reach FUZZY when the lengths differ too much: skip the count
+            if 2 * min(n, m) >= FUZZY * (n + m)
+            and (score := 2 * sum(min(c, theirs[g]) for g, c in grams.items()) / (n + m)) >= FUZZY
+        ),
+        reverse=True,
+    )
+    return next((code for _, code, alias in alike if not _conflict(text, alias)), None)
 
 
 # Words that set indicators apart however alike the rest reads: 高等/高中 教育毛入学率, 净/毛 入学率, 公办/民办,

@@ -22,6 +22,8 @@ GENRES: dict[str, tuple[str, str, bool]] = {
     "monitoring": ("监测/评估报告", "baseline", False),
     "news": ("新闻报道", "baseline", False),
     "template": ("模板", "commitment", True),
+    # Neither title nor body names the genre: each number is weighed on its own words (see statements._by_default).
+    "other": ("未能判定", "commitment", True),
 }
 
 # Title words, most specific first: 政府工作报告重点工作任务分解表 is a task table, not a report; 工作总结及
@@ -34,7 +36,7 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "tasks",
         re.compile(
-            r"分解表|任务分解|责任分工|分工方案|任务清单|目标任务表|绩效目标|绩效指标|绩效评价指标|目标责任书"
+            r"分解表|任务分解|责任分工|分工方案|任务清单|目标任务表|绩效目标|绩效指标|绩效评价指标|目标责任书|目标责任制"
         ),
     ),
     (
@@ -47,7 +49,10 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("bulletin", re.compile(r"统计公报|统计数据|统计快报|事业发展基本情况|统计简况|统计分析")),
     (
         "monitoring",
-        re.compile(r"监测报告|评估报告|评价报告|督导报告|督导意见书|验收报告|监测结果|进展情况通报|进度通报"),
+        re.compile(
+            r"监测报告|评估报告|评价报告|督导报告|督导意见书|验收报告|监测结果|进展情况通报|进度通报|"
+            r"(?:督导|评估|检查)[\u4e00-\u9fff]{0,6}反馈(?:意见|报告)?"
+        ),
     ),
     ("summary", re.compile(r"总结|汇报|工作报告|述职|情况报告|完成情况|自查报告|自评报告|讲话")),
     (
@@ -73,6 +78,10 @@ _PAST = re.compile(
 )
 _ADDRESS = re.compile(r"(?:^|\n)\s*(?:同志们|各位领导|尊敬的各位|各位代表|各位委员)[^\n]{0,20}[:：,，!！]")
 _REPORT_TITLE = re.compile(r"总结|汇报|报告|情况")
+_PLAN_SHAPE = re.compile(
+    r"(?:^|\n)\s*(?:[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十]+[章部分]|\([一二三四五六七八九十]+\))\s*"
+    r"(指导思想|基本原则|发展目标|主要目标|总体目标|具体目标|保障措施|组织保障|重点任务|主要任务)"
+)
 _YEAR_NAMED = re.compile(r"(?:19|20)\d\d年")
 _BLANK = re.compile(r"\(\s*\)|（\s*）|[xX]{1,4}(?:%|个|所|人|名|万|年)|_{3,}")
 
@@ -132,7 +141,11 @@ def detect(title: str | None, text: str, written: int | None = None) -> Genre:
     )
     if past > future or (future == 0 and _YEAR_NAMED.search(text)) or looking_back:
         return Genre("summary", (f"过去式用语 {past} 处，目标用语 {future} 处",))
-    return Genre("plan", (f"目标用语 {future} 处，过去式用语 {past} 处",))
+    # A plan is built like one (指导思想, 主要目标, 保障措施 as its sections); else the genre stays open.
+    shape = _PLAN_SHAPE.search(text)
+    if shape:
+        return Genre("plan", (f"含规划章节“{shape.group(1)}”", f"目标用语 {future} 处，过去式用语 {past} 处"))
+    return Genre("other", (f"标题未写明类型；目标用语 {future} 处，过去式用语 {past} 处",))
 
 
 def _template_body(head: str) -> bool:

@@ -25,7 +25,9 @@ FUTURE = re.compile(
     # 要达到70%, 年内要实现: 要 before a verb of attaining is a requirement, not the 要 of 重要 or 主要.
     r"(?<![重主需纪摘提概])要(?:基本)?(?:达到|达|实现|完成|保持|超过|提高|提升|新增|新建|建成|控制)|"
     r"目标(?!任务的|的\d)|(?<![总新高和的线本体关作级件])要求(?![的,，。;；)”\"])|必须|须|应当|"
-    r"(?<![相供适反对响答效])应(?:保证|达到|确保|不低于|不少于|不超过|控制在)|不得|不低于|不少于|不超过|不高于|明年|下一步|今后"
+    r"(?<![相供适反对响答效])应(?:保证|达到|达|为|有|在|确保|不低于|不少于|不超过|不小于|不大于|不宜|控制在|配备|配|设)|"
+    # 全日制幼儿园一般配一人, 一律平均每班配…: what a rule sets in general
+    r"一般(?=[应配设为不在以])|一律|不得|不宜|不低于|不少于|不超过|不高于|不小于|不大于|明年|下一步|今后"
 )
 # 比上年 / 同比 are comparisons, not tense: in a report they mark a change of a value reached, in a plan a
 # targeted change (比上年提高3个百分点); the genre and section decide (see statements._compared).
@@ -56,6 +58,10 @@ AHEAD_SECTION = re.compile(r"计划|打算|思路|安排|下一步|下半年|明
 
 
 QUOTED = "引用的目标值"
+NORM = "对照的标准值"
+# 未达到0.9人的标准, 均达到国家规定的小于或等于0.50、0.45的要求: a value set against the standard it is measured by.
+_MEASURED_BY = re.compile(r"达到|达不到|低于|高于|符合|规定的")
+_NORM_AFTER = re.compile(r"^(?:[和、及与]\d+(?:\.\d+)?[%‰]?)*的(?:国家|省级?|市级?)?(?:标准|要求)")
 
 
 def quoted_target(after: str) -> bool:
@@ -67,6 +73,8 @@ def clause_kind(clause: str, after: str) -> tuple[str | None, str]:
     """The kind the clause's own words give (None when they say nothing) and the cue that decided."""
     if quoted_target(after):
         return "commitment", QUOTED
+    if _NORM_AFTER.match(after) and _MEASURED_BY.search(clause):
+        return "commitment", NORM
     future = list(FUTURE.finditer(clause))
     past = list(PAST.finditer(clause))
     if past and (not future or past[-1].start() > future[-1].start()):

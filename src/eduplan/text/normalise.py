@@ -63,6 +63,8 @@ _EXTRA = {
     ord("〕"): "]",
     ord("|"): "\n",  # a grid row "序号 | 指标 | 目标" is one cell per line
     ord("｜"): "\n",
+    ord("│"): "\n",  # a grid drawn with box characters (│ 4 │ 标准化 │ 10 │…) is one cell per line too
+    ord("┃"): "\n",
     ord("∶"): ":",
     ord("≧"): "≥",
     ord("≦"): "≤",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _CN_DIGIT = {
     "零": 0,
@@ -31,7 +31,8 @@ UNITS: dict[str, tuple[str, float]] = {
     "栋": ("栋", 1), "幢": ("栋", 1), "节": ("节", 1), "处": ("处", 1), "次": ("次", 1), "年": ("年", 1),
     "家": ("个", 1), "座": ("座", 1), "间": ("间", 1), "门": ("个", 1), "册": ("册", 1), "㎡": ("平方米", 1),
     "平米": ("平方米", 1), "万平米": ("平方米", 1e4), "件": ("件", 1), "本": ("本", 1), "套": ("套", 1), "台": ("台", 1),
-    "倍": ("倍", 1),
+    "倍": ("倍", 1), "米": ("米", 1), "厘米": ("厘米", 1), "公里": ("公里", 1), "千米": ("公里", 1),
+    "分贝": ("db", 1), "dB": ("db", 1), "db": ("db", 1), "分钟": ("分钟", 1),
 }  # fmt: skip
 # Units that count things (a project, a school): their indicator is often the noun that follows.
 COUNT_UNITS = frozenset(
@@ -81,7 +82,7 @@ FRACTION = re.compile(
 )
 # A bare number bounded by a sign or stated as a coefficient (差异系数≤0.50, 系数为0.45) has no unit.
 COEFFICIENT = re.compile(
-    rf"(?:[≥≤<>≮≯]|系数(?:分别)?(?:为|达到|达|小于|低于|不高于|不超过|控制在|在)?)\s*(?P<a>\d+(?:\.\d+)?)"
+    rf"(?:[≥≤<>≮≯]|[大小]于或?等于|系数(?:分别)?(?:为|达到|达|小于|低于|不高于|不超过|控制在|在)?)\s*(?P<a>\d+(?:\.\d+)?)"
     rf"(?![\d.%:：]|\s*(?:万|亿|{_UNIT}))"
 )
 # A rate written without its % (入园率为90, 升入普通高中比例为(51.97)) or left blank to fill in (入学率()).
@@ -112,6 +113,7 @@ class Quantity:
     tail: str  # 以上, 以下, 左右 … written right after the unit
     placeholder: bool
     ratio: bool = False
+    bound: str = ""  # 4.5、5.8平方米以上: the tail the list this number stands in ends on
 
 
 def chinese_number(text: str) -> int | None:
@@ -200,7 +202,70 @@ def find_quantities(text: str) -> list[Quantity]:
     for q in found:
         if not kept or q.start >= kept[-1].end:
             kept.append(q)
-    return kept
+    return _lists(text, kept)
+
+
+_BARE = re.compile(r"(?<![\d.%:：])\d+(?:\.\d+)?(?=、)")
+# a bare number after a coefficient and its 、 (差异系数分别控制在0.50、0.45以内)
+_BARE_AFTER = re.compile(rf"(?<=、)\d+(?:\.\d+)?(?![\d.%:：]|\s*(?:万|亿|{_UNIT}))")
+_BOUNDS = ("以上", "及以上", "以下", "以内")
+_LIST_ITEMS = 12  # a list of amounts is short: a longer run of numbers is a table flattened, not one list
+
+
+def _lists(text: str, kept: list[Quantity]) -> list[Quantity]:
+    """Numbers in a 、 list share what only one of its items writes.
+
+    小学、初中分别达到4.5、5.8平方米以上: a bare number before 、 takes the unit of the item after it; 差异系数分别控制在
+    0.50、0.45以内: a bare number after a coefficient and its 、 is a coefficient too; every item takes the bound
+    (以上, 以内) the list ends on.
+    """
+    if "、" not in text:
+        return kept
+    by_start = {q.start: q for q in kept}
+    by_end = {q.end: q for q in kept}
+    # a number that took its unit here → the unit's scale and its place from the list's end
+    scales: dict[int, tuple[float, int]] = {}
+    for m in reversed(list(_BARE.finditer(text))):
+        nxt = by_start.get(m.end() + 1)
+        if m.start() in by_start or nxt is None or nxt.placeholder or nxt.ratio or nxt.value_max is not None:
+            continue
+        place = scales[nxt.start][1] + 1 if nxt.start in scales else 1
+        if place > _LIST_ITEMS:
+            continue
+        if nxt.unit == "年" or (m.start() == 0 or text[m.start() - 1] in "\n。；;:：(（"):
+            continue  # 1、2021年…: a list mark, not an item
+        if nxt.start in scales or not nxt.unit:
+            scale = scales[nxt.start][0] if nxt.start in scales else 1.0
+        else:
+            written = QUANTITY.match(text, nxt.start)
+            if written is None or written.group("am") or written.group("about"):
+                continue  # 1.2、1.5万人: which numbers the 万 scales is unclear; 20、30余所 is no list of amounts
+            scale = UNITS[written.group("unit")][1]
+        q = Quantity(m.start(), m.end(), round(float(m.group()) * scale, 6), None, nxt.unit, "", False)
+        by_start[q.start] = by_end[q.end] = q
+        scales[q.start] = (scale, place)
+    chained: dict[int, int] = {}  # a coefficient that followed one here → its place in the list
+    for m in _BARE_AFTER.finditer(text):
+        prev = by_end.get(m.start() - 1)
+        place = chained.get(m.start() - 1, 1) + 1
+        if prev is not None and prev.unit == "" and not prev.ratio and m.start() not in by_start:
+            if place > _LIST_ITEMS:
+                continue
+            tail = re.match(r"及以上|以上|以下|以内", text[m.end() : m.end() + 3])
+            q = Quantity(
+                m.start(), m.end() + (tail.end() if tail else 0), float(m.group()), None, "", "", False
+            )
+            q = replace(q, tail=tail.group() if tail else "")
+            by_start[q.start] = by_end[q.end] = q
+            chained[q.end] = place
+    result = sorted(by_start.values(), key=lambda q: q.start)
+    for i in range(len(result) - 2, -1, -1):
+        q, nxt = result[i], result[i + 1]
+        if text[q.end : nxt.start] == "、" and not q.tail and q.unit == nxt.unit:
+            bound = nxt.tail if nxt.tail in _BOUNDS else nxt.bound
+            if bound:
+                result[i] = replace(q, bound=bound)
+    return result
 
 
 def _arabic(m: re.Match[str]) -> Quantity:

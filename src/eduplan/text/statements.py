@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
 from eduplan.text.codes import dice, fold, match_code
-from eduplan.text.modality import COMPARISON, FUTURE, GAP, QUOTED, clause_kind, section_kind
+from eduplan.text.modality import COMPARISON, FUTURE, GAP, NORM, PAST, QUOTED, clause_kind, section_kind
 from eduplan.text.normalise import Normalised, normalise
 from eduplan.text.projects import ProjectRow, find_projects
 from eduplan.text.quantities import COUNT_UNITS, UNITS, Quantity, find_quantities
@@ -41,12 +41,14 @@ _YEAR = re.compile(r"(?<![\d.])(?P<a>(?:19|20)\d\d)(?:[-至到](?P<b>(?:19|20)\d
 # What an indicator starts with after a place name (济宁市学前教育毛入学率, 南陵县公办园在园幼儿占比).
 _HEADS = r"(?:学前|义务|九年|小学|初中|高中|普通|普惠|公办|民办|幼儿|中小学|中职|职业|高等|教育|特殊|残疾|随迁|学生|教师|专任|适龄)"
 _LEAD = re.compile(
-    r"^(?:[、,和及与并且?]|[①-⑳■●◆▲□]|[一二三四五六七八九十]是|其中|但|另外|同时|全国|全市|全县|全区|全省|全州|全旗|全镇|我国|我省|我市|我县|我区|本市|本县|本区|"
+    r"^(?:[、,和及与并且?]|[①-⑳■●◆▲□]|"
+    # list marks: (2), 2), 2., 2、, (二), 二、, a)
+    r"\(?\d{1,2}\)|\d{1,2}[、.](?!\d)|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、|[a-z][.)]|[一二三四五六七八九十]是|其中|但|另外|同时|全国|全市|全县|全区|全省|全州|全旗|全镇|我国|我省|我市|我县|我区|本市|本县|本区|"
     rf"[\u4e00-\u9fff]{{2,4}}(?:省|自治区)(?![份会级内外属直])|提出|明确|指出|(?:[^\W\d_城县市区镇乡全各本我该新老主]{{2,3}}|[xX]{{1,4}})(?:市|县|区|镇|乡)(?={_HEADS})|"
     # a news agency's dateline (新华社南宁2月28日电, 本报讯(记者 …)) opens the first sentence of a report
     r"(?:新华社|中新社|中新网|人民网|央视网|本报)?[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电(?:\([^()]{0,20}\))?|"
     r"本报讯(?:\([^()]{0,20}\))?|"
-    r"县域内|区域内|市域内|今年|明年|年内|全年|目前|力争|确保|争取|努力|计划|预计|保持|"
+    r"县域内|区域内|市域内|今年|明年|年内|全年|年底前|年底|年末|目前|力争|确保|争取|努力|计划|预计|保持|"
     r"实现|保证|基本|逐步|进一步|持续|到(?:19|20)\d\d年(?:底|末)?|(?:19|20)\d\d(?:-(?:19|20)\d\d)?年(?:底|末)?|"
     r"每年|年均|每学年|每学期|每两年|每天|每日|原则上|要|将|使|让|要求|达到|"
     # the category columns of a 绩效目标表 (一级/二级指标) run into the indicator's own name
@@ -55,7 +57,7 @@ _LEAD = re.compile(
 _TRAIL = re.compile(
     r"(?:保持在|保持|巩固在|巩固|稳定在|控制在|提高到|提升到|提高|提升|增长|降低|下降|减少|达到|达|为|在|"
     r"超过|高于|不低于|不少于|不超过|不高于|低于|至少|力争|确保|争取|(?<![人生])均|分别|占|约|仅|只有|累计|共|有|要|须|需|应|"
-    r"不得|不能|不可|不宜|不准|从|由|应保证|保证|"
+    r"不得|不能|不可|不宜|不准|从|由|应保证|保证|[大小]于或?等于|不小于|不大于|不多于|小于|大于|多于|少于|应有|应达|应为|"
     r"年降幅|年增幅|年|在|再|将|新增|增加|新创建|新建|改扩建|扩建|建成|建有|建设|创建|打造|培育|培养|支持建设|办好|建好|开展|补充|"
     r"安排|按|每|总数的?|总量的?|的|全员|以上|目标值|预计值|标准值|上升到|上升至|增至|降至|降到|下降到|下降至|降低到|降低至|"
     r"提高至|提升至|增加到|增加至|减少到|减少至|[≥≤><≮≯=])+$"
@@ -71,7 +73,9 @@ _PER = (("每两年", "2years"), ("每学期", "semester"), ("每天", "day"), (
         ("每年", "year"), ("年均", "year"), ("年生均", "year"), ("全年", "year"), ("年降幅", "year"),
         ("年增幅", "year"))  # fmt: skip
 _DOWN = re.compile(r"不超过|不高于|控制在|低于|小于|以内|以下|减少到|降至|降到|压缩到")
-_UP = re.compile(r"以上|不低于|不少于|至少|超过|高于|达到|达|力争|确保|保持|巩固|稳定在|提高到|提升到|争创")
+_UP = re.compile(
+    r"以上|不低于|不少于|至少|超过|高于|达到|达(?![标成])|力争|确保|保持|巩固|稳定在|提高到|提升到|争创"
+)
 _CHANGE = re.compile(r"(?:提升|提高|增长|增加|降低|下降|减少|递增|递减|降幅|增幅)[≥>≮]?$")
 _FALL = re.compile(r"降低|下降|减少|递减|降幅")
 
@@ -417,23 +421,30 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
     swaps = _swapped_groups(sentence, qs)
     group_refs: list[Statement] = []
     prev: Statement | None = None
+    asides = [m.span() for m in re.finditer(r"\([^()]*\)", sentence)] if qs else []
     for i, q in enumerate(qs):
         prefix = _prefix(sentence, q, prev_end)
-        kind, why = _kind(ctx, sentence, base, q)
-        if prev is not None and why.startswith("文件类型为") and not prev.why[0].startswith("文件类型为"):
-            # 共有32个项目未开工,其中嘉祥县18个: a clause with no cue of its own goes on in the tense of the one before.
+        kind, why = _kind(ctx, sentence, base, q, prefix)
+        if (
+            prev is not None
+            and why.startswith("文件类型为")
+            and not prev.why[0].startswith("文件类型为")
+            and prev.why[0] not in (QUOTED, NORM)
+        ):
+            # 共有32个项目未开工,其中嘉祥县18个: a clause with no cue of its own goes on in the tense of the one before
+            # (not of a standard: 未达到0.9人的标准;8所学校…不达标).
             kind, why = prev.kind, prev.why[0] + "(承前)"
         compared = _compared(sentence, q)
         if compared and kind == "baseline":
             prev_end = q.end
             continue  # 比上年增长1.4%: a change of a value reached, not a level
-        year, year_why = _statement_year(ctx, sentence, q, kind, why)
+        year, year_why = _statement_year(ctx, sentence, base, q, kind, why)
         cmp = "change" if compared and q.unit in ("%", "pp") else _cmp(sentence, q, prefix)
         if kind == "baseline" and cmp not in ("range", "ratio"):
             cmp = "="  # a value reached is a plain amount
         phrases = [
             (with_topic(sentence, q, p, ctx.level), sc)
-            for p, sc in _indicators(sentence, q, prefix, subjects.get(i), prev)
+            for p, sc in _indicators(sentence, q, prefix, subjects.get(i), _main_before(asides, q, out, base))
         ]
         if (
             ctx.label
@@ -465,20 +476,27 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
                 )
                 for p, sc in phrases
             ]
+        whole = _share_of_counts(sentence, asides, q, out, base)
+        if whole:
+            phrases = [(whole, None)]
         if (
-            why == QUOTED
+            why in (QUOTED, NORM)
             and prev is not None
             and (not INDICATOR_END.search(phrases[0][0]) or "目标" in phrases[0][0])
         ):
             # 低出生体重发生率为3.13%,较好控制在4%的《纲要》目标之内: the target quoted is for the same indicator;
             # 婴儿死亡率为6.1‰,5岁以下儿童死亡率为8.4‰,均低于10‰和13‰的《纲要》目标: each for one of them in turn.
-            listed = _QUOTED_LIST.findall(sentence[q.end : q.end + 40])
+            # 小学、初中…系数分别为0.41、0.33,均达到…小于或等于0.50、0.45的要求: so is each standard compared with.
+            unit = "[%‰]" if why == QUOTED else "[%‰]?"
+            norms = _NORM_LIST.match(sentence, q.end)
+            after = sentence[q.end : q.end + 40] if why == QUOTED or norms is None else norms.group()
+            listed = re.findall(rf"[和、及与](\d+(?:\.\d+)?){unit}", after)
             earlier = re.findall(
-                r"(?:\d+(?:\.\d+)?[%‰][和、及与])+$", sentence[max(0, q.start - 30) : q.start]
+                rf"(?:\d+(?:\.\d+)?{unit}[和、及与])+$", sentence[max(0, q.start - 30) : q.start]
             )
             place = len(re.findall(r"[和、及与]", earlier[0])) if earlier else 0
             n = place + len(listed) + 1
-            reached = [st for st in out if st.why[0] != QUOTED]
+            reached = [st for st in out if st.why[0] not in (QUOTED, NORM)]
             ref = reached[len(reached) - n + place] if len(reached) >= n else prev
             phrases = [(ref.indicator, ref.scope)]
         for phrase, scope in phrases:
@@ -504,7 +522,45 @@ def _sentence(ctx: _Context, sentence: str, base: int) -> list[Statement]:
     return out
 
 
-_QUOTED_LIST = re.compile(r"[和、及与](\d+(?:\.\d+)?)[%‰]")
+_Spans = list[tuple[int, int]]
+
+
+def _in_aside(asides: _Spans, pos: int) -> bool:
+    i = bisect.bisect_right(asides, (pos, pos)) - 1  # the spans do not nest: the last one opened before pos
+    return i >= 0 and asides[i][0] < pos < asides[i][1]
+
+
+def _main_before(asides: _Spans, q: Quantity, before: list[Statement], base: int) -> Statement | None:
+    """The statement before `q`, passing over one made in an aside (…2767个县(注:因区划调整减少19个)通过认定,占比95.32%)
+    when `q` itself stands outside it. `asides`: the sentence's parentheses."""
+    if _in_aside(asides, q.start):
+        return before[-1] if before else None
+    return next((st for st in reversed(before) if not _in_aside(asides, st.start - base)), None)
+
+
+def _share_of_counts(
+    sentence: str, asides: _Spans, q: Quantity, before: list[Statement], base: int
+) -> str | None:
+    """有中等职业学校347所(其中技工学校63所)、在校生56.6万人,分别占全省的55%、59.1%: each share is of the count in the
+    same place (not of a count in parentheses)."""
+    if q.unit != "%":
+        return None
+    m = re.search(
+        r"分别占([^,，;；。:：]{1,8}?)的(?:\d+(?:\.\d+)?%、)*$",
+        sentence[_clause_start(sentence, q.start) : q.start],
+    )
+    if not m:
+        return None
+    place = m.group(0).count("、")
+    following = re.match(r"(?:、\d+(?:\.\d+)?%)*", sentence[q.end :])
+    n = place + 1 + (following.group().count("、") if following else 0)
+    counts = [st for st in before if st.unit not in ("%", "pp") and not _in_aside(asides, st.start - base)]
+    if len(counts) < n:
+        return None
+    return f"{counts[len(counts) - n + place].indicator}占{m.group(1)}比例"
+
+
+_NORM_LIST = re.compile(r"(?:[和、及与]\d+(?:\.\d+)?[%‰]?){0,8}")
 _CHANGE_VERB = re.compile(r"^(?:分别)?(?:增长|下降|提高|降低|增加|减少|上升|回落)")
 
 
@@ -524,25 +580,28 @@ def _compared(sentence: str, q: Quantity) -> bool:
     )
 
 
-def _kind(ctx: _Context, sentence: str, base: int, q: Quantity) -> tuple[str, str]:
-    """commitment or baseline, and the cue that decided: quoted target, clause tense, date, section, genre."""
+def _kind(ctx: _Context, sentence: str, base: int, q: Quantity, prefix: str) -> tuple[str, str]:
+    """commitment or baseline, and the cue that decided: quoted target, clause tense, the number's precision,
+    date, section, genre."""
     clause = sentence[_clause_start(sentence, q.start) : q.start]
     kind, why = clause_kind(clause, sentence[q.end : q.end + 60])
-    if kind == "baseline" or why == QUOTED:
+    if kind == "baseline" or why in (QUOTED, NORM):
         return kind or "baseline", why
+    decimals = _decimals(sentence, q)
+    if kind is None and decimals >= 2:
+        # 毛入园率达到89.72%: a rate measured to two decimals is a value reached; targets are set in round numbers.
+        return "baseline", f"数值精确到{decimals}位小数(实测值)"
     if kind is None:
-        kind, why = clause_kind(sentence[: q.start], "")
-        kind = kind if kind == "commitment" else None
+        kind, why = _target_before(sentence, q.start)
     if kind is None and _PLANNED.search(clause):
         # 2020年度…建设任务为新建6栋校舍, 规划总投资2452万元: a figure named as planned is the target set for its
         # year, even when a later report relays it (not 占规划量的30.8%, 完成年度目标任务的99%: shares of a plan).
         return "commitment", "计划用语"
     if kind is None:
         # 目前,全区有学校1195所。在校学生570413人: the present a clause opened with goes on until a target.
-        before = ctx.para[: base - ctx.para_base + q.start]
-        opened = list(_PRESENT_OPENS.finditer(before)) or list(_FINDING.finditer(before))
-        if opened and not FUTURE.search(before, opened[-1].end()):
-            return "baseline", f"前文现状用语“{opened[-1].group(1)}”"
+        opened = _present_before(ctx.para, base - ctx.para_base + q.start)
+        if opened:
+            return "baseline", f"前文现状用语“{opened}”"
     explicit = _year(sentence, q.start)
     if explicit is None:
         explicit = _relative_year(sentence[: q.start], ctx.struct)
@@ -559,11 +618,125 @@ def _kind(ctx: _Context, sentence: str, base: int, q: Quantity) -> tuple[str, st
     if kind is None and ctx.reported is not None and ctx.reported < base + q.start:
         kind, why = "commitment", "段落转述规划或方案的目标"
     if kind is None:
-        kind, why = ctx.struct.genre.default_kind, f"文件类型为{ctx.struct.genre.label}"
+        kind, why = _by_default(ctx, sentence, q, prefix, clause, decimals)
     return kind, why
 
 
-def _statement_year(ctx: _Context, sentence: str, q: Quantity, kind: str, why: str) -> tuple[int | None, str]:
+_Marks = tuple[list[int], list[str]]  # where each mark ends, and its word
+
+
+@lru_cache(maxsize=4)
+def _tense_marks(para: str) -> tuple[_Marks, _Marks, list[int], list[int]]:
+    """A paragraph's present openings (目前, 截至 …), findings (监测显示) and target words (their starts and ends),
+    found once per paragraph: a long paragraph then costs no more per number than a short one."""
+    opens = [(m.end(), m.group(1)) for m in _PRESENT_OPENS.finditer(para)]
+    findings = [(m.end(), m.group(1)) for m in _FINDING.finditer(para)]
+    future = [m.span() for m in FUTURE.finditer(para)]
+    return (
+        ([e for e, _ in opens], [w for _, w in opens]),
+        ([e for e, _ in findings], [w for _, w in findings]),
+        [a for a, _ in future],
+        [b for _, b in future],
+    )
+
+
+@lru_cache(maxsize=4)
+def _sentence_marks(sentence: str) -> tuple[list[int], list[int], list[str], list[int], list[int]]:
+    """A sentence's target words (ends, starts, words) and past words (ends, starts), found once per sentence."""
+    future = list(FUTURE.finditer(sentence))
+    past = list(PAST.finditer(sentence))
+    return (
+        [m.end() for m in future], [m.start() for m in future], [m.group(0) for m in future],
+        [m.end() for m in past], [m.start() for m in past],
+    )  # fmt: skip
+
+
+def _target_before(sentence: str, pos: int) -> tuple[str | None, str]:
+    """The sentence's words before `pos` make a target when its last tense word there looks ahead (the clause_kind of
+    sentence[:pos], without reading the sentence again for every number in it)."""
+    f_ends, f_starts, words, p_ends, p_starts = _sentence_marks(sentence)
+    i = bisect.bisect_right(f_ends, pos) - 1
+    j = bisect.bisect_right(p_ends, pos) - 1
+    if i < 0 or (j >= 0 and p_starts[j] > f_starts[i]):
+        return None, ""
+    return "commitment", f"目标用语“{words[i]}”"
+
+
+def _present_before(para: str, pos: int) -> str | None:
+    """The present opening (else finding) last before `pos` in its paragraph, unless a target word follows it."""
+    opens, findings, starts, ends = _tense_marks(para)
+    for marks, words in (opens, findings):
+        i = bisect.bisect_right(marks, pos) - 1
+        if i >= 0:
+            j = bisect.bisect_left(starts, marks[i])
+            return words[i] if j == len(starts) or ends[j] > pos else None
+    return None
+
+
+def _by_default(
+    ctx: _Context, sentence: str, q: Quantity, prefix: str, clause: str, decimals: int
+) -> tuple[str, str]:
+    """The kind of a number nothing in its clause, paragraph or section dates: the genre's default, weighed.
+
+    A target needs evidence. Where only the genre speaks for one, a measured rate (a decimal: 83.4%) or a plain
+    amount that nothing bounds, makes or rules (为83%, 有学校1195所 — not 以上, 不低于, 1-2名, 每年, 新建, 按) is what the text
+    states as it stands. In a document whose genre is unknown that is the default; bounds still set targets
+    (a standard read without its title)."""
+    genre = ctx.struct.genre
+    if genre.default_kind != "commitment":
+        return genre.default_kind, f"文件类型为{genre.label}"
+    if genre.code in _TITLE_TARGETS:
+        # a work plan, task table or standard names its targets as bare amounts: its title says so
+        return "commitment", f"文件类型为{genre.label}"
+    if q.unit == "%" and decimals == 1:
+        return "baseline", f"文件类型为{genre.label}，但数值带小数(实测值)"
+    cmp = _cmp(sentence, q, prefix)
+    clause_end = _CLAUSE_END.search(sentence, q.end)
+    rest = sentence[q.end : clause_end.start() if clause_end else len(sentence)]
+    # 新建…所, 千户小区配建…, 按100人拨付: a number something is made or ruled by
+    ruled = _ACTS.search(clause + rest) or re.search(r"按(?!时|期|需)", clause)
+    if cmp == "=" and not q.placeholder and not _per(sentence, q, prefix) and not ruled:
+        return "baseline", f"文件类型为{genre.label}，但数值无目标用语、无界限"
+    return "commitment", f"文件类型为{genre.label}"
+
+
+# Verbs that make, equip or serve: the number they govern is work to do in a plan (新建, 配建, 培训, 资助 …).
+_ACTS = re.compile(
+    r"新改扩建|改扩建|扩建|新建|新增|新创建|创建|建成|认定|培育|打造|招聘|培训|满足|解决|资助|惠及|配设|配备|配置|配齐|聘用"
+    r"|建设|配建|设置|开设"
+)
+# Genres whose title makes every bare amount of theirs a target or threshold.
+_TITLE_TARGETS = frozenset({"workplan", "tasks", "standard", "template"})
+
+
+def _decimals(sentence: str, q: Quantity) -> int:
+    """How many decimals the number is written with (89.72% → 2; 6.1‰ → 1)."""
+    m = re.match(r"\d+(?:\.(\d+))?", sentence[q.start : q.end])
+    return len(m.group(1)) if m and m.group(1) and q.unit == "%" else 0
+
+
+@lru_cache(maxsize=4)
+def _first_citation(sentence: str) -> int | None:
+    m = re.search(r"(?:标准|规范|办法)》|规定[,，:：]", sentence)
+    return m.end() if m else None
+
+
+def _cited_before(sentence: str, pos: int) -> bool:
+    """《…标准》规定, … before `pos` (the sentence searched once, not once per number)."""
+    end = _first_citation(sentence)
+    return end is not None and end <= pos
+
+
+@lru_cache(maxsize=4)
+def _paragraph_aims(para: str) -> tuple[list[int], list[int]]:
+    """Where each 到2020年 of a paragraph ends, and its year (found once per paragraph)."""
+    found = list(re.finditer(r"到((?:19|20)\d\d)年(?!的)", para))
+    return [m.end() for m in found], [int(m.group(1)) for m in found]
+
+
+def _statement_year(
+    ctx: _Context, sentence: str, base: int, q: Quantity, kind: str, why: str
+) -> tuple[int | None, str]:
     """The year due (commitments) or described (baselines), and where it came from."""
     struct = ctx.struct
     if why == QUOTED:
@@ -577,6 +750,8 @@ def _statement_year(ctx: _Context, sentence: str, q: Quantity, kind: str, why: s
         if due is None and period:
             due = int(period.group(1))
         return due, f"引用目标取规划期末{due}" if due else "引用目标的规划期未写明"
+    if why == NORM and struct.genre.default_kind == "baseline":
+        return None, "报告对照的标准不限年份"
     explicit = _year(sentence, q.start)
     if explicit is not None:
         return explicit, f"句中年份{explicit}"
@@ -585,29 +760,39 @@ def _statement_year(ctx: _Context, sentence: str, q: Quantity, kind: str, why: s
         return relative, f"相对时间折算为{relative}"
     if ctx.para_year is not None:
         return ctx.para_year, f"段首或章节年份{ctx.para_year}"
-    aims = re.findall(r"到((?:19|20)\d\d)年(?!的)", ctx.para[: max(0, ctx.para.find(sentence)) + q.start])
-    if kind == "commitment" and aims:
+    ends, years = _paragraph_aims(ctx.para)
+    i = bisect.bisect_right(ends, base - ctx.para_base + q.start) - 1
+    if kind == "commitment" and i >= 0:
         # 总目标是:到2020年,…。■一是…毛入学率均达到90%以上: the target year the paragraph set goes on.
-        return int(aims[-1]), f"段内目标年{aims[-1]}"
+        return years[i], f"段内目标年{years[i]}"
     # 省财政还将下拨…: what a dated news report announces is for its year; criteria it relays (督导评估方案要求
     # …达到80%) stay without one.
     news = struct.genre.code == "news" and struct.date is not None and struct.horizon is None
-    cited = re.search(
-        r"(?:标准|规范|办法)》|规定[,，:：]", sentence[: q.start]
-    )  # 《…标准》规定,…应保证10小时
+    # 《…标准》规定,…应保证10小时; 小学应达1.36平方米, 不得高于50db: a rule a report relays holds in any year.
+    cited = _cited_before(sentence, q.start) or _NORMATIVE.search(
+        sentence[_clause_start(sentence, q.start) : q.start]
+    )
     if kind == "commitment" and news and not cited and not _CRITERIA.search(ctx.norm.text):
         return struct.year, f"新闻日期年份{struct.year}"
+    # 第三季度工作总结 … 三、第四季度工作打算 / 招聘补充教师450名 (dated 2024-10-10): what a dated report plans with no
+    # year of its own is for the year it was written in (a 2023 summary dated January 2024 plans 2024).
+    dated = (
+        struct.date is not None and struct.horizon is None and struct.genre.code in ("summary", "monitoring")
+    )
+    if kind == "commitment" and dated and not cited and not _CRITERIA.search(ctx.norm.text):
+        return struct.year, f"报告日期年份{struct.year}"  # (its date's year: the date is known)
     if kind == "commitment":
         return struct.horizon, f"文件目标年{struct.horizon}" if struct.horizon else "文件未写明目标年"
     year = struct.report_year or _review_year(struct)
     return year, f"文件所述年份{year}" if year else "文件未写明年份"
 
 
+_NORMATIVE = re.compile(r"(?<![相供适反对响答效])应(?!用|急|对)|须|不得|不宜|一般(?=[应配设为不在以])|一律")
 _CRITERIA = re.compile(r"督导评估|评估认定|评估指标|评估标准|认定标准|验收标准")
 
 
 # 今年/明年 against the document's year; 年内 (within this year) but not 5年内 (within five years).
-_RELATIVE = re.compile(r"明年|下一年|今年|本年|(?<![\d一二两三四五六七八九十几])年内")
+_RELATIVE = re.compile(r"明年|下一年|今年|本年|(?<![\d一二两三四五六七八九十几])年内|(?<![\d学])年(?:底|末)")
 _FIVE_YEAR_END = {"一": 2010, "二": 2015, "三": 2020, "四": 2025, "五": 2030, "六": 2035, "七": 2040}
 
 
@@ -636,7 +821,7 @@ def _counts(sentence: str, q: Quantity) -> bool:
     before, after = sentence[max(0, q.start - 4) : q.start], sentence[q.end : q.end + 3]
     if q.unit == "年" and (
         (q.value or 0) >= 1900
-        or re.match(r"[内来间前后底末级度制]|至少|以来|期间|基础|义务|一贯|行动|规划|计划", after)
+        or re.match(r"[内来间前后底末级度制]|至少|以来|期间|基础|义务|一贯|行动|规划|计划|教育|免费", after)
         or before.endswith("近")
     ):
         return False
@@ -644,6 +829,8 @@ def _counts(sentence: str, q: Quantity) -> bool:
         return False
     if q.unit == "倍":
         return False  # 是2010年的2.5倍: a comparison, not a level
+    if q.unit in ("米", "公里") and re.match(r"[跑赛游栏跳]|往返|折返|半径|范围", after):
+        return False  # 50米跑, 800米赛: an event's name; 3公里半径: a catchment that defines
     if q.unit == "个" and after.startswith("月"):
         return False  # 0-6个月婴儿: a span of months, not a count
     if q.unit == "班" and re.match(r"规模|以下规模|以上规模", sentence[q.end - len(q.tail) : q.end + 4]):
@@ -694,6 +881,11 @@ def _counts(sentence: str, q: Quantity) -> bool:
         and q.unit != "%"
         and (below or (q.tail in ("以上", "及以上") and q.unit not in ("人", "户")))
     ):
+        return False
+    # 低于85%的县(区)按从高到低排序: a rate that sorts out places or schools names a group, not a level.
+    if re.search(
+        r"(?<!不)(?:低于|高于|超过|不足|未达到)$", sentence[max(0, q.start - 4) : q.start]
+    ) and re.match(r"的(?:县|区|市|乡镇|学校|地区|单位)", sentence[q.end : q.end + 4]):
         return False
     # 还需提高0.5个百分点: the gap to a target, not a statement; 0.7个千分点 is no count of things.
     if re.search(
@@ -889,7 +1081,7 @@ def _core(prefix: str) -> str:
         text,
     )
     for _ in range(3):
-        text = _LEAD.sub("", text)
+        text = _LEAD.sub("", text.removeprefix("(") if ")" not in text else text)  # (其中技工学校63所)
         text = _TRAIL.sub("", text)
     return text.strip('、,和及与的“”"')
 
@@ -992,6 +1184,13 @@ def _indicators(
             verb = _MAKE.search(stem) if counted else None
             if verb and lead.endswith(verb.group(0)):
                 lead = lead[: -len(verb.group(0))]
+            # 2717个县实现义务教育基本均衡发展: what a bare noun counted does names which of them are counted.
+            does = re.match(
+                r"(?:\([^()]{0,30}\))?((?:实现|通过|达到)[^,，;；。、]{2,16})(?=[,，;；。])",
+                sentence[q.end + len(suffix) :] if len(suffix) <= 2 else "",
+            )
+            if does:
+                suffix = does.group(1) + "的" + suffix
             core = _LEAD.sub("", _TRAIL.sub("", lead) + (verb.group(0) if verb else "") + suffix)
             made = [m for m in _MADE_IN.finditer(prev.indicator)] if prev is not None and counted else []
             listed = prev is not None and (
@@ -1031,6 +1230,16 @@ def _indicators(
         noun = _LEAD.sub("", earlier.rsplit("的", 1)[-1])
         if re.fullmatch(r"[\u4e00-\u9fff]{2,8}", noun):
             core += noun
+    if not core and prev is None:
+        # 教室噪声要控制,不得高于50db: a clause that is only a bound is about what the clause before it names.
+        start = _clause_start(sentence, q.start)
+        earlier = HEADING_MARK.sub(
+            "", sentence[_clause_start(sentence, max(0, start - 1)) : max(0, start - 1)]
+        )
+        if not re.search(r"\d", earlier):
+            core = _core(
+                re.sub(r"(?:要|应|须|必须)?(?:严格)?(?:控制|达标|合格|符合要求|符合标准)$", "", earlier)
+            )
     if not core:
         core = prefix.strip(" ≥≤<>≮≯=~-") or "未命名指标"
     return [(text, None) for text in split_coordinated(core)]
@@ -1063,19 +1272,35 @@ def _cmp(sentence: str, q: Quantity, prefix: str) -> str:
         return "change"
     if q.unit == "%" and re.search(r"(?:增长|增幅|下降|降幅|递增|递减)(?:约|达)?$", near):
         return "change"
+    # 控制在95%、96%以上: the bound written after the number (or after the list it stands in) decides.
+    tail = q.tail or q.bound
+    if tail in ("以上", "及以上") and not re.search(r"不超过|不高于|低于|小于", near):
+        return ">="
+    if tail in ("以下", "以内"):
+        return "<="
     # 优秀率≥42%, 低分率≤3%: a comparison sign written in the sentence.
     # 低于10‰和13‰: the comparator before a list of numbers governs each of them.
     listed = re.search(
-        r"(低于|不超过|不高于|控制在|高于|超过|达到|不低于)(?:\d+(?:\.\d+)?[%‰][和、及与])+$",
+        r"(低于|不超过|不高于|控制在|高于|超过|达到|不低于|[小大]于或?等于)"
+        r"(?:\d+(?:\.\d+)?(?:[%‰]|[\u4e00-\u9fff]{1,3})?[和、及与])+$",
         sentence[max(0, q.start - 40) : q.start],
     )
     if listed:
-        return "<=" if listed.group(1) in ("低于", "不超过", "不高于", "控制在") else ">="
-    if re.search(r"[≥>≮]$", near):
+        return (
+            "<="
+            if listed.group(1) in ("低于", "不超过", "不高于", "控制在") or listed.group(1)[0] == "小"
+            else ">="
+        )
+    if re.search(r"(?:[≥>≮]|大于或?等于)$", near):
         return ">="
-    if re.search(r"[≤<≯]$", near):
+    if re.search(r"(?:[≤<≯]|小于或?等于)$", near):
         return "<="
     # 不低于应交流人数的10%: the comparator governs a share "of" a base named between it and the number.
+    # 不小于0.6米, 不得低于1:15, 不宜少于: a negated "less" is a floor; 不大于, 不得多于: a ceiling.
+    if re.search(r"不[得能可应宜准]?(?:小于|少于|低于)$", near):
+        return ">="
+    if re.search(r"不[得能可应宜准]?(?:大于|多于)$", near):
+        return "<="
     if re.search(r"(?:不低于|不少于)$", near) or re.search(
         r"(?:不低于|不少于)[^，。；,;]{1,8}的$", prefix[-16:]
     ):

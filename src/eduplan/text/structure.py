@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from eduplan.text.genre import Genre, detect
 from eduplan.text.normalise import Normalised
+from eduplan.text.quantities import chinese_number
 
 _CN = "一二三四五六七八九十百零两"
 # Heading markers, outermost first; the rank orders the tree.
@@ -34,9 +35,10 @@ _ISSUER = re.compile(
 )
 _TITLE_WORD = re.compile(
     r"规划|方案|意见|计划|要点|纲要|实施办法|办法|总结|报告|汇报|公报|统计数据|基本情况|分解表|标准|指标体系|讲话|"
-    r"绩效目标表|绩效指标表|评价指标表"
+    r"绩效目标表|绩效指标表|评价指标表|目标责任制"
 )
 # A date in a URL: /2019/0221/, /202303/t20230324_, /2021-06/02/, /20230315/.
+_CN_DATE = re.compile(r"((?:19|20)\d\d)年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[-/]?(\d\d)[-/]?(\d\d)?(?=[/_.]|$)")
 
 
@@ -212,6 +214,10 @@ def _date(doc: Normalised, lines: list[str]) -> str | None:
         m = _DATE.fullmatch(line) or re.fullmatch(_DATE.pattern + r"\s*\d\d:\d\d(?::\d\d)?", line)
         if m:
             return _iso(m)
+        m = _CN_DATE.fullmatch(line)  # 二〇二四年十月十日 (its year already in digits)
+        month, day = (chinese_number(m.group(2)), chinese_number(m.group(3))) if m else (None, None)
+        if m and month and day and month <= 12 and day <= 31:
+            return f"{m.group(1)}-{month:02d}-{day:02d}"
     for line in doc.furniture + lines[:3]:
         m = _URL_DATE.search(line) if "//" in line else None
         if m and 1 <= int(m.group(2)) <= 12:
@@ -277,7 +283,8 @@ def structure(doc: Normalised) -> Structure:
     date = _date(doc, lines)
     genre = detect(title, doc.text, int(date[:4]) if date else None)
     report_year = _title_year(title) or _table_year(lines)
-    if date is None and report_year is None and genre.code == "news":
+    if date is None and report_year is None and genre.default_kind == "baseline":
+        # An undated report speaks from the latest year it names that is not a target.
         report_year = _news_year(doc.text)
     period, horizon = _plan_period(title, doc.text, genre, report_year)
     # A template (20xx年) names no year: its horizon is unknown rather than guessed.
@@ -296,7 +303,7 @@ def structure(doc: Normalised) -> Structure:
 
 
 def _news_year(text: str) -> int | None:
-    """An undated news report speaks from the latest year it names that is not a target (到2025年)."""
+    """An undated report speaks from the latest year it names that is not a target (到2025年)."""
     # 到2020年的11019人 names a year whose value was reached; 到2025年 alone is a target.
     found = re.finditer(
         r"(?<![到至\d])((?:19|20)\d\d)年(?!以来|前|起)|(?<=[到至])((?:19|20)\d\d)年(?=的)", text

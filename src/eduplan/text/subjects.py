@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from eduplan.text.statements import Statement
 
 LEVELS = (
-    r"(?:普通高中|中等职业学校|初级中学|普通小学|小学|初中|高中|中职|高校|幼儿园|学前|义务教育|特殊教育|城区|农村|城镇|乡村|城市|"
+    r"(?:普通高中|中等职业学校|初级中学|普通中学|普通小学|小学|初中|高中|中学|中职|高职|高校|大学|幼儿园|学前|义务教育|特殊教育|城区|农村|城镇|乡村|城市|"
     r"[一二三四五六七八九]年级|男生|女生)"
 )
 LEVEL = re.compile(rf"^{LEVELS}$")
@@ -154,7 +154,7 @@ def share_of(sentence: str, q: Quantity) -> str:
 
 
 HEADING_MARK = re.compile(
-    r"^(?:第[一二三四五六七八九十\d]+[章节]|[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、])"
+    r"^(?:第[一二三四五六七八九十\d]+[章节]|[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、)](?!\d))"
 )
 
 
@@ -170,6 +170,24 @@ def with_topic(sentence: str, q: Quantity, phrase: str, level: str | None) -> st
             phrase = (phrase if LEVEL.match(phrase) else "") + topic
         elif topic:
             phrase = topic
+    elif LEVEL.match(phrase):
+        phrase += _measure_before(sentence, q)
     if level and phrase and not LEVEL_WORDS.search(phrase):
         phrase = level + phrase
     return phrase
+
+
+_TO_MEET = re.compile(r"(?:需|应|要|须|必须|均)?(?:达标|达到(?:国家|省)?标准|符合(?:国家|省)?(?:标准|要求))$")
+
+
+def _measure_before(sentence: str, q: Quantity) -> str:
+    """教室人均面积需达标,小学应达1.36平方米: a level alone measures what the clause before says must meet its standard."""
+    cut = max(sentence.rfind(c, max(0, q.start - 40), q.start) for c in ",，;；")
+    if cut <= 0:
+        return ""
+    before = re.split(r"[,，;；。:：]", sentence[max(0, cut - 40) : cut])[-1]
+    topic = HEADING_MARK.sub("", before.strip())
+    if re.search(r"\d", topic) or not _TO_MEET.search(topic):
+        return ""
+    topic = re.sub(r"^(?:全县|全市|全区|全省|全国)|(?:全部|均|都)$", "", _TO_MEET.sub("", topic))
+    return topic if 2 <= len(topic) <= 16 and not LEVEL.match(topic) else ""

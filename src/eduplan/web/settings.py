@@ -104,6 +104,7 @@ AREA_APPS = [
     "eduplan.web.finance",
     "eduplan.web.reports",
     "eduplan.web.public",
+    "eduplan.web.region",
     "eduplan.web.api",
 ]
 INSTALLED_APPS = [

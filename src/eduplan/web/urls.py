@@ -29,6 +29,7 @@ urlpatterns = [
     path("finance/", include("eduplan.web.finance.urls")),
     path("reports/", include("eduplan.web.reports.urls")),
     path("public/", include("eduplan.web.public.urls")),
+    path("region/", include("eduplan.web.region.urls")),
     path("api/v1/", include("eduplan.web.api.urls")),
     path("api/", include("eduplan.web.api.page_urls")),
     path("", include("eduplan.web.schools.urls")),

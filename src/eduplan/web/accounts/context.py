@@ -15,4 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav": {}}
     admin = any(access.can(user, "", a) for a in ("users", "roles", "audit"))
     data = access.is_data_user(user)
-    return {"nav": {"data": data, "audit": access.can(user, "", "audit"), "admin": admin or data}}
+    from eduplan.web.region.views import regions
+
+    nav = {"data": data, "audit": access.can(user, "", "audit"), "admin": admin or data}
+    return {"nav": nav | {"region": data and bool(regions(user))}}

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from eduplan.errors import DataError
+from eduplan.text.genre import Genre
 from eduplan.text.projects import KIND_LABELS
 from eduplan.text.statements import Extraction, Statement, extract
 from eduplan.web.documents.models import Decision, Document
@@ -26,14 +27,14 @@ CMP_LABELS = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<", "range": "
               "ratio": "比例"}  # fmt: skip
 
 
-FORMAT = 1  # of the stored extraction; a different number (or an old document) is extracted again
+FORMAT = 2  # of the stored extraction; a different number (or an old document) is extracted again
 
 
 @dataclass(frozen=True)
 class Stored:
     """A document's extraction as stored: what the review page and the draft plan need, read once."""
 
-    structure: SimpleNamespace  # title, issuer, doc_number, date, period, horizon
+    structure: SimpleNamespace  # title, issuer, doc_number, date, period, horizon, genre
     statements: list[Statement]
     projects: list[dict[str, Any]]
     highlighted: SafeString
@@ -42,7 +43,10 @@ class Stored:
 def snapshot(ex: Extraction) -> dict[str, Any]:
     """The extraction as JSON for `Document.extraction`."""
     st = ex.structure
-    head = {k: getattr(st, k) for k in ("title", "issuer", "doc_number", "date", "period", "horizon")}
+    head: dict[str, Any] = {
+        k: getattr(st, k) for k in ("title", "issuer", "doc_number", "date", "period", "horizon")
+    }
+    head["genre"] = {"code": st.genre.code, "cues": list(st.genre.cues), "kind": st.genre.kind}
     return {"format": FORMAT, "structure": head, "statements": [asdict(s) for s in ex.statements],
             "projects": [{**p.row(), "kind_label": KIND_LABELS.get(p.kind, p.kind)} for p in ex.projects],
             "highlighted": str(highlighted(ex))}  # fmt: skip
@@ -56,6 +60,8 @@ def stored(doc: Document) -> Stored:
             raise KeyError("format")
         head = dict(data["structure"])
         head["period"] = tuple(head["period"]) if head.get("period") else None
+        genre = head["genre"]
+        head["genre"] = Genre(genre["code"], tuple(genre["cues"]), genre["kind"])
         return Stored(SimpleNamespace(**head), [Statement(**s) for s in data["statements"]], data["projects"],
                       mark_safe(data["highlighted"]))  # fmt: skip  # our own escaped HTML (see highlighted)
     except (KeyError, TypeError):

@@ -1,0 +1,175 @@
+"""What the region page shows, from the core's results (no HTTP here): the county comparison grid, one
+indicator's ranking, the city's targets and commitments broken down to counties, each county's evaluations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from eduplan.facts import STAGE_NAMES, Facts
+from eduplan.indicators.catalogue import Indicator, load_catalogue
+from eduplan.indicators.display import value_text
+from eduplan.region.compare import Coverage, comparison, coverage, region_counties, spread
+from eduplan.region.source import indicator_values
+from eduplan.region.targets import Breakdown, indicator_breakdown, standard_breakdown
+from eduplan.standards.result import Verdict
+from eduplan.web.plans.models import Target
+from eduplan.web.plans.services import target_spec
+from eduplan.web.region.models import Commitment
+from eduplan.web.standards.pages import KIND_NAMES, run
+
+DEFAULT_CODE = "large_class_share"
+JUDGED = ("ge", "le", "eq", "range")
+# Each county's three evaluations cost about 0.1-0.3 s: a province of a hundred counties would wait a minute, so
+# beyond this many counties the page links to each county's evaluation instead (until results are stored, #14).
+EVALUATED_MAX = 20  # a target comparable with one year's value (not a yearly change)
+
+
+@dataclass
+class Region:
+    """One region in one year: its counties, their completeness and every indicator's rows."""
+
+    code: str
+    name: str
+    year: int
+    counties: list[str]
+    names: dict[str, str]
+    cover: Coverage
+    table: pl.DataFrame
+    evaluations: dict[str, dict[str, tuple[Verdict, str]]] = field(default_factory=dict)
+
+
+def names_of(facts: Facts) -> dict[str, str]:
+    return dict(zip(facts.org_units["code"], facts.org_units["name"], strict=True))
+
+
+def region(facts: Facts, code: str, year: int) -> Region:
+    counties = region_counties(facts, code)
+    names = names_of(facts)
+    cover = coverage(facts, code, year, counties)
+    table = comparison(indicator_values(facts), cover)
+    return Region(code, names.get(code, code), year, counties, names, cover, table)
+
+
+def grid(r: Region) -> list[dict[str, Any]]:
+    """One row per indicator: its cells for the region and each county (value text, rank, completeness)."""
+    cells: dict[tuple[str, str], dict[str, Any]] = {
+        (row["code"], row["unit"]): row for row in r.table.iter_rows(named=True)
+    }
+    out = []
+    for ind in load_catalogue():
+        row = [cells.get((ind.code, u)) for u in (r.code, *r.counties)]
+        if all(c is None for c in row):
+            continue
+        shown = [{"text": value_text(ind, c["value"]) if c else "—", "rank": c["rank"] if c else None,
+                  "reason": (c["reason"] or "") if c else "", "complete": c["complete"] if c else False}
+                 for c in row]  # fmt: skip
+        out.append({"ind": ind, "cells": shown})
+    return out
+
+
+def ranking(r: Region, ind: Indicator) -> dict[str, Any]:
+    """One indicator: counties best first (unranked last), the region's row, the spread and the chart data."""
+    rows = r.table.filter(pl.col("code") == ind.code)
+    whole = rows.filter(pl.col("unit") == r.code).to_dicts()
+    counties = rows.filter(pl.col("unit") != r.code).sort("rank", "unit", nulls_last=True).to_dicts()
+    for c in counties:
+        c |= {"name": r.names.get(c["unit"], c["unit"]), "text": value_text(ind, c["value"])}
+    spreads = spread(rows, r.code).to_dicts()
+    chart = {
+        "title": f"{ind.name}（{r.year}-{r.year + 1} 学年）",
+        "unit": "" if ind.unit == "ratio" else ind.unit,
+        "direction": ind.direction,
+        "names": [c["name"] for c in counties],
+        "values": [c["value"] for c in counties],
+        "complete": [c["complete"] for c in counties],
+        "region": {"name": r.name, "value": whole[0]["value"]} if whole else None,
+    }
+    return {"ind": ind, "region": whole[0] if whole else None, "counties": counties,
+            "spread": spreads[0] if spreads else None, "chart": chart}  # fmt: skip
+
+
+def evaluations(facts: Facts, r: Region) -> dict[str, dict[str, tuple[Verdict, str]]]:
+    """Each national evaluation's verdict for each county, with its failing items or what it lacks."""
+    out: dict[str, dict[str, tuple[Verdict, str]]] = {}
+    if len(r.counties) > EVALUATED_MAX:
+        return out
+    for kind in KIND_NAMES:
+        out[kind] = {}
+        for county in r.counties:
+            result = run(kind, facts, county, r.year)
+            why = result.failing if result.verdict == "fail" else result.missing
+            out[kind][county] = (result.verdict, "；".join(why[:4]) + ("等" if len(why) > 4 else ""))
+    return out
+
+
+def plan_breakdowns(r: Region) -> list[dict[str, Any]]:
+    """Each quantified target of the region's own plans, judged for the region and every county, with each
+    county's own plan target on the same indicator beside it."""
+    catalogue = load_catalogue().indicators
+    targets = Target.objects.filter(
+        plan__region_code=r.code, scope=Target.Scope.REGION, comparator__in=JUDGED
+    ).select_related("plan")
+    out = []
+    for t in targets.order_by("plan__pk", "number", "pk"):
+        if t.indicator_code not in catalogue:
+            continue
+        ind = catalogue[t.indicator_code]
+        b = indicator_breakdown(target_spec(t, ind), t.quote or t.indicator_text, r.table, r.code)
+        own = {
+            o.plan.region_code: o
+            for o in Target.objects.filter(
+                plan__region_code__in=r.counties, indicator_code=t.indicator_code, scope=Target.Scope.REGION
+            ).select_related("plan")
+        }
+        counts = {s: b.count(s) for s in ("pass", "fail", "incomplete")}
+        out.append({"target": t, "ind": ind, "b": b, "parts": _parts(r, b, ind, own), "counts": counts})
+    return out
+
+
+def _parts(r: Region, b: Breakdown, ind: Indicator | None, own: dict[str, Target]) -> list[dict[str, Any]]:
+    return [
+        {"p": p, "name": r.names.get(p.county, p.county),
+         "text": value_text(ind, p.value) if ind is not None else "", "own": own.get(p.county)}
+        for p in b.parts
+    ]  # fmt: skip
+
+
+def commitment_breakdowns(r: Region) -> list[dict[str, Any]]:
+    """Each commitment of the region on a national evaluation, from this year's verdicts."""
+    out = []
+    for c in Commitment.objects.filter(unit=r.code):
+        verdicts = r.evaluations.get(c.kind, {})
+        b = standard_breakdown(c.text, c.target_year, verdicts, c.at_least, c.named, as_of=r.year)
+        out.append({"c": c, "kind": KIND_NAMES[c.kind], "b": b, "parts": _parts(r, b, None, {})})
+    return out
+
+
+HORIZON = 5
+
+
+def places(facts: Facts, r: Region) -> dict[str, Any] | None:
+    """Each county's school-place shortfalls (its townships' summed) per stage, in the forecast's last year,
+    the first year any township is short, and how many are short then; None when the year is incomplete."""
+    from eduplan.forecast.report import STAGES, places_report
+    from eduplan.region.places import county_shortfalls
+
+    if not r.cover.complete:
+        return None
+    report = places_report(facts, "township", r.year, HORIZON)
+    short = county_shortfalls(report.gaps, facts)
+    last = r.year + HORIZON
+    rows = []
+    for county in r.counties:
+        mine = short.filter(pl.col("county") == county)
+        cells = []
+        for stage in STAGES:
+            here = mine.filter(pl.col("stage") == stage)
+            end = here.filter(pl.col("year") == last)
+            first = here.filter(pl.col("shortfall") > 0)["year"].min()
+            cells.append({"shortfall": float(end["shortfall"].sum()) if end.height else None,
+                          "towns": int(end["townships_short"].sum()) if end.height else 0, "first": first})  # fmt: skip
+        rows.append({"code": county, "name": r.names.get(county, county), "cells": cells})
+    return {"last": last, "stages": [STAGE_NAMES[s] for s in STAGES], "rows": rows}

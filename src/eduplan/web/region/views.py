@@ -1,0 +1,132 @@
+"""`/region/<code>/`: a city's or province's counties side by side, for a reader of the whole region."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from eduplan.errors import EduplanError
+from eduplan.indicators.catalogue import Indicator, load_catalogue
+from eduplan.region.compare import REGION_LEVELS, unit_level
+from eduplan.store import load_facts
+from eduplan.web import access
+from eduplan.web.downloads import attachment
+from eduplan.web.region import pages
+from eduplan.web.region.maps import LEVELS, map_data
+from eduplan.web.schools.models import OrgUnit
+from eduplan.web.years import year_choice
+
+
+def regions(user: Any) -> list[OrgUnit]:
+    """The cities and provinces the user may read."""
+    units = OrgUnit.objects.filter(level__in=REGION_LEVELS).order_by("code")
+    return [u for u in units if access.can(user, u.code)]
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """`/region/`: the user's first city or province, or a page saying there is none."""
+    readable = regions(request.user)
+    if readable:
+        return redirect("region:region", code=readable[0].code)
+    return render(request, "region/none.html")
+
+
+@login_required
+def region(request: HttpRequest, code: str) -> HttpResponse:
+    """`/region/<code>/`: comparison grid, ranking of one indicator, map, targets broken down to counties."""
+    if not access.can(request.user, code) or OrgUnit.objects.filter(code=code).first() is None:
+        raise Http404("没有这个市或省，或无权查看")
+    facts = load_facts(code)
+    if unit_level(facts, code) not in REGION_LEVELS:
+        raise Http404("区域比较只对市、省：县的乡镇和学校比较见指标页")
+    choice = year_choice(request, facts, code)
+    if choice.year is None:
+        return render(request, "region/region.html", {"code": code, "choice": choice, "empty": True})
+    r = pages.region(facts, code, choice.year)
+    r.evaluations = pages.evaluations(facts, r)
+    ind = _indicator(request.GET.get("code", ""))
+    level = request.GET.get("map", "county")
+    level = level if level in LEVELS else "county"
+    context: dict[str, Any] = {
+        "code": code, "r": r, "choice": choice, "grid": pages.grid(r), "ranking": pages.ranking(r, ind),
+        "indicators": list(load_catalogue()), "plans": pages.plan_breakdowns(r),
+        "commitments": pages.commitment_breakdowns(r), "evaluations": _evaluation_rows(r),
+        "coverage": r.cover.label(r.names), "map": map_data(facts, r.cover, ind, level), "level": level,
+        "levels": LEVELS, "evaluated_max": pages.EVALUATED_MAX,
+        "county_names": [r.names.get(c, c) for c in r.counties], "places": pages.places(facts, r),
+    }  # fmt: skip
+    if request.GET.get("format") == "xlsx":
+        access.audit(request, "export", code, page="region", year=r.year, indicator=ind.code)
+        return attachment(_workbook(context), f"region-{code}-{r.year}.xlsx")
+    return render(request, "region/region.html", context)
+
+
+def _indicator(code: str) -> Indicator:
+    try:
+        return load_catalogue().get(code or pages.DEFAULT_CODE)
+    except EduplanError as exc:
+        raise Http404(exc.message) from exc
+
+
+def _evaluation_rows(r: pages.Region) -> list[dict[str, Any]]:
+    from eduplan.standards.result import VERDICT_NAMES
+    from eduplan.web.standards.pages import KIND_NAMES
+
+    rows: list[dict[str, Any]] = []
+    for county in r.counties if r.evaluations else ():
+        cells = [
+            {"kind": k, "status": r.evaluations[k][county][0], "name": VERDICT_NAMES[r.evaluations[k][county][0]],
+             "why": r.evaluations[k][county][1]}
+            for k in KIND_NAMES
+        ]  # fmt: skip
+        rows.append({"code": county, "name": r.names.get(county, county), "cells": cells})
+    return rows
+
+
+def _workbook(context: dict[str, Any]) -> bytes:
+    """The page's tables as sheets: the comparison grid, the ranking, the targets broken down."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    r: pages.Region = context["r"]
+    book = Workbook()
+    grid = book.active
+    assert grid is not None
+    grid.title = "各县比较"
+    grid.append([f"{r.name}各县指标比较（{r.year}-{r.year + 1} 学年）；{context['coverage']}"])
+    grid.append(["指标", "计量单位", r.name, *(r.names.get(c, c) for c in r.counties)])
+    for row in context["grid"]:
+        grid.append([row["ind"].name, row["ind"].unit, *(c["text"] for c in row["cells"])])
+    grid.append(["各市（省）值为各县分子之和 ÷ 分母之和；数据不完整的县已标注，不参加排名。"])
+    ranking = book.create_sheet("排名")
+    rk = context["ranking"]
+    ranking.append([f"{rk['ind'].name}：各县排名（{r.year}-{r.year + 1} 学年）"])
+    ranking.append(["排名", "区划代码", "县", "数值", "分子", "分母", "完整性", "缺失原因"])
+    for c in rk["counties"]:
+        ranking.append([c["rank"], c["unit"], c["name"], c["value"], c["numerator"], c["denominator"],
+                        c["data"], c["reason"]])  # fmt: skip
+    if rk["region"]:
+        w = rk["region"]
+        ranking.append(
+            ["", r.code, r.name, w["value"], w["numerator"], w["denominator"], w["data"], w["reason"]]
+        )
+    ranking.append([f"来源：{rk['ind'].source_text}"])
+    targets = book.create_sheet("目标分解")
+    targets.append(["目标或承诺", "目标年", "全市（省）", "县", "数值", "结论", "说明"])
+    for item in [*context["plans"], *context["commitments"]]:
+        b = item["b"]
+        for p in item["parts"]:
+            targets.append(
+                [b.text, b.year, b.status_name, p["name"], p["text"], p["p"].status_name, p["p"].note]
+            )
+    for sheet in book.worksheets:
+        for cell in sheet[2 if sheet.title != "目标分解" else 1]:
+            cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
