@@ -36,7 +36,8 @@ def public_urls() -> list[str]:
 
 
 def test_the_public_urls_are_exactly_the_public_pages() -> None:
-    assert public_urls() == ["/public/", f"/public/{DEMO_COUNTY}/"]
+    # and the API's description (issue 20: the OpenAPI document needs no token), which carries no data
+    assert public_urls() == ["/public/", f"/public/{DEMO_COUNTY}/", "/api/v1/openapi.json", "/api/v1/docs/"]
 
 
 def test_every_public_url_answers_without_a_session_and_shows_no_school(plan: Any, demo_db: Facts) -> None:

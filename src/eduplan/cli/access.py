@@ -13,6 +13,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
+from eduplan.cli.api import add_token_parser
 from eduplan.cli.foundation import migrate
 from eduplan.errors import ConfigError, DataError, NotFound
 
@@ -51,6 +52,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     unlock = users.add_parser("unlock", help="解除账号的登录锁定")
     unlock.add_argument("name")
     unlock.set_defaults(handler=run_user_unlock)
+    add_token_parser(users)
 
     audit = sub.add_parser("audit", help="审计日志：导出（审计管理员）、清理超过保留期的记录")
     audits = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)

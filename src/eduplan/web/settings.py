@@ -116,6 +116,7 @@ AREA_APPS = [
     "eduplan.web.public",
     "eduplan.web.region",
     "eduplan.web.staffing",
+    "eduplan.web.api",
 ]
 INSTALLED_APPS = [
     "eduplan.web.accounts",  # first: its `flush` command (keeps the audit triggers) overrides Django's
@@ -128,6 +129,8 @@ INSTALLED_APPS = [
     "eduplan.store",  # the import history (the store is not an area: it has no pages)
     "eduplan.results",  # results stored per data version (no pages of its own)
     "axes",
+    "rest_framework",
+    "drf_spectacular",
     *AREA_APPS,
 ]
 MIDDLEWARE = [
@@ -247,3 +250,45 @@ EDUPLAN_RESULTS_FACTS = _env_int("EDUPLAN_RESULTS_FACTS", 16, minimum=1)
 # false: pages recompute everything on every request, as before issue 14 (the bench's baseline)
 EDUPLAN_RESULTS_STORE = _env_bool("EDUPLAN_RESULTS_STORE", True)
 EDUPLAN_AUDIT_RETENTION_DAYS = _env_int("EDUPLAN_AUDIT_RETENTION_DAYS", 183, minimum=183)
+
+# ---- The JSON API (issue 20): docs/api.md.
+# Calls a minute per API token (per account for a signed-in browser, per address without sign-in).
+EDUPLAN_API_RATE = _env_int("EDUPLAN_API_RATE", 600, minimum=1)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "eduplan.web.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "eduplan.web.api.base.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "eduplan 数据接口",
+    "DESCRIPTION": (
+        "教育事业发展规划监测系统的 JSON 接口（第 1 版）：区划与学校、统计数据（读写）、指标值、规划目标与研判、"
+        "督导评估、报送完整性与审核状态、DHIS2 dataValueSets 数据交换。\n\n"
+        "认证：请求头 `Authorization: Token <令牌>`，令牌由 `eduplan user token 用户名` 生成。"
+        "每个令牌的权限与其用户的页面完全相同：只能读本账号所辖单位的数据，只有可修改的角色能写入；"
+        "每次调用记入审计日志；每个令牌每分钟调用次数有上限（超出时返回 429）。\n\n"
+        '错误一律为 `{"message": 中文说明, "problems": [{index, field, value, expected, message}]}`。'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,  # its English "* `a` - a" lists; the docs page shows the codes
+    "TAGS": [
+        {"name": "区划与学校", "description": "本账号可查看的行政区划和学校"},
+        {"name": "统计数据", "description": "各统计表的读取与写入（与导入模板同一口径）"},
+        {"name": "指标", "description": "指标值（分子、分母、缺失原因）和报送完整性"},
+        {"name": "规划与目标", "description": "规划、目标及其研判"},
+        {"name": "督导评估", "description": "优质均衡、基本均衡、普及普惠评估"},
+        {"name": "控辍保学", "description": "疑似失学辍学儿童名单（个人信息，默认脱敏）"},
+        {"name": "数据交换", "description": "DHIS2 dataValueSets 导入导出"},
+        {"name": "令牌", "description": "本账号的接口令牌"},
+    ],
+}

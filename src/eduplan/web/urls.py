@@ -31,6 +31,8 @@ urlpatterns = [
     path("public/", include("eduplan.web.public.urls")),
     path("region/", include("eduplan.web.region.urls")),
     path("staffing/", include("eduplan.web.staffing.urls")),
+    path("api/v1/", include("eduplan.web.api.urls")),
+    path("api/", include("eduplan.web.api.page_urls")),
     path("", include("eduplan.web.schools.urls")),
 ]
 

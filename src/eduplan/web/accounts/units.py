@@ -46,7 +46,7 @@ LEVEL_BY_LENGTH = {2: "province", 4: "city", 6: "county", 9: "township", 12: "to
 
 
 def _lookup(code: str) -> Place | None:
-    if not code or len(code) > 12:
+    if not code or len(code) > 12 or "\x00" in code:  # PostgreSQL refuses NUL in a text parameter
         return None
     level = OrgUnit.objects.filter(code=code).values_list("level", flat=True).first()
     if level is not None:

@@ -1,0 +1,1 @@
+"""Exchange formats of other systems (DHIS2's dataValueSets), framework-free."""
