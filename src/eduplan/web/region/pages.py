@@ -173,3 +173,24 @@ def places(facts: Facts, r: Region) -> dict[str, Any] | None:
                           "towns": int(end["townships_short"].sum()) if end.height else 0, "first": first})  # fmt: skip
         rows.append({"code": county, "name": r.names.get(county, county), "cells": cells})
     return {"last": last, "stages": [STAGE_NAMES[s] for s in STAGES], "rows": rows}
+
+
+GAP_COLUMNS = ("缺编合计（人）", "缺编学校数", "名册覆盖（所）", "公用经费未达标学校数", "公用经费缺口（万元）",
+               "拨付未报（无法评估）学校数")  # fmt: skip
+
+
+def gaps(facts: Facts, r: Region) -> list[dict[str, Any]]:
+    """Each county's cells under GAP_COLUMNS in the page's year (None where the county has no such data)."""
+    from eduplan.region.gaps import county_gaps
+
+    rows = []
+    for g in county_gaps(facts, r.counties, r.year):
+        t, m = g.teachers, g.money
+        staff = (
+            [None] * 3
+            if t is None
+            else [round(t.short, 1), t.schools_short, f"{t.roster_schools}/{t.schools}"]
+        )
+        money = [None] * 3 if m is None else [m.schools_under, round(m.gap_wan, 2), m.unknown]
+        rows.append({"code": g.county, "name": r.names.get(g.county, g.county), "cells": staff + money})
+    return rows

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from eduplan.errors import EduplanError
 from eduplan.indicators.catalogue import Indicator, load_catalogue
-from eduplan.region.compare import REGION_LEVELS, unit_level
+from eduplan.region.compare import NO_DATA, REGION_LEVELS, unit_level
 from eduplan.results import county_facts
 from eduplan.web import access
 from eduplan.web.downloads import attachment
@@ -59,6 +59,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         "coverage": r.cover.label(r.names), "map": map_data(facts, r.cover, ind, level), "level": level,
         "levels": LEVELS, "evaluated_max": pages.EVALUATED_MAX,
         "county_names": [r.names.get(c, c) for c in r.counties], "places": pages.places(facts, r),
+        "gaps": pages.gaps(facts, r), "gap_columns": pages.GAP_COLUMNS,
     }  # fmt: skip
     if request.GET.get("format") == "xlsx":
         access.audit(request, "export", code, page="region", year=r.year, indicator=ind.code)
@@ -124,6 +125,12 @@ def _workbook(context: dict[str, Any]) -> bytes:
             targets.append(
                 [b.text, b.year, b.status_name, p["name"], p["text"], p["p"].status_name, p["p"].note]
             )
+    gaps = book.create_sheet("缺编与经费缺口")
+    gaps.append([f"{r.name}各县教师缺编与公用经费缺口（{r.year}-{r.year + 1} 学年）"])
+    gaps.append(["区划代码", "县", *pages.GAP_COLUMNS])
+    for g in context["gaps"]:
+        gaps.append([g["code"], g["name"], *(NO_DATA if v is None else v for v in g["cells"])])
+    gaps.append(["“无数据”：该县本学年没有教师名册或没有拨付数据，不是 0。"])
     for sheet in book.worksheets:
         for cell in sheet[2 if sheet.title != "目标分解" else 1]:
             cell.font = Font(bold=True)
