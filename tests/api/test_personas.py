@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from eduplan.web.accounts.models import AuditEvent
 from eduplan.web.api import tokens
+from eduplan.web.plans.models import Target
 from tests.conftest import ALICE, BOB, CAROL, SYSADMIN, Persona, make_user
 from tests.web import test_personas as pages
 from tests.web.test_personas import DAVE_OUTSIDE, MARKERS, VOLATILE, World, _snapshot
@@ -40,6 +41,8 @@ def api_urls(world: World) -> list[tuple[str, str]]:
         pk = world.ints["plans.target"][0] if str(entry.pattern).startswith("targets/") else world.plan
         kwargs = {"pk": pk} if "pk" in entry.pattern.regex.groupindex else {}
         kwargs |= {"kind": "balanced"} if "kind" in entry.pattern.regex.groupindex else {}
+        if "target_id" in entry.pattern.regex.groupindex:  # a target of that plan
+            kwargs["target_id"] = Target.objects.filter(plan_id=world.plan).order_by("pk").first().pk  # type: ignore[union-attr]
         found.append((name, reverse(name, kwargs=kwargs)))
     return found
 
@@ -101,6 +104,14 @@ def test_nobody_but_the_county_changes_its_statistics(world: World, persona: Per
         reverse("api:datavaluesets"), json.dumps(DATA_VALUES), content_type="application/json"
     )
     assert response.status_code in (401, 409)
+    target_of_plan = reverse("api:targets", kwargs={"pk": world.plan})
+    target = Target.objects.filter(plan_id=world.plan).order_by("pk").first()
+    assert target is not None
+    one_target = reverse("api:target", kwargs={"pk": world.plan, "target_id": target.pk})
+    for method, url in ((client.put, one_target), (client.post, target_of_plan)):
+        response = method(url, json.dumps({"value": 1}), content_type="application/json")
+        assert response.status_code in (401, 403, 404), response.content
+        assert set(response.json()) == {"message", "problems"}
     assert _snapshot(VOLATILE | {"api.apitoken"}) == before
 
 

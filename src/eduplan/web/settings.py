@@ -270,7 +270,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "eduplan 数据接口",
     "DESCRIPTION": (
         "教育事业发展规划监测系统的 JSON 接口（第 1 版）：区划与学校、统计数据（读写）、指标值、规划目标与研判、"
-        "督导评估、报送完整性与审核状态、DHIS2 dataValueSets 数据交换。\n\n"
+        "督导评估、学位预测、报送完整性与审核状态、DHIS2 dataValueSets 数据交换。\n\n"
         "认证：请求头 `Authorization: Token <令牌>`，令牌由 `eduplan user token 用户名` 生成。"
         "每个令牌的权限与其用户的页面完全相同：只能读本账号所辖单位的数据，只有可修改的角色能写入；"
         "每次调用记入审计日志；每个令牌每分钟调用次数有上限（超出时返回 429）。\n\n"
@@ -287,6 +287,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "指标", "description": "指标值（分子、分母、缺失原因）和报送完整性"},
         {"name": "规划与目标", "description": "规划、目标及其研判"},
         {"name": "督导评估", "description": "优质均衡、基本均衡、普及普惠评估"},
+        {"name": "学位预测", "description": "各学区、乡镇今后五年的学位供需预测与预警"},
         {"name": "控辍保学", "description": "疑似失学辍学儿童名单（个人信息，默认脱敏）"},
         {"name": "数据交换", "description": "DHIS2 dataValueSets 导入导出"},
         {"name": "令牌", "description": "本账号的接口令牌"},

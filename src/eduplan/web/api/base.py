@@ -75,6 +75,11 @@ class ApiView(views.APIView):
         view.login_required = False  # the API answers 401 in JSON itself, never a redirect to the login page
         return view
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if any(isinstance(v, int) and not 0 <= v < 2**63 for v in kwargs.values()):  # beyond any database key
+            raise exceptions.NotFound("没有这个对象，或无权查看")
+
     def note(self, **detail: Any) -> None:
         self.audit_detail = {**getattr(self, "audit_detail", {}), **detail}
 
@@ -121,6 +126,16 @@ def error(message: str, status: int, problems: list[dict[str, Any]] | None = Non
     return Response({"message": message, "problems": problems or []}, status=status)
 
 
+class Invalid(exceptions.APIException):
+    """A request refused whole, with its problems (`problem`) listed in the error."""
+
+    status_code = 400
+
+    def __init__(self, message: str, problems: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
 def handle(exc: Exception, context: dict[str, Any]) -> Response:
     """Every error as `{"message": 中文, "problems": [{index, field, value, expected, message}]}`, no
     traceback and no driver message (those go to the log)."""
@@ -130,6 +145,8 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response:
         exc = exceptions.PermissionDenied(str(exc) or "无权执行此操作")
     if isinstance(exc, exceptions.ParseError):
         return error("请求内容不是合法的 JSON，未作任何修改", 400)
+    if isinstance(exc, Invalid):
+        return error(str(exc.detail), 400, exc.problems)
     if isinstance(exc, exceptions.ValidationError):
         return error("请求的参数或内容不符合要求", 400, _validation(exc.detail))
     if isinstance(exc, exceptions.Throttled):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path, re_path
 
-from eduplan.web.api import exchange, pages, personal, plans, statistics, views
+from eduplan.web.api import exchange, forecasts, pages, personal, plans, statistics, views
 
 app_name = "api"
 
@@ -18,10 +18,12 @@ urlpatterns: list[URLPattern] = [
     path("explanations/", views.Explanations.as_view(), name="explanations"),
     path("status/", views.Status.as_view(), name="status"),
     path("plans/", views.Plans.as_view(), name="plans"),
-    path("plans/<int:pk>/targets/", views.Targets.as_view(), name="targets"),
+    path("plans/<int:pk>/targets/", plans.PlanTargets.as_view(), name="targets"),
+    path("plans/<int:pk>/targets/<int:target_id>/", plans.TargetDetail.as_view(), name="target"),
     path("plans/<int:pk>/warnings/", plans.Warnings.as_view(), name="warnings"),
     path("targets/<int:pk>/manual-values/", plans.ManualValues.as_view(), name="manual_values"),
     path("evaluations/<str:kind>/", views.Evaluations.as_view(), name="evaluation"),
+    path("forecasts/", forecasts.Forecasts.as_view(), name="forecasts"),
     path("missing-children/", personal.MissingChildren.as_view(), name="missing_children"),
     path("dataValueSets/", exchange.DataValueSets.as_view(), name="datavaluesets"),
     path("tokens/", exchange.Tokens.as_view(), name="tokens"),

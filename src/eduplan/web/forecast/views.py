@@ -181,6 +181,21 @@ def _reports(inputs: Inputs, d: dict[str, Any]) -> tuple[PlacesReport, PlacesRep
     return ours, report(empty_projects(), Scenario()) if changed else None, changed
 
 
+def county_forecast(
+    county: str, origin: int | None, level: str = "zone"
+) -> tuple[PlacesReport, list[dict[str, Any]]]:
+    """The /forecast/ page's report with its defaults (five years, no scenario, the plans' placed projects)
+    and its warning rows, worst first: what the API serves. A county without data is an EduplanError."""
+    form = ScenarioForm({"unit": county, "level": level, "horizon": 5, "origin": origin or ""})
+    if not form.is_valid():
+        raise EduplanError(
+            "预测参数不正确：" + "；".join(f"{k}：{' '.join(map(str, v))}" for k, v in form.errors.items())
+        )
+    inputs = _inputs(form.cleaned_data, with_plans=True)
+    report, _, _ = _reports(inputs, form.cleaned_data)
+    return report, _rows(report, None, _names(inputs.facts))
+
+
 def _totals(report: PlacesReport) -> list[dict[str, Any]]:
     """The units' totals per stage and year, with the region forecast made as one unit beside them."""
     if report.totals is None:

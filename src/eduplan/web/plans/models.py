@@ -116,8 +116,11 @@ class Target(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.comparator == self.Comparator.RANGE and (
-            self.value_high is None or self.value_high < self.value
+        # value is None when the form refused it already (its own error): nothing to compare it with
+        if (
+            self.comparator == self.Comparator.RANGE
+            and self.value is not None
+            and (self.value_high is None or self.value_high < self.value)
         ):
             errors["value_high"] = "区间目标需要填写不小于目标值的区间上限"
         if self.comparator == self.Comparator.CHANGE and (
@@ -128,7 +131,8 @@ class Target(models.Model):
             errors["baseline_year"] = "基期值和基期年应同时填写"
         if self.baseline_year and self.target_year and self.baseline_year >= self.target_year:
             errors["target_year"] = "目标年应晚于基期年"
-        if self.unit == "%" and self.comparator != self.Comparator.CHANGE and not 0 <= self.value <= 200:
+        percent = self.unit == "%" and self.comparator != self.Comparator.CHANGE
+        if percent and self.value is not None and not 0 <= self.value <= 200:
             errors["value"] = "百分比目标值应在 0 到 200 之间"
         if errors:
             raise ValidationError(errors)
