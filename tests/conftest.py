@@ -71,6 +71,13 @@ def _allow_flush() -> None:
     settings.EDUPLAN_ALLOW_FLUSH = True
 
 
+@pytest.fixture
+def no_api_rate(settings: Any) -> None:
+    """For the persona walks, which call hundreds of API URLs a minute in one session: the API's rate limit
+    (tested in tests/api) would answer 429 and hide the scoping they are about."""
+    settings.EDUPLAN_API_RATE = 1_000_000
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing() -> None:
     """MD5 for test users: the default PBKDF2 costs about half a second per login on a busy 2-core machine."""

@@ -24,7 +24,7 @@ from tests.web import test_personas as pages
 from tests.web.test_personas import DAVE_OUTSIDE, MARKERS, VOLATILE, World, _snapshot
 
 world = pages.world  # the page walk's two counties, plans and documents (a fixture)
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.usefixtures("no_api_rate")]
 READERS = {"alice", "carol"}
 PUBLIC = {"api:openapi", "api:docs"}
 

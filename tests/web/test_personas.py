@@ -46,7 +46,7 @@ from tests.conftest import (
     make_user,
 )
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.usefixtures("no_api_rate")]
 
 ALICE_COUNTY, BOB_COUNTY = "990101", "990102"
 # Text that appears only in pages showing 990101's data (the method pages quote "990101" itself in examples).
