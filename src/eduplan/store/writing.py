@@ -324,15 +324,15 @@ def insert_rows(model: type[models.Model], fields: list[str], rows: pl.DataFrame
         # Many rows per statement: SQLite then runs its statement machine once per block, not once per row
         # (about 40% less CPU for a province's statistics than one row per statement).
         width = max(1, SQLITE_VALUES // len(fields))
+        step = width * len(fields)
         one = f"({', '.join(['%s'] * len(fields))})"
+        many = f"INSERT INTO {target} VALUES {', '.join([one] * width)}"
         for block in rows.iter_slices(width * BATCH):
             values = block.rows()
             whole = len(values) - len(values) % width
             if whole:
                 flat = list(chain.from_iterable(values[:whole]))
-                step = width * len(fields)
-                statement = f"INSERT INTO {target} VALUES {', '.join([one] * width)}"
-                cursor.executemany(statement, [flat[i : i + step] for i in range(0, len(flat), step)])
+                cursor.executemany(many, [flat[i : i + step] for i in range(0, len(flat), step)])
             if whole < len(values):
                 cursor.executemany(f"INSERT INTO {target} VALUES {one}", values[whole:])
 
