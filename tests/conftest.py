@@ -73,8 +73,8 @@ def _allow_flush() -> None:
 
 @pytest.fixture
 def no_api_rate(settings: Any) -> None:
-    """For the persona walks, which call hundreds of API URLs a minute in one session: the API's rate limit
-    (tested in tests/api) would answer 429 and hide the scoping they are about."""
+    """For the persona walks and the fuzzer, which call hundreds of API URLs a minute in one session: the API's
+    rate limit (tested in tests/api) would answer 429 and hide what they test."""
     settings.EDUPLAN_API_RATE = 1_000_000
 
 

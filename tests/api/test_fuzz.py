@@ -27,10 +27,10 @@ EXAMPLES = 12  # per operation and mode: about 800 requests in all
 
 
 @pytest.fixture
-def served(transactional_db: None, live_server: Any, settings: Any) -> tuple[str, str]:
+def served(transactional_db: None, live_server: Any, no_api_rate: None) -> tuple[str, str]:
+    """The live server with the tiny county; no rate limit: the fuzzer calls far faster than any real client."""
     from eduplan.store import save_facts
 
-    settings.EDUPLAN_API_RATE = 1_000_000  # the fuzzer calls far faster than any real client
     facts: Facts = make_tiny_facts()
     save_facts(facts)
     return live_server.url, tokens.create(make_user(ALICE))
