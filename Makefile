@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_PORT ?= 54329
 PG_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/eduplan_test
-PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadgroup
+PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=25
 
 .PHONY: install demo test test-sqlite test-postgres system-deps postgres check bench clean
 

@@ -54,12 +54,35 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Send every browser test to one xdist worker (with --dist loadgroup): one Chromium, not two."""
+# The longest tests (each a minute or more of one worker on a busy 2-core machine: `make test` passes
+# --durations=25 to show them). They go to the workers first, so that neither worker ends the run alone with one
+# of them; an entry that matches nothing only loses that ordering.
+LONGEST_FIRST = (
+    "tests/foundation/test_commands.py::test_demo_builds_a_fresh_database",
+    "tests/web/test_personas.py::test_persona_sees_and_changes_nothing_of_990101_it_should_not",
+    "tests/api/test_fuzz.py::",
+    "tests/linkage/test_spark.py::",
+    "tests/web/test_commands_access.py::test_user_commands",
+    "tests/web/test_personas.py::test_alice_reaches_the_pages_of_her_county",
+    "tests/linkage/test_import.py::test_both_registers_import_and_reimport_changes_nothing",
+)
+
+
+def _longest_first(item: pytest.Item) -> int:
+    found = (i for i, prefix in enumerate(LONGEST_FIRST) if item.nodeid.startswith(prefix))
+    return next(found, len(LONGEST_FIRST))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
+    """Send every browser test to one xdist worker (with --dist loadgroup): one Chromium, not two. Then, after
+    every other plugin's ordering (pytest-django puts database tests first), the longest tests first: xdist's
+    load scheduling hands tests out in this order (the browser group, its largest unit, goes first anyway)."""
     for item in items:
         if item.get_closest_marker("browser") is not None:
             item.add_marker(pytest.mark.xdist_group("browser"))
+    yield
+    items.sort(key=_longest_first)  # stable: the rest keep their order
 
 
 @pytest.fixture(autouse=True, scope="session")
