@@ -28,13 +28,15 @@ system-deps:
 postgres: system-deps
 	bash scripts/postgres.sh start $(PG_PORT)
 
-# Every test on SQLite, then the database tests again on PostgreSQL.
+# Every test on SQLite, then the database tests again on PostgreSQL. Browser tests run once, on SQLite: what
+# they add to the page tests (layout, scripts, fonts, the phone menu) does not depend on the database, and every
+# page flow they drive has a `db` test through Django's client that runs on both.
 test: install postgres
 	$(PYTEST)
 	$(MAKE) --no-print-directory test-postgres
 
 test-postgres: install postgres
-	DATABASE_URL=$(PG_URL) $(PYTEST) -m db
+	DATABASE_URL=$(PG_URL) $(PYTEST) -m "db and not browser"
 
 test-sqlite: install
 	$(PYTEST) -m "not browser"
