@@ -18,6 +18,9 @@ from openpyxl import load_workbook
 from eduplan.cli import main
 
 EDUPLAN = [sys.executable, "-m", "eduplan.cli"]
+# A guard against a hung build, not a time limit: a demo build is about 40 CPU-seconds, but on a 2-core machine
+# shared by several test runs one took over 300 s of wall time and failed the test.
+DEMO_TIMEOUT = 1200
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -33,7 +36,7 @@ def _free_port() -> int:
 def test_demo_builds_a_fresh_database_and_exports_its_schools(tmp_path: Path) -> None:
     env = _env(tmp_path)
     done = subprocess.run(
-        [*EDUPLAN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300
+        [*EDUPLAN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=DEMO_TIMEOUT
     )
     assert done.returncode == 0, done.stderr
     assert "密码均为 eduplan-demo" in done.stdout and "county990101" in done.stdout
@@ -52,7 +55,7 @@ def test_demo_builds_a_fresh_database_and_exports_its_schools(tmp_path: Path) ->
     assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "x.db").stat().st_mode) == 0o600
     again = subprocess.run(
-        [*EDUPLAN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300
+        [*EDUPLAN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=DEMO_TIMEOUT
     )
     assert again.returncode == 0, again.stderr  # a demo database is rebuilt
     out = tmp_path / "schools.csv"
@@ -69,7 +72,7 @@ def test_demo_refuses_a_database_it_did_not_build(tmp_path: Path) -> None:
     made = subprocess.run([*EDUPLAN, "user", "add", "zhang"], env=env, capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
     done = subprocess.run(
-        [*EDUPLAN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300
+        [*EDUPLAN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=DEMO_TIMEOUT
     )
     assert done.returncode == 1 and "不是演示数据库" in done.stderr
     listed = subprocess.run([*EDUPLAN, "user", "list"], env=env, capture_output=True, text=True)
