@@ -14,6 +14,7 @@ from polars.testing import assert_frame_equal
 
 from eduplan import results
 from eduplan.cli import main
+from eduplan.errors import DataError
 from eduplan.facts import Facts
 from eduplan.results.compute import county_indicators
 from eduplan.results.models import ResultState
@@ -153,6 +154,7 @@ class StoredResults(RuleBasedStateMachine):
         super().__init__()
         self.savepoint = transaction.savepoint()
         self.batches: list[int] = []
+        self.edited: set[int] = set()  # imports whose rows a later single-row edit may have changed
         results.refresh(COUNTY)
 
     @rule(school=st.sampled_from(SCHOOLS), year=st.sampled_from([2023, 2024]), teachers=st.integers(0, 60))
@@ -185,14 +187,21 @@ class StoredResults(RuleBasedStateMachine):
         """Undo the latest import, with the results refreshed after it or still stale from before it."""
         if refresh_first:
             results.refresh(COUNTY)
-        if self.batches:
-            undo(self.batches.pop(), "test", 1)
+        if not self.batches:
+            return
+        batch = self.batches.pop()
+        try:
+            undo(batch, "test", 1)
+        except DataError as error:  # the store refuses to undo rows edited since: right, when one was
+            if batch not in self.edited or not str(error).startswith("不能撤销"):
+                raise
 
     @rule(teachers=st.integers(0, 60))
     def edit_one_row(self, teachers: int) -> None:
         row = SchoolYear.objects.get(school__code=SCHOOLS[1], year=2024)
         row.teachers = teachers
         row.save()
+        self.edited.update(self.batches)
 
     @rule()
     def refresh(self) -> None:
