@@ -194,3 +194,43 @@ def gaps(facts: Facts, r: Region) -> list[dict[str, Any]]:
         money = [None] * 3 if m is None else [m.schools_under, round(m.gap_wan, 2), m.unknown]
         rows.append({"code": g.county, "name": r.names.get(g.county, g.county), "cells": staff + money})
     return rows
+
+
+def projections(facts: Facts, r: Region) -> list[dict[str, Any]]:
+    """Per county: each evaluation's projected year of passing (region/projection.py) from its evaluations of
+    its last complete years, and its own plan's target years on the items that are indicators."""
+    from eduplan.indicators.completeness import reporting, statuses
+    from eduplan.memo import per_facts
+    from eduplan.region.projection import complete_years, county_projection
+
+    if not r.evaluations:
+        return []
+    frame = per_facts(facts, "reporting", lambda: reporting(facts))
+    committed = _own_target_years(r.counties)
+    promised = {(c, m.kind): m.target_year for m in Commitment.objects.filter(unit=r.code) for c in m.named}
+    rows = []
+    for county in r.counties:
+        flags = {y: s.complete for y, s in statuses(frame, county).items()}
+        years = sorted({*complete_years(flags, r.year), r.year})
+        cells = []
+        for kind in KIND_NAMES:
+            history = {y: run(kind, facts, county, y) for y in years}
+            p = county_projection(county, kind, history, r.year, committed.get(county, {}))
+            due = promised.get((county, kind))
+            late = due is not None and p.verdict != "pass" and (p.year is None or p.year > due)
+            cells.append({"kind": kind, "p": p, "promised": due, "late": late})
+        rows.append({"code": county, "name": r.names.get(county, county), "cells": cells})
+    return rows
+
+
+def _own_target_years(counties: list[str]) -> dict[str, dict[str, int]]:
+    """county → indicator code → the earliest target year of its own plans' targets on that indicator."""
+    out: dict[str, dict[str, int]] = {}
+    rows = Target.objects.filter(
+        plan__region_code__in=counties, scope=Target.Scope.REGION, comparator__in=JUDGED
+    )
+    for county, code, year in rows.values_list("plan__region_code", "indicator_code", "target_year"):
+        if code and year:
+            mine = out.setdefault(county, {})
+            mine[code] = min(year, mine.get(code, year))
+    return out

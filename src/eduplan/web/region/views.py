@@ -60,6 +60,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         "levels": LEVELS, "evaluated_max": pages.EVALUATED_MAX,
         "county_names": [r.names.get(c, c) for c in r.counties], "places": pages.places(facts, r),
         "gaps": pages.gaps(facts, r), "gap_columns": pages.GAP_COLUMNS,
+        "projections": pages.projections(facts, r),
     }  # fmt: skip
     if request.GET.get("format") == "xlsx":
         access.audit(request, "export", code, page="region", year=r.year, indicator=ind.code)
