@@ -97,7 +97,7 @@ def test_excel_export_of_the_comparison(region_db: None) -> None:
     response = _client(CAROL).get(URL, {**ASK, "format": "xlsx"})
     assert response["Content-Disposition"] == f'attachment; filename="region-{CITY}-2024.xlsx"'
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["各县比较", "排名", "目标分解", "缺编与经费缺口"]
+    assert book.sheetnames == ["各县比较", "排名", "目标分解", "分解到县", "预计达标年份", "缺编与经费缺口"]
     rows = {r[0]: r for r in book["各县比较"].iter_rows(values_only=True)}
     assert rows["指标"][2:] == ("示例市", "示例县", "乙县")
     assert rows["义务教育大班额比例"][1:] == ("%", "50.00", "33.33", "100.00")

@@ -234,3 +234,25 @@ def _own_target_years(counties: list[str]) -> dict[str, dict[str, int]]:
             mine = out.setdefault(county, {})
             mine[code] = min(year, mine.get(code, year))
     return out
+
+
+def assignment_breakdowns(r: Region) -> list[dict[str, Any]]:
+    """Each 目标分解 of the region: every county's progress on its part and the region's total."""
+    from eduplan.web.region.assign import judged
+    from eduplan.web.region.models import Assignment
+
+    catalogue = load_catalogue().indicators
+    out = []
+    for a in Assignment.objects.filter(unit=r.code).prefetch_related("parts"):
+        b = judged(a, r.table, r.code, r.year)
+        ind = catalogue.get(a.indicator_code)
+
+        def shown(v: float | None, ind: Indicator | None = ind, unit: str = a.measure_unit) -> str:
+            if v is None:
+                return "—"
+            return value_text(ind, v) if ind is not None else f"{v:g}{unit}"
+
+        parts = [{"p": p, "name": r.names.get(p.county, p.county), "target": shown(p.target),
+                  "text": shown(p.value)} for p in b.parts]  # fmt: skip
+        out.append({"a": a, "b": b, "parts": parts, "total": shown(b.target), "done": shown(b.value)})
+    return out

@@ -60,7 +60,8 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         "levels": LEVELS, "evaluated_max": pages.EVALUATED_MAX,
         "county_names": [r.names.get(c, c) for c in r.counties], "places": pages.places(facts, r),
         "gaps": pages.gaps(facts, r), "gap_columns": pages.GAP_COLUMNS,
-        "projections": pages.projections(facts, r),
+        "projections": pages.projections(facts, r), "assignments": pages.assignment_breakdowns(r),
+        "can_edit": access.can(request.user, code, "edit"),
     }  # fmt: skip
     if request.GET.get("format") == "xlsx":
         access.audit(request, "export", code, page="region", year=r.year, indicator=ind.code)
@@ -120,12 +121,14 @@ def _workbook(context: dict[str, Any]) -> bytes:
     ranking.append([f"来源：{rk['ind'].source_text}"])
     targets = book.create_sheet("目标分解")
     targets.append(["目标或承诺", "目标年", "全市（省）", "县", "数值", "结论", "说明"])
-    for item in [*context["plans"], *context["commitments"]]:
+    for item in [*context["plans"], *context["commitments"], *context["assignments"]]:
         b = item["b"]
         for p in item["parts"]:
             targets.append(
                 [b.text, b.year, b.status_name, p["name"], p["text"], p["p"].status_name, p["p"].note]
             )
+    _assignments_sheet(book.create_sheet("分解到县"), context["assignments"])
+    _projections_sheet(book.create_sheet("预计达标年份"), context["projections"])
     gaps = book.create_sheet("缺编与经费缺口")
     gaps.append([f"{r.name}各县教师缺编与公用经费缺口（{r.year}-{r.year + 1} 学年）"])
     gaps.append(["区划代码", "县", *pages.GAP_COLUMNS])
@@ -133,8 +136,33 @@ def _workbook(context: dict[str, Any]) -> bytes:
         gaps.append([g["code"], g["name"], *(NO_DATA if v is None else v for v in g["cells"])])
     gaps.append(["“无数据”：该县本学年没有教师名册或没有拨付数据，不是 0。"])
     for sheet in book.worksheets:
-        for cell in sheet[2 if sheet.title != "目标分解" else 1]:
+        for cell in sheet[1 if sheet.title in ("目标分解", "分解到县", "预计达标年份") else 2]:
             cell.font = Font(bold=True)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _assignments_sheet(sheet: Any, items: list[dict[str, Any]]) -> None:
+    sheet.append(["目标原文", "分解方式", "目标年", "全市目标", "全市完成", "全市结论", "分解是否闭合", "县",
+                  "分解目标", "完成或现值", "结论", "本县自身承诺", "说明"])  # fmt: skip
+    for item in items:
+        b, a = item["b"], item["a"]
+        for p in item["parts"]:
+            sheet.append([b.text, a.get_kind_display(), b.year, b.target, b.value, b.status_name,
+                          b.mismatch or "闭合", p["name"], p["p"].target, p["p"].value, p["p"].status_name,
+                          "是" if p["p"].own else "", p["p"].note])  # fmt: skip
+
+
+def _projections_sheet(sheet: Any, rows: list[dict[str, Any]]) -> None:
+    from eduplan.web.standards.pages import KIND_NAMES
+
+    sheet.append(["县", "评估", "预计", "项目", "现值", "标准", "年均变化", "预计达到", "依据"])
+    for row in rows:
+        for c in row["cells"]:
+            p = c["p"]
+            if not p.parts:
+                sheet.append([row["name"], KIND_NAMES[c["kind"]], p.text])
+            for part in p.parts:
+                sheet.append([row["name"], KIND_NAMES[c["kind"]], p.text, part.name, part.current, part.threshold,
+                              part.change, part.year_text, part.basis])  # fmt: skip
