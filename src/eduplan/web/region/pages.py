@@ -256,3 +256,25 @@ def assignment_breakdowns(r: Region) -> list[dict[str, Any]]:
                   "text": shown(p.value)} for p in b.parts]  # fmt: skip
         out.append({"a": a, "b": b, "parts": parts, "total": shown(b.target), "done": shown(b.value)})
     return out
+
+
+def cities(facts: Facts, r: Region, ind: Indicator) -> list[dict[str, Any]]:
+    """A province's cities: each city's own value of `ind` (the engine's ratio of sums over its counties),
+    its coverage, and how many of its counties pass, fail or cannot be judged in each evaluation."""
+    units = facts.org_units.filter((pl.col("level") == "city") & (pl.col("parent") == r.code)).sort("code")
+    values = indicator_values(facts)
+    here = values.filter((pl.col("code") == ind.code) & (pl.col("year") == r.year))
+    rows = []
+    for city in units["code"].to_list():
+        counties = region_counties(facts, city)
+        cover = coverage(facts, city, r.year, counties)
+        found = here.filter(pl.col("unit") == city)
+        value = found["value"][0] if found.height else None
+        counts = {
+            kind: {s: sum(verdicts[c][0] == s for c in counties if c in verdicts) for s in ("pass", "fail", "incomplete")}
+            for kind, verdicts in r.evaluations.items()
+        }  # fmt: skip
+        rows.append({"code": city, "name": r.names.get(city, city), "value": value, "text": value_text(ind, value),
+                     "counties": len(counties), "cover": cover.label(r.names), "complete": cover.complete,
+                     "counts": [counts.get(k) for k in KIND_NAMES]})  # fmt: skip
+    return rows

@@ -42,7 +42,8 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     if not access.can(request.user, code) or OrgUnit.objects.filter(code=code).first() is None:
         raise Http404("没有这个市或省，或无权查看")
     facts = county_facts(code)  # kept per data version: the engine's rows are computed once per version
-    if unit_level(facts, code) not in REGION_LEVELS:
+    level_of = unit_level(facts, code)
+    if level_of not in REGION_LEVELS:
         raise Http404("区域比较只对市、省：县的乡镇和学校比较见指标页")
     choice = year_choice(request, facts, code)
     if choice.year is None:
@@ -62,6 +63,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         "gaps": pages.gaps(facts, r), "gap_columns": pages.GAP_COLUMNS,
         "projections": pages.projections(facts, r), "assignments": pages.assignment_breakdowns(r),
         "can_edit": access.can(request.user, code, "edit"),
+        "cities": pages.cities(facts, r, ind) if level_of == "province" else None,
     }  # fmt: skip
     if request.GET.get("format") == "xlsx":
         access.audit(request, "export", code, page="region", year=r.year, indicator=ind.code)
