@@ -45,12 +45,14 @@ def test_the_city_planner_saves_a_count_split_and_the_region_page_flags_the_gap(
 
     client = _client(PLANNER)
     assert client.get(NEW).status_code == 200
+    before = client.get(f"/region/{CITY}/", {"year": "2024"}).content.decode()  # now cached for this version
+    assert "新增公办学位10个" not in before
     response = client.post(NEW, FORM)
     assert response.status_code == 302
     a = Assignment.objects.get(unit=CITY)
     assert {p.county: (p.target, p.done) for p in a.parts.all()} == {JIA: (6, 4), YI: (3, 3)}
     assert AuditEvent.objects.filter(event="edit", unit=CITY, username="grace").exists()
-    html = client.get(f"/region/{CITY}/", {"year": "2024"}).content.decode()
+    html = client.get(f"/region/{CITY}/", {"year": "2024"}).content.decode()  # a new key: the edit shows
     part = html[html.index(f'data-assignment="{a.pk}"') :]
     # parts 6 + 3 = 9 against 10; done 4 + 3 = 7 < 10 in 2024, before 2025: 尚未达到
     assert "分解不闭合：各县分解之和 9 少于全市目标 10（相差 1）" in part

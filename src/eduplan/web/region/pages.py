@@ -278,3 +278,28 @@ def cities(facts: Facts, r: Region, ind: Indicator) -> list[dict[str, Any]]:
                      "counties": len(counties), "cover": cover.label(r.names), "complete": cover.complete,
                      "counts": [counts.get(k) for k in KIND_NAMES]})  # fmt: skip
     return rows
+
+
+def rows_key(code: str, counties: list[str]) -> str:
+    """A digest of the rows besides the statistics that the page draws on (plans and targets of the region
+    and its counties, commitments, 目标分解, entered evaluation items, boundaries): with the data versions,
+    the key of the page's cached fragment."""
+    import hashlib
+
+    from eduplan.web.plans.models import Plan
+    from eduplan.web.region.models import Assignment, AssignmentPart, Boundary
+    from eduplan.web.standards.models import EnteredItem
+
+    units = [code, *counties]
+    digest = hashlib.sha256()
+    for rows in (
+        Plan.objects.filter(region_code__in=units).order_by("pk").values_list("pk", "name", "status"),
+        Target.objects.filter(plan__region_code__in=units).order_by("pk").values_list(),
+        Commitment.objects.filter(unit=code).order_by("pk").values_list(),
+        Assignment.objects.filter(unit=code).order_by("pk").values_list(),
+        AssignmentPart.objects.filter(assignment__unit=code).order_by("pk").values_list(),
+        EnteredItem.objects.filter(unit__in=counties).order_by("pk").values_list(),
+        Boundary.objects.filter(unit__startswith=code).order_by("pk").values_list("pk", "unit", "source"),
+    ):
+        digest.update(repr(list(rows)).encode())
+    return digest.hexdigest()[:20]

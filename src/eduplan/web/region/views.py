@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from eduplan import results
 from eduplan.errors import EduplanError
 from eduplan.indicators.catalogue import Indicator, load_catalogue
-from eduplan.region.compare import NO_DATA, REGION_LEVELS, unit_level
+from eduplan.region.compare import NO_DATA, REGION_LEVELS, region_counties, unit_level
 from eduplan.results import county_facts
 from eduplan.web import access
 from eduplan.web.downloads import attachment
@@ -48,27 +53,56 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     choice = year_choice(request, facts, code)
     if choice.year is None:
         return render(request, "region/region.html", {"code": code, "choice": choice, "empty": True})
-    r = pages.region(facts, code, choice.year)
-    r.evaluations = pages.evaluations(facts, r)
     ind = _indicator(request.GET.get("code", ""))
     level = request.GET.get("map", "county")
     level = level if level in LEVELS else "county"
-    context: dict[str, Any] = {
-        "code": code, "r": r, "choice": choice, "grid": pages.grid(r), "ranking": pages.ranking(r, ind),
-        "indicators": list(load_catalogue()), "plans": pages.plan_breakdowns(r),
-        "commitments": pages.commitment_breakdowns(r), "evaluations": _evaluation_rows(r),
-        "coverage": r.cover.label(r.names), "map": map_data(facts, r.cover, ind, level), "level": level,
-        "levels": LEVELS, "evaluated_max": pages.EVALUATED_MAX,
-        "county_names": [r.names.get(c, c) for c in r.counties], "places": pages.places(facts, r),
-        "gaps": pages.gaps(facts, r), "gap_columns": pages.GAP_COLUMNS,
-        "projections": pages.projections(facts, r), "assignments": pages.assignment_breakdowns(r),
-        "can_edit": access.can(request.user, code, "edit"),
-        "cities": pages.cities(facts, r, ind) if level_of == "province" else None,
-    }  # fmt: skip
+    year = choice.year
+    sections = _sections(facts, code, year, ind, level, level_of == "province")
+    stored = results.fragment(code)
+    rows = pages.rows_key(code, region_counties(facts, code))
+    key = hashlib.sha256(f"{stored.key}|{rows}|{year}|{ind.code}|{level}".encode()).hexdigest()
     if request.GET.get("format") == "xlsx":
-        access.audit(request, "export", code, page="region", year=r.year, indicator=ind.code)
-        return attachment(_workbook(context), f"region-{code}-{r.year}.xlsx")
+        access.audit(request, "export", code, page="region", year=year, indicator=ind.code)
+        made = cache.get_or_set(
+            f"region-xlsx|{code}|{key}", lambda: _workbook(_resolved(sections)), stored.cache_seconds
+        )
+        return attachment(made, f"region-{code}-{year}.xlsx")
+    context: dict[str, Any] = {
+        "code": code, "name": OrgUnit.objects.get(code=code).name, "choice": choice, "year": year, "ind": ind,
+        "level": level, "levels": LEVELS, "indicators": list(load_catalogue()), "fragment": stored, "key": key,
+        "can_edit": access.can(request.user, code, "edit"), **sections,
+    }  # fmt: skip
     return render(request, "region/region.html", context)
+
+
+def _sections(facts: Any, code: str, year: int, ind: Indicator, level: str, province: bool) -> dict[str, Any]:
+    """The page's sections, each computed when the template (or the workbook) first asks for it: when the
+    page's fragment is cached for this data version, none is."""
+
+    @functools.cache
+    def r() -> pages.Region:
+        found = pages.region(facts, code, year)
+        found.evaluations = pages.evaluations(facts, found)
+        return found
+
+    def lazy(make: Callable[[], Any]) -> Callable[[], Any]:
+        return functools.cache(make)
+
+    return {
+        "r": r, "grid": lazy(lambda: pages.grid(r())), "ranking": lazy(lambda: pages.ranking(r(), ind)),
+        "plans": lazy(lambda: pages.plan_breakdowns(r())), "commitments": lazy(lambda: pages.commitment_breakdowns(r())),
+        "evaluations": lazy(lambda: _evaluation_rows(r())), "coverage": lazy(lambda: r().cover.label(r().names)),
+        "map": lazy(lambda: map_data(facts, r().cover, ind, level)), "evaluated_max": pages.EVALUATED_MAX,
+        "county_names": lazy(lambda: [r().names.get(c, c) for c in r().counties]),
+        "places": lazy(lambda: pages.places(facts, r())), "gaps": lazy(lambda: pages.gaps(facts, r())),
+        "gap_columns": pages.GAP_COLUMNS, "projections": lazy(lambda: pages.projections(facts, r())),
+        "assignments": lazy(lambda: pages.assignment_breakdowns(r())),
+        "cities": lazy(lambda: pages.cities(facts, r(), ind) if province else None),
+    }  # fmt: skip
+
+
+def _resolved(sections: dict[str, Any]) -> dict[str, Any]:
+    return {k: v() if callable(v) else v for k, v in sections.items()}
 
 
 def _indicator(code: str) -> Indicator:
