@@ -84,7 +84,10 @@ class Assignment(models.Model):
 
 
 class AssignmentPart(models.Model):
-    """One county's part of an assigned target and, for a count, the progress it reports."""
+    """One county's part of an assigned target and, for a count, the progress it reports. It belongs to the
+    city's target (edited by the city), not to the county it names."""
+
+    access_unit = "assignment__unit"
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="parts")
     county = models.CharField("县区划代码", max_length=12)
