@@ -68,7 +68,8 @@ def test_form_errors_are_chinese_and_nothing_is_saved(city_db: None) -> None:
     assert "请填写目标原文" in html and "不能小于 0" in html and "目标年应为年份" in html
     rate = {**FORM, "kind": "rate", "indicator_code": "no_such_code"}
     html = client.post(NEW, rate).content.decode()
-    assert "比率目标须填指标目录中的指标代码" in html and "比率目标的进度取自该县的指标值" in html
+    assert "请从指标目录中选择指标" in html and "比率目标的进度取自该县的指标值" in html
+    assert "比率目标须选择指标" in client.post(NEW, {**rate, "indicator_code": ""}).content.decode()
     none = {k: v for k, v in FORM.items() if not k.startswith(("target_", "done_"))}
     assert "至少为一个县填写分解目标" in client.post(NEW, none).content.decode()
     assert not Assignment.objects.exists()

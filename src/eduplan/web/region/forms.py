@@ -9,7 +9,7 @@ from django import forms
 from eduplan.indicators.catalogue import load_catalogue
 from eduplan.web.region.models import Assignment
 
-NUMBER = {"min_value": 0, "error_messages": {"invalid": "请填数值", "min_value": "不能小于 0"}}
+NUMBER_ERRORS = {"invalid": "请填数值", "min_value": "不能小于 0"}
 
 
 class AssignmentForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -32,11 +32,16 @@ class AssignmentForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.unit, self.counties = unit, counties
         self.fields["total"].error_messages["invalid"] = "全市目标值应为数值"
+        indicators = [("", "（数量目标不选）"), *((i.code, i.name) for i in load_catalogue())]
+        self.fields["indicator_code"] = forms.ChoiceField(
+            label="指标（比率目标按各县该指标的值判断）", choices=indicators, required=False,
+            error_messages={"invalid_choice": "请从指标目录中选择指标"},
+        )  # fmt: skip
         known = {p.county: p for p in self.instance.parts.all()} if self.instance.pk else {}
         for code, name in counties:
             p = known.get(code)
-            self.fields[f"target_{code}"] = forms.FloatField(label=f"{name}分解目标", required=False, initial=p.target if p else None, **NUMBER)  # fmt: skip
-            self.fields[f"done_{code}"] = forms.FloatField(label=f"{name}已完成", required=False, initial=p.done if p else None, **NUMBER)  # fmt: skip
+            self.fields[f"target_{code}"] = _number(f"{name}分解目标", p.target if p else None)
+            self.fields[f"done_{code}"] = _number(f"{name}已完成", p.done if p else None)
             self.fields[f"own_{code}"] = forms.BooleanField(label=f"{name}自身承诺", required=False, initial=p.own if p else False)  # fmt: skip
 
     def main(self) -> list[Any]:
@@ -49,13 +54,13 @@ class AssignmentForm(forms.ModelForm):  # type: ignore[type-arg]
                  "own": self[f"own_{c}"]} for c, n in self.counties]  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         parts = self.parts()
         if not parts:
             raise forms.ValidationError("至少为一个县填写分解目标")
         kind, code = data.get("kind"), data.get("indicator_code", "")
         if kind == Assignment.Kind.RATE and code not in load_catalogue().indicators:
-            self.add_error("indicator_code", "比率目标须填指标目录中的指标代码（按各县该指标的值判断）")
+            self.add_error("indicator_code", "比率目标须选择指标（按各县该指标的值判断）")
         if kind == Assignment.Kind.COUNT:
             data["indicator_code"] = ""
         for code_, values in parts.items():
@@ -72,3 +77,9 @@ class AssignmentForm(forms.ModelForm):  # type: ignore[type-arg]
         d = self.cleaned_data
         return {c: {"target": d[f"target_{c}"], "done": d.get(f"done_{c}"), "own": bool(d.get(f"own_{c}"))}
                 for c, _ in self.counties if d.get(f"target_{c}") is not None}  # fmt: skip
+
+
+def _number(label: str, initial: float | None) -> forms.FloatField:
+    return forms.FloatField(
+        label=label, required=False, initial=initial, min_value=0, error_messages=NUMBER_ERRORS
+    )

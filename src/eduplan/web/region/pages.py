@@ -214,7 +214,12 @@ def projections(facts: Facts, r: Region) -> list[dict[str, Any]]:
         years = sorted({*complete_years(flags, r.year), r.year})
         cells = []
         for kind in KIND_NAMES:
-            history = {y: run(kind, facts, county, y) for y in years}
+            latest = run(kind, facts, county, r.year)  # earlier years only matter when something fails
+            history = (
+                {y: run(kind, facts, county, y) for y in years}
+                if latest.verdict == "fail"
+                else {r.year: latest}
+            )
             p = county_projection(county, kind, history, r.year, committed.get(county, {}))
             due = promised.get((county, kind))
             late = due is not None and p.verdict != "pass" and (p.year is None or p.year > due)

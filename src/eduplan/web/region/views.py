@@ -66,6 +66,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         made = cache.get_or_set(
             f"region-xlsx|{code}|{key}", lambda: _workbook(_resolved(sections)), stored.cache_seconds
         )
+        assert isinstance(made, bytes)
         return attachment(made, f"region-{code}-{year}.xlsx")
     context: dict[str, Any] = {
         "code": code, "name": OrgUnit.objects.get(code=code).name, "choice": choice, "year": year, "ind": ind,

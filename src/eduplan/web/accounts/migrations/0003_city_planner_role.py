@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_audit_append_only'),
+        ("accounts", "0002_audit_append_only"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='grant',
-            name='role',
-            field=models.CharField(choices=[('school_filler', '学校填报员'), ('county_planner', '县教育局规划科'), ('county_supervisor', '县教育局督导室'), ('county_personnel', '县教育局人事科'), ('city_supervisor', '市教育局督导'), ('city_planner', '市教育局规划科'), ('province_supervisor', '省教育厅督导'), ('system_admin', '系统管理员'), ('security_admin', '安全管理员'), ('audit_admin', '审计管理员')], max_length=32, verbose_name='角色'),
+            model_name="grant",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("school_filler", "学校填报员"),
+                    ("county_planner", "县教育局规划科"),
+                    ("county_supervisor", "县教育局督导室"),
+                    ("county_personnel", "县教育局人事科"),
+                    ("city_supervisor", "市教育局督导"),
+                    ("city_planner", "市教育局规划科"),
+                    ("province_supervisor", "省教育厅督导"),
+                    ("system_admin", "系统管理员"),
+                    ("security_admin", "安全管理员"),
+                    ("audit_admin", "审计管理员"),
+                ],
+                max_length=32,
+                verbose_name="角色",
+            ),
         ),
     ]
