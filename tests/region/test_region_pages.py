@@ -191,6 +191,9 @@ def test_the_province_lists_its_cities_with_their_own_value_and_drills_down(regi
     evaluations = city[city.index('<table id="evaluations">') :].split("</table>")[0]
     assert evaluations.count('class="verdict fail"') == 2 + 0 + 1
     assert _client(ERIN).get(f"/region/{CITY}/", ASK).status_code == 200  # the drill-down
+    book = load_workbook(io.BytesIO(_client(ERIN).get("/region/99/", {**ASK, "format": "xlsx"}).content))
+    rows = list(book["各市"].values)
+    assert rows[1][:4] == (CITY, "示例市", 2, 50.0) and rows[1][5:] == ("0/2/0", "0/0/2", "0/1/1")
     assert (
         _client(CAROL).get("/region/99/", ASK).status_code == 404
     )  # a city reader does not read the province

@@ -166,6 +166,8 @@ def _workbook(context: dict[str, Any]) -> bytes:
             )
     _assignments_sheet(book.create_sheet("分解到县"), context["assignments"])
     _projections_sheet(book.create_sheet("预计达标年份"), context["projections"])
+    if context["cities"] is not None:
+        _cities_sheet(book.create_sheet("各市"), context["cities"], context["ranking"]["ind"])
     gaps = book.create_sheet("缺编与经费缺口")
     gaps.append([f"{r.name}各县教师缺编与公用经费缺口（{r.year}-{r.year + 1} 学年）"])
     gaps.append(["区划代码", "县", *pages.GAP_COLUMNS])
@@ -173,7 +175,7 @@ def _workbook(context: dict[str, Any]) -> bytes:
         gaps.append([g["code"], g["name"], *(NO_DATA if v is None else v for v in g["cells"])])
     gaps.append(["“无数据”：该县本学年没有教师名册或没有拨付数据，不是 0。"])
     for sheet in book.worksheets:
-        for cell in sheet[1 if sheet.title in ("目标分解", "分解到县", "预计达标年份") else 2]:
+        for cell in sheet[1 if sheet.title in ("目标分解", "分解到县", "预计达标年份", "各市") else 2]:
             cell.font = Font(bold=True)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -203,3 +205,13 @@ def _projections_sheet(sheet: Any, rows: list[dict[str, Any]]) -> None:
             for part in p.parts:
                 sheet.append([row["name"], KIND_NAMES[c["kind"]], p.text, part.name, part.current, part.threshold,
                               part.change, part.year_text, part.basis])  # fmt: skip
+
+
+def _cities_sheet(sheet: Any, cities: list[dict[str, Any]], ind: Indicator) -> None:
+    from eduplan.web.standards.pages import KIND_NAMES
+
+    counts = [f"{name}（达标/未达标/无法评估县数）" for name in KIND_NAMES.values()]
+    sheet.append(["区划代码", "市", "县数", f"{ind.name}（各县分子之和 ÷ 分母之和）", "数据", *counts])
+    for c in cities:
+        shown = [f"{n['pass']}/{n['fail']}/{n['incomplete']}" if n else "" for n in c["counts"]]
+        sheet.append([c["code"], c["name"], c["counties"], c["value"], c["cover"], *shown])
