@@ -86,9 +86,7 @@ def _sections(facts: Any, code: str, year: int, ind: Indicator, level: str, prov
         found.evaluations = pages.evaluations(facts, found)
         return found
 
-    def lazy(make: Callable[[], Any]) -> Callable[[], Any]:
-        return functools.cache(make)
-
+    lazy: Callable[[Callable[[], Any]], Callable[[], Any]] = functools.cache
     return {
         "r": r, "grid": lazy(lambda: pages.grid(r())), "ranking": lazy(lambda: pages.ranking(r(), ind)),
         "plans": lazy(lambda: pages.plan_breakdowns(r())), "commitments": lazy(lambda: pages.commitment_breakdowns(r())),
