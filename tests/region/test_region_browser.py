@@ -87,3 +87,34 @@ def test_region_page_in_browser(region_server: str, page: Page) -> None:
     rows = {r[0]: r for r in book["各县比较"].iter_rows(values_only=True)}
     assert rows["义务教育大班额比例"][2:] == ("50.00", "33.33", "100.00")
     assert not problems, problems
+
+
+def test_the_city_planner_splits_a_target_in_the_browser(region_server: str, page: Page) -> None:
+    from tests.region.test_region_targets import PLANNER
+
+    make_user(PLANNER)
+    login(page, region_server, PLANNER)
+    page.goto(f"{region_server}/region/{CITY}/targets/")
+    page.click("#target-new")
+    page.fill("input[name=text]", "新增公办学位10个")
+    page.fill("input[name=measure]", "新增公办学位")
+    page.fill("input[name=total]", "10")
+    page.fill("input[name=target_year]", "2025")
+    page.fill(
+        f"input[name=target_{JIA}]", "-6"
+    )  # the form's own min=0 stops it (the server's check: test_region_targets)
+    page.click("#target-form button[type=submit]")
+    assert page.locator(f"input[name=target_{JIA}]:invalid").count() == 1 and page.url.endswith(
+        "/targets/new/"
+    )
+    page.fill(f"input[name=target_{JIA}]", "6")
+    page.fill(f"input[name=done_{JIA}]", "4")
+    page.fill(f"input[name=target_{YI}]", "3")
+    page.fill(f"input[name=done_{YI}]", "3")
+    page.click("#target-form button[type=submit]")
+    page.wait_for_url(f"**/region/{CITY}/targets/")
+    assert "示例县 6（4）；乙县 3（3）" in page.inner_text("#assignments")
+    page.goto(f"{region_server}/region/{CITY}/?year=2024")
+    assert "各县分解之和 9 少于全市目标 10（相差 1）" in page.inner_text(".mismatch")
+    page.locator("details.projection").first.click()  # each county's failing parts open in place
+    assert "完整且有值的学年只有 2 个" in page.locator("details.projection").first.inner_text()

@@ -97,7 +97,7 @@ def test_excel_export_of_the_comparison(region_db: None) -> None:
     response = _client(CAROL).get(URL, {**ASK, "format": "xlsx"})
     assert response["Content-Disposition"] == f'attachment; filename="region-{CITY}-2024.xlsx"'
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["各县比较", "排名", "目标分解", "缺编与经费缺口"]
+    assert book.sheetnames == ["各县比较", "排名", "目标分解", "分解到县", "预计达标年份", "缺编与经费缺口"]
     rows = {r[0]: r for r in book["各县比较"].iter_rows(values_only=True)}
     assert rows["指标"][2:] == ("示例市", "示例县", "乙县")
     assert rows["义务教育大班额比例"][1:] == ("%", "50.00", "33.33", "100.00")
@@ -177,3 +177,40 @@ def test_beyond_the_evaluation_limit_the_page_links_instead(
     assert "示例市有 2 个县，超过 1 个：本页不逐县评估" in html and 'id="evaluations"' not in html
     commitment = html[html.index('data-commitment="balanced"') :]
     assert "无法评估" in commitment[: commitment.index("</section>")]
+
+
+def test_the_province_lists_its_cities_with_their_own_value_and_drills_down(region_db: None) -> None:
+    html = _client(ERIN).get("/region/99/", ASK).content.decode()
+    cities = html[html.index('<table id="cities"') : html.index("</table>", html.index('<table id="cities"'))]
+    # 示例市 = 12/24 = 50% (ratio of sums); both counties evaluated in 2024, each verdict counted once per kind
+    assert f'<a href="/region/{CITY}/?year=2024&amp;code=large_class_share">示例市</a>' in cities
+    assert "50.00" in cities and "覆盖 2 县，均数据完整" in cities
+    counts = "<td>达标 0 · 未达标 2 · 无法评估 0</td><td>达标 0 · 未达标 0 · 无法评估 2</td><td>达标 0 · 未达标 1 · 无法评估 1</td>"
+    assert counts in cities  # the same verdicts as the city page's table of evaluations, counted
+    city = _client(ERIN).get(f"/region/{CITY}/", ASK).content.decode()
+    evaluations = city[city.index('<table id="evaluations">') :].split("</table>")[0]
+    assert evaluations.count('class="verdict fail"') == 2 + 0 + 1
+    assert _client(ERIN).get(f"/region/{CITY}/", ASK).status_code == 200  # the drill-down
+    book = load_workbook(io.BytesIO(_client(ERIN).get("/region/99/", {**ASK, "format": "xlsx"}).content))
+    rows = list(book["各市"].values)
+    assert rows[1][:4] == (CITY, "示例市", 2, 50.0) and rows[1][5:] == ("0/2/0", "0/0/2", "0/1/1")
+    assert (
+        _client(CAROL).get("/region/99/", ASK).status_code == 404
+    )  # a city reader does not read the province
+
+
+def test_projected_year_of_passing_per_county(region_db: None) -> None:
+    html = _client(CAROL).get(URL, ASK).content.decode()
+    table = html[
+        html.index('<table id="projections"') : html.index("</table>", html.index('<table id="projections"'))
+    ]
+    # The tiny counties have two complete years (2023, 2024): no failing part can be projected from them, so
+    # 乙县's 优质均衡 (its one failing part: 班额, 1 school) is 无法预计, later than the city's commitment (2027).
+    yi = table[table.index("<td>乙县</td>") :].split("</tr>")[0]
+    assert "无法预计：1 项按趋势达不到或数据不足" in yi and "示例市承诺 2027 年，按趋势赶不上" in yi
+    assert "无法评估：没有未达标项，12 项待录入或缺数据" in yi  # 基本均衡: nothing fails, 12 items missing
+    part = html[html.index('data-county="990102" data-kind="balanced"') :].split("</details>")[0]
+    assert (
+        '<td>小学、初中所有班级学生数分别不超过45人、50人（未达标学校数）</td><td class="num">1</td>' in part
+    )
+    assert "完整且有值的学年只有 2 个，至少需 3 个才能看出趋势" in part

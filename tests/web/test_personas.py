@@ -443,3 +443,28 @@ def test_the_region_page_is_for_readers_of_the_whole_city(world: World) -> None:
         for url in ("/region/9901/", "/region/9901/?format=xlsx", "/region/99/"):
             assert _client(persona).get(url).status_code == 404, (persona.username, url)
     assert _client(None).get("/region/9901/").status_code == 302
+
+
+def test_the_citys_targets_are_changed_only_by_its_planning_office(world: World) -> None:
+    """`/region/9901/targets/` (issue 19, 目标分解): the city and province supervisors read the list without edit
+    forms and are refused every change; the county planners (alice, bob) see neither the list nor its forms;
+    the city's planning office edits."""
+    from eduplan.web.region.models import Assignment
+
+    planner = Persona("grace", "grace-plans-2026", "city_planner", "9901", "示例市教育局规划科")
+    form = {"text": "新增学位", "measure": "学位", "kind": "count", "total": "2", "target_year": "2025",
+            f"target_{ALICE_COUNTY}": "1", f"target_{BOB_COUNTY}": "1"}  # fmt: skip
+    assert _client(planner).post("/region/9901/targets/new/", form).status_code == 302
+    pk = Assignment.objects.get().pk
+    edits = ["/region/9901/targets/new/", f"/region/9901/targets/{pk}/", f"/region/9901/targets/{pk}/delete/"]
+    for persona, read in ((CAROL, 200), (ERIN, 200), (ALICE, 404), (BOB, 404), (SUPERVISOR_BOB, 404)):
+        client = _client(persona)
+        listing = client.get("/region/9901/targets/")
+        assert listing.status_code == read, persona.username
+        assert "新增目标分解" not in _text(listing) and "删除" not in _text(listing)
+        for url in edits:
+            assert client.get(url).status_code in (403, 404), (persona.username, url)
+            assert client.post(url, {**form, "text": "改"}).status_code in (403, 404), (persona.username, url)
+        assert client.post("/region/9901/targets/", {}).status_code in (403, 404)
+    assert list(Assignment.objects.values_list("text", flat=True)) == ["新增学位"]
+    assert "新增目标分解" in _text(_client(planner).get("/region/9901/targets/"))

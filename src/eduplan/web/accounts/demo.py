@@ -77,6 +77,7 @@ def demo_logins(counties: list[tuple[str, str]]) -> list[DemoLogin]:
     logins += [
         DemoLogin("supervisor" + first, "county_supervisor", first, f"{counties[0][1]}教育局督导室"),
         DemoLogin("city9901", "city_supervisor", "9901", "示例市教育局督导：全市各县，确认各县数据"),
+        DemoLogin("planner9901", "city_planner", "9901", "示例市教育局规划科：编辑全市目标分解"),
         DemoLogin("province99", "province_supervisor", "99", "示例省教育厅督导：全省"),
         DemoLogin("sysadmin", "system_admin", "", "系统管理员：账号，不看数据"),
         DemoLogin("secadmin", "security_admin", "", "安全管理员：授权与解锁，不看数据"),

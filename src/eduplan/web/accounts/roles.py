@@ -27,6 +27,7 @@ ROLES: dict[str, Role] = {
     "county_supervisor": Role("县教育局督导室", "county", frozenset({"view", "edit", "approve", "personal"})),
     "county_personnel": Role("县教育局人事科", "county", frozenset({"view", "edit", "approve", "personal"})),
     "city_supervisor": Role("市教育局督导", "city", frozenset({"view", "accept"})),
+    "city_planner": Role("市教育局规划科", "city", frozenset({"view", "edit"})),
     "province_supervisor": Role("省教育厅督导", "province", frozenset({"view", "accept"})),
     "system_admin": Role("系统管理员", None, frozenset({"users"})),
     "security_admin": Role("安全管理员", None, frozenset({"roles"})),

@@ -9,7 +9,9 @@ from typing import Any
 import yaml
 
 from eduplan.facts import Facts
+from eduplan.region.assignments import AssignmentRow, PartRow
 from eduplan.region.boundaries import synthetic
+from eduplan.web.region.assign import save_rows
 from eduplan.web.region.maps import save
 from eduplan.web.region.models import Commitment
 
@@ -34,3 +36,11 @@ def _load(facts: Facts, city: str, name: str, save_plan: Any) -> None:
     source = data["plan"]["source_document"]
     for c in data["commitments"]:
         Commitment.objects.create(unit=city, source=source, **c)
+    save_rows(_assignment(city, source, a) for a in data["assignments"])
+
+
+def _assignment(city: str, source: str, a: dict[str, Any]) -> AssignmentRow:
+    parts = tuple(PartRow(county, float(t), d, own) for county, (t, d, own) in a.pop("parts").items())
+    return AssignmentRow(
+        unit=city, source=source, total=a.pop("total", None), indicator_code="", parts=parts, **a
+    )

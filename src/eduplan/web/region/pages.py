@@ -194,3 +194,117 @@ def gaps(facts: Facts, r: Region) -> list[dict[str, Any]]:
         money = [None] * 3 if m is None else [m.schools_under, round(m.gap_wan, 2), m.unknown]
         rows.append({"code": g.county, "name": r.names.get(g.county, g.county), "cells": staff + money})
     return rows
+
+
+def projections(facts: Facts, r: Region) -> list[dict[str, Any]]:
+    """Per county: each evaluation's projected year of passing (region/projection.py) from its evaluations of
+    its last complete years, and its own plan's target years on the items that are indicators."""
+    from eduplan.indicators.completeness import reporting, statuses
+    from eduplan.memo import per_facts
+    from eduplan.region.projection import complete_years, county_projection
+
+    if not r.evaluations:
+        return []
+    frame = per_facts(facts, "reporting", lambda: reporting(facts))
+    committed = _own_target_years(r.counties)
+    promised = {(c, m.kind): m.target_year for m in Commitment.objects.filter(unit=r.code) for c in m.named}
+    rows = []
+    for county in r.counties:
+        flags = {y: s.complete for y, s in statuses(frame, county).items()}
+        years = sorted({*complete_years(flags, r.year), r.year})
+        cells = []
+        for kind in KIND_NAMES:
+            latest = run(kind, facts, county, r.year)  # earlier years only matter when something fails
+            history = (
+                {y: run(kind, facts, county, y) for y in years}
+                if latest.verdict == "fail"
+                else {r.year: latest}
+            )
+            p = county_projection(county, kind, history, r.year, committed.get(county, {}))
+            due = promised.get((county, kind))
+            late = due is not None and p.verdict != "pass" and (p.year is None or p.year > due)
+            cells.append({"kind": kind, "p": p, "promised": due, "late": late})
+        rows.append({"code": county, "name": r.names.get(county, county), "cells": cells})
+    return rows
+
+
+def _own_target_years(counties: list[str]) -> dict[str, dict[str, int]]:
+    """county → indicator code → the earliest target year of its own plans' targets on that indicator."""
+    out: dict[str, dict[str, int]] = {}
+    rows = Target.objects.filter(
+        plan__region_code__in=counties, scope=Target.Scope.REGION, comparator__in=JUDGED
+    )
+    for county, code, year in rows.values_list("plan__region_code", "indicator_code", "target_year"):
+        if code and year:
+            mine = out.setdefault(county, {})
+            mine[code] = min(year, mine.get(code, year))
+    return out
+
+
+def assignment_breakdowns(r: Region) -> list[dict[str, Any]]:
+    """Each 目标分解 of the region: every county's progress on its part and the region's total."""
+    from eduplan.web.region.assign import judged
+    from eduplan.web.region.models import Assignment
+
+    catalogue = load_catalogue().indicators
+    out = []
+    for a in Assignment.objects.filter(unit=r.code).prefetch_related("parts"):
+        b = judged(a, r.table, r.code, r.year)
+        ind = catalogue.get(a.indicator_code)
+
+        def shown(v: float | None, ind: Indicator | None = ind, unit: str = a.measure_unit) -> str:
+            if v is None:
+                return "—"
+            return value_text(ind, v) if ind is not None else f"{v:g}{unit}"
+
+        parts = [{"p": p, "name": r.names.get(p.county, p.county), "target": shown(p.target),
+                  "text": shown(p.value)} for p in b.parts]  # fmt: skip
+        out.append({"a": a, "b": b, "parts": parts, "total": shown(b.target), "done": shown(b.value)})
+    return out
+
+
+def cities(facts: Facts, r: Region, ind: Indicator) -> list[dict[str, Any]]:
+    """A province's cities: each city's own value of `ind` (the engine's ratio of sums over its counties),
+    its coverage, and how many of its counties pass, fail or cannot be judged in each evaluation."""
+    units = facts.org_units.filter((pl.col("level") == "city") & (pl.col("parent") == r.code)).sort("code")
+    values = indicator_values(facts)
+    here = values.filter((pl.col("code") == ind.code) & (pl.col("year") == r.year))
+    rows = []
+    for city in units["code"].to_list():
+        counties = region_counties(facts, city)
+        cover = coverage(facts, city, r.year, counties)
+        found = here.filter(pl.col("unit") == city)
+        value = found["value"][0] if found.height else None
+        counts = {
+            kind: {s: sum(verdicts[c][0] == s for c in counties if c in verdicts) for s in ("pass", "fail", "incomplete")}
+            for kind, verdicts in r.evaluations.items()
+        }  # fmt: skip
+        rows.append({"code": city, "name": r.names.get(city, city), "value": value, "text": value_text(ind, value),
+                     "counties": len(counties), "cover": cover.label(r.names), "complete": cover.complete,
+                     "counts": [counts.get(k) for k in KIND_NAMES]})  # fmt: skip
+    return rows
+
+
+def rows_key(code: str, counties: list[str]) -> str:
+    """A digest of the rows besides the statistics that the page draws on (plans and targets of the region
+    and its counties, commitments, 目标分解, entered evaluation items, boundaries): with the data versions,
+    the key of the page's cached fragment."""
+    import hashlib
+
+    from eduplan.web.plans.models import Plan
+    from eduplan.web.region.models import Assignment, AssignmentPart, Boundary
+    from eduplan.web.standards.models import EnteredItem
+
+    units = [code, *counties]
+    digest = hashlib.sha256()
+    for rows in (
+        Plan.objects.filter(region_code__in=units).order_by("pk").values_list("pk", "name", "status"),
+        Target.objects.filter(plan__region_code__in=units).order_by("pk").values_list(),
+        Commitment.objects.filter(unit=code).order_by("pk").values_list(),
+        Assignment.objects.filter(unit=code).order_by("pk").values_list(),
+        AssignmentPart.objects.filter(assignment__unit=code).order_by("pk").values_list(),
+        EnteredItem.objects.filter(unit__in=counties).order_by("pk").values_list(),
+        Boundary.objects.filter(unit__startswith=code).order_by("pk").values_list("pk", "unit", "source"),
+    ):
+        digest.update(repr(list(rows)).encode())
+    return digest.hexdigest()[:20]
