@@ -1,0 +1,269 @@
+"""Evaluations, forecasts and plans' progress judgements stored per data version (table `results_storedresult`).
+
+A page asks `judgement(kind, county, key)`. The row of that key is returned when it was computed from the
+current hand-entered inputs (entered items, plan targets: `Producer.inputs`); when only the data versions have
+moved since, it comes back marked stale and the county's refresh recomputes it (with its indicator values).
+A key never computed, or computed from other hand-entered inputs (the user has just entered an item), is
+computed now, under a lock on the county's `judgements` state row so two workers do not both compute it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+
+from eduplan.errors import EduplanError
+from eduplan.facts import Facts
+from eduplan.memo import per_facts
+from eduplan.results import codec
+from eduplan.results.models import ResultState, StoredResult
+from eduplan.store.versions import versions
+
+JUDGEMENTS = "judgements"  # the state row whose lock claims a computation of the county's stored judgements
+DECODED = 256  # decoded results kept per process (a balanced evaluation takes ~14 ms to decode)
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+class Producer(Protocol):
+    """How one kind of stored result is made: its type, its hand-entered inputs, its computation."""
+
+    result: Any  # the class the payload decodes to
+
+    def inputs(self, county: str, key: str) -> str:
+        """The hand-entered inputs the result depends on besides the data, as text (hashed)."""
+
+    def compute(self, facts: Facts, county: str, key: str) -> Any:
+        """The result, from the county's facts; an EduplanError is stored and raised on every read."""
+
+    def defaults(self, facts: Facts, county: str) -> list[str]:
+        """The keys a rebuild computes ahead of any page (what the pages show by default)."""
+
+
+PRODUCERS: dict[str, Producer] = {}
+
+
+@dataclass(frozen=True)
+class Judged(Generic[T]):
+    """A stored result and whether it is that of the current data (else a refresh is under way)."""
+
+    value: T
+    fresh: bool
+    computed: datetime | None
+    key: str = ""  # which stored row and computation: part of the key of every page fragment drawn from it
+
+    @property
+    def cache_seconds(self) -> int:
+        """How long a page fragment drawn from this result may be kept (0: not at all, the baseline)."""
+        from eduplan.results.stored import FRAGMENT_SECONDS
+
+        return FRAGMENT_SECONDS if self.key else 0
+
+
+def judgement(kind: str, county: str, key: str) -> Judged[Any]:
+    """The county's stored result `kind` for `key`: fresh, stale (a refresh started), or computed now."""
+    producer = _producers()[kind]
+    inputs = digest(producer.inputs(county, key))
+    if not settings.EDUPLAN_RESULTS_STORE:  # the baseline: computed once per request's facts
+        from eduplan.results.stored import county_facts
+
+        facts = county_facts(county)
+        value = per_facts(facts, (kind, key, inputs), lambda: _outcome(producer, facts, county, key))
+        return Judged(_raised(value), True, timezone.now())
+    row = _row(county, kind, key)
+    try:
+        if row is None or row.inputs != inputs:
+            row = _compute(kind, county, key, inputs)
+        value = _decoded(row, producer)
+    except codec.StaleFormat:  # written by another version of eduplan, or recomputed this moment
+        row = _compute(kind, county, key, inputs, again=True)
+        value = _decoded(row, producer)
+    except DatabaseError:  # SQLite: another writer holds the database; answer without storing
+        log.warning("%s %s of %s computed without storing", kind, key, county, exc_info=True)
+        return _fresh_now(producer, county, key)
+    fresh = row.versions == versions(county)
+    if not fresh:
+        from eduplan.results.stored import refresh_soon
+
+        refresh_soon(county)
+    return Judged(_raised(value), fresh, row.computed, f"{row.pk} {row.computed.isoformat()}")
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _row(county: str, kind: str, key: str) -> StoredResult | None:
+    fields = ("id", "inputs", "versions", "computed")  # the payload only when not decoded in this process yet
+    return StoredResult.objects.filter(county=county, kind=kind, key=key).only(*fields).first()
+
+
+def _compute(kind: str, county: str, key: str, inputs: str, again: bool = False) -> StoredResult:
+    """Compute and store one result unless another worker stored it while this one waited for the claim."""
+    _claim_row(county)
+    with transaction.atomic():
+        ResultState.objects.select_for_update().get(county=county, kind=JUDGEMENTS)
+        current = versions(county)
+        row = _row(county, kind, key)
+        if not again and row is not None and row.inputs == inputs and row.versions == current:
+            return row
+        return _store(kind, county, key, inputs, current)
+
+
+def _store(kind: str, county: str, key: str, inputs: str, current: dict[str, int]) -> StoredResult:
+    """Compute one result (of hand-entered inputs read before: `inputs`) and store it."""
+    return _save(county, kind, key, inputs, current, _made(kind, county, key, current))
+
+
+def _made(kind: str, county: str, key: str, current: dict[str, int]) -> str:
+    from eduplan.results.stored import county_facts
+
+    return _payload(_outcome(_producers()[kind], county_facts(county, current), county, key))
+
+
+def _save(county: str, kind: str, key: str, inputs: str, current: dict[str, int], payload: str) -> StoredResult:
+    row, _ = StoredResult.objects.update_or_create(
+        county=county, kind=kind, key=key,
+        defaults={"inputs": inputs, "versions": current, "payload": payload, "computed": timezone.now()},
+    )  # fmt: skip
+    return row
+
+
+def refresh(county: str) -> bool:
+    """Recompute the county's stored results that are not those of its current data and inputs; True when
+    something was computed. Runs after its indicator values are refreshed, under the same claim as above."""
+    if not StoredResult.objects.filter(county=county).exists():
+        return False
+    rows = StoredResult.objects.filter(county=county).values_list("kind", "key", "inputs", "versions")
+    return 0 < _recompute(county, lambda current: [
+        (kind, key) for kind, key, inputs, known in rows
+        if known != current or inputs != digest(_producers()[kind].inputs(county, key))
+    ])  # fmt: skip
+
+
+def rebuild(county: str) -> int:
+    """Recompute every stored result of the county and those the pages show by default; how many."""
+    from eduplan.results.stored import county_facts
+
+    def keys(current: dict[str, int]) -> list[tuple[str, str]]:
+        facts = county_facts(county, current)
+        found = set(StoredResult.objects.filter(county=county).values_list("kind", "key"))
+        found |= {(kind, key) for kind, p in _producers().items() for key in p.defaults(facts, county)}
+        return sorted(found)
+
+    return _recompute(county, keys)
+
+
+def _recompute(county: str, which: Callable[[dict[str, int]], list[tuple[str, str]]]) -> int:
+    """Compute the results `which` names for the current versions, then write them all at once (SQLite
+    holds its write lock from the first write to the commit: not while computing)."""
+    _claim_row(county)
+    with transaction.atomic():
+        ResultState.objects.select_for_update().get(county=county, kind=JUDGEMENTS)
+        current = versions(county)
+        made = []
+        for kind, key in which(current):
+            inputs = digest(_producers()[kind].inputs(county, key))  # read before the computation reads them
+            made.append((kind, key, inputs, _made(kind, county, key, current)))
+        for kind, key, inputs, payload in made:
+            _save(county, kind, key, inputs, current, payload)
+    return len(made)
+
+
+def stale_counties() -> set[str]:
+    """The counties with a stored result of data versions that are no longer theirs."""
+    rows = StoredResult.objects.values_list("county", "versions").distinct()
+    found: dict[str, list[Any]] = {}
+    for county, known in rows:
+        found.setdefault(county, []).append(known)
+    return {c for c, known in found.items() if any(k != versions(c) for k in known)}
+
+
+def _claim_row(county: str) -> None:
+    try:
+        ResultState.objects.get_or_create(county=county, kind=JUDGEMENTS)
+    except IntegrityError:  # another request created it a moment ago
+        pass
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """An EduplanError the computation raised (no data for the year …): stored, and raised on every read."""
+
+    message: str
+    english: str
+
+
+def _outcome(producer: Producer, facts: Facts, county: str, key: str) -> Any:
+    try:
+        return producer.compute(facts, county, key)
+    except EduplanError as exc:
+        return _Failed(exc.message, exc.english)
+
+
+def _payload(value: Any) -> str:
+    if isinstance(value, _Failed):
+        return json.dumps({"format": codec.FORMAT, "error": value.message, "english": value.english})
+    return codec.dumps(value)
+
+
+def _raised(value: Any) -> Any:
+    if isinstance(value, _Failed):
+        raise EduplanError(value.message, english=value.english)
+    return value
+
+
+def _fresh_now(producer: Producer, county: str, key: str) -> Judged[Any]:
+    from eduplan.results.stored import county_facts
+
+    facts = county_facts(county)
+    return Judged(_raised(_outcome(producer, facts, county, key)), True, timezone.now())
+
+
+# Decoded results by row and computation time, kept in this process: every reader of one stored result gets
+# the same object (and so whatever a page memoises on it), and its JSON is parsed once.
+_DECODED: OrderedDict[tuple[int, datetime], Any] = OrderedDict()
+_DECODED_LOCK = threading.Lock()
+
+
+def _decoded(row: StoredResult, producer: Producer) -> Any:
+    key = (row.pk, row.computed)
+    with _DECODED_LOCK:
+        if key in _DECODED:
+            _DECODED.move_to_end(key)
+            return _DECODED[key]
+    payload = StoredResult.objects.filter(pk=row.pk, computed=row.computed).values_list("payload", flat=True)
+    if not payload:  # recomputed since the row was read: the newer one, next time
+        raise codec.StaleFormat("recomputed meanwhile")
+    value = _decode(payload[0], producer)
+    with _DECODED_LOCK:
+        _DECODED[key] = value
+        while len(_DECODED) > DECODED:
+            _DECODED.popitem(last=False)
+    return value
+
+
+def _decode(payload: str, producer: Producer) -> Any:
+    data = json.loads(payload)
+    if "error" in data:
+        return _Failed(data["error"], data.get("english", data["error"]))
+    return codec.load(data, producer.result)
+
+
+def _producers() -> dict[str, Producer]:
+    if not PRODUCERS:
+        from eduplan.results.producers import register_all
+
+        register_all(PRODUCERS)
+    return PRODUCERS

@@ -1,0 +1,84 @@
+"""The kinds of stored results (eduplan.results.judgements): how each is computed from a county's facts, what
+hand-entered inputs it also reads, and which keys a rebuild computes ahead of any page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eduplan.facts import Facts
+from eduplan.forecast.report import PlacesReport
+from eduplan.standards.result import Evaluation
+
+EVALUATIONS = ("balanced", "basic", "preschool")
+FORECAST_HORIZON = 5  # the /forecast/ page's default
+
+
+class Evaluations:
+    """优质均衡, 基本均衡, 普及普惠 of a county and year (key "balanced 2024"), with the items entered by hand."""
+
+    result = Evaluation
+
+    def inputs(self, county: str, key: str) -> str:
+        from eduplan.web.standards.entries import entries
+
+        kind, year = key.split()
+        return repr(sorted(entries(county, int(year), kind).items()))
+
+    def compute(self, facts: Facts, county: str, key: str) -> Evaluation:
+        from eduplan.standards import evaluate
+        from eduplan.web.standards.entries import entries
+
+        kind, year = key.split()
+        return evaluate(kind, facts, county, int(year), entries(county, int(year), kind))
+
+    def defaults(self, facts: Facts, county: str) -> list[str]:
+        from eduplan.indicators.completeness import data_years
+
+        return [f"{kind} {year}" for kind in EVALUATIONS for year in data_years(facts)]
+
+
+def forecast_key(level: str, origin: int, horizon: int, with_plans: bool) -> str:
+    return f"{level} {origin} {horizon} {'plans' if with_plans else 'none'}"
+
+
+class Forecasts:
+    """The /forecast/ page's places report without a scenario (key "zone 2024 5 plans"): with the plans'
+    placed building projects ("plans", what the page and the API show) or with none (the baseline)."""
+
+    result = PlacesReport
+
+    def inputs(self, county: str, key: str) -> str:
+        return _projects(county, key).write_csv()
+
+    def compute(self, facts: Facts, county: str, key: str) -> PlacesReport:
+        from eduplan.forecast.report import places_report
+        from eduplan.forecast.scenarios import Scenario
+
+        level, origin, horizon, _ = key.split()
+        projects = _projects(county, key)
+        return places_report(facts, level, int(origin), int(horizon), projects, Scenario())
+
+    def defaults(self, facts: Facts, county: str) -> list[str]:
+        from eduplan.indicators.completeness import choose_year
+
+        year = choose_year(facts, county).year
+        return [] if year is None else [forecast_key("zone", year, FORECAST_HORIZON, True)]
+
+
+def _projects(county: str, key: str) -> Any:
+    import polars as pl
+
+    from eduplan.forecast.places import PROJECT_SCHEMA, empty_projects, known_places
+    from eduplan.results.stored import county_facts
+    from eduplan.web.forecast.views import plan_projects
+
+    _, origin, _, which = key.split()
+    if which != "plans":
+        return empty_projects()
+    places = known_places(county_facts(county).schools)
+    placed = [p["row"] for p in plan_projects(county, int(origin), places) if p["placed"]]
+    return pl.concat([empty_projects(), pl.DataFrame(placed, schema=PROJECT_SCHEMA)])
+
+
+def register_all(producers: dict[str, Any]) -> None:
+    producers.update(evaluation=Evaluations(), forecast=Forecasts())
