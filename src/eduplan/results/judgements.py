@@ -28,7 +28,6 @@ from eduplan.facts import Facts
 from eduplan.memo import per_facts
 from eduplan.results import codec
 from eduplan.results.models import ResultState, StoredResult
-from eduplan.store.versions import versions
 
 JUDGEMENTS = "judgements"  # the state row whose lock claims a computation of the county's stored judgements
 DECODED = 256  # decoded results kept per process (a balanced evaluation takes ~14 ms to decode)
@@ -44,8 +43,9 @@ class Producer(Protocol):
     def inputs(self, county: str, key: str) -> str:
         """The hand-entered inputs the result depends on besides the data, as text (hashed)."""
 
-    def compute(self, facts: Facts, county: str, key: str) -> Any:
-        """The result, from the county's facts; an EduplanError is stored and raised on every read."""
+    def compute(self, facts: Callable[[], Facts], county: str, key: str) -> Any:
+        """The result, from the county's facts (loaded when called); an EduplanError is stored and raised
+        on every read."""
 
     def defaults(self, facts: Facts, county: str) -> list[str]:
         """The keys a rebuild computes ahead of any page (what the pages show by default)."""
@@ -79,7 +79,7 @@ def judgement(kind: str, county: str, key: str) -> Judged[Any]:
         from eduplan.results.stored import county_facts
 
         facts = county_facts(county)
-        value = per_facts(facts, (kind, key, inputs), lambda: _outcome(producer, facts, county, key))
+        value = per_facts(facts, (kind, key, inputs), lambda: _outcome(producer, lambda: facts, county, key))
         return Judged(_raised(value), True, timezone.now())
     row = _row(county, kind, key)
     try:
@@ -98,6 +98,13 @@ def judgement(kind: str, county: str, key: str) -> Judged[Any]:
 
         refresh_soon(county)
     return Judged(_raised(value), fresh, row.computed, f"{row.pk} {row.computed.isoformat()}")
+
+
+def versions(region: str) -> dict[str, int]:
+    """The data versions a result of a county (or of a city or province: all its counties') is of."""
+    from eduplan.results.stored import region_versions
+
+    return region_versions(region) or {}
 
 
 def digest(text: str) -> str:
@@ -129,7 +136,7 @@ def _store(kind: str, county: str, key: str, inputs: str, current: dict[str, int
 def _made(kind: str, county: str, key: str, current: dict[str, int]) -> str:
     from eduplan.results.stored import county_facts
 
-    return _payload(_outcome(_producers()[kind], county_facts(county, current), county, key))
+    return _payload(_outcome(_producers()[kind], lambda: county_facts(county, current), county, key))
 
 
 def _save(county: str, kind: str, key: str, inputs: str, current: dict[str, int], payload: str) -> StoredResult:
@@ -205,7 +212,7 @@ class _Failed:
     english: str
 
 
-def _outcome(producer: Producer, facts: Facts, county: str, key: str) -> Any:
+def _outcome(producer: Producer, facts: Callable[[], Facts], county: str, key: str) -> Any:
     try:
         return producer.compute(facts, county, key)
     except EduplanError as exc:
@@ -227,8 +234,7 @@ def _raised(value: Any) -> Any:
 def _fresh_now(producer: Producer, county: str, key: str) -> Judged[Any]:
     from eduplan.results.stored import county_facts
 
-    facts = county_facts(county)
-    return Judged(_raised(_outcome(producer, facts, county, key)), True, timezone.now())
+    return Judged(_raised(_outcome(producer, lambda: county_facts(county), county, key)), True, timezone.now())
 
 
 # Decoded results by row and computation time, kept in this process: every reader of one stored result gets

@@ -3,6 +3,7 @@ hand-entered inputs it also reads, and which keys a rebuild computes ahead of an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from eduplan.facts import Facts
@@ -24,12 +25,12 @@ class Evaluations:
         kind, year = key.split()
         return repr(sorted(entries(county, int(year), kind).items()))
 
-    def compute(self, facts: Facts, county: str, key: str) -> Evaluation:
+    def compute(self, facts: Callable[[], Facts], county: str, key: str) -> Evaluation:
         from eduplan.standards import evaluate
         from eduplan.web.standards.entries import entries
 
         kind, year = key.split()
-        return evaluate(kind, facts, county, int(year), entries(county, int(year), kind))
+        return evaluate(kind, facts(), county, int(year), entries(county, int(year), kind))
 
     def defaults(self, facts: Facts, county: str) -> list[str]:
         from eduplan.indicators.completeness import data_years
@@ -50,13 +51,13 @@ class Forecasts:
     def inputs(self, county: str, key: str) -> str:
         return _projects(county, key).write_csv()
 
-    def compute(self, facts: Facts, county: str, key: str) -> PlacesReport:
+    def compute(self, facts: Callable[[], Facts], county: str, key: str) -> PlacesReport:
         from eduplan.forecast.report import places_report
         from eduplan.forecast.scenarios import Scenario
 
         level, origin, horizon, _ = key.split()
         projects = _projects(county, key)
-        return places_report(facts, level, int(origin), int(horizon), projects, Scenario())
+        return places_report(facts(), level, int(origin), int(horizon), projects, Scenario())
 
     def defaults(self, facts: Facts, county: str) -> list[str]:
         from eduplan.indicators.completeness import choose_year
@@ -80,5 +81,31 @@ def _projects(county: str, key: str) -> Any:
     return pl.concat([empty_projects(), pl.DataFrame(placed, schema=PROJECT_SCHEMA)])
 
 
+class Progress:
+    """A plan's progress judgements, one per target (key "plan 7"), with the targets, milestones and values
+    entered by hand; the plan's region (a county or a city) names the data versions."""
+
+    @property
+    def result(self) -> Any:
+        from eduplan.web.plans.services import Progress
+
+        return Progress
+
+    def inputs(self, county: str, key: str) -> str:
+        from eduplan.web.plans.services import plan_inputs
+
+        return plan_inputs(int(key.split()[1]))
+
+    def compute(self, facts: Callable[[], Facts], county: str, key: str) -> Any:
+        from eduplan.web.plans.services import progress
+
+        return progress(int(key.split()[1]), facts)
+
+    def defaults(self, facts: Facts, county: str) -> list[str]:
+        from eduplan.web.plans.models import Plan
+
+        return [f"plan {pk}" for pk in Plan.objects.filter(region_code=county).values_list("pk", flat=True)]
+
+
 def register_all(producers: dict[str, Any]) -> None:
-    producers.update(evaluation=Evaluations(), forecast=Forecasts())
+    producers.update(evaluation=Evaluations(), forecast=Forecasts(), progress=Progress())
