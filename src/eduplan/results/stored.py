@@ -73,10 +73,11 @@ def indicator_rows(county: str, year: int | None = None, unit: str | None = None
             return _recomputed(county, year, unit)
         state.refresh_from_db()
     fresh = state.versions == current
+    rows = _read(county, year, unit)  # before a refresh starts: the rows the state names
     if not fresh:
         refresh_soon(county)
     known: dict[str, int] = state.versions or {}
-    return Stored(_read(county, year, unit), fresh, state.computed, repr(sorted(known.items())))
+    return Stored(rows, fresh, state.computed, repr(sorted(known.items())))
 
 
 def _recomputed(county: str, year: int | None, unit: str | None) -> Stored:

@@ -358,7 +358,7 @@ def _stored_evaluation(plan: Plan) -> Evaluation:
     from eduplan import results
 
     judged: Judged[Progress] = results.judgement("progress", plan.region_code, f"plan {plan.pk}")
-    key = ("stored", plan.pk, judged.key, id(judged.value))
+    key = ("stored", plan.pk, judged.key, judged.fresh, id(judged.value))
     hit = _fresh(key)
     if hit is not None:
         return hit
