@@ -28,7 +28,15 @@ from eduplan.store import load_facts
 from eduplan.store.versions import versions
 from tests.conftest import ALICE, make_tiny_facts
 from tests.monitoring.test_plans_db import PLAN
-from tests.results.test_stored_results import COUNTY, SCHOOLS, StoredResults, _fresh, _import, _stored, _teachers
+from tests.results.test_stored_results import (
+    COUNTY,
+    SCHOOLS,
+    StoredResults,
+    _fresh,
+    _import,
+    _stored,
+    _teachers,
+)
 
 pytestmark = pytest.mark.db
 FORECAST = forecast_key("zone", 2024, 5, True)
@@ -94,8 +102,13 @@ def test_results_are_computed_once_per_version_and_read_by_the_pages(
     assert again.value is first.value  # read, not computed: the same decoded object
     client = Client()
     assert client.login(username=ALICE.username, password=ALICE.password)
-    for url in (f"/standards/?unit={COUNTY}&year=2024", f"/standards/basic/?unit={COUNTY}&year=2024",
-                f"/forecast/?unit={COUNTY}", f"/plans/?plan={plan.pk}", f"/plans/targets/?plan={plan.pk}"):
+    for url in (
+        f"/standards/?unit={COUNTY}&year=2024",
+        f"/standards/basic/?unit={COUNTY}&year=2024",
+        f"/forecast/?unit={COUNTY}",
+        f"/plans/?plan={plan.pk}",
+        f"/plans/targets/?plan={plan.pk}",
+    ):
         assert client.get(url).status_code == 200, url
     kinds = set(StoredResult.objects.filter(county=COUNTY).values_list("kind", "key"))
     assert {("evaluation", "balanced 2024"), ("evaluation", "preschool 2024"), ("forecast", FORECAST),
@@ -110,7 +123,9 @@ def test_results_are_computed_once_per_version_and_read_by_the_pages(
     for kind, key in kinds:
         now = results.judgement(kind, COUNTY, key)
         assert now.fresh and plain(now.value) == plain(fresh(kind, key)), key
-    assert 'id="results-stale"' not in client.get(f"/standards/basic/?unit={COUNTY}&year=2024").content.decode()
+    assert (
+        'id="results-stale"' not in client.get(f"/standards/basic/?unit={COUNTY}&year=2024").content.decode()
+    )
 
 
 def test_an_entered_item_is_judged_at_once(tiny_db: Facts, refresh_off: None) -> None:
@@ -208,3 +223,21 @@ def test_stored_judgements_equal_a_fresh_computation(tiny_db: Facts, refresh_off
             max_examples=12, stateful_step_count=6, deadline=None, suppress_health_check=list(HealthCheck)
         ),
     )
+
+
+def test_a_city_row_is_stored_and_the_api_reads_stored_rows(tiny_db: Facts) -> None:
+    """The city's own row: the engine's on the facts of all its counties (one here), stored under the city;
+    the API's values of the city and everything below it are the stored rows, equal to a fresh run."""
+    from eduplan.indicators.engine import compute
+    from eduplan.web.api.sources import indicator_values
+
+    city = results.indicator_rows("9901", 2024)
+    assert city.fresh and set(city.rows["unit"]) == {"9901"} and set(city.rows["level"]) == {"city"}
+    facts = load_facts("9901")
+    below = set(facts.schools["code"]) | {c for c in facts.org_units["code"] if c.startswith("9901")}
+    engine = compute(facts).filter(pl.col("unit").is_in(sorted(below)))
+    served, _ = indicator_values("9901")
+    key = ["unit", "code", "year"]
+    assert_frame_equal(served.sort(key), engine.select(served.columns).sort(key))
+    _import(_teachers(SCHOOLS[0], 2024, 5))
+    assert "9901" in results.stale_counties()  # the city's row moves with its counties' data

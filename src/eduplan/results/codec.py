@@ -86,7 +86,7 @@ def _decode(data: Any, kind: Any) -> Any:
         return {_decode(k, key): _decode(v, item) for k, v in pairs}
     if origin is tuple:
         item = args[0] if args else Any
-        if len(args) == 2 and args[1] is Ellipsis or len(args) <= 1:
+        if (len(args) == 2 and args[1] is Ellipsis) or len(args) <= 1:
             return tuple(_decode(v, item) for v in data)
         return tuple(_decode(v, a) for v, a in zip(data, args, strict=True))
     if origin is list:

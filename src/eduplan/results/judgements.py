@@ -9,6 +9,7 @@ computed now, under a lock on the county's `judgements` state row so two workers
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from eduplan import __version__
 from eduplan.errors import EduplanError
 from eduplan.facts import Facts
 from eduplan.memo import per_facts
@@ -108,7 +110,9 @@ def versions(region: str) -> dict[str, int]:
 
 
 def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+    """The inputs' digest, salted with the package's version and the payload's format: an upgrade (new
+    thresholds, a changed computation) recomputes a stored result on its first read."""
+    return hashlib.sha256(f"{__version__} {codec.FORMAT} {text}".encode()).hexdigest()
 
 
 def _row(county: str, kind: str, key: str) -> StoredResult | None:
@@ -139,7 +143,9 @@ def _made(kind: str, county: str, key: str, current: dict[str, int]) -> str:
     return _payload(_outcome(_producers()[kind], lambda: county_facts(county, current), county, key))
 
 
-def _save(county: str, kind: str, key: str, inputs: str, current: dict[str, int], payload: str) -> StoredResult:
+def _save(
+    county: str, kind: str, key: str, inputs: str, current: dict[str, int], payload: str
+) -> StoredResult:
     row, _ = StoredResult.objects.update_or_create(
         county=county, kind=kind, key=key,
         defaults={"inputs": inputs, "versions": current, "payload": payload, "computed": timezone.now()},
@@ -153,10 +159,10 @@ def refresh(county: str) -> bool:
     if not StoredResult.objects.filter(county=county).exists():
         return False
     rows = StoredResult.objects.filter(county=county).values_list("kind", "key", "inputs", "versions")
-    return 0 < _recompute(county, lambda current: [
+    return _recompute(county, lambda current: [
         (kind, key) for kind, key, inputs, known in rows
         if known != current or inputs != digest(_producers()[kind].inputs(county, key))
-    ])  # fmt: skip
+    ]) > 0  # fmt: skip
 
 
 def rebuild(county: str) -> int:
@@ -198,10 +204,8 @@ def stale_counties() -> set[str]:
 
 
 def _claim_row(county: str) -> None:
-    try:
+    with contextlib.suppress(IntegrityError):  # another request created it a moment ago
         ResultState.objects.get_or_create(county=county, kind=JUDGEMENTS)
-    except IntegrityError:  # another request created it a moment ago
-        pass
 
 
 @dataclass(frozen=True)
@@ -234,7 +238,9 @@ def _raised(value: Any) -> Any:
 def _fresh_now(producer: Producer, county: str, key: str) -> Judged[Any]:
     from eduplan.results.stored import county_facts
 
-    return Judged(_raised(_outcome(producer, lambda: county_facts(county), county, key)), True, timezone.now())
+    return Judged(
+        _raised(_outcome(producer, lambda: county_facts(county), county, key)), True, timezone.now()
+    )
 
 
 # Decoded results by row and computation time, kept in this process: every reader of one stored result gets

@@ -52,7 +52,9 @@ class StoredResult(models.Model):
     county = models.CharField("区县代码", max_length=12)
     kind = models.CharField("结果", max_length=20)  # evaluation, forecast, progress
     key = models.CharField("参数", max_length=120)  # which one: "balanced 990101 2024", "zone 2024 5 plans"
-    inputs = models.CharField("录入内容摘要", max_length=64)  # digest of the inputs that are not data versions
+    inputs = models.CharField(
+        "录入内容摘要", max_length=64
+    )  # digest of the inputs that are not data versions
     versions = models.JSONField("数据版本")
     payload = models.TextField("结果")
     computed = models.DateTimeField("计算时间")

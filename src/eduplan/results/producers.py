@@ -8,6 +8,7 @@ from typing import Any
 
 from eduplan.facts import Facts
 from eduplan.forecast.report import PlacesReport
+from eduplan.results.compute import COUNTY_DIGITS
 from eduplan.standards.result import Evaluation
 
 EVALUATIONS = ("balanced", "basic", "preschool")
@@ -20,10 +21,15 @@ class Evaluations:
     result = Evaluation
 
     def inputs(self, county: str, key: str) -> str:
+        """The entered items, and the province's own standard file when it has one (its size and time)."""
+        from eduplan.standards.loader import province_file
         from eduplan.web.standards.entries import entries
 
         kind, year = key.split()
-        return repr(sorted(entries(county, int(year), kind).items()))
+        path = province_file(county[:2])
+        found = path.stat() if path is not None else None
+        own = None if found is None else (str(path), found.st_size, found.st_mtime_ns)
+        return repr((sorted(entries(county, int(year), kind).items()), own))
 
     def compute(self, facts: Callable[[], Facts], county: str, key: str) -> Evaluation:
         from eduplan.standards import evaluate
@@ -35,6 +41,8 @@ class Evaluations:
     def defaults(self, facts: Facts, county: str) -> list[str]:
         from eduplan.indicators.completeness import data_years
 
+        if len(county) != COUNTY_DIGITS:  # evaluated per county only
+            return []
         return [f"{kind} {year}" for kind in EVALUATIONS for year in data_years(facts)]
 
 
@@ -63,7 +71,11 @@ class Forecasts:
         from eduplan.indicators.completeness import choose_year
 
         year = choose_year(facts, county).year
-        return [] if year is None else [forecast_key("zone", year, FORECAST_HORIZON, True)]
+        return (
+            []
+            if year is None or len(county) != COUNTY_DIGITS
+            else [forecast_key("zone", year, FORECAST_HORIZON, True)]
+        )
 
 
 def _projects(county: str, key: str) -> Any:

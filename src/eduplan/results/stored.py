@@ -19,14 +19,13 @@ from django.utils import timezone
 
 from eduplan.facts import Facts
 from eduplan.memo import per_facts
-from eduplan.results.compute import COLUMNS, county_indicators
+from eduplan.results.compute import COLUMNS, COUNTY_DIGITS, county_indicators
 from eduplan.results.models import IndicatorValue, ResultState
 from eduplan.store import load_facts
 from eduplan.store.versions import versions
 from eduplan.store.writing import insert_rows
 
 INDICATORS = "indicators"
-COUNTY_DIGITS = 6
 FRAGMENT_SECONDS = 3600  # a page fragment of one data version (a new version makes a new key anyway)
 STUCK = timedelta(minutes=10)  # a refresh started longer ago than this has died with its process
 SCHEMA = {"year": pl.Int64, "unit": pl.String, "level": pl.String, "code": pl.String, "value": pl.Float64,
@@ -63,7 +62,7 @@ def indicator_rows(county: str, year: int | None = None, unit: str | None = None
     value, numerator, denominator, reason. Computed now when nothing is stored yet."""
     if not settings.EDUPLAN_RESULTS_STORE:
         return _recomputed(county, year, unit)
-    current = versions(county)
+    current = region_versions(county) or {}
     state = _state(county)
     if state.versions is None:
         try:
@@ -129,7 +128,7 @@ def _refresh_indicators(county: str) -> bool:
     _state(county)
     with transaction.atomic():
         state = ResultState.objects.select_for_update().get(county=county, kind=INDICATORS)
-        current = versions(county)  # read before the facts: a write in between only makes the result stale
+        current = region_versions(county) or {}  # read before the facts: a write in between only stales
         if state.versions == current:
             return False
         values = county_indicators(county_facts(county, current), county)
@@ -177,7 +176,7 @@ def stale_counties() -> list[str]:
     from eduplan.results import judgements
 
     stored = dict(ResultState.objects.filter(kind=INDICATORS).values_list("county", "versions"))
-    stale = {c for c, v in stored.items() if v is not None and v != versions(c)}
+    stale = {c for c, v in stored.items() if v is not None and v != region_versions(c)}
     return sorted(stale | judgements.stale_counties())
 
 

@@ -4,28 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('results', '0001_stored_results'),
+        ("results", "0001_stored_results"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StoredResult',
+            name="StoredResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county', models.CharField(max_length=12, verbose_name='区县代码')),
-                ('kind', models.CharField(max_length=20, verbose_name='结果')),
-                ('key', models.CharField(max_length=120, verbose_name='参数')),
-                ('inputs', models.CharField(max_length=64, verbose_name='录入内容摘要')),
-                ('versions', models.JSONField(verbose_name='数据版本')),
-                ('payload', models.TextField(verbose_name='结果')),
-                ('computed', models.DateTimeField(verbose_name='计算时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county", models.CharField(max_length=12, verbose_name="区县代码")),
+                ("kind", models.CharField(max_length=20, verbose_name="结果")),
+                ("key", models.CharField(max_length=120, verbose_name="参数")),
+                ("inputs", models.CharField(max_length=64, verbose_name="录入内容摘要")),
+                ("versions", models.JSONField(verbose_name="数据版本")),
+                ("payload", models.TextField(verbose_name="结果")),
+                ("computed", models.DateTimeField(verbose_name="计算时间")),
             ],
             options={
-                'verbose_name': '存储的评估与预测',
-                'verbose_name_plural': '存储的评估与预测',
-                'constraints': [models.UniqueConstraint(fields=('county', 'kind', 'key'), name='stored_result_county_kind_key')],
+                "verbose_name": "存储的评估与预测",
+                "verbose_name_plural": "存储的评估与预测",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("county", "kind", "key"), name="stored_result_county_kind_key"
+                    )
+                ],
             },
         ),
     ]

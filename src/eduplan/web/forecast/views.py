@@ -16,7 +16,7 @@ from eduplan.errors import EduplanError
 from eduplan.facts import STAGE_NAMES, Facts
 from eduplan.forecast.cohort import DEFAULT_METHOD
 from eduplan.forecast.inputs import placement, unit_expr
-from eduplan.forecast.places import LEVEL_NAMES, PROJECT_SCHEMA, empty_projects, known_places
+from eduplan.forecast.places import LEVEL_NAMES, PROJECT_SCHEMA, known_places
 from eduplan.forecast.planning import open_schools, planning_check
 from eduplan.forecast.report import STAGES, PlacesReport, places_report, school_forecast
 from eduplan.forecast.scenarios import Scenario

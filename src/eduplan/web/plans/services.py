@@ -206,7 +206,9 @@ def evaluate(plan: Plan, as_of: int | None = None, facts: Facts | None = None) -
             judgement = replace(judgement, reason=f"{judgement.reason}：{hint}" if hint else judgement.reason)
         rows.append(TargetRow(target, spec, judgement, points, source, unit or plan.region_code, computed, manual,
                               why, code))  # fmt: skip
-    return Evaluation(rows, plan.region_code, quality_findings(rows, facts), facts=facts, frame=frame, scoped=scoped)
+    return Evaluation(
+        rows, plan.region_code, quality_findings(rows, facts), facts=facts, frame=frame, scoped=scoped
+    )
 
 
 def _choose(

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
+from eduplan import results
 from eduplan.facts import STAGE_NAMES, Facts
 from eduplan.indicators.completeness import data_years
-from eduplan import results
 from eduplan.results.judgements import Judged
 from eduplan.standards.gaps import Plan, plan, shortfalls
 from eduplan.standards.loader import load
