@@ -77,8 +77,8 @@ def _decode(data: Any, kind: Any) -> Any:
         return data
     if kind is pl.DataFrame:
         return pl.read_ipc(io.BytesIO(base64.b64decode(data["arrow"])))
-    if dataclasses.is_dataclass(kind):
-        hints = _hints(kind)  # type: ignore[arg-type]
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        hints = _hints(kind)
         return kind(**{name: _decode(v, hints[name]) for name, v in data.items()})
     if origin is dict:
         key, item = args or (Any, Any)
