@@ -110,9 +110,13 @@ def versions(region: str) -> dict[str, int]:
 
 
 def digest(text: str) -> str:
-    """The inputs' digest, salted with the package's version and the payload's format: an upgrade (new
-    thresholds, a changed computation) recomputes a stored result on its first read."""
-    return hashlib.sha256(f"{__version__} {codec.FORMAT} {text}".encode()).hexdigest()
+    """The inputs' digest, salted with the package's version, the payload's format and the share of schools
+    that makes a year complete: an upgrade (new thresholds, a changed computation) or another setting
+    recomputes a stored result on its first read."""
+    from eduplan.indicators.completeness import required_share
+
+    salt = f"{__version__} {codec.FORMAT} {required_share()}"
+    return hashlib.sha256(f"{salt} {text}".encode()).hexdigest()
 
 
 def _row(county: str, kind: str, key: str) -> StoredResult | None:
