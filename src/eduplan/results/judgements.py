@@ -15,12 +15,13 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
@@ -83,18 +84,19 @@ def judgement(kind: str, county: str, key: str) -> Judged[Any]:
         facts = county_facts(county)
         value = per_facts(facts, (kind, key, inputs), lambda: _outcome(producer, lambda: facts, county, key))
         return Judged(_raised(value), True, timezone.now())
-    row = _row(county, kind, key)
+    known = per_request(("rows", county, kind), lambda: _rows(county, kind))
+    row = known.get(key)
     try:
         if row is None or row.inputs != inputs:
-            row = _compute(kind, county, key, inputs)
+            row = known[key] = _compute(kind, county, key, inputs)
         value = _decoded(row, producer)
     except codec.StaleFormat:  # written by another version of eduplan, or recomputed this moment
-        row = _compute(kind, county, key, inputs, again=True)
+        row = known[key] = _compute(kind, county, key, inputs, again=True)
         value = _decoded(row, producer)
     except DatabaseError:  # SQLite: another writer holds the database; answer without storing
         log.warning("%s %s of %s computed without storing", kind, key, county, exc_info=True)
         return _fresh_now(producer, county, key)
-    fresh = row.versions == versions(county)
+    fresh = row.versions == per_request(("versions", county), lambda: versions(county))
     if not fresh:
         from eduplan.results.stored import refresh_soon
 
@@ -119,9 +121,50 @@ def digest(text: str) -> str:
     return hashlib.sha256(f"{salt} {text}".encode()).hexdigest()
 
 
+FIELDS = (
+    "id",
+    "key",
+    "inputs",
+    "versions",
+    "computed",
+)  # the payload only when not decoded in this process yet
+
+
 def _row(county: str, kind: str, key: str) -> StoredResult | None:
-    fields = ("id", "inputs", "versions", "computed")  # the payload only when not decoded in this process yet
-    return StoredResult.objects.filter(county=county, kind=kind, key=key).only(*fields).first()
+    return StoredResult.objects.filter(county=county, kind=kind, key=key).only(*FIELDS).first()
+
+
+def _rows(county: str, kind: str) -> dict[str, StoredResult]:
+    """Every stored result of the county and kind (a page reads several: the history of ten years)."""
+    return {r.key: r for r in StoredResult.objects.filter(county=county, kind=kind).only(*FIELDS)}
+
+
+# What one request has read of the stored results' state (versions, rows, hand-entered inputs): a page that
+# shows ten years of evaluations asks once, not ten times. Outside a request (commands, the refresh thread,
+# tests calling the functions) nothing is kept.
+_REQUEST = threading.local()
+
+
+def per_request(key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, once per request of this thread; every time outside a request."""
+    memo: dict[Hashable, Any] | None = getattr(_REQUEST, "memo", None)
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _request_started(**_: object) -> None:
+    _REQUEST.memo = {}
+
+
+def _request_finished(**_: object) -> None:
+    _REQUEST.memo = None
+
+
+request_started.connect(_request_started, dispatch_uid="results-judgements-request-started")
+request_finished.connect(_request_finished, dispatch_uid="results-judgements-request-finished")
 
 
 def _compute(kind: str, county: str, key: str, inputs: str, again: bool = False) -> StoredResult:

@@ -22,14 +22,12 @@ class Evaluations:
 
     def inputs(self, county: str, key: str) -> str:
         """The entered items, and the province's own standard file when it has one (its size and time)."""
-        from eduplan.standards.loader import province_file
-        from eduplan.web.standards.entries import entries
+        from eduplan.results.judgements import per_request
 
         kind, year = key.split()
-        path = province_file(county[:2])
-        found = path.stat() if path is not None else None
-        own = None if found is None else (str(path), found.st_size, found.st_mtime_ns)
-        return repr((sorted(entries(county, int(year), kind).items()), own))
+        given = per_request(("entered", county), lambda: _entered(county))
+        own = per_request(("province-file", county[:2]), lambda: _province_file(county[:2]))
+        return repr(([g for g in given if g[:2] == (int(year), kind)], own))
 
     def compute(self, facts: Callable[[], Facts], county: str, key: str) -> Evaluation:
         from eduplan.standards import evaluate
@@ -44,6 +42,23 @@ class Evaluations:
         if len(county) != COUNTY_DIGITS:  # evaluated per county only
             return []
         return [f"{kind} {year}" for kind in EVALUATIONS for year in data_years(facts)]
+
+
+def _entered(county: str) -> list[tuple[Any, ...]]:
+    from eduplan.web.standards.models import EnteredItem
+
+    rows = EnteredItem.objects.filter(unit=county).order_by("year", "kind", "item")
+    return list(rows.values_list("year", "kind", "item", "passed", "evidence"))
+
+
+def _province_file(province: str) -> tuple[str, int, int] | None:
+    from eduplan.standards.loader import province_file
+
+    path = province_file(province)
+    if path is None:
+        return None
+    found = path.stat()
+    return str(path), found.st_size, found.st_mtime_ns
 
 
 def forecast_key(level: str, origin: int, horizon: int, with_plans: bool) -> str:
