@@ -121,13 +121,8 @@ def digest(text: str) -> str:
     return hashlib.sha256(f"{salt} {text}".encode()).hexdigest()
 
 
-FIELDS = (
-    "id",
-    "key",
-    "inputs",
-    "versions",
-    "computed",
-)  # the payload only when not decoded in this process yet
+# The payload only when not decoded in this process yet.
+FIELDS = ("id", "key", "inputs", "versions", "computed")
 
 
 def _row(county: str, kind: str, key: str) -> StoredResult | None:
@@ -243,11 +238,15 @@ def _recompute(county: str, which: Callable[[dict[str, int]], list[tuple[str, st
 
 def stale_counties() -> set[str]:
     """The counties with a stored result of data versions that are no longer theirs."""
-    rows = StoredResult.objects.values_list("county", "versions").distinct()
     found: dict[str, list[Any]] = {}
-    for county, known in rows:
+    for county, known in StoredResult.objects.values_list("county", "versions"):
         found.setdefault(county, []).append(known)
-    return {c for c, known in found.items() if any(k != versions(c) for k in known)}
+    stale = set()
+    for county, known in found.items():
+        current = versions(county)  # once per county, not per row
+        if any(k != current for k in known):
+            stale.add(county)
+    return stale
 
 
 def _claim_row(county: str) -> None:
