@@ -3,6 +3,8 @@ and stored results equal a fresh computation after any sequence of imports, edit
 
 from __future__ import annotations
 
+import contextlib
+
 import polars as pl
 import pytest
 from django.db import transaction
@@ -14,6 +16,7 @@ from polars.testing import assert_frame_equal
 
 from eduplan import results
 from eduplan.cli import main
+from eduplan.errors import DataError
 from eduplan.facts import Facts
 from eduplan.results.compute import county_indicators
 from eduplan.results.models import ResultState
@@ -186,7 +189,8 @@ class StoredResults(RuleBasedStateMachine):
         if refresh_first:
             results.refresh(COUNTY)
         if self.batches:
-            undo(self.batches.pop(), "test", 1)
+            with contextlib.suppress(DataError):  # refused: a row it imported was edited since (undo says so)
+                undo(self.batches.pop(), "test", 1)
 
     @rule(teachers=st.integers(0, 60))
     def edit_one_row(self, teachers: int) -> None:

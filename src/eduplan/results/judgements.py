@@ -74,7 +74,7 @@ class Judged(Generic[T]):
         return FRAGMENT_SECONDS if self.key else 0
 
 
-def judgement(kind: str, county: str, key: str) -> Judged[Any]:
+def judgement(kind: str, county: str, key: str, waited: bool = False) -> Judged[Any]:
     """The county's stored result `kind` for `key`: fresh, stale (a refresh started), or computed now."""
     producer = _producers()[kind]
     inputs = digest(producer.inputs(county, key))
@@ -101,6 +101,9 @@ def judgement(kind: str, county: str, key: str) -> Judged[Any]:
         from eduplan.results.stored import refresh_soon
 
         refresh_soon(county)
+        if settings.EDUPLAN_RESULTS_REFRESH == "inline" and not waited:  # the page waited: read it again
+            _forget(county)
+            return judgement(kind, county, key, waited=True)
     return Judged(_raised(value), fresh, row.computed, f"{row.pk} {row.computed.isoformat()}")
 
 
@@ -148,6 +151,14 @@ def per_request(key: Hashable, compute: Callable[[], T]) -> T:
     if key not in memo:
         memo[key] = compute()
     return memo[key]  # type: ignore[no-any-return]
+
+
+def _forget(county: str) -> None:
+    """Drop what this request has read of the county's stored results (they have just been refreshed)."""
+    memo: dict[Hashable, Any] | None = getattr(_REQUEST, "memo", None)
+    if memo is not None:
+        for key in [k for k in memo if isinstance(k, tuple) and len(k) > 1 and k[1] == county]:
+            del memo[key]
 
 
 def _request_started(**_: object) -> None:

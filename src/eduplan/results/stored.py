@@ -72,7 +72,11 @@ def indicator_rows(county: str, year: int | None = None, unit: str | None = None
             return _recomputed(county, year, unit)
         state.refresh_from_db()
     fresh = state.versions == current
-    rows = _read(county, year, unit)  # before a refresh starts: the rows the state names
+    if not fresh and settings.EDUPLAN_RESULTS_REFRESH == "inline":  # the page waits for fresh rows
+        refresh(county)
+        state.refresh_from_db()
+        fresh = state.versions == current
+    rows = _read(county, year, unit)  # before a refresh thread starts: the rows the state names
     if not fresh:
         refresh_soon(county)
     known: dict[str, int] = state.versions or {}
