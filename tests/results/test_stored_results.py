@@ -129,7 +129,7 @@ def settings_(settings: object) -> None:
 def test_rebuild_command_stores_every_county(tiny_db: Facts, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["results", "rebuild", "--unit", "9901"]) == 0
     assert "已重新计算并存储 1 个县的结果" in capsys.readouterr().out
-    assert ResultState.objects.get(county=COUNTY).versions == versions(COUNTY)
+    assert ResultState.objects.get(county=COUNTY, kind="indicators").versions == versions(COUNTY)
     assert_frame_equal(_stored(), _fresh())
     assert main(["results", "rebuild", "--unit", "12"]) == 1
     assert "找不到代码为 12 的行政区划" in capsys.readouterr().err
@@ -206,7 +206,7 @@ class StoredResults(RuleBasedStateMachine):
     @rule()
     def refresh(self) -> None:
         results.refresh(COUNTY)
-        assert ResultState.objects.get(county=COUNTY).versions == versions(COUNTY)
+        assert ResultState.objects.get(county=COUNTY, kind="indicators").versions == versions(COUNTY)
         assert_frame_equal(_stored(), _fresh())
 
     @invariant()

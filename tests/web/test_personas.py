@@ -63,7 +63,8 @@ WRITERS = {"alice"}
 # step (a city's acceptance of approved data).
 # Stored results (results.*) are computed when a page reads them; an approval moves a data version.
 VOLATILE = {"sessions.session", "accounts.auditevent", "axes.accessattempt", "axes.accesslog",
-            "axes.accessfailurelog", "admin.logentry", "results.resultstate", "results.indicatorvalue"}  # fmt: skip
+            "axes.accessfailurelog", "admin.logentry", "results.resultstate", "results.indicatorvalue",
+            "results.storedresult"}  # fmt: skip
 APPROVAL_TABLES = {"accounts.approval", "accounts.approvalstep", "store.dataversion"}
 # Pages that legitimately name units to their administrator: the trail, role grants.
 ADMIN_PAGES = {"auditor": ("accounts:audit", "admin:accounts_auditevent"),

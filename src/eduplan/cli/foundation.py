@@ -157,9 +157,10 @@ def run_demo(args: argparse.Namespace) -> int:
     demo.create_logins(logins)
     demo.demo_approvals([c for c, _ in counties], int(facts.grade_year["year"].max()))  # type: ignore[arg-type]
     demo.mark()
-    from eduplan.cli.results import rebuild_with_progress
+    from eduplan.cli.results import rebuild_with_progress, regions_above
 
-    rebuild_with_progress([c for c, _ in counties], "计算并存储各县结果")
+    codes = [c for c, _ in counties]
+    rebuild_with_progress(codes + regions_above(codes), "计算并存储各县及全市结果")
     with access.acting_as("eduplan demo"):
         access.audit(None, "demo", "9901", counties=len(counties), rows=summary.created)
     print(f"示例市已载入 {_database_name()}：{len(counties)} 个县，{summary.created} 行数据")

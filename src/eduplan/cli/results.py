@@ -29,6 +29,15 @@ def counties_under(unit: str | None) -> list[str]:
     return [c for c in counties.values_list("code", flat=True) if c.startswith(unit) or unit.startswith(c)]
 
 
+def regions_above(counties: list[str]) -> list[str]:
+    """The cities and provinces holding `counties`: their own rows are stored too (ratios of the sums of all
+    their counties)."""
+    from eduplan.web.schools.models import OrgUnit
+
+    regions = OrgUnit.objects.filter(level__in=("city", "province")).values_list("code", flat=True)
+    return sorted(r for r in regions if any(c.startswith(r) for c in counties))
+
+
 def rebuild_with_progress(counties: list[str], description: str) -> None:
     """Recompute the counties' results under a progress bar."""
     from eduplan import results
@@ -36,7 +45,11 @@ def rebuild_with_progress(counties: list[str], description: str) -> None:
 
     with _progress() as progress:
         task = progress.add_task(description, total=len(counties))
-        results.rebuild(counties, lambda _county: progress.advance(task))
+
+        def advance(county: str) -> None:
+            progress.update(task, advance=1, description=f"{description}：{county}")
+
+        results.rebuild(counties, advance)
 
 
 def _rebuild(args: argparse.Namespace) -> int:
@@ -44,6 +57,9 @@ def _rebuild(args: argparse.Namespace) -> int:
 
     migrate()
     counties = counties_under(args.unit)
-    rebuild_with_progress(counties, "计算并存储结果")
-    print(f"已重新计算并存储 {len(counties)} 个县的结果")
+    regions = regions_above(counties)
+    rebuild_with_progress(counties + regions, "计算并存储结果")
+    print(
+        f"已重新计算并存储 {len(counties)} 个县的结果（及其上 {len(regions)} 个市、省的本级指标与规划判断）"
+    )
     return 0

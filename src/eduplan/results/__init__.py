@@ -11,10 +11,11 @@ the app's models, so it is imported when first called, not while Django loads th
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from eduplan.facts import Facts
+    from eduplan.results.judgements import Judged
     from eduplan.results.stored import Stored
 
 
@@ -66,3 +67,12 @@ def refresh_soon(counties: list[str]) -> None:
 
     for county in counties:
         stored.refresh_soon(county)
+
+
+def judgement(kind: str, county: str, key: str) -> Judged[Any]:
+    """The county's stored evaluation ("evaluation", "balanced 2024"), forecast ("forecast", "zone 2024 5
+    plans") or plan's progress judgements, fresh or marked stale (`.value`, `.fresh`, `.computed`); an
+    EduplanError the computation raised is raised again."""
+    from eduplan.results import judgements
+
+    return judgements.judgement(kind, county, key)

@@ -10,9 +10,15 @@ from eduplan.indicators.engine import compute
 COLUMNS = ("year", "unit", "level", "code", "value", "numerator", "denominator", "reason")
 
 
+COUNTY_DIGITS = 6
+
+
 def county_indicators(facts: Facts, county: str) -> pl.DataFrame:
     """Every indicator of the county, its townships and schools, every year (the county's facts also hold
-    the city and province above it, for names; their values from one county's data are not theirs)."""
+    the city and province above it, for names; their values from one county's data are not theirs). For a
+    city or province (fewer digits), its own rows only, from the facts of all its counties (ratios of the
+    sums of all of them): the rows below it are stored under each county."""
     values = compute(facts)
-    inside = values.filter((pl.col("unit") == county) | pl.col("level").is_in(["township", "school"]))
+    below = pl.col("level").is_in(["township", "school"]) & pl.lit(len(county) == COUNTY_DIGITS)
+    inside = values.filter((pl.col("unit") == county) | below)
     return inside.select(COLUMNS).with_columns(pl.col("value", "numerator", "denominator").cast(pl.Float64))

@@ -42,3 +42,28 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year} {self.code}"
+
+
+class StoredResult(models.Model):
+    """One evaluation, forecast or plan's progress judgements of a county, computed from the data versions in
+    `versions` and the hand-entered inputs named by `inputs` (entered items, plan targets), as the core
+    returned it (`payload`: JSON written by eduplan.results.codec)."""
+
+    county = models.CharField("区县代码", max_length=12)
+    kind = models.CharField("结果", max_length=20)  # evaluation, forecast, progress
+    key = models.CharField("参数", max_length=120)  # which one: "balanced 990101 2024", "zone 2024 5 plans"
+    inputs = models.CharField(
+        "录入内容摘要", max_length=64
+    )  # digest of the inputs that are not data versions
+    versions = models.JSONField("数据版本")
+    payload = models.TextField("结果")
+    computed = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "存储的评估与预测"
+        constraints = (
+            models.UniqueConstraint(fields=["county", "kind", "key"], name="stored_result_county_kind_key"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.kind} {self.key}"

@@ -19,19 +19,19 @@ from django.utils import timezone
 
 from eduplan.facts import Facts
 from eduplan.memo import per_facts
-from eduplan.results.compute import COLUMNS, county_indicators
+from eduplan.results.compute import COLUMNS, COUNTY_DIGITS, county_indicators
 from eduplan.results.models import IndicatorValue, ResultState
 from eduplan.store import load_facts
 from eduplan.store.versions import versions
 from eduplan.store.writing import insert_rows
 
 INDICATORS = "indicators"
-COUNTY_DIGITS = 6
 FRAGMENT_SECONDS = 3600  # a page fragment of one data version (a new version makes a new key anyway)
 STUCK = timedelta(minutes=10)  # a refresh started longer ago than this has died with its process
 SCHEMA = {"year": pl.Int64, "unit": pl.String, "level": pl.String, "code": pl.String, "value": pl.Float64,
           "numerator": pl.Float64, "denominator": pl.Float64, "reason": pl.String}  # fmt: skip
 log = logging.getLogger(__name__)
+REFRESHING: dict[str, threading.Thread] = {}  # the latest background refresh of this process, by county
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def indicator_rows(county: str, year: int | None = None, unit: str | None = None
     value, numerator, denominator, reason. Computed now when nothing is stored yet."""
     if not settings.EDUPLAN_RESULTS_STORE:
         return _recomputed(county, year, unit)
-    current = versions(county)
+    current = region_versions(county) or {}
     state = _state(county)
     if state.versions is None:
         try:
@@ -72,10 +72,15 @@ def indicator_rows(county: str, year: int | None = None, unit: str | None = None
             return _recomputed(county, year, unit)
         state.refresh_from_db()
     fresh = state.versions == current
+    if not fresh and settings.EDUPLAN_RESULTS_REFRESH == "inline":  # the page waits for fresh rows
+        refresh(county)
+        state.refresh_from_db()
+        fresh = state.versions == current
+    rows = _read(county, year, unit)  # before a refresh thread starts: the rows the state names
     if not fresh:
         refresh_soon(county)
     known: dict[str, int] = state.versions or {}
-    return Stored(_read(county, year, unit), fresh, state.computed, repr(sorted(known.items())))
+    return Stored(rows, fresh, state.computed, repr(sorted(known.items())))
 
 
 def _recomputed(county: str, year: int | None, unit: str | None) -> Stored:
@@ -114,12 +119,20 @@ def _read(county: str, year: int | None, unit: str | None) -> pl.DataFrame:
 
 
 def refresh(county: str) -> bool:
-    """Recompute and store the county's results unless they are current; True when something was computed.
-    Refreshes of one county run one at a time (the state row is locked)."""
+    """Recompute and store the county's results (indicator values, then its stored evaluations, forecasts and
+    judgements) unless they are current; True when something was computed. Refreshes of one county run one at
+    a time (the state rows are locked)."""
+    from eduplan.results import judgements
+
+    indicators = _refresh_indicators(county)
+    return judgements.refresh(county) or indicators
+
+
+def _refresh_indicators(county: str) -> bool:
     _state(county)
     with transaction.atomic():
         state = ResultState.objects.select_for_update().get(county=county, kind=INDICATORS)
-        current = versions(county)  # read before the facts: a write in between only makes the result stale
+        current = region_versions(county) or {}  # read before the facts: a write in between only stales
         if state.versions == current:
             return False
         values = county_indicators(county_facts(county, current), county)
@@ -133,20 +146,22 @@ def refresh(county: str) -> bool:
 
 
 def refresh_soon(county: str) -> None:
-    """Start refreshing the county's stored results unless nothing is stored yet or a refresh is under way;
-    `EDUPLAN_RESULTS_REFRESH` says how (thread, inline, off)."""
+    """Start refreshing the county's stored results unless a refresh is under way; `EDUPLAN_RESULTS_REFRESH`
+    says how (thread, inline, off). A thread started is `REFRESHING[county]`."""
     mode = settings.EDUPLAN_RESULTS_REFRESH
-    state = ResultState.objects.filter(county=county, kind=INDICATORS, versions__isnull=False)
     if mode == "off":
         return
     if mode == "inline":
-        if state.exists():
-            refresh(county)
+        refresh(county)
         return
+    state = ResultState.objects.filter(county=county, kind=INDICATORS)
+    _state(county)
     now = timezone.now()
     claimed = state.exclude(refreshing__gt=now - STUCK).update(refreshing=now)
     if claimed:  # only the request that claimed it starts the thread, in whichever worker it runs
-        threading.Thread(target=_background, args=(county,), daemon=True, name=f"results-{county}").start()
+        thread = threading.Thread(target=_background, args=(county,), daemon=True, name=f"results-{county}")
+        REFRESHING[county] = thread
+        thread.start()
 
 
 def _background(county: str) -> None:
@@ -162,15 +177,22 @@ def _background(county: str) -> None:
 def stale_counties() -> list[str]:
     """The counties whose stored results are not those of their current data (after an import or an undo:
     the counties it touched); counties never computed wait for a page or a rebuild."""
+    from eduplan.results import judgements
+
     stored = dict(ResultState.objects.filter(kind=INDICATORS).values_list("county", "versions"))
-    return [c for c, v in sorted(stored.items()) if v is not None and v != versions(c)]
+    stale = {c for c, v in stored.items() if v is not None and v != region_versions(c)}
+    return sorted(stale | judgements.stale_counties())
 
 
 def rebuild(counties: list[str], progress: Callable[[str], None] | None = None) -> int:
-    """Recompute the counties' results whatever their state; the number recomputed."""
+    """Recompute the counties' results whatever their state (indicator values, then the evaluations, forecasts
+    and judgements stored or shown by default); the number of counties recomputed."""
+    from eduplan.results import judgements
+
     ResultState.objects.filter(county__in=counties, kind=INDICATORS).update(versions=None)
     for county in counties:
-        refresh(county)
+        _refresh_indicators(county)
+        judgements.rebuild(county)
         if progress is not None:
             progress(county)
     return len(counties)

@@ -11,16 +11,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 
+from eduplan import results
 from eduplan.errors import EduplanError
 from eduplan.facts import STAGE_NAMES, Facts
 from eduplan.forecast.cohort import DEFAULT_METHOD
 from eduplan.forecast.inputs import placement, unit_expr
-from eduplan.forecast.places import LEVEL_NAMES, PROJECT_SCHEMA, empty_projects, known_places
+from eduplan.forecast.places import LEVEL_NAMES, PROJECT_SCHEMA, known_places
 from eduplan.forecast.planning import open_schools, planning_check
 from eduplan.forecast.report import STAGES, PlacesReport, places_report, school_forecast
 from eduplan.forecast.scenarios import Scenario
 from eduplan.indicators.completeness import YearChoice, choose_year
 from eduplan.memo import per_facts
+from eduplan.results.judgements import Judged
+from eduplan.results.producers import forecast_key
 from eduplan.web import access
 from eduplan.web.charts import Band, Series, line_chart
 from eduplan.web.forecast.scenario_form import (
@@ -34,8 +37,6 @@ from eduplan.web.methods import method_html
 
 
 def _facts(unit: str) -> Facts:
-    from eduplan import results
-
     return results.county_facts(unit)  # one object per data version: the forecasts below are memoised on it
 
 
@@ -144,7 +145,7 @@ def index(request: HttpRequest) -> HttpResponse:
     d = form.cleaned_data
     try:
         inputs = _inputs(d, with_plans)
-        report, baseline, changed = _reports(inputs, d)
+        report, baseline, changed, stored = _reports(inputs, d, with_plans)
         norms = _norms(inputs.facts, inputs.origin, d)
     except EduplanError as exc:
         context["error"] = exc.message
@@ -156,29 +157,38 @@ def index(request: HttpRequest) -> HttpResponse:
     }
     context.update(
         rows=rows, counts=counts, report=report, changed=changed, query=request.GET.urlencode(), norms=norms,
+        stored=stored,
         large=report.large_classes.height, small=report.small_schools["school"].n_unique(),
         choice=inputs.choice, totals=_totals(report), planned=_planned_by_zone(inputs.planned),
     )  # fmt: skip
     return render(request, "forecast/index.html", context)
 
 
-def _reports(inputs: Inputs, d: dict[str, Any]) -> tuple[PlacesReport, PlacesReport | None, bool]:
-    """The places report of the scenario, and the baseline's when the scenario changes anything; memoised
-    on the facts (one object per data version, see eduplan.results) by everything they depend on."""
+def _reports(
+    inputs: Inputs, d: dict[str, Any], with_plans: bool = True
+) -> tuple[PlacesReport, PlacesReport | None, bool, Judged[PlacesReport] | None]:
+    """The places report of the scenario, the baseline's when the scenario changes anything, and the stored
+    report shown (None for a scenario of the user's own). Without a scenario both are stored per data version
+    (eduplan.results); a scenario's are memoised on the facts by everything they depend on."""
     facts, origin, horizon, level = inputs.facts, inputs.origin, d["horizon"], d["level"]
-    # The per-school forecast does not depend on the scenario: both reports reuse it.
-    per_school = per_facts(
-        facts, ("school_forecast", origin, horizon), lambda: school_forecast(facts, origin, horizon)
-    )
+    no_scenario = not (d["projects"] or "").strip() and inputs.scenario.is_baseline()
+
+    def stored(plans: bool) -> Judged[PlacesReport]:
+        return results.judgement("forecast", d["unit"], forecast_key(level, origin, horizon, plans))
 
     def report(projects: pl.DataFrame, scenario: Scenario) -> PlacesReport:
+        # The per-school forecast does not depend on the scenario: both reports reuse it.
+        per_school = per_facts(
+            facts, ("school_forecast", origin, horizon), lambda: school_forecast(facts, origin, horizon)
+        )
         key = ("places", level, origin, horizon, projects.write_csv(), repr(scenario))
         return per_facts(facts, key, lambda: places_report(
             facts, level, origin, horizon, projects, scenario, schools_fc=per_school))  # fmt: skip
 
     changed = not inputs.projects.is_empty() or not inputs.scenario.is_baseline()
-    ours = report(inputs.projects, inputs.scenario)
-    return ours, report(empty_projects(), Scenario()) if changed else None, changed
+    shown = stored(with_plans) if no_scenario else None
+    ours = shown.value if shown is not None else report(inputs.projects, inputs.scenario)
+    return ours, stored(False).value if changed else None, changed, shown
 
 
 def county_forecast(
@@ -192,7 +202,7 @@ def county_forecast(
             "预测参数不正确：" + "；".join(f"{k}：{' '.join(map(str, v))}" for k, v in form.errors.items())
         )
     inputs = _inputs(form.cleaned_data, with_plans=True)
-    report, _, _ = _reports(inputs, form.cleaned_data)
+    report, _, _, _ = _reports(inputs, form.cleaned_data)
     return report, _rows(report, None, _names(inputs.facts))
 
 
@@ -264,11 +274,10 @@ def zone(request: HttpRequest, unit: str = "") -> HttpResponse:
     if not form.is_valid():
         raise Http404("参数不正确")
     d = form.cleaned_data
+    with_plans = request.GET.get("plan_projects", "1") != "0"
     try:
-        inputs = _inputs(d, request.GET.get("plan_projects", "1") != "0")
-        report = places_report(
-            inputs.facts, d["level"], inputs.origin, d["horizon"], inputs.projects, inputs.scenario
-        )
+        inputs = _inputs(d, with_plans)
+        report = _reports(inputs, d, with_plans)[0]
     except EduplanError as exc:
         return render(request, "forecast/index.html", {"form": form, "error": exc.message})
     gaps = report.gaps.filter(pl.col("unit") == unit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,6 +18,7 @@ from eduplan.indicators.completeness import latest_complete_year
 from eduplan.indicators.scope import scoped_code
 from eduplan.monitoring.progress import Judgement, Milestone, TargetSpec, judge
 from eduplan.monitoring.warnings import Warning, rank_warnings
+from eduplan.results.judgements import Judged
 from eduplan.web.plans import indicator_source
 from eduplan.web.plans.indicator_source import IndicatorInfo
 from eduplan.web.plans.models import ManualValue, Plan, Target
@@ -115,17 +116,49 @@ def scope_unit(target: Target) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
 class Evaluation:
-    rows: list[TargetRow]
-    frame: pl.DataFrame  # the engine's rows for the plan's indicators, every unit and year of the region
-    names: dict[str, str]  # org unit and school names by code
-    facts: Facts | None = None
-    findings: dict[str, list[str]] | None = None  # quality findings on each target's inputs, by target key
-    scoped: pl.DataFrame | None = None  # the engine's rows of indicators narrowed to 农村 or 城区
-    memo: dict[str, Any] = field(
-        default_factory=dict
-    )  # page parts derived from this evaluation, computed once
+    """A plan's judged targets; the engine's rows they came from (every unit and year of the region), the
+    names and the facts are computed when a page first asks for them (stored judgements need none)."""
+
+    def __init__(
+        self, rows: list[TargetRow], region: str, findings: dict[str, list[str]] | None = None,
+        stored: Judged[Progress] | None = None, **known: Any,
+    ) -> None:  # fmt: skip
+        self.rows = rows
+        self.region = region
+        self.findings = findings  # quality findings on each target's inputs, by target key
+        self.stored = stored  # the stored judgements they come from (None: computed here)
+        self.memo: dict[str, Any] = {}  # page parts derived from this evaluation, computed once
+        self._parts: dict[str, Any] = dict(known)  # facts, frame, scoped, names when already at hand
+
+    def _part(self, name: str, compute: Callable[[], Any]) -> Any:
+        if name not in self._parts:
+            self._parts[name] = compute()
+        return self._parts[name]
+
+    @property
+    def facts(self) -> Facts | None:
+        return self._part("facts", lambda: _facts(self.region))  # type: ignore[no-any-return]
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        """The engine's rows for the plan's indicators, every unit and year of the region."""
+        codes = [r.target.indicator_code for r in self.rows if r.target.indicator_code]
+        return self._part("frame", lambda: _frame(self.facts, codes))  # type: ignore[no-any-return]
+
+    @property
+    def scoped(self) -> pl.DataFrame | None:
+        """The engine's rows of indicators narrowed to 农村 or 城区."""
+        wanted = [(r.target.indicator_code, r.target.scope) for r in self.rows]
+        return self._part("scoped", lambda: indicator_source.compute_scoped(self.facts, wanted)[0])  # type: ignore[no-any-return]
+
+    @property
+    def names(self) -> dict[str, str]:
+        return self._part("names", lambda: _names(self.facts))  # type: ignore[no-any-return]
+
+
+def _frame(facts: Facts | None, codes: list[str]) -> pl.DataFrame:
+    return indicator_source.compute(facts if facts is not None and codes else Facts.empty(), codes)
 
 
 def evaluate_plan(plan: Plan, as_of: int | None = None, facts: Facts | None = None) -> list[TargetRow]:
@@ -141,11 +174,7 @@ def evaluate(plan: Plan, as_of: int | None = None, facts: Facts | None = None) -
     codes = [t.indicator_code for t in targets if t.indicator_code]
     if facts is None and codes:
         facts = _facts(plan.region_code)
-    frame = (
-        indicator_source.compute(facts, codes)
-        if facts is not None and codes
-        else indicator_source.compute(Facts.empty(), [])
-    )
+    frame = _frame(facts, codes)
     scoped, scope_reasons = indicator_source.compute_scoped(
         facts, [(t.indicator_code, t.scope) for t in targets]
     )
@@ -177,7 +206,9 @@ def evaluate(plan: Plan, as_of: int | None = None, facts: Facts | None = None) -
             judgement = replace(judgement, reason=f"{judgement.reason}：{hint}" if hint else judgement.reason)
         rows.append(TargetRow(target, spec, judgement, points, source, unit or plan.region_code, computed, manual,
                               why, code))  # fmt: skip
-    return Evaluation(rows, frame, _names(facts), facts, quality_findings(rows, facts), scoped)
+    return Evaluation(
+        rows, plan.region_code, quality_findings(rows, facts), facts=facts, frame=frame, scoped=scoped
+    )
 
 
 def _choose(
@@ -209,10 +240,10 @@ def _names(facts: Facts | None) -> dict[str, str]:
 
 
 def _facts(region_code: str) -> Facts | None:
-    from eduplan.store import load_facts
+    from eduplan.results import county_facts
 
     try:
-        return load_facts(region_code)
+        return county_facts(region_code)  # kept per data version
     except NotFound:
         return None  # a plan may be stored before its region's data
 
@@ -254,6 +285,10 @@ def _query_fingerprint() -> tuple[Any, ...]:
 
 
 def cached_evaluation(plan: Plan, as_of: int | None = None) -> Evaluation:
+    """The plan's judgements: as of the latest complete year, as stored per data version and the plan's
+    hand-entered rows (eduplan.results); as of another year, computed and kept a few minutes."""
+    if as_of is None:
+        return _stored_evaluation(plan)
     key = ("evaluation", plan.pk, as_of, data_fingerprint())
     hit = _fresh(key)
     if hit is not None:
@@ -267,6 +302,81 @@ def cached_evaluation(plan: Plan, as_of: int | None = None) -> Evaluation:
             if len(_cache) > 64:
                 _cache.clear()
             _cache[key] = (time.monotonic(), evaluation)
+    return evaluation
+
+
+@dataclass(frozen=True)
+class StoredTarget:
+    """One target's judgement as stored: everything of its TargetRow but the target and its spec (read anew)."""
+
+    target: int
+    judgement: Judgement
+    series: list[Point]
+    source: str
+    unit_code: str
+    computed: list[Point]
+    manual: list[Point]
+    source_reason: str
+    series_code: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A plan's progress judgements as stored: one per target, and the quality findings on their inputs."""
+
+    targets: list[StoredTarget]
+    findings: dict[str, list[str]]
+
+
+def progress(plan_id: int, facts: Callable[[], Facts]) -> Progress:
+    """What is stored of a plan's judgements (eduplan.results.producers)."""
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound(f"没有编号为 {plan_id} 的规划", english=f"no plan {plan_id}")
+    try:
+        loaded: Facts | None = facts()
+    except NotFound:
+        loaded = None  # a plan may be stored before its region's data
+    ev = evaluate(plan, None, loaded)
+    rows = [StoredTarget(r.target.pk, r.judgement, r.series, r.source, r.unit_code, r.computed, r.manual,
+                         r.source_reason, r.series_code) for r in ev.rows]  # fmt: skip
+    return Progress(rows, ev.findings or {})
+
+
+def plan_inputs(plan_id: int) -> str:
+    """Every row of the plan its judgements read (the plan, targets, milestones, values entered by hand)."""
+    from eduplan.web.plans.models import Milestone
+
+    parts = [
+        Plan.objects.filter(pk=plan_id).values_list(),
+        Target.objects.filter(plan_id=plan_id).order_by("pk").values_list(),
+        Milestone.objects.filter(target__plan_id=plan_id).order_by("pk").values_list(),
+        ManualValue.objects.filter(target__plan_id=plan_id).order_by("pk").values_list(),
+    ]
+    return repr([list(p) for p in parts])
+
+
+def _stored_evaluation(plan: Plan) -> Evaluation:
+    from eduplan import results
+
+    judged: Judged[Progress] = results.judgement("progress", plan.region_code, f"plan {plan.pk}")
+    key = ("stored", plan.pk, judged.key, judged.fresh, id(judged.value))
+    hit = _fresh(key)
+    if hit is not None:
+        return hit
+    targets = plan.targets.prefetch_related("milestones", "manual_values").select_related("plan")
+    by_id = {t.pk: t for t in targets}
+    known = indicator_source.catalogue()
+    rows = [
+        TargetRow(t, target_spec(t, known.get(t.indicator_code)), s.judgement, s.series, s.source, s.unit_code,
+                  s.computed, s.manual, s.source_reason, s.series_code)
+        for s in judged.value.targets if (t := by_id.get(s.target)) is not None
+    ]  # fmt: skip
+    evaluation = Evaluation(rows, plan.region_code, judged.value.findings, judged)
+    with _lock:
+        if len(_cache) > 64:
+            _cache.clear()
+        _cache[key] = (time.monotonic(), evaluation)
     return evaluation
 
 

@@ -61,6 +61,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "plan": plan,
         "plans": _plans(request).order_by("region_code", "name"),
         "body": evaluation.memo["overview"],
+        "stored": evaluation.stored,
         "data_year": access.latest_year(plan.region_code),
         "choice": None if evaluation.facts is None else choose_year(evaluation.facts, plan.region_code),
         "report_years": range(plan.period_start, plan.period_end + 1),
@@ -71,9 +72,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def targets(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
-    return render(
-        request, "plans/targets.html", {"plan": plan, "rows": dashboard.table_rows(cached_rows(plan))}
-    )
+    evaluation = cached_evaluation(plan)
+    context = {"plan": plan, "rows": dashboard.table_rows(evaluation.rows), "stored": evaluation.stored}
+    return render(request, "plans/targets.html", context)
 
 
 @login_required
@@ -109,6 +110,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "row_target": row.target,
         "label": label(row.target),
         "warnings": plan_warnings([row], dashboard.latest_year(rows), evaluation.findings),
+        "stored": evaluation.stored,
     }
     return render(request, "plans/target.html", context)
 

@@ -7,16 +7,14 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
+from eduplan import results
 from eduplan.facts import STAGE_NAMES, Facts
 from eduplan.indicators.completeness import data_years
-from eduplan.memo import per_facts
-from eduplan.standards import evaluate
+from eduplan.results.judgements import Judged
 from eduplan.standards.gaps import Plan, plan, shortfalls
 from eduplan.standards.loader import load
 from eduplan.standards.result import Evaluation
 from eduplan.web.charts import HLine, Series, bar_chart, line_chart
-from eduplan.web.standards.entries import entries
-from eduplan.web.standards.models import EnteredItem
 
 KIND_NAMES = {"balanced": "优质均衡", "basic": "基本均衡", "preschool": "普及普惠"}
 PASS, FAIL, GREY, NEUTRAL = "#2e7d32", "#c62828", "#9aa5b1", "#1d5fa8"
@@ -27,10 +25,13 @@ def years_of(facts: Facts) -> list[int]:
 
 
 def run(kind: str, facts: Facts, unit: str, year: int) -> Evaluation:
-    """The evaluation, once per facts object (one per data version, see eduplan.results) and entered items."""
-    given = entries(unit, year, kind)
-    key = ("evaluation", kind, unit, year, repr(sorted(given.items())))
-    return per_facts(facts, key, lambda: evaluate(kind, facts, unit, year, given))
+    """The evaluation as stored for the county's data version and entered items (eduplan.results)."""
+    return judged(kind, unit, year).value  # type: ignore[no-any-return]
+
+
+def judged(kind: str, unit: str, year: int) -> Judged[Evaluation]:
+    """The stored evaluation, and whether it is that of the current data (else it is being refreshed)."""
+    return results.judgement("evaluation", unit, f"{kind} {year}")
 
 
 def cv_chart(result: Evaluation, stage: str) -> SafeString:
@@ -93,14 +94,8 @@ class YearRow:
 
 
 def history(kind: str, facts: Facts, unit: str, known: Evaluation | None = None) -> list[YearRow]:
-    """The verdict of each year with data (newest first); `known`, already run for its year, is not run again.
-    Once per facts object (one per data version) and entered items of every year."""
-    given = EnteredItem.objects.filter(unit=unit, kind=kind).order_by("year", "item")
-    key = ("history", kind, unit, repr(list(given.values_list("year", "item", "passed", "evidence"))))
-    return per_facts(facts, key, lambda: _history(kind, facts, unit, known))
-
-
-def _history(kind: str, facts: Facts, unit: str, known: Evaluation | None) -> list[YearRow]:
+    """The verdict of each year with data (newest first), from the stored evaluations; `known`, already read
+    for its year, is not read again."""
     rows = []
     for year in reversed(years_of(facts)):
         r = known if known is not None and known.year == year else run(kind, facts, unit, year)

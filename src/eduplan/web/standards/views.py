@@ -62,13 +62,17 @@ def _scope(request: HttpRequest) -> Scope:
 def index(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     summary: list[tuple[str, str, Evaluation | None, str]] = []
+    stored = None  # the first evaluation being refreshed, for the page's note
     if scope.county and scope.facts is not None and scope.year:
         for kind, name in pages.KIND_NAMES.items():
             try:
-                summary.append((kind, name, pages.run(kind, scope.facts, scope.county.code, scope.year), ""))
+                judged = pages.judged(kind, scope.county.code, scope.year)
+                summary.append((kind, name, judged.value, ""))
+                stored = stored if stored is not None and not stored.fresh else judged
             except EduplanError as exc:
                 summary.append((kind, name, None, exc.message))
-    return render(request, "standards/index.html", scope.context() | {"summary": summary})
+    context = scope.context() | {"summary": summary, "stored": stored}
+    return render(request, "standards/index.html", context)
 
 
 @login_required
@@ -88,7 +92,8 @@ def evaluation(request: HttpRequest, kind: str) -> HttpResponse:
 def _evaluation_context(
     request: HttpRequest, kind: str, facts: Facts, unit: str, year: int
 ) -> dict[str, Any]:
-    result = pages.run(kind, facts, unit, year)
+    judged = pages.judged(kind, unit, year)
+    result = judged.value
     rows = pages.history(kind, facts, unit, result)
     # drawn once per evaluation (memoised per data version and entered items), not once per request
     stages = per_facts(result, "stages", lambda: [
@@ -104,7 +109,8 @@ def _evaluation_context(
     ])  # fmt: skip
     given = repr(sorted(entries(unit, year, kind).items())).encode()
     context: dict[str, Any] = {
-        "fragment": results.fragment(unit),
+        "stored": judged,
+        "fragment": judged,  # fragments keyed by the stored evaluation they are drawn from
         "entries_key": hashlib.sha256(given).hexdigest()[:16],
         "result": result,
         "stages": stages,
