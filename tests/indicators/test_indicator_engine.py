@@ -203,6 +203,10 @@ def test_code_lookup_by_number_checks_the_strings() -> None:
     assert numeric(strings).tolist() == [0, -1, -1, -1, -1, 1, 2, -1]
     mixed = Lookup(pl.Series(["K1", "12", "0012"]))  # otherwise by name
     assert mixed(strings).tolist() == [2, 1, -1, -1, -1, -1, -1, -1]
+    # In runs (as fact tables come, a school at a time) each run is looked up once, with the same answers.
+    runs = pl.Series([s for s in strings.to_list() for _ in range(3)])
+    assert numeric(runs).tolist() == [a for a in numeric(strings).tolist() for _ in range(3)]
+    assert mixed(runs).tolist() == [a for a in mixed(strings).tolist() for _ in range(3)]
 
 
 def test_no_population_rows_gives_reasons(make_county: Make) -> None:

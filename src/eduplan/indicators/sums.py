@@ -129,12 +129,28 @@ class Lookup:
             self._enum = pl.Enum(codes)
 
     def __call__(self, strings: pl.Series) -> np.ndarray:
+        # Fact tables come a school (or township) at a time: each run of equal strings is looked up once.
+        heads = run_heads(strings)
+        if 2 * len(heads) > strings.len():
+            return self._find(strings)
+        lengths = np.diff(np.append(heads, strings.len()))
+        return np.repeat(self._find(strings.gather(pl.Series(heads))), lengths)
+
+    def _find(self, strings: pl.Series) -> np.ndarray:
         if not self._numeric:
             return integers(strings.cast(self._enum, strict=False).to_physical())
         numbers = strings.cast(pl.UInt64, strict=False).fill_null(0).to_numpy()
         at = self._order[np.searchsorted(self._sorted, numbers).clip(max=len(self._sorted) - 1)]
         same = (self.codes.gather(pl.Series(at)) == strings).fill_null(False).to_numpy()
         return np.where(same, at, -1)
+
+
+def run_heads(strings: pl.Series) -> np.ndarray:
+    """Where each run of equal consecutive strings starts (a run of nulls is one run)."""
+    if strings.len() < 2:
+        return np.arange(strings.len())
+    changed = strings.slice(1).ne_missing(strings.slice(0, strings.len() - 1)).to_numpy()
+    return np.append(0, np.flatnonzero(changed) + 1)
 
 
 def codes_of(strings: pl.Series, codes: pl.Series | Sequence[str]) -> np.ndarray:
