@@ -103,7 +103,19 @@ def hierarchy(facts: Facts) -> pl.DataFrame:
 
 def years_of(facts: Facts) -> list[int]:
     frames = [facts.school_year, facts.stage_year, facts.grade_year, facts.reported]
-    return sorted({int(y) for f in frames for y in f["year"].drop_nulls().unique().to_list()})
+    return sorted({y for f in frames for y in _distinct_years(f["year"])})
+
+
+def _distinct_years(year: pl.Series) -> list[int]:
+    """A year column's distinct values: counted over its range (one pass, no hashing) when that is short."""
+    year = year.drop_nulls()
+    if not year.len():
+        return []
+    low, high = int(year.min()), int(year.max())  # type: ignore[arg-type]
+    if high - low > 10 * year.len():
+        return [int(y) for y in year.unique().to_list()]
+    seen = np.bincount(year.to_numpy() - low, minlength=high - low + 1)
+    return (np.flatnonzero(seen) + low).tolist()
 
 
 def level_frames(
