@@ -171,7 +171,10 @@ class _Part:
         return total, miss
 
     def _take(self, values: np.ndarray) -> np.ndarray:
-        return values.copy() if self.rows is None else values[self.rows]
+        """The part's rows of a term, as a new float64 array (the school level keeps terms as small integers)."""
+        if self.rows is None:
+            return values.astype(np.float64)
+        return values[self.rows].astype(np.float64, copy=False)
 
 
 # Rows per chunk of the result: its arrays are made a chunk at a time, so that they never sit beside all of it.

@@ -499,9 +499,11 @@ class Level:
         return len(self.unit)
 
     def add(self, key: str, value: np.ndarray, miss: np.ndarray | None) -> None:
-        self.values[key] = value
+        """Keep a term's sums (and miss counts); per school in the smallest type that holds them exactly."""
+        keep = _compact if self.schools is not None else _same
+        self.values[key] = keep(value)
         if miss is not None and miss.any():
-            self.misses[key] = miss
+            self.misses[key] = keep(miss)
 
     def add_lag(self, t: Term, earlier: Groups) -> None:
         """A lagged term at year Y is its unlagged sum at Y − lag; a row with no such year lacks one value."""
@@ -524,6 +526,27 @@ class Level:
             if key in self.misses:
                 columns[key + "__miss"] = pl.Series(key + "__miss", self.misses[key]).cast(pl.Int64)
         return pl.DataFrame(columns)
+
+
+# The school level keeps every per-school term until the output is written: mostly counts, they are held as
+# small integers (exact: converted back only when they are the very same numbers), a quarter of the memory.
+_INTEGERS = tuple(np.iinfo(t) for t in (np.int8, np.int16, np.int32))
+
+
+def _compact(values: np.ndarray) -> np.ndarray:
+    """The values as the smallest integer type that gives back exactly the same float64 numbers, else as they are."""
+    if not len(values):
+        return values
+    low, high = values.min(), values.max()
+    for info in _INTEGERS:
+        if info.min <= low and high <= info.max:
+            small = values.astype(info.dtype)
+            return small if np.array_equal(small, values) else values
+    return values
+
+
+def _same(values: np.ndarray) -> np.ndarray:
+    return values
 
 
 def _grid(units: pl.Series, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
