@@ -23,7 +23,7 @@ import polars as pl
 from eduplan.facts import SCHOOL_TYPES, Facts
 from eduplan.indicators.catalogue import LEVEL_ORDER, Indicator, load_catalogue
 from eduplan.indicators.formula import Term, parse_side
-from eduplan.indicators.sums import AREA_LEVELS, Level, Lookup, codes_of, levels
+from eduplan.indicators.sums import AREA_LEVELS, Filters, Level, Lookup, codes_of, levels
 
 OUTPUT_SCHEMA = {
     "code": pl.String,
@@ -325,15 +325,20 @@ def _computed(facts: Facts, inds: Sequence[Indicator], tree: pl.DataFrame) -> pl
     }
     by_level = levels(facts, list(terms.values()), tree, years_of(facts), at_school)
 
+    school = by_level["school"]
+    chosen: dict[Filters, np.ndarray] = {}  # a few filter sets, many indicators
+
+    def rows_of(filters: Filters) -> np.ndarray:
+        if filters not in chosen:
+            assert school.schools is not None
+            chosen[filters] = np.flatnonzero(school.schools.mask(filters)[school.unit])
+        return chosen[filters]
+
     def parts() -> Iterable[_Part]:
-        school = by_level["school"]
         for ind in inds:
             num, den = formulas[ind.code]
             for name in ind.levels:
-                rows = None
-                if name == "school":
-                    assert school.schools is not None
-                    rows = np.flatnonzero(school.schools.mask(applies_filters(ind, num))[school.unit])
+                rows = rows_of(applies_filters(ind, num)) if name == "school" else None
                 yield _Part(ind, num, den, by_level[name], rows)
 
     return _Output(by_level).result(parts())
