@@ -23,7 +23,7 @@ import polars as pl
 from eduplan.facts import SCHOOL_TYPES, Facts
 from eduplan.indicators.catalogue import LEVEL_ORDER, Indicator, load_catalogue
 from eduplan.indicators.formula import Term, parse_side
-from eduplan.indicators.sums import AREA_LEVELS, Level, Lookup, codes_of, levels
+from eduplan.indicators.sums import AREA_LEVELS, Filters, Level, Lookup, codes_of, levels
 
 OUTPUT_SCHEMA = {
     "code": pl.String,
@@ -103,7 +103,19 @@ def hierarchy(facts: Facts) -> pl.DataFrame:
 
 def years_of(facts: Facts) -> list[int]:
     frames = [facts.school_year, facts.stage_year, facts.grade_year, facts.reported]
-    return sorted({int(y) for f in frames for y in f["year"].drop_nulls().unique().to_list()})
+    return sorted({y for f in frames for y in _distinct_years(f["year"])})
+
+
+def _distinct_years(year: pl.Series) -> list[int]:
+    """A year column's distinct values: counted over its range (one pass, no hashing) when that is short."""
+    year = year.drop_nulls()
+    if not year.len():
+        return []
+    low, high = int(year.min()), int(year.max())  # type: ignore[arg-type]
+    if high - low > 10 * year.len():
+        return [int(y) for y in year.unique().to_list()]
+    seen = np.bincount(year.to_numpy() - low, minlength=high - low + 1)
+    return (np.flatnonzero(seen) + low).tolist()
 
 
 def level_frames(
@@ -159,7 +171,10 @@ class _Part:
         return total, miss
 
     def _take(self, values: np.ndarray) -> np.ndarray:
-        return values.copy() if self.rows is None else values[self.rows]
+        """The part's rows of a term, as a new float64 array (the school level keeps terms as small integers)."""
+        if self.rows is None:
+            return values.astype(np.float64)
+        return values[self.rows].astype(np.float64, copy=False)
 
 
 # Rows per chunk of the result: its arrays are made a chunk at a time, so that they never sit beside all of it.
@@ -310,15 +325,20 @@ def _computed(facts: Facts, inds: Sequence[Indicator], tree: pl.DataFrame) -> pl
     }
     by_level = levels(facts, list(terms.values()), tree, years_of(facts), at_school)
 
+    school = by_level["school"]
+    chosen: dict[Filters, np.ndarray] = {}  # a few filter sets, many indicators
+
+    def rows_of(filters: Filters) -> np.ndarray:
+        if filters not in chosen:
+            assert school.schools is not None
+            chosen[filters] = np.flatnonzero(school.schools.mask(filters)[school.unit])
+        return chosen[filters]
+
     def parts() -> Iterable[_Part]:
-        school = by_level["school"]
         for ind in inds:
             num, den = formulas[ind.code]
             for name in ind.levels:
-                rows = None
-                if name == "school":
-                    assert school.schools is not None
-                    rows = np.flatnonzero(school.schools.mask(applies_filters(ind, num))[school.unit])
+                rows = rows_of(applies_filters(ind, num)) if name == "school" else None
                 yield _Part(ind, num, den, by_level[name], rows)
 
     return _Output(by_level).result(parts())

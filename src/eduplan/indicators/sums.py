@@ -55,24 +55,25 @@ class Index:
     """Row numbers of distinct non-negative integer keys, in key order: dense when the key range is small."""
 
     def __init__(self, keys: Sequence[np.ndarray], size: int) -> None:
-        valid = [k[k >= 0] for k in keys]
-        total = sum(len(k) for k in valid)
-        self._dense = size <= 4 * total + 4096
+        keys = [np.maximum(k, -1) if len(k) and k.min() < -1 else k for k in keys]
+        self._dense = size <= 4 * sum(len(k) for k in keys) + 4096
         if self._dense:
-            present = np.zeros(size, dtype=bool)
-            for k in valid:
-                present[k] = True
-            self.keys = np.flatnonzero(present)
+            present = np.zeros(size + 1, dtype=bool)
+            for k in keys:
+                present[k] = True  # −1 marks the last slot, dropped below
+            self.keys = np.flatnonzero(present[:size])
             self._pos = np.full(size + 1, len(self.keys), dtype=np.intp)
             self._pos[self.keys] = np.arange(len(self.keys))
         else:
+            valid = [k[k >= 0] for k in keys]
             self.keys = np.unique(np.concatenate(valid)) if valid else np.zeros(0, dtype=np.int64)
         self.n = len(self.keys)
 
     def groups(self, keys: np.ndarray) -> Groups:
         """The row number of each key (n for a negative key or one that is not in the index)."""
         if self._dense:
-            return Groups(self._pos[np.where(keys >= 0, keys, len(self._pos) - 1)], self.n)
+            # −1 reads the last position (not found) directly; other negatives are mapped to it first.
+            return Groups(self._pos[np.maximum(keys, -1) if len(keys) and keys.min() < -1 else keys], self.n)
         at = np.searchsorted(self.keys, keys).clip(max=max(self.n - 1, 0))
         found = (keys >= 0) & (self.keys[at] == keys) if self.n else np.zeros(len(keys), dtype=bool)
         return Groups(np.where(found, at, self.n).astype(np.intp), self.n)
@@ -129,12 +130,28 @@ class Lookup:
             self._enum = pl.Enum(codes)
 
     def __call__(self, strings: pl.Series) -> np.ndarray:
+        # Fact tables come a school (or township) at a time: each run of equal strings is looked up once.
+        heads = run_heads(strings)
+        if 2 * len(heads) > strings.len():
+            return self._find(strings)
+        lengths = np.diff(np.append(heads, strings.len()))
+        return np.repeat(self._find(strings.gather(pl.Series(heads))), lengths)
+
+    def _find(self, strings: pl.Series) -> np.ndarray:
         if not self._numeric:
             return integers(strings.cast(self._enum, strict=False).to_physical())
         numbers = strings.cast(pl.UInt64, strict=False).fill_null(0).to_numpy()
         at = self._order[np.searchsorted(self._sorted, numbers).clip(max=len(self._sorted) - 1)]
         same = (self.codes.gather(pl.Series(at)) == strings).fill_null(False).to_numpy()
         return np.where(same, at, -1)
+
+
+def run_heads(strings: pl.Series) -> np.ndarray:
+    """Where each run of equal consecutive strings starts (a run of nulls is one run)."""
+    if strings.len() < 2:
+        return np.arange(strings.len())
+    changed = strings.slice(1).ne_missing(strings.slice(0, strings.len() - 1)).to_numpy()
+    return np.append(0, np.flatnonzero(changed) + 1)
 
 
 def codes_of(strings: pl.Series, codes: pl.Series | Sequence[str]) -> np.ndarray:
@@ -231,13 +248,20 @@ def _years(facts: Facts) -> tuple[int, int]:
     return (min(lows), max(highs) - min(lows) + 1) if lows else (0, 1)
 
 
+def _row_keys(sid: np.ndarray, years: pl.Series, first: int, span: int) -> np.ndarray:
+    """Per fact row: school × span + (year − first), −1 where the school or the year is unknown."""
+    year = integers(years, first - 1)
+    key = sid * span  # in place from here: one new array, not one per step
+    key += year
+    key -= first
+    key[(sid < 0) | (year < first)] = -1
+    return key
+
+
 def encode(facts: Facts) -> Keys:
     schools, numbers = _school_numbers(facts)
     first, span = _years(facts)
-    keys = {}
-    for name, sid in numbers.items():
-        year = integers(getattr(facts, name)["year"], first - 1)
-        keys[name] = np.where((sid >= 0) & (year >= first), sid * span + (year - first), -1)
+    keys = {name: _row_keys(sid, getattr(facts, name)["year"], first, span) for name, sid in numbers.items()}
     index = Index([keys[n] for n in SCHOOL_TABLES if n != "memberships"], max(schools.height * span, 1))
     rows = {name: index.groups(k) for name, k in keys.items()}
     named = pl.concat([facts.grade_year["stage"].unique(), facts.stage_year["stage"].unique()]).drop_nulls()
@@ -245,9 +269,11 @@ def encode(facts: Facts) -> Keys:
     ns = len(stage_names)
     stage_keys = {}
     for name in ("grade_year", "stage_year"):
-        s = codes_of(getattr(facts, name)["stage"], stage_names)
-        r = rows[name].index
-        stage_keys[name] = np.where((r < index.n) & (s >= 0), r * ns + s, -1)
+        stage = codes_of(getattr(facts, name)["stage"], stage_names)
+        key = rows[name].index * ns  # a new array: the row numbers stay as they are
+        key += stage
+        key[(rows[name].index == index.n) | (stage < 0)] = -1
+        stage_keys[name] = key
     stage_index = Index(list(stage_keys.values()), max(index.n * ns, 1))
     return Keys(
         schools=Attributes(schools),
@@ -473,9 +499,11 @@ class Level:
         return len(self.unit)
 
     def add(self, key: str, value: np.ndarray, miss: np.ndarray | None) -> None:
-        self.values[key] = value
+        """Keep a term's sums (and miss counts); per school in the smallest type that holds them exactly."""
+        keep = _compact if self.schools is not None else _same
+        self.values[key] = keep(value)
         if miss is not None and miss.any():
-            self.misses[key] = miss
+            self.misses[key] = keep(miss)
 
     def add_lag(self, t: Term, earlier: Groups) -> None:
         """A lagged term at year Y is its unlagged sum at Y − lag; a row with no such year lacks one value."""
@@ -498,6 +526,27 @@ class Level:
             if key in self.misses:
                 columns[key + "__miss"] = pl.Series(key + "__miss", self.misses[key]).cast(pl.Int64)
         return pl.DataFrame(columns)
+
+
+# The school level keeps every per-school term until the output is written: mostly counts, they are held as
+# small integers (exact: converted back only when they are the very same numbers), a quarter of the memory.
+_INTEGERS = tuple(np.iinfo(t) for t in (np.int8, np.int16, np.int32))
+
+
+def _compact(values: np.ndarray) -> np.ndarray:
+    """The values as the smallest integer type that gives back exactly the same float64 numbers, else as they are."""
+    if not len(values):
+        return values
+    low, high = values.min(), values.max()
+    for info in _INTEGERS:
+        if info.min <= low and high <= info.max:
+            small = values.astype(info.dtype)
+            return small if np.array_equal(small, values) else values
+    return values
+
+
+def _same(values: np.ndarray) -> np.ndarray:
+    return values
 
 
 def _grid(units: pl.Series, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
