@@ -78,7 +78,6 @@ CITY_PAGES = {
     "市 区县对比 /region/9901/": f"/region/{CITY}/",
 }
 PAGES = {**COUNTY_PAGES, **CITY_PAGES}
-WARM_USERS = 4  # users that request every page once before the clock starts (two of each kind)
 STORED, RECOMPUTE, DEV = "stored", "recompute", "dev"
 # (label, serve flags, environment): the same demo database each time
 SERVERS = {
@@ -179,8 +178,9 @@ def _client(spec: dict[str, Any]) -> dict[str, Any]:
 def _load(port: int, seconds: float, tree: _Tree) -> tuple[dict[str, PageResult], dict[str, Any]]:
     """USERS users, each cycling through its pages without pause until `seconds` have passed."""
     users = _tours(f"http://{HOST}:{port}")
-    # Warm every worker's caches: a few users request each of their pages once, at the same time.
-    _client({"host": HOST, "port": port, "seconds": 0, "users": users[:WARM_USERS]})
+    # Warm every worker's caches: each user requests each of its pages once, all at the same time (a new
+    # connection each time, so every worker meets every page).
+    _client({"host": HOST, "port": port, "seconds": 0, "users": users})
     machine, server = _machine_cpu(), tree.cpu()
     out = _client({"host": HOST, "port": port, "seconds": seconds, "users": users})
     machine_s, server_s = _machine_cpu() - machine, tree.cpu() - server

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "eduplan.store",  # the import history (the store is not an area: it has no pages)
     "eduplan.results",  # results stored per data version (no pages of its own)
+    "eduplan.web.pagecache",  # whole pages kept per user and database generation (no pages of its own)
     "axes",
     "rest_framework",
     "drf_spectacular",
@@ -149,6 +150,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "eduplan.web.pagecache.middleware.PageCacheMiddleware",  # last: answers after every check above
 ]
 # The CPU time of each request in a Server-Timing header (the web bench; off by default).
 if _env_bool("EDUPLAN_SERVER_TIMING", False):
@@ -252,6 +254,17 @@ EDUPLAN_RESULTS_REFRESH = _env_choice("EDUPLAN_RESULTS_REFRESH", "thread", ("thr
 EDUPLAN_RESULTS_FACTS = _env_int("EDUPLAN_RESULTS_FACTS", 16, minimum=1)
 # false: pages recompute everything on every request, as before issue 14 (the bench's baseline)
 EDUPLAN_RESULTS_STORE = _env_bool("EDUPLAN_RESULTS_STORE", True)
+# Whole pages kept per user until the next write to the database (eduplan.web.pagecache); false draws every page.
+EDUPLAN_PAGE_CACHE = _env_bool("EDUPLAN_PAGE_CACHE", True)
+EDUPLAN_PAGE_CACHE_ENTRIES = _env_int("EDUPLAN_PAGE_CACHE_ENTRIES", 500, minimum=1)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "eduplan"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "eduplan-pages",
+        "OPTIONS": {"MAX_ENTRIES": EDUPLAN_PAGE_CACHE_ENTRIES},
+    },
+}
 EDUPLAN_AUDIT_RETENTION_DAYS = _env_int("EDUPLAN_AUDIT_RETENTION_DAYS", 183, minimum=183)
 
 # ---- The JSON API (issue 20): docs/api.md.
