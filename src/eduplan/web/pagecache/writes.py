@@ -5,6 +5,7 @@ exactly when they can see the data."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -17,10 +18,14 @@ TABLE = "pagecache_generation"
 # Writes no page shows: sessions, sign-in attempts, the audit trail, API tokens' last use, Django's bookkeeping.
 QUIET = ("django_session", "django_migrations", "axes_", "accounts_auditevent", "api_apitoken", TABLE)
 WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)', re.I)
-BUMP = (
-    f"INSERT INTO {TABLE} (id, value) VALUES (1, 1) "
-    f"ON CONFLICT (id) DO UPDATE SET value = {TABLE}.value + 1"
-)
+# The generation is the time of the write in nanoseconds (and always above the one before), as data versions
+# are: a database rebuilt or restored from a backup never shows a generation this server has drawn pages for.
+BUMP = {
+    "sqlite": f"INSERT INTO {TABLE} (id, value) VALUES (1, %s) "
+    f"ON CONFLICT (id) DO UPDATE SET value = MAX({TABLE}.value + 1, excluded.value)",
+    "postgresql": f"INSERT INTO {TABLE} (id, value) VALUES (1, %s) "
+    f"ON CONFLICT (id) DO UPDATE SET value = GREATEST({TABLE}.value + 1, excluded.value)",
+}
 _present: list[bool] = []  # whether the table exists (looked up once per process, again after migrations)
 
 
@@ -32,9 +37,10 @@ def changes_pages(sql: str) -> bool:
 
 def _watch(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
     result = execute(sql, params, many, context)
-    if changes_pages(sql) and _table_present(context["connection"]):
-        with context["connection"].cursor() as cursor:  # passes through here again: its table is quiet
-            cursor.execute(BUMP)
+    connection = context["connection"]
+    if changes_pages(sql) and _table_present(connection):
+        with connection.cursor() as cursor:  # passes through here again: its table is quiet
+            cursor.execute(BUMP[connection.vendor], [time.time_ns()])
     return result
 
 
@@ -63,6 +69,7 @@ def install() -> None:
 
 def generation() -> int | None:
     """The current generation (None before the first write since the table was made)."""
-    from eduplan.web.pagecache.models import Generation
-
-    return Generation.objects.filter(pk=1).values_list("value", flat=True).first()
+    with default_connection.cursor() as cursor:  # plain SQL: read on every page, the ORM would double its cost
+        cursor.execute(f"SELECT value FROM {TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
