@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from eduplan.web.pagecache.writes import generation
 
 CACHE = "pages"  # the alias in settings.CACHES
 SECONDS = 3600  # an unchanged page is drawn again after this long anyway
+# A page drawn in the first seconds after a write is sent but not kept: some caches of one process notice a
+# write made in another only after a few seconds (the plans' evaluations: FINGERPRINT_SECONDS = 5).
+SETTLE_SECONDS = 6.0
 CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
 PLACEHOLDER = b"\x00csrf\x00"
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -75,18 +79,20 @@ class PageCacheMiddleware:
             response = self.get_response(request)
         finally:
             _audits.reset(token)
-        key = getattr(request, "_page_key", None)
-        if key is not None and _keepable(request, response):
+        key, written = getattr(request, "_page_key", (None, 0))
+        settled = time.time_ns() - written >= SETTLE_SECONDS * 1e9  # the generation is the write's time
+        if key is not None and settled and _keepable(request, response):
             caches[CACHE].set(key, _page(response, audits), SECONDS)
         return response
 
     def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> HttpResponse | None:
-        key = _key(request)
-        if key is None:
+        current = _current(request)
+        if current is None:
             return None
+        key = _key(request, current)
         page: Page | None = caches[CACHE].get(key)
         if page is None:
-            request._page_key = key  # type: ignore[attr-defined]
+            request._page_key = (key, current)  # type: ignore[attr-defined]
             return None
         for event, unit, detail in page.audits:
             access.audit(request, event, unit, **detail)
@@ -98,19 +104,19 @@ def enabled() -> bool:
     return bool(settings.EDUPLAN_PAGE_CACHE and settings.EDUPLAN_RESULTS_STORE)
 
 
-def _key(request: HttpRequest) -> str | None:
-    """The page's key, or None when it is not to be kept."""
+def _current(request: HttpRequest) -> int | None:
+    """The database's generation when the page may be kept, else None."""
     match = request.resolver_match
     if not enabled() or request.method != "GET" or match is None or match.view_name not in PAGES:
         return None
-    user = request.user
-    if user.is_authenticated and ("messages" in request.COOKIES or "_messages" in request.session):
+    if request.user.is_authenticated and ("messages" in request.COOKIES or "_messages" in request.session):
         return None  # the view shows (and consumes) the messages
-    current = generation()
-    if current is None:
-        return None
+    return generation()
+
+
+def _key(request: HttpRequest, current: int) -> str:
     parts = (
-        user.pk if user.is_authenticated else "",  # roles need not be part: granting one writes
+        request.user.pk if request.user.is_authenticated else "",  # roles need not be part: granting one writes
         request.scheme,
         request.get_host(),
         request.get_full_path(),

@@ -17,6 +17,7 @@ from django.db.models.signals import post_migrate
 TABLE = "pagecache_generation"
 # Writes no page shows: sessions, sign-in attempts, the audit trail, API tokens' last use, Django's bookkeeping.
 QUIET = ("django_session", "django_migrations", "axes_", "accounts_auditevent", "api_apitoken", TABLE)
+SIGN_IN = re.compile(r'\s*UPDATE\s+"auth_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.I)  # no page shows it
 WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)', re.I)
 # The generation is the time of the write in nanoseconds (and always above the one before), as data versions
 # are: a database rebuilt or restored from a backup never shows a generation this server has drawn pages for.
@@ -32,7 +33,7 @@ _present: list[bool] = []  # whether the table exists (looked up once per proces
 def changes_pages(sql: str) -> bool:
     """Whether a statement writes a table that pages may show."""
     match = WRITE.match(sql)
-    return match is not None and not match.group(1).lower().startswith(QUIET)
+    return match is not None and not match.group(1).lower().startswith(QUIET) and not SIGN_IN.match(sql)
 
 
 def _watch(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
