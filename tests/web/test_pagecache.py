@@ -73,7 +73,9 @@ def test_a_write_of_any_kind_draws_the_page_again(two_counties: None) -> None:
     OrgUnit.objects.filter(code="990101").update(name="甲新县")
     assert "甲新县" in _get(alice, "/")[0]
     facts = load_facts("990101")  # an import through the store (its own SQL, a new data version)
-    facts.schools = facts.schools.with_columns(facts.schools["name"].str.replace("甲县第一小学", "甲县育才小学"))
+    facts.schools = facts.schools.with_columns(
+        facts.schools["name"].str.replace("甲县第一小学", "甲县育才小学")
+    )
     save_facts(facts)
     assert "甲县育才小学" in _get(alice, "/")[0]
     before = generation()

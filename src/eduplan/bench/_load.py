@@ -48,7 +48,9 @@ async def _get(host: str, port: int, path: str, cookie: str) -> float | None:
     return float(timing.group(1)) if timing else None
 
 
-async def _user(spec: dict[str, Any], user: dict[str, Any], k: int, deadline: float, out: dict[str, Any]) -> None:
+async def _user(
+    spec: dict[str, Any], user: dict[str, Any], k: int, deadline: float, out: dict[str, Any]
+) -> None:
     pages = user["pages"]
     i = k  # users start on different pages
     while time.monotonic() < deadline if deadline else i < k + len(pages):  # no deadline: each page once
@@ -60,7 +62,7 @@ async def _user(spec: dict[str, Any], user: dict[str, Any], k: int, deadline: fl
             out["times"].setdefault(name, []).append((time.perf_counter() - start) * 1000)
             if cpu is not None:
                 out["cpu_ms"].setdefault(name, []).append(cpu)
-        except (OSError, RuntimeError, asyncio.TimeoutError, asyncio.IncompleteReadError) as exc:
+        except (TimeoutError, OSError, RuntimeError, asyncio.IncompleteReadError) as exc:
             out["errors"].setdefault(name, []).append(f"{type(exc).__name__}: {exc}"[:200])
 
 

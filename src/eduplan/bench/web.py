@@ -1,13 +1,17 @@
-"""Load benchmark of the site: 20 signed-in users without pauses for 30 s over every page kind, on gunicorn
-(`eduplan serve`) with results stored per data version, on gunicorn recomputing them on every request (the
-baseline of issue 14: `EDUPLAN_RESULTS_STORE=false`), and on Django's development server (issue 12's
-comparison), in the same run.
+"""Load benchmark of the site: 20 signed-in users without pauses for 30 s over every page kind of the tour, for
+a county (the county planner) and for the city above it (the city supervisor), on gunicorn (`eduplan serve`)
+with results stored per data version and the page cache; the same without the page cache; gunicorn recomputing
+results on every request (the baseline of issue 14: `EDUPLAN_RESULTS_STORE=false`); and Django's development
+server (issue 12's comparison), in the same run.
 
 Builds the demo city in a temporary data directory (`eduplan demo --no-serve`, which also stores the results),
-starts each server on 127.0.0.1, signs 20 users in (half as a county planner, half as the city supervisor)
-and has each request the pages in turn, with no pause, until the time is up. Reports per page the requests,
-errors, median and p95, and per server the throughput. Goals: 0 errors (issue 12); p95 ≤ 300 ms per page with
-stored results (issue 14), beside the recomputing baseline as a ratio.
+starts each server on 127.0.0.1, signs 20 users in (half county990101, half city9901: real sessions) and has
+the load client (`eduplan.bench._load`, asyncio on raw sockets in a process of its own) request each user's
+pages in turn, with no pause, until the time is up. Reports per page the requests, errors, median, p95 and the
+server's CPU ms per request (its Server-Timing header); per server the throughput, the server's CPU ms per
+request (its processes' CPU time over the requests: load-independent) and the CPU shares of server, client and
+the rest of the machine. Goals: 0 errors (issue 12); p95 ≤ 300 ms per page (issue 14), beside the recomputing
+baseline as ratios of p50 and p95.
 
 `run()` prints; `run_json()` prints one JSON object per page kind; `measure()` returns the figures.
 """
@@ -78,13 +82,20 @@ CITY_PAGES = {
     "市 区县对比 /region/9901/": f"/region/{CITY}/",
 }
 PAGES = {**COUNTY_PAGES, **CITY_PAGES}
-STORED, RECOMPUTE, DEV = "stored", "recompute", "dev"
+STORED, UNCACHED, RECOMPUTE, DEV = "stored", "uncached", "recompute", "dev"
 # (label, serve flags, environment): the same demo database each time
 SERVERS = {
-    STORED: ("gunicorn（eduplan serve），结果按数据版本存储", [], {}),
+    STORED: ("gunicorn（eduplan serve），结果按数据版本存储，页面缓存", [], {}),
+    UNCACHED: ("gunicorn，结果按数据版本存储，不用页面缓存", [], {"EDUPLAN_PAGE_CACHE": "false"}),
     RECOMPUTE: ("gunicorn，每次请求重新计算（基线）", [], {"EDUPLAN_RESULTS_STORE": "false"}),
     DEV: ("Django 开发服务器（eduplan serve --dev）", ["--dev"], {}),
 }
+WARM = {
+    STORED: USERS,
+    UNCACHED: 2,
+    RECOMPUTE: 2,
+    DEV: 2,
+}  # users who request each of their pages before the run
 
 
 @dataclass
@@ -175,12 +186,12 @@ def _client(spec: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(done.stdout))
 
 
-def _load(port: int, seconds: float, tree: _Tree) -> tuple[dict[str, PageResult], dict[str, Any]]:
+def _load(port: int, seconds: float, warm: int, tree: _Tree) -> tuple[dict[str, PageResult], dict[str, Any]]:
     """USERS users, each cycling through its pages without pause until `seconds` have passed."""
     users = _tours(f"http://{HOST}:{port}")
-    # Warm every worker's caches: each user requests each of its pages once, all at the same time (a new
-    # connection each time, so every worker meets every page).
-    _client({"host": HOST, "port": port, "seconds": 0, "users": users})
+    # Warm the workers' caches: users request each of their pages once, all at the same time (a new
+    # connection each time, so with every user each worker meets every page and keeps it).
+    _client({"host": HOST, "port": port, "seconds": 0, "users": users[:warm]})
     machine, server = _machine_cpu(), tree.cpu()
     out = _client({"host": HOST, "port": port, "seconds": seconds, "users": users})
     machine_s, server_s = _machine_cpu() - machine, tree.cpu() - server
@@ -199,7 +210,9 @@ def _load(port: int, seconds: float, tree: _Tree) -> tuple[dict[str, PageResult]
         "server_cpu_ms_per_request": round(server_s * 1000 / max(requests, 1), 2),
         "server_cpu_share": round(server_s / (cores * out["elapsed_s"]), 3),
         "client_cpu_share": round(out["cpu_s"] / (cores * out["elapsed_s"]), 3),
-        "others_cpu_share": round(max(machine_s - server_s - out["cpu_s"], 0) / (cores * out["elapsed_s"]), 3),
+        "others_cpu_share": round(
+            max(machine_s - server_s - out["cpu_s"], 0) / (cores * out["elapsed_s"]), 3
+        ),
         "load_average": os.getloadavg()[0],
     }
     return results, load
@@ -248,13 +261,14 @@ def measure(seconds: float = SECONDS, servers: tuple[str, ...] = tuple(SERVERS))
             subprocess.run(_eduplan("demo", "--no-serve"), env=env, check=True, capture_output=True)
         for key in servers:
             label, flags, extra = SERVERS[key]
-            out["servers"][key] = _serve_and_load(data_dir, {**env, **extra}, flags, seconds) | {
-                "label": label
-            }
+            figures = _serve_and_load(data_dir, {**env, **extra}, flags, seconds, WARM[key])
+            out["servers"][key] = figures | {"label": label}
     return out
 
 
-def _serve_and_load(data_dir: str, env: dict[str, str], flags: list[str], seconds: float) -> dict[str, Any]:
+def _serve_and_load(
+    data_dir: str, env: dict[str, str], flags: list[str], seconds: float, warm: int
+) -> dict[str, Any]:
     port = _free_port()
     log = Path(data_dir) / "server.log"
     with log.open("a") as sink:
@@ -264,7 +278,7 @@ def _serve_and_load(data_dir: str, env: dict[str, str], flags: list[str], second
         base = f"http://{HOST}:{port}"
         _wait(f"{base}/accounts/login/")
         header = urllib.request.urlopen(f"{base}/accounts/login/").headers.get("Server", "")
-        results, load = _load(port, seconds, _Tree(server.pid))
+        results, load = _load(port, seconds, warm, _Tree(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -283,7 +297,7 @@ def page_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
         ours = servers[STORED]["pages"].get(name, {})
         row: dict[str, Any] = {"page": name, "users": figures["users"], **_renamed(ours)}
         row["goal_p95_ms"] = GOAL_P95_MS
-        for key in (RECOMPUTE, DEV):
+        for key in (UNCACHED, RECOMPUTE, DEV):
             if key in servers:
                 row[key] = {"page": name, "users": figures["users"], **_renamed(servers[key]["pages"][name])}
         for q in ("p50", "p95"):
@@ -304,7 +318,9 @@ def _chosen() -> tuple[float, tuple[str, ...]]:
     servers = tuple(k for k in (os.environ.get("EDUPLAN_BENCH_SERVERS") or ",".join(SERVERS)).split(",") if k)
     unknown = set(servers) - set(SERVERS)
     if unknown or STORED not in servers:
-        raise SystemExit(f"EDUPLAN_BENCH_SERVERS: {sorted(unknown)} 不认识；须含 {STORED}，可选 {list(SERVERS)}")
+        raise SystemExit(
+            f"EDUPLAN_BENCH_SERVERS: {sorted(unknown)} 不认识；须含 {STORED}，可选 {list(SERVERS)}"
+        )
     return seconds, servers
 
 

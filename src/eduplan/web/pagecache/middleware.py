@@ -47,7 +47,9 @@ PAGES = frozenset({
 })  # fmt: skip
 
 # The audit events the view being drawn writes (a personal-data view): written again on every hit.
-_audits: ContextVar[list[tuple[str, str, dict[str, Any]]] | None] = ContextVar("pagecache_audits", default=None)
+_audits: ContextVar[list[tuple[str, str, dict[str, Any]]] | None] = ContextVar(
+    "pagecache_audits", default=None
+)
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,9 @@ def _current(request: HttpRequest) -> int | None:
 
 def _key(request: HttpRequest, current: int) -> str:
     parts = (
-        request.user.pk if request.user.is_authenticated else "",  # roles need not be part: granting one writes
+        request.user.pk
+        if request.user.is_authenticated
+        else "",  # roles need not be part: granting one writes
         request.scheme,
         request.get_host(),
         request.get_full_path(),

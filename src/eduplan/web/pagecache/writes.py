@@ -17,8 +17,12 @@ from django.db.models.signals import post_migrate
 TABLE = "pagecache_generation"
 # Writes no page shows: sessions, sign-in attempts, the audit trail, API tokens' last use, Django's bookkeeping.
 QUIET = ("django_session", "django_migrations", "axes_", "accounts_auditevent", "api_apitoken", TABLE)
-SIGN_IN = re.compile(r'\s*UPDATE\s+"auth_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.I)  # no page shows it
-WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)', re.I)
+SIGN_IN = re.compile(
+    r'\s*UPDATE\s+"auth_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.I
+)  # no page shows it
+WRITE = re.compile(
+    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)', re.I
+)
 # The generation is the time of the write in nanoseconds (and always above the one before), as data versions
 # are: a database rebuilt or restored from a backup never shows a generation this server has drawn pages for.
 BUMP = {
@@ -64,13 +68,17 @@ def install() -> None:
     """Watch every database connection of this process (each thread opens its own)."""
     connection_created.connect(_watch_connection, dispatch_uid="pagecache-watch")
     post_migrate.connect(_migrated, dispatch_uid="pagecache-migrated")
-    if default_connection.connection is not None:  # already open (a shell that queried before apps were ready)
+    if (
+        default_connection.connection is not None
+    ):  # already open (a shell that queried before apps were ready)
         _watch_connection(None, default_connection)
 
 
 def generation() -> int | None:
     """The current generation (None before the first write since the table was made)."""
-    with default_connection.cursor() as cursor:  # plain SQL: read on every page, the ORM would double its cost
+    with (
+        default_connection.cursor() as cursor
+    ):  # plain SQL: read on every page, the ORM would double its cost
         cursor.execute(f"SELECT value FROM {TABLE} WHERE id = 1")
         row = cursor.fetchone()
     return None if row is None else int(row[0])
