@@ -17,9 +17,8 @@ from django.db.models.signals import post_migrate
 TABLE = "pagecache_generation"
 # Writes no page shows: sessions, sign-in attempts, the audit trail, API tokens' last use, Django's bookkeeping.
 QUIET = ("django_session", "django_migrations", "axes_", "accounts_auditevent", "api_apitoken", TABLE)
-SIGN_IN = re.compile(
-    r'\s*UPDATE\s+"auth_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.I
-)  # no page shows it
+# A sign-in's last_login: no page shows it.
+SIGN_IN = re.compile(r'\s*UPDATE\s+"auth_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.I)
 WRITE = re.compile(
     r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)', re.I
 )
@@ -68,17 +67,17 @@ def install() -> None:
     """Watch every database connection of this process (each thread opens its own)."""
     connection_created.connect(_watch_connection, dispatch_uid="pagecache-watch")
     post_migrate.connect(_migrated, dispatch_uid="pagecache-migrated")
-    if (
-        default_connection.connection is not None
-    ):  # already open (a shell that queried before apps were ready)
+    # A connection already open (a shell that queried before the apps were ready) is watched too.
+    if default_connection.connection is not None:
         _watch_connection(None, default_connection)
 
 
 def generation() -> int | None:
-    """The current generation (None before the first write since the table was made)."""
-    with (
-        default_connection.cursor() as cursor
-    ):  # plain SQL: read on every page, the ORM would double its cost
+    """The current generation (None before the first write since the table was made, or before it is made)."""
+    if not _table_present(default_connection):
+        return None
+    # Plain SQL: it is read on every page, and the ORM would double its cost.
+    with default_connection.cursor() as cursor:
         cursor.execute(f"SELECT value FROM {TABLE} WHERE id = 1")
         row = cursor.fetchone()
     return None if row is None else int(row[0])
