@@ -18,20 +18,27 @@ from tests.conftest import ALICE, BOB, CAROL, make_user
 from tests.web.test_personas import _county_facts
 
 pytestmark = pytest.mark.db
-# A kept page reads the session, the user and the generation (and a new session saves itself), nothing else.
-HIT_TABLES = {"django_session", "auth_user", "pagecache_generation"}
+# A kept page reads the session, the user and the generation (and a new session saves itself; a unit named in
+# the address is checked against the user's roles; a personal-data page writes its audit event again), nothing
+# else: no table of data.
+HIT_TABLES = {"django_session", "auth_user", "pagecache_generation", "accounts_grant", "schools_orgunit",
+              "accounts_auditevent"}  # fmt: skip
 
 
 @pytest.fixture
-def two_counties(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def keeping(monkeypatch: pytest.MonkeyPatch) -> None:
     from django.core.cache import caches
 
-    from eduplan.store import save_facts
-
-    save_facts(_county_facts())
     caches[middleware.CACHE].clear()
     # Pages are kept only once the last write is a few seconds old; a test writes just before it reads.
     monkeypatch.setattr(middleware, "SETTLE_SECONDS", 0.0)
+
+
+@pytest.fixture
+def two_counties(db: None, keeping: None) -> None:
+    from eduplan.store import save_facts
+
+    save_facts(_county_facts())
 
 
 def _client(persona: Any) -> Client:
@@ -93,6 +100,20 @@ def test_a_kept_page_carries_the_csrf_token_of_the_session_it_goes_to(two_counti
     # ... the token the kept page carries is: the second session signs out.
     assert second.post("/accounts/logout/", {"csrfmiddlewaretoken": _token(page)}).status_code == 200
     assert "_auth_user_id" not in second.session
+
+
+def test_a_kept_personal_data_page_is_logged_each_time_it_is_seen(demo_db: Any, keeping: None) -> None:
+    from eduplan.web.accounts.models import AuditEvent
+
+    alice = _client(ALICE)
+    url = "/staffing/plan/?unit=990101&year=2025"  # the rotation plan names teachers (by anonymous ids)
+    first, kept = _get(alice, url)
+    again, kept_again = _get(alice, url)
+    assert "已求得最优方案" in first and not kept and kept_again
+    seen = AuditEvent.objects.filter(event="view_personal", unit="990101").order_by("id")
+    assert [(e.username, e.path, e.detail) for e in seen] == [
+        ("alice", url, {"what": "rotation_plan", "year": 2025})
+    ] * 2
 
 
 def test_pages_that_are_not_kept(two_counties: None) -> None:
