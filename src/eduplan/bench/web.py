@@ -37,6 +37,10 @@ from typing import Any
 
 from eduplan.cli.foundation import DEMO_PASSWORD, DEMO_USER
 
+SETTLE_SECONDS = (
+    6.5  # eduplan.web.pagecache.middleware.SETTLE_SECONDS and a little (that module needs Django)
+)
+
 USERS = 20
 SECONDS = 30.0
 HOST = "127.0.0.1"
@@ -190,8 +194,12 @@ def _load(port: int, seconds: float, warm: int, tree: _Tree) -> tuple[dict[str, 
     """USERS users, each cycling through its pages without pause until `seconds` have passed."""
     users = _tours(f"http://{HOST}:{port}")
     # Warm the workers' caches: users request each of their pages once, all at the same time (a new
-    # connection each time, so with every user each worker meets every page and keeps it).
+    # connection each time, so with every user each worker meets every page). Pages are kept only once the
+    # last write is a few seconds old (the first requests store results): where they are kept, warm twice.
     _client({"host": HOST, "port": port, "seconds": 0, "users": users[:warm]})
+    if warm == USERS:
+        time.sleep(SETTLE_SECONDS)
+        _client({"host": HOST, "port": port, "seconds": 0, "users": users})
     machine, server = _machine_cpu(), tree.cpu()
     out = _client({"host": HOST, "port": port, "seconds": seconds, "users": users})
     machine_s, server_s = _machine_cpu() - machine, tree.cpu() - server
@@ -288,9 +296,14 @@ def _serve_and_load(
             "sample_errors": [e for r in results.values() for e in r.errors][:3]}  # fmt: skip
 
 
+SERVER_KEYS = ("requests_per_second", "server_cpu_ms_per_request", "server_cpu_share", "client_cpu_share",
+               "others_cpu_share", "load_average")  # fmt: skip
+
+
 def page_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
-    """One object per page kind: the stored results' figures, the recomputing baseline's beside them (and
-    the development server's), and the baseline's p95 over ours."""
+    """One object per page kind: the figures with stored results and the page cache, those of the other
+    servers beside them (without the page cache, recomputing, the development server), the baseline's p50 and
+    p95 over ours, and under `server` each server's throughput, CPU per request and the machine's CPU shares."""
     servers = figures["servers"]
     rows = []
     for name in PAGES:
@@ -303,6 +316,7 @@ def page_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
         for q in ("p50", "p95"):
             base, own = row.get(RECOMPUTE, {}).get(f"{q}_ms"), row.get(f"{q}_ms")
             row[f"recompute_{q}_ratio"] = round(base / own, 1) if base and own else None
+        row["server"] = {k: {f: s.get(f) for f in SERVER_KEYS} for k, s in servers.items()}
         rows.append(row)
     return rows
 
