@@ -28,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -37,9 +36,8 @@ from typing import Any
 
 from eduplan.cli.foundation import DEMO_PASSWORD, DEMO_USER
 
-SETTLE_SECONDS = (
-    6.5  # eduplan.web.pagecache.middleware.SETTLE_SECONDS and a little (that module needs Django)
-)
+# eduplan.web.pagecache.middleware.SETTLE_SECONDS and a little (that module needs Django, this one does not)
+SETTLE_SECONDS = 6.5
 
 USERS = 20
 SECONDS = 30.0
@@ -94,12 +92,8 @@ SERVERS = {
     RECOMPUTE: ("gunicorn，每次请求重新计算（基线）", [], {"EDUPLAN_RESULTS_STORE": "false"}),
     DEV: ("Django 开发服务器（eduplan serve --dev）", ["--dev"], {}),
 }
-WARM = {
-    STORED: USERS,
-    UNCACHED: 2,
-    RECOMPUTE: 2,
-    DEV: 2,
-}  # users who request each of their pages before the run
+# Users who request each of their pages before the run: all where pages are kept, else one of each kind.
+WARM = {STORED: USERS, UNCACHED: 2, RECOMPUTE: 2, DEV: 2}
 
 
 @dataclass
