@@ -117,10 +117,9 @@ def _current(request: HttpRequest) -> int | None:
 
 
 def _key(request: HttpRequest, current: int) -> str:
+    user = request.user.pk if request.user.is_authenticated else ""  # not their roles: granting one writes
     parts = (
-        request.user.pk
-        if request.user.is_authenticated
-        else "",  # roles need not be part: granting one writes
+        user,
         request.scheme,
         request.get_host(),
         request.get_full_path(),
