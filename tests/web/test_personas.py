@@ -61,10 +61,11 @@ READERS = {"alice", "carol", "erin"}
 WRITERS = {"alice"}
 # Tables whose rows change on any request (sessions, the trail, lockout records) or by design of a reader's
 # step (a city's acceptance of approved data).
-# Stored results (results.*) are computed when a page reads them; an approval moves a data version.
+# Stored results (results.*) are computed when a page reads them (and move the page cache's generation); an
+# approval moves a data version.
 VOLATILE = {"sessions.session", "accounts.auditevent", "axes.accessattempt", "axes.accesslog",
             "axes.accessfailurelog", "admin.logentry", "results.resultstate", "results.indicatorvalue",
-            "results.storedresult"}  # fmt: skip
+            "results.storedresult", "pagecache.generation"}  # fmt: skip
 APPROVAL_TABLES = {"accounts.approval", "accounts.approvalstep", "store.dataversion"}
 # Pages that legitimately name units to their administrator: the trail, role grants.
 ADMIN_PAGES = {"auditor": ("accounts:audit", "admin:accounts_auditevent"),

@@ -86,7 +86,9 @@ def _database() -> dict[str, Any]:
     if config["ENGINE"].endswith("sqlite3"):
         private_file(Path(str(config["NAME"])))  # SQLite then gives its -wal and -shm files the same mode
         config["OPTIONS"] = {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"}
-        config["CONN_MAX_AGE"] = 0
+        # Each server thread keeps its connection: opening one (Django registers its SQL functions on each)
+        # costs about 2 ms of CPU, as much as a page from the page cache.
+        config["CONN_MAX_AGE"] = 60
     return config
 
 
@@ -128,6 +130,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "eduplan.store",  # the import history (the store is not an area: it has no pages)
     "eduplan.results",  # results stored per data version (no pages of its own)
+    "eduplan.web.pagecache",  # whole pages kept per user and database generation (no pages of its own)
     "axes",
     "rest_framework",
     "drf_spectacular",
@@ -149,7 +152,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "eduplan.web.pagecache.middleware.PageCacheMiddleware",  # last: answers after every check above
 ]
+# The CPU time of each request in a Server-Timing header (the web bench; off by default).
+if _env_bool("EDUPLAN_SERVER_TIMING", False):
+    MIDDLEWARE.insert(0, "eduplan.web.timing.ServerTimingMiddleware")
 ROOT_URLCONF = "eduplan.web.urls"
 TEMPLATES = [
     {
@@ -249,6 +256,17 @@ EDUPLAN_RESULTS_REFRESH = _env_choice("EDUPLAN_RESULTS_REFRESH", "thread", ("thr
 EDUPLAN_RESULTS_FACTS = _env_int("EDUPLAN_RESULTS_FACTS", 16, minimum=1)
 # false: pages recompute everything on every request, as before issue 14 (the bench's baseline)
 EDUPLAN_RESULTS_STORE = _env_bool("EDUPLAN_RESULTS_STORE", True)
+# Whole pages kept per user until the next write to the database (eduplan.web.pagecache); false draws every page.
+EDUPLAN_PAGE_CACHE = _env_bool("EDUPLAN_PAGE_CACHE", True)
+EDUPLAN_PAGE_CACHE_ENTRIES = _env_int("EDUPLAN_PAGE_CACHE_ENTRIES", 500, minimum=1)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "eduplan"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "eduplan-pages",
+        "OPTIONS": {"MAX_ENTRIES": EDUPLAN_PAGE_CACHE_ENTRIES},
+    },
+}
 EDUPLAN_AUDIT_RETENTION_DAYS = _env_int("EDUPLAN_AUDIT_RETENTION_DAYS", 183, minimum=183)
 
 # ---- The JSON API (issue 20): docs/api.md.
