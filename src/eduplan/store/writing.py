@@ -28,6 +28,11 @@ BATCH = 500  # rows per bulk statement and codes per IN (…) list; well under S
 # province's import names most schools, and one scan is much cheaper than dozens of long queries.
 WHOLE = 2_000
 COPY_ROWS = 50_000  # rows per block of CSV handed to PostgreSQL's COPY
+# After a COPY of this many rows the table's planner statistics are renewed at once (ANALYZE counts the rows of
+# its own open transaction). Otherwise a table autovacuum last saw empty (reltuples 0) is planned as empty and a
+# county's schools are joined to their yearly rows by nested loops: 18 s per query seen in a test run on
+# PostgreSQL, and the same after a bureau's first import until autovacuum gets to it.
+ANALYZE_ROWS = 1_000
 SQLITE_VALUES = (
     999  # parameters per SQLite INSERT: the limit of SQLite before 3.32, well under today's 32,766
 )
@@ -320,6 +325,8 @@ def insert_rows(model: type[models.Model], fields: list[str], rows: pl.DataFrame
             ):
                 for block in rows.iter_slices(COPY_ROWS):
                     copy.write(block.write_csv(include_header=False, null_value=""))
+            if rows.height >= ANALYZE_ROWS:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
             return
         # Many rows per statement: SQLite then runs its statement machine once per block, not once per row
         # (about 40% less CPU for a province's statistics than one row per statement).
