@@ -259,3 +259,29 @@ def test_result_does_not_depend_on_row_order() -> None:
     ours, theirs = compute(facts), compute(shuffled)
     check = agreement(ours, theirs)
     assert check["rows"] == ours.height > 10_000 and agrees(check), check
+
+
+def test_each_indicator_alone_equals_its_rows_of_all(county: Facts, county_values: pl.DataFrame) -> None:
+    # All at once, each level's sums are dropped after the last indicator that reads them: a term dropped too
+    # early would fail or change a later indicator's rows.
+    from eduplan.bench.indicators import agreement, agrees
+
+    for ind in load_catalogue():
+        alone = compute(county, [ind.code])
+        check = agreement(alone, county_values.filter(pl.col("code") == ind.code))
+        assert check["rows"] == alone.height and agrees(check), (ind.code, check)
+
+
+def test_each_term_is_dropped_after_its_last_reader(county: Facts) -> None:
+    from eduplan.indicators.engine import _plan, hierarchy
+
+    inds = [i for i in load_catalogue() if not i.reported]
+    _, parts = _plan(county, inds, hierarchy(county))
+    reads = [{(p.level.name, t.key) for t in (*p.num, *p.den)} for p in parts]
+    for i, part in enumerate(parts):
+        dropped = {(part.level.name, k) for k in part.last}
+        assert dropped <= reads[i]
+        assert not any(dropped & later for later in reads[i + 1 :]), part.ind.code
+    assert set().union(*reads) == {
+        (p.level.name, k) for p in parts for k in p.last
+    }  # every term dropped once

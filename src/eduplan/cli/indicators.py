@@ -94,7 +94,7 @@ def _named(out: pl.DataFrame) -> pl.DataFrame:
             "measure": [i.unit for i in catalogue],
         }
     )
-    return out.join(meta, on="code", how="left")
+    return out.with_columns(pl.col("code").cast(pl.String)).join(meta, on="code", how="left")
 
 
 def _clean(value: Any) -> Any:

@@ -170,7 +170,8 @@ def school_values(values: pl.DataFrame, facts: Facts, cover: Coverage, code: str
 
 
 def _located_values(values: pl.DataFrame, units: pl.DataFrame, cover: Coverage, code: str) -> pl.DataFrame:
-    rows = values.filter((pl.col("code") == code) & (pl.col("year") == cover.year)).select("unit", "value")
+    rows = values.filter((pl.col("code") == code) & (pl.col("year") == cover.year))
+    rows = rows.select(pl.col("unit").cast(pl.String), "value")  # the engine's units are categorical
     complete = ~pl.col("county").is_in(list(cover.incomplete))
     joined = units.join(rows, on="unit", how="left").with_columns(complete.alias("complete"))
     keep = [c for c in ("unit", "name", "value", "complete", "longitude", "latitude") if c in joined.columns]

@@ -8,6 +8,9 @@ from eduplan.facts import Facts
 from eduplan.indicators.engine import compute
 
 COLUMNS = ("year", "unit", "level", "code", "value", "numerator", "denominator", "reason")
+# As the table holds them (the engine's codes, levels and reasons are categorical: text here).
+SCHEMA = {"year": pl.Int64, "unit": pl.String, "level": pl.String, "code": pl.String, "value": pl.Float64,
+          "numerator": pl.Float64, "denominator": pl.Float64, "reason": pl.String}  # fmt: skip
 
 
 COUNTY_DIGITS = 6
@@ -21,4 +24,4 @@ def county_indicators(facts: Facts, county: str) -> pl.DataFrame:
     values = compute(facts)
     below = pl.col("level").is_in(["township", "school"]) & pl.lit(len(county) == COUNTY_DIGITS)
     inside = values.filter((pl.col("unit") == county) | below)
-    return inside.select(COLUMNS).with_columns(pl.col("value", "numerator", "denominator").cast(pl.Float64))
+    return inside.select(pl.col(c).cast(SCHEMA[c]) for c in COLUMNS)

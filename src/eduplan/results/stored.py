@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from eduplan.facts import Facts
 from eduplan.memo import per_facts
-from eduplan.results.compute import COLUMNS, COUNTY_DIGITS, county_indicators
+from eduplan.results.compute import COLUMNS, COUNTY_DIGITS, SCHEMA, county_indicators
 from eduplan.results.models import IndicatorValue, ResultState
 from eduplan.store import load_facts
 from eduplan.store.versions import versions
@@ -28,8 +28,6 @@ from eduplan.store.writing import insert_rows
 INDICATORS = "indicators"
 FRAGMENT_SECONDS = 3600  # a page fragment of one data version (a new version makes a new key anyway)
 STUCK = timedelta(minutes=10)  # a refresh started longer ago than this has died with its process
-SCHEMA = {"year": pl.Int64, "unit": pl.String, "level": pl.String, "code": pl.String, "value": pl.Float64,
-          "numerator": pl.Float64, "denominator": pl.Float64, "reason": pl.String}  # fmt: skip
 log = logging.getLogger(__name__)
 REFRESHING: dict[str, threading.Thread] = {}  # the latest background refresh of this process, by county
 
