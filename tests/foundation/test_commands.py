@@ -54,10 +54,7 @@ def test_demo_builds_a_fresh_database_and_exports_its_schools(tmp_path: Path) ->
     # The secret key and the SQLite file are the owner's alone.
     assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "x.db").stat().st_mode) == 0o600
-    again = subprocess.run(
-        [*EDUPLAN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=DEMO_TIMEOUT
-    )
-    assert again.returncode == 0, again.stderr  # a demo database is rebuilt
+    _rebuild_and_serve(env)
     out = tmp_path / "schools.csv"
     done = subprocess.run([*EDUPLAN, "export", "schools", str(out)], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -65,6 +62,36 @@ def test_demo_builds_a_fresh_database_and_exports_its_schools(tmp_path: Path) ->
     assert lines[0].startswith("学校标识码,学校名称")
     assert len(lines) - 1 >= 100  # the demo county has about 110 schools
     assert all(len(line.split(",")[0]) == 10 for line in lines[1:])
+
+
+def _rebuild_and_serve(env: dict[str, str]) -> None:
+    """`eduplan demo` as `make demo` runs it: a demo database is rebuilt, then served; a signed-in planner's
+    pages that compute with Polars answer (a worker forked from the building process waited forever on them)."""
+    from eduplan.bench.web import _sign_in
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([*EDUPLAN, "demo", "--port", str(port), "--workers", "1"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    waited = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(90)  # a page that never answers fails the test instead of hanging it
+    try:
+        deadline = time.monotonic() + DEMO_TIMEOUT
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                urllib.request.urlopen(f"{base}/accounts/login/", timeout=20).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert server.poll() is None, server.stdout.read() if server.stdout else ""
+        opener, _ = _sign_in(base, "county990101")
+        for page in ("/", "/indicators/", "/standards/balanced/"):
+            with opener.open(base + page) as response:
+                assert response.status == 200, page
+    finally:
+        socket.setdefaulttimeout(waited)
+        server.terminate()
+        server.wait(timeout=20)
 
 
 def test_demo_refuses_a_database_it_did_not_build(tmp_path: Path) -> None:

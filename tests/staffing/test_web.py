@@ -175,3 +175,24 @@ def test_what_if_in_the_browser(alice_page: Any) -> None:
     page.goto(f"{base}/staffing/?unit=990101&year=2024")
     assert page.locator("#matrix td.gap-short").count() > 10
     page.locator("#matrix thead th").last.click()  # sortable
+
+
+@pytest.mark.db
+def test_pages_made_once_per_data_version_follow_a_change(alice_client: Any, demo_db: Facts) -> None:
+    # The tables and the plan are kept per data version (eduplan.memo on the version's facts): a second view
+    # reads them, a change of the data makes them anew.
+    import polars as pl
+
+    from eduplan.store import save_facts
+
+    def staff_cell() -> str:
+        html = alice_client.get("/staffing/school/9901010021/", {"year": 2024}).content.decode()
+        return html[html.index("教职工编制：") :].split("</p>")[0]
+
+    before = staff_cell()
+    assert staff_cell() == before
+    changed = Facts.empty()
+    changed.school_year = pl.DataFrame({"school": ["9901010021"], "year": [2024], "staff": [987]})
+    save_facts(changed)
+    after = staff_cell()
+    assert "现有教职工 987，" in after and before != after

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -174,7 +175,20 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"网址：http://{args.host}:{args.port}/")
     if args.no_serve:
         return 0
-    return _serve(args)
+    _serve_afresh(args)
+    return 0
+
+
+def _serve_afresh(args: argparse.Namespace) -> None:
+    """`eduplan serve` in place of this process. The build ran Polars' thread pool here; a server worker forked
+    from this process would have none of its threads and wait forever on its first computed page (the first
+    request after `make demo` got no answer)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    serve = ["serve", "--host", args.host, "--port", str(args.port)]
+    serve += ["--workers", str(args.workers)] if args.workers else []
+    serve += ["--dev"] if args.dev else []
+    os.execv(sys.executable, [sys.executable, "-m", "eduplan.cli", *serve])
 
 
 def _demo_plans(counties: list[tuple[str, str]]) -> None:

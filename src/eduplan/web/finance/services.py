@@ -26,6 +26,7 @@ from eduplan.finance.floors import (
 )
 from eduplan.finance.floors import floors as floors_of
 from eduplan.finance.rules import rules_for
+from eduplan.memo import per_facts
 
 HORIZON = 5
 
@@ -50,7 +51,12 @@ def floor_years(facts: Facts) -> list[int]:
 
 
 def floor_report(facts: Facts, year: int | None = None) -> FloorReport:
-    """Every school with a floor in `year` (the latest year with allocations by default), with its rule."""
+    """Every school with a floor in `year` (the latest year with allocations by default), with its rule; made
+    once per facts object (a data version)."""
+    return per_facts(facts, ("floor-report", year), lambda: _floor_report(facts, year))
+
+
+def _floor_report(facts: Facts, year: int | None) -> FloorReport:
     years = floor_years(facts)
     if year is None:
         year = years[-1] if years else 0
@@ -89,7 +95,9 @@ def _row(r: dict[str, Any], parts: pl.DataFrame) -> dict[str, Any]:
 
 
 def county_report(facts: Facts, county: str) -> list[budget.CountyYear]:
-    return budget.county_years(facts.county_finance, county)
+    return per_facts(
+        facts, ("county-report", county), lambda: budget.county_years(facts.county_finance, county)
+    )
 
 
 # ---------------------------------------------------------------------------------------------- plan cost

@@ -22,7 +22,8 @@ from eduplan.facts import Facts
 from eduplan.finance import budget, export
 from eduplan.finance.rules import describe, rules_for
 from eduplan.indicators.completeness import year_status
-from eduplan.store import load_facts
+from eduplan.memo import per_facts
+from eduplan.results import county_facts
 from eduplan.web import access
 from eduplan.web.charts import HLine, Series, line_chart
 from eduplan.web.downloads import attachment
@@ -40,7 +41,7 @@ def _county(request: HttpRequest) -> tuple[dict[str, Any], OrgUnit | None, Facts
     if county is None:
         return {"counties": [], "county": None}, None, None
     access.require(request, county.code, "view")
-    return {"counties": access.counties(request.user), "county": county}, county, load_facts(county.code)
+    return {"counties": access.counties(request.user), "county": county}, county, county_facts(county.code)
 
 
 def _year(request: HttpRequest, years: list[int]) -> int | None:
@@ -62,7 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "report": report,
             "latest": years[-1] if years else None,
             "decided": next((y for y in reversed(years) if y.verdict != "unknown"), None),
-            "history_chart": _floor_chart(facts),
+            "history_chart": per_facts(facts, "floor-chart", lambda: _floor_chart(facts)),
         }
     return _page(request, "index", context)
 

@@ -222,7 +222,8 @@ def reporting_rows(facts: Facts, county: str, choice: YearChoice) -> list[dict[s
     for year, status in sorted(choice.options.items(), reverse=True):
         here = frame.filter(pl.col("year") == year)
         tables = {t: f"{r}/{n}" for t, r, n in here.select("table", "reported", "open").iter_rows()}
-        missing = missing_text(facts, county, year, limit=5) if not status.complete else []
+        missing = (per_facts(facts, ("missing", county, year), lambda: missing_text(facts, county, year, limit=5))  # noqa: B023
+                   if not status.complete else [])  # fmt: skip
         rows.append({"year": year, "label": status.label, "complete": status.complete,
                      "tables": [tables.get(t, "—") for t in CORE_TABLES], "missing": missing})  # fmt: skip
     return rows
@@ -234,7 +235,7 @@ def quality(request: HttpRequest) -> HttpResponse:
     context, facts = _context(request)
     if facts is None:
         return render(request, "indicators/quality.html", context)
-    findings = check(facts)
+    findings = per_facts(facts, "quality-check", lambda: check(facts))
     years = sorted(findings["year"].unique().to_list(), reverse=True)
     asked = access.int_param(request, "year")
     if asked is not None:
@@ -243,7 +244,7 @@ def quality(request: HttpRequest) -> HttpResponse:
     findings = _with_names(findings, names).with_columns(
         pl.col("field").replace_strict(FIELD_LABELS, default=pl.col("field")).alias("field_label")
     )
-    fill = _with_names(completeness(facts), names, "township")
+    fill = _with_names(per_facts(facts, "completeness", lambda: completeness(facts)), names, "township")
     context |= {
         "findings": findings.to_dicts(),
         "counts": findings.group_by("severity").len().to_dicts(),

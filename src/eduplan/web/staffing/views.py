@@ -7,6 +7,7 @@ moves need "personal" and are logged with `access.audit`.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
@@ -17,12 +18,14 @@ from django.views.decorators.http import require_safe
 
 from eduplan.errors import DataError, EduplanError
 from eduplan.facts import APPRAISALS, BACKBONE_LEVELS, STAGE_NAMES, SUBJECTS, TITLES, Facts
+from eduplan.memo import per_facts
+from eduplan.results import county_facts
+from eduplan.staffing import posts
 from eduplan.staffing.after import TEACHER_INDICATORS, balanced_teachers
 from eduplan.staffing.export import write_moves, write_shortage
 from eduplan.staffing.plan import Plan, make_plan
-from eduplan.staffing.posts import SUBJECT_NAMES, county_totals, establishment_table, outlook, subject_table
+from eduplan.staffing.posts import SUBJECT_NAMES, county_totals
 from eduplan.staffing.rules import Rules
-from eduplan.store import load_facts
 from eduplan.web import access
 from eduplan.web.downloads import attachment
 from eduplan.web.methods import method_html
@@ -37,6 +40,22 @@ INDICATOR_NAMES = {
 }
 
 
+def _per_version(
+    table: Callable[[Facts, str, int], pl.DataFrame],
+) -> Callable[[Facts, str, int], pl.DataFrame]:
+    """`table(facts, unit, year)` made once per facts object (a data version), not once per page."""
+
+    def once(facts: Facts, unit: str, year: int) -> pl.DataFrame:
+        return per_facts(facts, (table.__name__, unit, year), lambda: table(facts, unit, year))
+
+    return once
+
+
+subject_table = _per_version(posts.subject_table)
+establishment_table = _per_version(posts.establishment_table)
+outlook = _per_version(posts.outlook)
+
+
 def _county(request: HttpRequest) -> OrgUnit:
     county = access.county_of(request)
     if county is None:
@@ -48,7 +67,7 @@ def _county(request: HttpRequest) -> OrgUnit:
 def _scope(request: HttpRequest) -> dict[str, Any]:
     """The county, its facts and the year the page shows (the site's year picker and completeness note)."""
     county = _county(request)
-    facts = load_facts(county.code)
+    facts = county_facts(county.code)
     choice = year_choice(request, facts, county.code)
     return {"county": county, "counties": access.counties(request.user), "facts": facts, "choice": choice,
             "year": choice.year}  # fmt: skip
@@ -82,7 +101,7 @@ def school(request: HttpRequest, code: str) -> HttpResponse:
     if found is None or not access.can(request.user, code, "view"):
         raise Http404("没有这所学校，或无权查看")
     unit = found.township.code[:6]
-    facts = load_facts(unit)
+    facts = county_facts(unit)
     choice = year_choice(request, facts, unit)
     year = choice.year
     context: dict[str, Any] = {
@@ -157,8 +176,10 @@ def _plan(request: HttpRequest, context: dict[str, Any]) -> Plan:
     if bad:
         raise DataError(f"锁定的调动每行写“教师编号,学校标识码”：{'；'.join(bad)}", english="bad lock lines")
     exclude = [p for line in pages.lines_of(query.get("exclude", "")) for p in line]
-    return make_plan(context["facts"], context["county"].code, context["plan_year"], rules,
-                     [(t, s) for t, s in locks], exclude, with_baseline=True)  # fmt: skip
+    facts, unit, year = context["facts"], context["county"].code, context["plan_year"]
+    key = ("rotation-plan", unit, year, repr(rules), repr(locks), repr(exclude))  # once per data version
+    return per_facts(facts, key, lambda: make_plan(facts, unit, year, rules, [(t, s) for t, s in locks], exclude,
+                                                   with_baseline=True))  # fmt: skip
 
 
 def _plan_scope(request: HttpRequest) -> dict[str, Any]:
@@ -186,7 +207,8 @@ def plan(request: HttpRequest) -> HttpResponse:
         context["error"] = exc.message
         return render(request, "staffing/plan.html", context)
     unit = context["county"].code
-    context.update(plan=result, summary=result.to_json(), balanced=_balanced(context["facts"], result))
+    balanced = per_facts(result, "balanced", lambda: _balanced(context["facts"], result))
+    context.update(plan=result, summary=result.to_json(), balanced=balanced)
     context["can_personal"] = access.can(request.user, unit, "personal")
     if context["can_personal"]:
         access.audit(request, "view_personal", unit, what="rotation_plan", year=context["plan_year"])
