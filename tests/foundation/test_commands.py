@@ -91,7 +91,11 @@ def _rebuild_and_serve(env: dict[str, str]) -> None:
     finally:
         socket.setdefaulttimeout(waited)
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=40)  # gunicorn lets a worker finish its request for up to 30 s
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def test_demo_refuses_a_database_it_did_not_build(tmp_path: Path) -> None:
