@@ -296,7 +296,7 @@ def _scaling_run(counties: int) -> dict[str, Any]:
     facts = bench_province(counties)
     _warm(facts)
     memory = _engine_memory(facts)
-    _, wall, cpu = _timed(lambda: compute(facts), 3 if counties <= 300 else 2)
+    _, wall, cpu = _timed(lambda: compute(facts), 3)  # as many runs at every size: a fair ratio of the best
     school_years = facts.school_year.height
     split = _cpu_split(lambda: compute(facts), 1)
     return {"counties": counties, "schools": facts.schools.height, "school_years": school_years, "engine_s": wall,
