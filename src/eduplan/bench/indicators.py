@@ -5,7 +5,8 @@ columns, one group-by per source table and level: _indicators_pandas.py) and the
 (_indicators_duckdb.py) on one thread and on DuckDB's default threads. All three must give the same rows,
 values, numerators, denominators and reasons (asserted). Times are the best of several runs, wall and CPU (the
 machine is shared); the load is printed beside them. Then the engine alone: µs per school-year from 10 to 900
-counties (300 and 900: copies of the 100-county province, see `bench_province`), its peak memory against the size of its input columns, and a national run (≈ 500,000 schools, one year).
+counties (300 and 900: copies of the 100-county province, see `bench_province`), its peak memory against the
+size of its input columns, and a national run (≈ 500,000 schools, one year).
 Each measurement runs in a fresh subprocess so that its peak memory is its own.
 
 `python -m eduplan.bench indicators --json` prints the figures as one JSON object (engine_s, pandas_fair_s,

@@ -215,6 +215,11 @@ def compare(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "indicators/compare.html", context)
 
 
+def _missing(facts: Facts, county: str, year: int) -> list[str]:
+    """What is missing in `year` (`missing_text`, its first five per table), made once per data version."""
+    return per_facts(facts, ("missing", county, year), lambda: missing_text(facts, county, year, limit=5))
+
+
 def reporting_rows(facts: Facts, county: str, choice: YearChoice) -> list[dict[str, Any]]:
     """Per year, newest first: each core table's reporting rate and whether the year is complete."""
     frame = reporting(facts).filter(pl.col("county") == county)
@@ -222,8 +227,7 @@ def reporting_rows(facts: Facts, county: str, choice: YearChoice) -> list[dict[s
     for year, status in sorted(choice.options.items(), reverse=True):
         here = frame.filter(pl.col("year") == year)
         tables = {t: f"{r}/{n}" for t, r, n in here.select("table", "reported", "open").iter_rows()}
-        missing = (per_facts(facts, ("missing", county, year), lambda: missing_text(facts, county, year, limit=5))  # noqa: B023
-                   if not status.complete else [])  # fmt: skip
+        missing = _missing(facts, county, year) if not status.complete else []
         rows.append({"year": year, "label": status.label, "complete": status.complete,
                      "tables": [tables.get(t, "—") for t in CORE_TABLES], "missing": missing})  # fmt: skip
     return rows
